@@ -1,0 +1,3 @@
+from taiyaku.cli import cli
+
+cli()

@@ -1,0 +1,76 @@
+"""The ``taiyaku`` command: a thin click layer over the library.
+
+Commands parse their options, call one library function and print the result. Library
+errors (:class:`taiyaku.errors.TaiyakuError`) become one ``Error:`` line and exit status 1;
+misuse of the command line is click's exit status 2.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import click
+
+from taiyaku import __version__
+from taiyaku.errors import TaiyakuError
+from taiyaku.store.db import default_db_path, describe_sqlite_error
+
+
+class TaiyakuGroup(click.Group):
+    """A click group that turns library errors into clean one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TaiyakuError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.Error as error:
+            db = ctx.obj.get("db_path", "") if isinstance(ctx.obj, dict) else ""
+            raise click.ClickException(f"{db}: {describe_sqlite_error(error)}") from None
+
+
+@click.group(cls=TaiyakuGroup)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="PATH",
+    help="The taiyaku database (SQLite). Default: $TAIYAKU_DB, then ./taiyaku.db.",
+)
+@click.version_option(__version__, prog_name="taiyaku")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """taiyaku (対訳): a Japanese↔English translation memory and glossary.
+
+    One SQLite file holds the translation memory (TM) and the glossary. Import TMX, TSV, CSV
+    or Excel files, look terms up, and export again.
+
+    \b
+    Examples:
+      taiyaku tm import memory.tmx
+      taiyaku term import glossary.xlsx
+      taiyaku term lookup 国際戦略
+      taiyaku demo
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path or default_db_path()
+
+
+def open_store(ctx: click.Context) -> Any:
+    """Open the database the user chose with ``--db`` (or its defaults)."""
+    from taiyaku.store.db import open_db
+
+    return open_db(ctx.obj["db_path"])
+
+
+def _register() -> None:
+    from taiyaku.cli import demo, term, tm
+
+    cli.add_command(tm.tm)
+    cli.add_command(term.term)
+    cli.add_command(demo.demo)
+
+
+_register()

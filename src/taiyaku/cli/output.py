@@ -1,0 +1,81 @@
+"""What every command shares: the ``--json`` flag, JSON lines, tables and progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import click
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (one object per line) for scripts."
+)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses and containers → plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def echo_json(value: Any) -> None:
+    """Print one JSON value on one line, Japanese left readable."""
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False))
+
+
+def echo_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+) -> None:
+    """Print a table: rich's box drawing on a terminal, plain tab-separated text otherwise."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*("" if c is None else str(c) for c in row))
+        Console().print(table)
+        return
+    if title:
+        click.echo(title)
+    click.echo("\t".join(headers))
+    for row in rows:
+        click.echo("\t".join("" if c is None else str(c) for c in row))
+
+
+def warn(message: str) -> None:
+    """Print a warning line on standard error."""
+    click.echo(f"Warning: {message}", err=True)
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: float | None = None) -> Iterator[Callable[[float], None]]:
+    """Yield an ``advance(n)`` callback that drives a progress bar on a terminal, else nothing.
+
+    The bar goes to standard error, so piped output and ``--json`` stay clean.
+    """
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,35 @@
+"""Errors the library raises; the CLI turns each into one line and an exit status."""
+
+from __future__ import annotations
+
+import os
+
+
+class TaiyakuError(Exception):
+    """Base class: something the user can fix (bad input, missing entry, locked database)."""
+
+
+class FormatError(TaiyakuError):
+    """A file could not be read as the format it claims to be.
+
+    The message always names the file and, where known, the place in it.
+
+    :param path: the file being read
+    :param message: what is wrong
+    :param where: the place, e.g. ``"line 3, column 7"``, ``"row 12"``, ``"byte 1024"``
+    """
+
+    def __init__(self, path: str | os.PathLike[str], message: str, where: str | None = None):
+        self.path = os.fspath(path)
+        self.where = where
+        self.detail = message
+        place = f"{self.path}: {where}" if where else self.path
+        super().__init__(f"{place}: {message}")
+
+
+class NotFound(TaiyakuError):
+    """A requested entry, unit or document does not exist."""
+
+
+class DatabaseError(TaiyakuError):
+    """The database cannot be opened or written (locked, newer schema, not a database)."""

@@ -1,0 +1,250 @@
+"""Units and terms as rows of a table (TSV, CSV, XLSX): column mapping both ways.
+
+The header decides what a column means. Names are matched without case, spaces, hyphens or
+underscores, and common Japanese headings are understood (日本語, 英語, 備考, 分野, ...).
+A column that means nothing to taiyaku is an error that names it: silently dropping a
+column of someone's glossary would lose their work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from taiyaku.errors import FormatError
+from taiyaku.formats import delimited, xlsx
+from taiyaku.formats.cells import guard_cell, unguard_cell
+from taiyaku.models import ORIGINS, STATUSES, Term, Unit
+from taiyaku.text.lang import detect_lang, normalize_lang_tag
+
+UNIT_COLUMNS = (
+    "source",
+    "target",
+    "source_lang",
+    "target_lang",
+    "origin",
+    "document",
+    "position",
+    "confidence",
+    "bead",
+    "created",
+    "changed",
+    "metadata",
+)
+TERM_COLUMNS = ("ja", "en", "note", "domain", "pos", "status", "source", "created", "changed")
+
+_TERM_ALIASES = {
+    "ja": ("ja", "japanese", "jajp", "日本語", "用語", "見出し語", "termja", "jaterm", "和文"),
+    "en": ("en", "english", "enus", "engb", "英語", "訳語", "英訳", "termen", "enterm", "英文"),
+    "note": ("note", "notes", "comment", "comments", "備考", "注記", "メモ", "説明"),
+    "domain": ("domain", "subject", "field", "分野", "領域"),
+    "pos": ("pos", "partofspeech", "品詞"),
+    "status": ("status", "usage", "状態", "ステータス"),
+    "source": ("source", "origin", "reference", "出典", "出所"),
+    "created": ("created", "creationdate", "作成日"),
+    "changed": ("changed", "changedate", "modified", "更新日"),
+}
+_UNIT_ALIASES = {
+    "source": ("source", "sourcetext", "src", "原文"),
+    "target": ("target", "targettext", "tgt", "訳文"),
+    "source_lang": ("sourcelang", "srclang", "sourcelanguage"),
+    "target_lang": ("targetlang", "tgtlang", "targetlanguage"),
+    **{name: (name.replace("_", ""),) for name in UNIT_COLUMNS[4:]},
+}
+_LANG_HEADER = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", re.IGNORECASE)
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s_\-.]", "", name).casefold()
+
+
+def _map_header(
+    path: str | os.PathLike[str], header: Sequence[str], aliases: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
+    lookup = {alias: field for field, names in aliases.items() for alias in names}
+    mapping: dict[str, int] = {}
+    unknown = []
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        field = lookup.get(_fold(name))
+        if field is None or field in mapping:
+            unknown.append(name)
+        else:
+            mapping[field] = index
+    if unknown:
+        known = ", ".join(aliases)
+        raise FormatError(
+            path,
+            f"unknown or repeated column(s) {', '.join(map(repr, unknown))} "
+            f"(taiyaku reads: {known})",
+            "header",
+        )
+    return mapping
+
+
+def read_table(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
+    """Read any table file: header, rows and the word for a place in it (``line``/``row``)."""
+    if os.fspath(path).lower().endswith((".xlsx", ".xlsm")):
+        header, rows = xlsx.read_rows(path, sheet=sheet)
+        return header, rows, "row"
+    header, rows = delimited.read_rows(path, encoding=encoding)
+    return header, rows, "line"
+
+
+def read_terms(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> Iterator[Term]:
+    """Yield the glossary entries of a TSV, CSV or XLSX file with a header row.
+
+    :raises FormatError: unknown columns, no Japanese or English column, a bad status
+    """
+    header, rows, place = read_table(path, encoding=encoding, sheet=sheet)
+    mapping = _map_header(path, header, _TERM_ALIASES)
+    missing = [f for f in ("ja", "en") if f not in mapping]
+    if missing:
+        raise FormatError(
+            path, f"no {' or '.join(missing)} column (header: {', '.join(header)})", "header"
+        )
+    for number, cells in rows:
+        values = {
+            f: unguard_cell(cells[i].strip()) if i < len(cells) else "" for f, i in mapping.items()
+        }
+        if not values["ja"] or not values["en"]:
+            raise FormatError(
+                path, "a term needs both a Japanese and an English side", f"{place} {number}"
+            )
+        status = values.get("status") or "preferred"
+        if status not in STATUSES:
+            raise FormatError(
+                path, f"status {status!r} is not one of {', '.join(STATUSES)}", f"{place} {number}"
+            )
+        yield Term(
+            ja=values["ja"],
+            en=values["en"],
+            note=values.get("note", ""),
+            domain=values.get("domain", ""),
+            pos=values.get("pos", ""),
+            status=status,
+            source=values.get("source", ""),
+            created=values.get("created") or None,
+            changed=values.get("changed") or None,
+        )
+
+
+def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
+    """Rows (in :data:`TERM_COLUMNS` order, formula-guarded) for ``terms``."""
+    for t in terms:
+        yield [
+            guard_cell(v or "")
+            for v in (t.ja, t.en, t.note, t.domain, t.pos, t.status, t.source, t.created, t.changed)
+        ]
+
+
+def read_units(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> Iterator[Unit]:
+    """Yield the units of a TSV, CSV or XLSX file with a header row.
+
+    The header names ``source`` and ``target`` columns (with optional ``source_lang`` and
+    ``target_lang``), or two language columns such as ``ja`` and ``en`` (the first is the
+    source). Missing languages are detected from the text.
+    """
+    header, rows, place = read_table(path, encoding=encoding, sheet=sheet)
+    lang_columns = [
+        h
+        for h in header
+        if _LANG_HEADER.match(h)
+        and _fold(h) not in {a for names in _UNIT_ALIASES.values() for a in names}
+    ]
+    fixed_langs: tuple[str, str] | None = None
+    if len(lang_columns) == 2 and not {"source", "target"} & {_fold(h) for h in header}:
+        fixed_langs = (normalize_lang_tag(lang_columns[0]), normalize_lang_tag(lang_columns[1]))
+        header = [
+            "source" if h == lang_columns[0] else "target" if h == lang_columns[1] else h
+            for h in header
+        ]
+    mapping = _map_header(path, header, _UNIT_ALIASES)
+    missing = [f for f in ("source", "target") if f not in mapping]
+    if missing:
+        raise FormatError(
+            path,
+            f"no {' or '.join(missing)} column: name them source/target or by language "
+            f"(ja, en) (header: {', '.join(header)})",
+            "header",
+        )
+    for number, cells in rows:
+        values = {f: unguard_cell(cells[i]) if i < len(cells) else "" for f, i in mapping.items()}
+        where = f"{place} {number}"
+        if not values["source"].strip() or not values["target"].strip():
+            raise FormatError(path, "a unit needs both a source and a target", where)
+        try:
+            yield _unit(values, fixed_langs)
+        except (ValueError, json.JSONDecodeError) as error:
+            raise FormatError(path, str(error), where) from None
+
+
+def _unit(values: dict[str, str], fixed_langs: tuple[str, str] | None) -> Unit:
+    src_lang, tgt_lang = fixed_langs or (
+        values.get("source_lang", ""),
+        values.get("target_lang", ""),
+    )
+    src_lang = src_lang or detect_lang(values["source"])
+    tgt_lang = tgt_lang or detect_lang(values["target"], default="ja" if src_lang == "en" else "en")
+    origin = values.get("origin") or "imported"
+    if origin not in ORIGINS:
+        raise ValueError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
+    position, confidence = values.get("position"), values.get("confidence")
+    metadata = values.get("metadata")
+    return Unit(
+        source_text=values["source"],
+        target_text=values["target"],
+        source_lang=src_lang,
+        target_lang=tgt_lang,
+        origin=origin,
+        document=values.get("document") or None,
+        position=int(position) if position else None,
+        confidence=float(confidence) if confidence else None,
+        bead=values.get("bead") or None,
+        created=values.get("created") or None,
+        changed=values.get("changed") or None,
+        metadata=json.loads(metadata) if metadata else {},
+    )
+
+
+def unit_rows(units: Iterable[Unit]) -> Iterator[list[str]]:
+    """Rows (in :data:`UNIT_COLUMNS` order, formula-guarded) for ``units``."""
+    for u in units:
+        cells = (
+            u.source_text,
+            u.target_text,
+            u.source_lang,
+            u.target_lang,
+            u.origin,
+            u.document or "",
+            "" if u.position is None else str(u.position),
+            "" if u.confidence is None else repr(u.confidence),
+            u.bead or "",
+            u.created or "",
+            u.changed or "",
+            json.dumps(u.metadata, ensure_ascii=False, sort_keys=True) if u.metadata else "",
+        )
+        yield [guard_cell(c) for c in cells]
+
+
+def write_table(
+    path: str | os.PathLike[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    title: str,
+    about: Sequence[tuple[str, str]] = (),
+) -> int:
+    """Write rows as XLSX, TSV or CSV, by the extension of ``path``."""
+    if os.fspath(path).lower().endswith(".xlsx"):
+        return xlsx.write_rows(path, header, rows, title=title, about=about)
+    return delimited.write_rows(path, header, rows)

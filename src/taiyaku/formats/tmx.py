@@ -1,0 +1,296 @@
+"""TMX, the translation-memory exchange format: read 1.1–1.4b, write 1.4b.
+
+**Reading** streams the file with lxml ``iterparse`` (a million units in constant memory),
+with entity resolution, DTD loading and network access off. The languages of a ``<tuv>`` come
+from ``xml:lang`` or, in TMX 1.1–1.3 files such as OmegaT's ``project_save.tmx``, ``lang``.
+The header's ``srclang`` picks the source variant; every other variant becomes a target, so a
+multilingual ``<tu>`` gives one unit per target language. A ``<tu>`` with a single language is
+skipped with a warning. Inline markup: the text of ``<hi>`` and ``<sub>`` is kept, the native
+codes inside ``<bpt>``, ``<ept>``, ``<it>``, ``<ph>`` and ``<ut>`` are dropped (taiyaku stores
+plain text). ``<prop>``s and the ``tuid``/``creationid``/``changeid`` attributes go into the
+unit's metadata; the ``x-origin``, ``x-document``, ``x-position``, ``x-confidence`` and
+``x-bead`` props that taiyaku writes come back as the unit's own fields.
+
+**Writing** gives valid TMX 1.4b: the header's required attributes, ``xml:lang`` on every
+variant, ``creationdate``/``changedate`` in TMX's ``YYYYMMDDThhmmssZ`` form. Characters that
+XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) cannot appear in an XML document at all,
+not even as character references; taiyaku writes each as ``<ph type="x-char">U+0001</ph>``
+and reads that back as the character, so the round trip is exact.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from lxml import etree
+
+from taiyaku import __version__
+from taiyaku.errors import FormatError
+from taiyaku.formats.files import atomic_write, check_readable
+from taiyaku.models import ORIGINS, Unit
+from taiyaku.text.lang import normalize_lang_tag, primary_lang
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NATIVE_CODES = {"bpt", "ept", "it", "ph", "ut"}
+_OWN_PROPS = {"x-origin", "x-document", "x-position", "x-confidence", "x-bead"}
+_TU_ATTRS = ("tuid", "creationid", "changeid")
+
+Warn = Callable[[str], None]
+
+
+def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Iterator[Unit]:
+    """Yield the units of a TMX file, streaming.
+
+    :param warn: called with a message for each ``<tu>`` skipped (fewer than two languages)
+    :raises FormatError: not well-formed XML, not TMX, no ``srclang``; the message names
+        the line and column
+    """
+    check_readable(path)
+    srclang: str | None = None
+    context = etree.iterparse(
+        os.fspath(path),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+    )
+    try:
+        for event, element in context:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if event == "start":
+                if tag == "header":
+                    srclang = element.get("srclang")
+                    if not srclang:
+                        raise FormatError(
+                            path, "the TMX header has no srclang", f"line {element.sourceline}"
+                        )
+                elif tag == "tmx" or srclang is not None:
+                    continue
+                elif tag == "body":
+                    raise FormatError(
+                        path, "no <header> before <body>", f"line {element.sourceline}"
+                    )
+                elif element.getparent() is None:
+                    raise FormatError(path, f"not a TMX file (root element <{tag}>)", "line 1")
+                continue
+            if tag != "tu":
+                continue
+            yield from _units_of_tu(path, element, srclang or "*all*", warn)
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        raise FormatError(
+            path, f"invalid XML: {error.msg}", f"line {line}, column {column}"
+        ) from None
+    if srclang is None:
+        raise FormatError(path, "not a TMX file (no <header>)")
+
+
+def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterator[Unit]:
+    variants: list[tuple[str, str]] = []
+    dated: dict[str, Any] = {}
+    for tuv in tu.iterchildren("tuv"):
+        lang = tuv.get(XML_LANG) or tuv.get("lang")
+        seg = tuv.find("seg")
+        if not lang or seg is None:
+            raise FormatError(
+                path, "a <tuv> without a language or a <seg>", f"line {tuv.sourceline}"
+            )
+        variants.append((normalize_lang_tag(lang), _seg_text(seg)))
+        dated[variants[-1][0]] = tuv
+    tu_src = tu.get("srclang") or srclang
+    source = (
+        next((v for v in variants if v[0].lower() == tu_src.lower()), None)
+        or next((v for v in variants if primary_lang(v[0]) == primary_lang(tu_src)), None)
+        if tu_src != "*all*"
+        else (variants[0] if variants else None)
+    )
+    targets = [v for v in variants if source is not None and v[0] != source[0]]
+    if source is None or not targets:
+        if warn:
+            name = tu.get("tuid")
+            label = f"<tu tuid={name!r}>" if name else "<tu>"
+            warn(
+                f"{os.fspath(path)}: line {tu.sourceline}: {label} has only "
+                f"{len(variants)} language(s) ({', '.join(v[0] for v in variants) or 'none'}); "
+                "skipped"
+            )
+        return
+    fields = _tu_fields(tu)
+    for lang, text in targets:
+        # OmegaT dates and signs the translation's <tuv>, not the <tu>.
+        own = dict(fields)
+        tuv = dated[lang]
+        if own["created"] is None:
+            own["created"] = _iso_date(tuv.get("creationdate"))
+        if own["changed"] is None:
+            own["changed"] = _iso_date(tuv.get("changedate"))
+        extra = {a: tuv.get(a) for a in _TU_ATTRS[1:] if tuv.get(a) and a not in fields["metadata"]}
+        if extra:
+            own["metadata"] = {**fields["metadata"], **extra}
+        yield Unit(
+            source_text=source[1], target_text=text, source_lang=source[0], target_lang=lang, **own
+        )
+
+
+def _tu_fields(tu: Any) -> dict[str, Any]:
+    metadata: dict[str, Any] = {a: tu.get(a) for a in _TU_ATTRS if tu.get(a)}
+    own: dict[str, str] = {}
+    for prop in tu.iterchildren("prop"):
+        kind, value = prop.get("type", ""), prop.text or ""
+        if kind in _OWN_PROPS:
+            own[kind] = value
+        elif kind in metadata:
+            old = metadata[kind]
+            metadata[kind] = [*old, value] if isinstance(old, list) else [old, value]
+        else:
+            metadata[kind] = value
+    for note in tu.iterchildren("note"):
+        metadata.setdefault("note", note.text or "")
+    origin = own.get("x-origin", "imported")
+    position = own.get("x-position")
+    confidence = own.get("x-confidence")
+    return {
+        "origin": origin if origin in ORIGINS else "imported",
+        "document": own.get("x-document") or None,
+        "position": int(position) if position and position.lstrip("-").isdigit() else None,
+        "confidence": float(confidence) if confidence else None,
+        "bead": own.get("x-bead") or None,
+        "created": _iso_date(tu.get("creationdate")),
+        "changed": _iso_date(tu.get("changedate")),
+        "metadata": metadata,
+    }
+
+
+def _seg_text(seg: Any) -> str:
+    parts = [seg.text or ""]
+    for child in seg:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "ph" and child.get("type") == "x-char":
+            parts.append(chr(int((child.text or "U+FFFD")[2:], 16)))
+        elif tag not in _NATIVE_CODES:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _iso_date(tmx_date: str | None) -> str | None:
+    """``20231130T101500Z`` → ``2023-11-30T10:15:00Z``; other forms are kept as they are."""
+    if not tmx_date:
+        return None
+    m = re.fullmatch(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z", tmx_date)
+    return f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}Z" if m else tmx_date
+
+
+def _tmx_date(iso: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z", iso)
+    return f"{m[1]}{m[2]}{m[3]}T{m[4]}{m[5]}{m[6]}Z" if m else iso
+
+
+def write_tmx(
+    path: str | os.PathLike[str], units: Iterable[Unit], *, srclang: str | None = None
+) -> int:
+    """Write ``units`` as TMX 1.4b, streaming; return the number written.
+
+    :param srclang: the header's ``srclang``; by default the first unit's source language.
+        A unit with another source language carries its own ``srclang`` attribute.
+    """
+    from taiyaku.store.db import now_iso
+
+    iterator = iter(units)
+    first = next(iterator, None)
+    header_src = srclang or (first.source_lang if first else "*all*")
+    count = 0
+    with atomic_write(path) as tmp, etree.xmlfile(os.fspath(tmp), encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("tmx", version="1.4"):
+            xf.write("\n")
+            xf.write(
+                etree.Element(
+                    "header",
+                    {
+                        "creationtool": "taiyaku",
+                        "creationtoolversion": __version__,
+                        "segtype": "sentence",
+                        "o-tmf": "taiyaku",
+                        "adminlang": "en",
+                        "srclang": header_src,
+                        "datatype": "plaintext",
+                        "creationdate": _tmx_date(now_iso()),
+                    },
+                )
+            )
+            xf.write("\n")
+            with xf.element("body"):
+                xf.write("\n")
+                for unit in _chain(first, iterator):
+                    xf.write(_tu_element(unit, header_src))
+                    xf.write("\n")
+                    count += 1
+            xf.write("\n")
+    return count
+
+
+def _chain(first: Unit | None, rest: Iterator[Unit]) -> Iterator[Unit]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def _tu_element(unit: Unit, header_src: str) -> Any:
+    attrs = {}
+    if unit.created:
+        attrs["creationdate"] = _tmx_date(unit.created)
+    if unit.changed:
+        attrs["changedate"] = _tmx_date(unit.changed)
+    if unit.source_lang.lower() != header_src.lower():
+        attrs["srclang"] = unit.source_lang
+    metadata = dict(unit.metadata)
+    for name in _TU_ATTRS:
+        if isinstance(metadata.get(name), str):
+            attrs[name] = metadata.pop(name)
+    tu = etree.Element("tu", attrs)
+    props: list[tuple[str, str]] = [("x-origin", unit.origin)]
+    if unit.document is not None:
+        props.append(("x-document", unit.document))
+    if unit.position is not None:
+        props.append(("x-position", str(unit.position)))
+    if unit.confidence is not None:
+        props.append(("x-confidence", repr(unit.confidence)))
+    if unit.bead:
+        props.append(("x-bead", unit.bead))
+    for key, value in metadata.items():
+        for item in value if isinstance(value, list) else [value]:
+            props.append((key, item if isinstance(item, str) else str(item)))
+    for kind, value in props:
+        prop = etree.SubElement(tu, "prop", type=_xml_safe(kind))
+        prop.text = _xml_safe(value)
+    for lang, text in ((unit.source_lang, unit.source_text), (unit.target_lang, unit.target_text)):
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+        _fill_seg(etree.SubElement(tuv, "seg"), text)
+    return tu
+
+
+def _fill_seg(seg: Any, text: str) -> None:
+    """Put ``text`` in ``seg``, writing XML-forbidden characters as ``<ph type="x-char">``."""
+    pieces = _FORBIDDEN.split(text)
+    bad = _FORBIDDEN.findall(text)
+    seg.text = pieces[0]
+    for char, tail in zip(bad, pieces[1:], strict=True):
+        ph = etree.SubElement(seg, "ph", type="x-char")
+        ph.text = f"U+{ord(char):04X}"
+        ph.tail = tail
+
+
+def _xml_safe(text: str) -> str:
+    # Props are metadata, not translations: a forbidden character there becomes U+FFFD.
+    return _FORBIDDEN.sub("\ufffd", text)

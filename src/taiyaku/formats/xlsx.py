@@ -1,0 +1,136 @@
+"""Excel workbooks: a header row and one record per row, readable by a person.
+
+Exports freeze the header, add an autofilter and size the columns; every text cell goes
+through the formula guard and Excel's control-character escapes (:mod:`taiyaku.formats.cells`).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from taiyaku.errors import FormatError
+from taiyaku.formats.cells import escape_xlsx, unescape_xlsx
+from taiyaku.formats.files import atomic_write, check_readable
+
+Row = tuple[int, list[str]]
+_WRAP_WIDTH = 60
+
+
+def read_rows(
+    path: str | os.PathLike[str], *, sheet: str | None = None
+) -> tuple[list[str], Iterator[Row]]:
+    """Read a sheet (the first unless named): return its header and (row number, cells).
+
+    :raises FormatError: not an XLSX file, no such sheet, empty sheet
+    """
+    from openpyxl import load_workbook
+
+    check_readable(path)
+    if not zipfile.is_zipfile(path):
+        raise FormatError(path, "not an Excel .xlsx file (not a zip archive)")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise FormatError(path, f"cannot read the workbook: {error}") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise FormatError(path, f"no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+    worksheet = book[sheet] if sheet else book.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    for number, raw in enumerate(values, start=1):
+        cells = [_text(v) for v in raw]
+        if any(c.strip() for c in cells):
+            header, header_row = [c.strip() for c in cells], number
+            break
+    else:
+        raise FormatError(path, f"sheet {worksheet.title!r} is empty")
+
+    def rows() -> Iterator[Row]:
+        for number, raw in enumerate(values, start=header_row + 1):
+            cells = [_text(v) for v in raw]
+            if any(c.strip() for c in cells):
+                yield number, cells
+        book.close()
+
+    return header, rows()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unescape_xlsx(str(value))
+
+
+def write_rows(
+    path: str | os.PathLike[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    title: str = "Sheet1",
+    about: Sequence[tuple[str, str]] = (),
+) -> int:
+    """Write a workbook: one sheet of records, and an "About" sheet when ``about`` is given.
+
+    :param about: (label, value) lines describing the file (database, date, counts, version)
+    :return: the number of records written
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    widths = [len(h) + 2 for h in header]
+    sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    # Column widths must be set before rows in a write-only sheet: estimate from the header
+    # now and from a first sample of rows (the rest rarely changes the picture).
+    buffered: list[Sequence[str]] = []
+    iterator = iter(rows)
+    for row in iterator:
+        buffered.append(row)
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], min(_WRAP_WIDTH, _display_width(value) + 2))
+        if len(buffered) >= 500:
+            break
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.append([_cell(sheet, h, font=bold) for h in header])
+    count = 0
+
+    def all_rows() -> Iterator[Sequence[str]]:
+        yield from buffered
+        yield from iterator
+
+    for row in all_rows():
+        sheet.append([_cell(sheet, v, alignment=wrap) for v in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
+    if about:
+        info = book.create_sheet("About")
+        info.column_dimensions["A"].width = 22
+        info.column_dimensions["B"].width = 60
+        for label, value in about:
+            info.append([_cell(info, label, font=bold), _cell(info, value)])
+    with atomic_write(path) as tmp:
+        book.save(tmp)
+    return count
+
+
+def _cell(sheet: Any, value: str, **style: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=escape_xlsx(value))
+    cell.data_type = "s"  # text, never a formula, whatever it starts with
+    for name, attr in style.items():
+        setattr(cell, name, attr)
+    return cell
+
+
+def _display_width(text: str) -> int:
+    # East Asian wide characters take two columns.
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text.split("\n", 1)[0])

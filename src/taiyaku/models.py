@@ -1,0 +1,75 @@
+"""The records taiyaku passes around: translation units and glossary terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ORIGINS = ("aligned", "imported", "added")
+STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translation unit: a source segment and its translation.
+
+    Text is kept verbatim; the store adds the match keys.
+
+    :param source_text: the source segment as written
+    :param target_text: its translation as written
+    :param source_lang: BCP-47 tag of the source, e.g. ``ja``
+    :param target_lang: BCP-47 tag of the target, e.g. ``en``
+    :param origin: how the unit came in: ``aligned``, ``imported`` or ``added``
+    :param document: the document it came from, if known
+    :param position: its position in that document (0-based bead index), if known
+    :param confidence: alignment confidence in [0, 1], for aligned units
+    :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``), for aligned units
+    :param created: ISO 8601 UTC timestamp; the store fills it in when missing
+    :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
+    :param metadata: free key/value data (TMX ``<prop>``s, notes, ...)
+    :param id: the store's id, once stored
+    """
+
+    source_text: str
+    target_text: str
+    source_lang: str = "ja"
+    target_lang: str = "en"
+    origin: str = "imported"
+    document: str | None = None
+    position: int | None = None
+    confidence: float | None = None
+    bead: str | None = None
+    created: str | None = None
+    changed: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: a Japanese term and one English rendering of it.
+
+    A Japanese term with several English renderings is several entries (and the reverse).
+
+    :param ja: the Japanese term
+    :param en: the English term
+    :param note: a usage note for translators
+    :param domain: subject field, e.g. ``organisation``
+    :param pos: part of speech, e.g. ``noun``
+    :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``
+    :param source: where the entry comes from (a file, a dictionary, a person)
+    :param created: ISO 8601 UTC timestamp; the store fills it in when missing
+    :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
+    :param id: the store's id, once stored
+    """
+
+    ja: str
+    en: str
+    note: str = ""
+    domain: str = ""
+    pos: str = ""
+    status: str = "preferred"
+    source: str = ""
+    created: str | None = None
+    changed: str | None = None
+    id: int | None = None

@@ -1,0 +1,80 @@
+"""The database schema, as append-only migrations.
+
+Every table taiyaku uses is created here and nowhere else. A step, once released, is
+never edited: a change is a new ``m00N_...`` function. Each step runs in its own
+transaction (sqlite-utils ``Migrations``), and ``open_db`` applies pending steps.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("taiyaku")
+
+
+@migrations()
+def m001_create_units(db: Database) -> None:
+    """Translation units: verbatim text, match keys, provenance."""
+    db.execute(
+        """
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_text TEXT NOT NULL,
+            target_text TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            target_key TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'imported',
+            document TEXT,
+            position INTEGER,
+            confidence REAL,
+            bead TEXT,
+            created TEXT NOT NULL,
+            changed TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    # The same pair is stored once: re-importing a file adds nothing.
+    db.execute(
+        "CREATE UNIQUE INDEX units_pair ON units "
+        "(source_lang, target_lang, source_text, target_text)"
+    )
+    db.execute("CREATE INDEX units_source_key ON units (source_key)")
+    db.execute("CREATE INDEX units_target_key ON units (target_key)")
+    db.execute("CREATE INDEX units_document ON units (document, position)")
+
+
+@migrations()
+def m002_create_terms(db: Database) -> None:
+    """Glossary entries: one row per Japanese/English pair."""
+    db.execute(
+        """
+        CREATE TABLE terms (
+            id INTEGER PRIMARY KEY,
+            ja TEXT NOT NULL,
+            en TEXT NOT NULL,
+            ja_key TEXT NOT NULL,
+            en_key TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            domain TEXT NOT NULL DEFAULT '',
+            pos TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'preferred'
+                CHECK (status IN ('preferred', 'admitted', 'deprecated', 'forbidden')),
+            source TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            changed TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX terms_pair ON terms (ja, en)")
+    db.execute("CREATE INDEX terms_ja_key ON terms (ja_key)")
+    db.execute("CREATE INDEX terms_en_key ON terms (en_key)")
+
+
+@migrations()
+def m003_create_meta(db: Database) -> None:
+    """Key/value facts about the database: what wrote it and with which settings."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

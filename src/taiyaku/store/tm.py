@@ -1,0 +1,201 @@
+"""The translation memory: units stored verbatim beside their match keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.models import ORIGINS, Unit
+from taiyaku.store.db import now_iso, transaction
+from taiyaku.text.lang import normalize_lang_tag
+from taiyaku.text.normalize import match_key
+
+_COLUMNS = (
+    "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
+    "document, position, confidence, bead, created, changed, metadata"
+)
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :meth:`TranslationMemory.add_many` did.
+
+    :param added: units newly stored
+    :param skipped: units already in the TM (same languages and texts), left alone
+    """
+
+    added: int
+    skipped: int
+
+
+class TranslationMemory:
+    """The units of one taiyaku database.
+
+    >>> from taiyaku.store.db import open_db
+    >>> tm = TranslationMemory(open_db(":memory:"))
+    >>> tm.add_many([Unit("国際戦略局", "Global Strategy Bureau")]).added
+    1
+    """
+
+    def __init__(self, db: Database):
+        self.db = db
+        # Called with the ids of units added or about to be deleted, inside the same
+        # transaction: how indexes kept beside the units (the fuzzy index) stay in step.
+        self.on_added: list[Callable[[Database, list[int]], None]] = []
+        self.on_deleting: list[Callable[[Database, list[int]], None]] = []
+
+    def add_many(
+        self, units: Iterable[Unit], *, progress: Callable[[int], None] | None = None
+    ) -> AddResult:
+        """Store units in one transaction, skipping pairs already stored.
+
+        If reading ``units`` fails half-way (a broken file), nothing is stored.
+
+        :param units: units to store; missing timestamps are set to now
+        :param progress: called with the number of units handled after each batch
+        """
+        added = skipped = 0
+        with transaction(self.db):
+            batch: list[tuple[Any, ...]] = []
+            for unit in units:
+                batch.append(_row(unit))
+                if len(batch) >= _BATCH:
+                    n = self._insert(batch)
+                    added, skipped = added + n, skipped + len(batch) - n
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                n = self._insert(batch)
+                added, skipped = added + n, skipped + len(batch) - n
+                if progress:
+                    progress(len(batch))
+        return AddResult(added, skipped)
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> int:
+        conn = self.db.conn
+        before = conn.total_changes
+        first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
+        conn.executemany(
+            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+        )
+        inserted = conn.total_changes - before
+        if inserted and self.on_added:
+            ids = [r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", [first_new])]
+            for hook in self.on_added:
+                hook(self.db, ids)
+        return inserted
+
+    def add(self, unit: Unit) -> int | None:
+        """Store one unit; return its id, or ``None`` if the pair was already stored."""
+        with transaction(self.db):
+            if self._insert([_row(unit)]):
+                return int(self.db.conn.execute("SELECT max(id) FROM units").fetchone()[0])
+        return None
+
+    def delete_document(self, document: str, *, origin: str | None = None) -> int:
+        """Delete the units of one document (optionally only those of one origin).
+
+        :return: the number of units deleted
+        """
+        where, params = "document = ?", [document]
+        if origin is not None:
+            where, params = where + " AND origin = ?", [document, origin]
+        with transaction(self.db):
+            ids = [
+                r[0] for r in self.db.conn.execute(f"SELECT id FROM units WHERE {where}", params)
+            ]
+            for hook in self.on_deleting:
+                hook(self.db, ids)
+            self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
+        return len(ids)
+
+    def get(self, unit_id: int) -> Unit | None:
+        """Return the unit with this id, or ``None``."""
+        rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
+        return unit_from_row(rows[0]) if rows else None
+
+    def iter_units(self, *, document: str | None = None) -> Iterator[Unit]:
+        """Yield every unit (of one document, if given) in id order."""
+        if document is None:
+            rows = self.db.query("SELECT * FROM units ORDER BY id")
+        else:
+            rows = self.db.query(
+                "SELECT * FROM units WHERE document = ? ORDER BY position, id", [document]
+            )
+        for row in rows:
+            yield unit_from_row(row)
+
+    def count(self) -> int:
+        """Return the number of units."""
+        return int(self.db.conn.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of units in all, by language pair, by origin and by document."""
+
+        def grouped(expr: str) -> list[dict[str, Any]]:
+            sql = (
+                f"SELECT {expr} AS name, count(*) AS units FROM units "
+                "GROUP BY name ORDER BY units DESC, name"
+            )
+            return [dict(r) for r in self.db.query(sql)]
+
+        return {
+            "units": self.count(),
+            "language_pairs": grouped("source_lang || '→' || target_lang"),
+            "origins": grouped("origin"),
+            "documents": grouped("coalesce(document, '')"),
+        }
+
+
+def _row(unit: Unit) -> tuple[Any, ...]:
+    if unit.origin not in ORIGINS:
+        raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
+    now = now_iso()
+    return (
+        normalize_lang_tag(unit.source_lang),
+        normalize_lang_tag(unit.target_lang),
+        unit.source_text,
+        unit.target_text,
+        match_key(unit.source_text),
+        match_key(unit.target_text),
+        unit.origin,
+        unit.document,
+        unit.position,
+        unit.confidence,
+        unit.bead,
+        unit.created or now,
+        unit.changed or unit.created or now,
+        json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def unit_from_row(row: dict[str, Any]) -> Unit:
+    """Build a :class:`Unit` from a row of the ``units`` table."""
+    return Unit(
+        source_text=row["source_text"],
+        target_text=row["target_text"],
+        source_lang=row["source_lang"],
+        target_lang=row["target_lang"],
+        origin=row["origin"],
+        document=row["document"],
+        position=row["position"],
+        confidence=row["confidence"],
+        bead=row["bead"],
+        created=row["created"],
+        changed=row["changed"],
+        metadata=json.loads(row["metadata"] or "{}"),
+        id=row["id"],
+    )
+
+
+def with_origin(units: Iterable[Unit], origin: str) -> Iterator[Unit]:
+    """Yield ``units`` with their origin set to ``origin``."""
+    for unit in units:
+        yield replace(unit, origin=origin)

@@ -1,0 +1,83 @@
+"""Reading text files whose encoding nobody wrote down.
+
+Japanese files arrive as UTF-8 (with or without a BOM), UTF-16 with a BOM, Shift_JIS/CP932
+(Excel's CSV export on Japanese Windows) or EUC-JP. ``read_text`` tells them apart by the
+BOM, then by which codec decodes the bytes cleanly, and never returns mojibake: bytes no
+candidate can decode are a :class:`FormatError` naming the byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+
+from taiyaku.errors import FormatError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+
+
+def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None = None) -> str:
+    """Decode ``data`` read from ``path``, detecting the encoding unless one is given.
+
+    :raises FormatError: the bytes do not decode (the message names the byte offset), or
+        ``encoding`` is not a codec Python knows
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise FormatError(path, f"unknown encoding {encoding!r}") from None
+        return _strict(data, encoding, path)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, codec, path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        candidates = []
+        for codec in ("cp932", "euc_jp"):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            candidates.append((len(_KANA.findall(text)), codec, text))
+        if candidates:
+            # Both may decode; the right one yields real kana, the wrong one rare kanji.
+            return max(candidates, key=lambda c: c[0])[2]
+        raise FormatError(
+            path,
+            "cannot decode the bytes as UTF-8, Shift_JIS/CP932 or EUC-JP "
+            "(give the encoding with --encoding)",
+            f"byte {utf8_error.start}",
+        ) from None
+
+
+def _strict(data: bytes, codec: str, path: str | os.PathLike[str]) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise FormatError(
+            path, f"invalid {codec} byte sequence ({error.reason})", f"byte {error.start}"
+        ) from None
+
+
+def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
+    """Read a whole text file, detecting its encoding (see :func:`decode_bytes`).
+
+    :raises FormatError: the path is missing or a directory, or the bytes do not decode
+    """
+    file = Path(path)
+    if file.is_dir():
+        raise FormatError(path, "is a directory, not a file")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise FormatError(path, error.strerror or str(error)) from None
+    return decode_bytes(data, path, encoding)

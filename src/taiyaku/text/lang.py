@@ -1,0 +1,49 @@
+"""Telling Japanese from English text without a model: by counting scripts."""
+
+from __future__ import annotations
+
+import re
+
+# Hiragana, katakana (full and half width), CJK ideographs and the iteration marks.
+_JAPANESE = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]"
+)
+_LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+
+
+def detect_lang(text: str, default: str = "en") -> str:
+    """Return ``"ja"`` or ``"en"`` for ``text``.
+
+    Text is Japanese when it has Japanese script and that script is not swamped by Latin
+    letters (``ICT(情報通信技術)`` is Japanese; an English sentence quoting one kanji is not).
+
+    :param text: the text to classify
+    :param default: returned when the text has no letters at all (digits, punctuation)
+    """
+    japanese = len(_JAPANESE.findall(text))
+    latin = len(_LATIN.findall(text))
+    if japanese == 0 and latin == 0:
+        return default
+    return "ja" if japanese * 4 >= latin or japanese >= 10 else "en"
+
+
+def primary_lang(tag: str) -> str:
+    """Return the primary language subtag of a BCP-47 tag, lower-cased: ``en-US`` → ``en``."""
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+def normalize_lang_tag(tag: str) -> str:
+    """Return a BCP-47 tag in its usual case: ``EN_us`` → ``en-US``, ``ja`` → ``ja``.
+
+    :param tag: a language tag as found in a file (TMX ``xml:lang``, a column header)
+    """
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2:
+            out.append(part.upper())
+        elif len(part) == 4:
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)

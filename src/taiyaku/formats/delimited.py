@@ -55,12 +55,26 @@ def read_rows(
 def write_rows(
     path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[str]]
 ) -> int:
-    """Write a header and rows as UTF-8 TSV or CSV (by extension); return the row count."""
+    """Write a header and rows as UTF-8 TSV or CSV (by extension); return the row count.
+
+    Lines end in LF. A field holding the delimiter, a quote, LF or CR is quoted (the csv
+    module would leave a lone CR unquoted, and readers would take it for a line end).
+    """
+    delimiter = delimiter_for(path)
     count = 0
     with atomic_write(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=delimiter_for(path), lineterminator="\n")
-        writer.writerow(header)
+        out.write(_line(header, delimiter))
         for row in rows:
-            writer.writerow(row)
+            out.write(_line(row, delimiter))
             count += 1
     return count
+
+
+def _line(cells: Sequence[str], delimiter: str) -> str:
+    special = (delimiter, '"', "\n", "\r")
+    return (
+        delimiter.join(
+            '"' + c.replace('"', '""') + '"' if any(ch in c for ch in special) else c for c in cells
+        )
+        + "\n"
+    )

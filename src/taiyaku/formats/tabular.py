@@ -17,7 +17,7 @@ from taiyaku.errors import FormatError
 from taiyaku.formats import delimited, xlsx
 from taiyaku.formats.cells import guard_cell, unguard_cell
 from taiyaku.models import ORIGINS, STATUSES, Term, Unit
-from taiyaku.text.lang import detect_lang, normalize_lang_tag
+from taiyaku.text.lang import detect_lang, is_language_tag, normalize_lang_tag
 
 UNIT_COLUMNS = (
     "source",
@@ -53,7 +53,6 @@ _UNIT_ALIASES = {
     "target_lang": ("targetlang", "tgtlang", "targetlanguage"),
     **{name: (name.replace("_", ""),) for name in UNIT_COLUMNS[4:]},
 }
-_LANG_HEADER = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", re.IGNORECASE)
 
 
 def _fold(name: str) -> str:
@@ -158,7 +157,7 @@ def read_units(
     lang_columns = [
         h
         for h in header
-        if _LANG_HEADER.match(h)
+        if is_language_tag(h)
         and _fold(h) not in {a for names in _UNIT_ALIASES.values() for a in names}
     ]
     fixed_langs: tuple[str, str] | None = None

@@ -96,8 +96,7 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
 
 
 def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterator[Unit]:
-    variants: list[tuple[str, str]] = []
-    dated: dict[str, Any] = {}
+    variants: list[tuple[str, str, Any]] = []
     for tuv in tu.iterchildren("tuv"):
         lang = tuv.get(XML_LANG) or tuv.get("lang")
         seg = tuv.find("seg")
@@ -105,41 +104,52 @@ def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterato
             raise FormatError(
                 path, "a <tuv> without a language or a <seg>", f"line {tuv.sourceline}"
             )
-        variants.append((normalize_lang_tag(lang), _seg_text(seg)))
-        dated[variants[-1][0]] = tuv
-    tu_src = tu.get("srclang") or srclang
-    source = (
-        next((v for v in variants if v[0].lower() == tu_src.lower()), None)
-        or next((v for v in variants if primary_lang(v[0]) == primary_lang(tu_src)), None)
-        if tu_src != "*all*"
-        else (variants[0] if variants else None)
-    )
-    targets = [v for v in variants if source is not None and v[0] != source[0]]
-    if source is None or not targets:
+        variants.append((normalize_lang_tag(lang), _seg_text(seg), tuv))
+    source_index = _source_index([v[0] for v in variants], tu.get("srclang") or srclang)
+    if source_index is None or len(variants) < 2:
         if warn:
             name = tu.get("tuid")
             label = f"<tu tuid={name!r}>" if name else "<tu>"
+            langs = ", ".join(v[0] for v in variants) or "none"
             warn(
-                f"{os.fspath(path)}: line {tu.sourceline}: {label} has only "
-                f"{len(variants)} language(s) ({', '.join(v[0] for v in variants) or 'none'}); "
-                "skipped"
+                f"{os.fspath(path)}: line {tu.sourceline}: {label} has no pair of languages "
+                f"with source {tu.get('srclang') or srclang} ({langs}); skipped"
             )
         return
+    source_lang, source_text, _ = variants[source_index]
     fields = _tu_fields(tu)
-    for lang, text in targets:
+    for index, (lang, text, tuv) in enumerate(variants):
+        if index == source_index:
+            continue
         # OmegaT dates and signs the translation's <tuv>, not the <tu>.
         own = dict(fields)
-        tuv = dated[lang]
         if own["created"] is None:
             own["created"] = _iso_date(tuv.get("creationdate"))
         if own["changed"] is None:
             own["changed"] = _iso_date(tuv.get("changedate"))
-        extra = {a: tuv.get(a) for a in _TU_ATTRS[1:] if tuv.get(a) and a not in fields["metadata"]}
+        extra = {a: tuv.get(a) for a in _TU_ATTRS[1:] if tuv.get(a) and a not in own["metadata"]}
         if extra:
-            own["metadata"] = {**fields["metadata"], **extra}
+            own["metadata"] = {**own["metadata"], **extra}
         yield Unit(
-            source_text=source[1], target_text=text, source_lang=source[0], target_lang=lang, **own
+            source_text=source_text,
+            target_text=text,
+            source_lang=source_lang,
+            target_lang=lang,
+            **own,
         )
+
+
+def _source_index(langs: list[str], srclang: str) -> int | None:
+    """The index of the variant in ``srclang``: exact tag first, then the same language."""
+    if srclang == "*all*":
+        return 0 if langs else None
+    for index, lang in enumerate(langs):
+        if lang.lower() == srclang.lower():
+            return index
+    for index, lang in enumerate(langs):
+        if primary_lang(lang) == primary_lang(srclang):
+            return index
+    return None
 
 
 def _tu_fields(tu: Any) -> dict[str, Any]:
@@ -256,7 +266,8 @@ def _tu_element(unit: Unit, header_src: str) -> Any:
         attrs["srclang"] = unit.source_lang
     metadata = dict(unit.metadata)
     for name in _TU_ATTRS:
-        if isinstance(metadata.get(name), str):
+        value = metadata.get(name)
+        if isinstance(value, str) and not _FORBIDDEN.search(value):
             attrs[name] = metadata.pop(name)
     tu = etree.Element("tu", attrs)
     props: list[tuple[str, str]] = [("x-origin", unit.origin)]
@@ -292,5 +303,6 @@ def _fill_seg(seg: Any, text: str) -> None:
 
 
 def _xml_safe(text: str) -> str:
-    # Props are metadata, not translations: a forbidden character there becomes U+FFFD.
+    # Props are metadata, not translations: a forbidden character there becomes U+FFFD
+    # (docs/formats.md says so); segment text never loses one.
     return _FORBIDDEN.sub("\ufffd", text)

@@ -166,7 +166,7 @@ def _row(unit: Unit) -> tuple[Any, ...]:
         match_key(unit.source_text),
         match_key(unit.target_text),
         unit.origin,
-        unit.document,
+        unit.document or None,
         unit.position,
         unit.confidence,
         unit.bead,

@@ -1,0 +1,169 @@
+"""Every foundation command through click's CliRunner: exit codes, output, unchanged DB on error."""
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from taiyaku import Glossary, TranslationMemory, open_db
+from taiyaku.cli import cli
+from tests.conftest import FIXTURES, ROOT, table_digest
+
+GLOSSARY_TSV = (
+    "ja\ten\tnote\tstatus\n国際戦略局\tGlobal Strategy Bureau\tbureau of MIC\tpreferred\n"
+    "総務省\tMinistry of Internal Affairs and Communications\t\tpreferred\n"
+)
+
+
+def run(runner, *args, ok=True):
+    result = runner.invoke(cli, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output + str(result.exception)
+    return result
+
+
+def test_help_lists_commands(runner):
+    result = run(runner, "--help")
+    for command in ("tm", "term", "demo"):
+        assert command in result.output
+    assert "TAIYAKU_DB" in result.output
+
+
+def test_tm_import_stats_export(runner, tmp_path):
+    db = tmp_path / "t.db"
+    result = run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx")
+    assert "3 units added, 0 already present" in result.output
+    again = run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx", "--json")
+    assert json.loads(again.output)["already_present"] == 3
+    stats = json.loads(run(runner, "--db", db, "tm", "stats", "--json").output)
+    assert stats["units"] == 3 and stats["language_pairs"][0]["name"] == "en-US→ja"
+    plain = run(runner, "--db", db, "tm", "stats").output
+    assert "3 units" in plain and "en-US→ja" in plain
+    for suffix in ("tmx", "tsv", "csv", "xlsx"):
+        out = tmp_path / f"out.{suffix}"
+        result = run(runner, "--db", db, "tm", "export", out)
+        assert f"{out}: 3 units exported" in result.output
+        fresh = tmp_path / f"fresh-{suffix}.db"
+        run(runner, "--db", fresh, "tm", "import", out)
+        texts = sorted(u.target_text for u in TranslationMemory(open_db(fresh)).iter_units())
+        assert texts == sorted(u.target_text for u in TranslationMemory(open_db(db)).iter_units())
+
+
+def test_db_falls_back_to_environment_then_cwd(runner, tmp_path, monkeypatch):
+    run(runner, "term", "add", "政府", "government")
+    assert (tmp_path / "taiyaku.db").exists()
+    monkeypatch.setenv("TAIYAKU_DB", str(tmp_path / "env.db"))
+    run(runner, "term", "add", "政府", "government")
+    assert Glossary(open_db(tmp_path / "env.db")).count() == 1
+
+
+def test_term_add_import_lookup_export(runner, tmp_path):
+    db = tmp_path / "g.db"
+    added = run(
+        runner,
+        "--db",
+        db,
+        "term",
+        "add",
+        "参事官",
+        "Counsellor",
+        "--note",
+        "a post",
+        "--status",
+        "admitted",
+    )
+    assert "参事官 → Counsellor (admitted)" in added.output
+    source = tmp_path / "g.tsv"
+    source.write_text(GLOSSARY_TSV, encoding="utf-8")
+    imported = run(runner, "--db", db, "term", "import", source)
+    assert "2 terms added, 0 updated, 0 unchanged" in imported.output
+    lookup = run(runner, "--db", db, "term", "lookup", "国際戦略")
+    assert "国際戦略局 → Global Strategy Bureau" in lookup.output and "prefix" in lookup.output
+    as_json = json.loads(run(runner, "--db", db, "term", "lookup", "bureau", "--json").output)
+    assert as_json["results"][0]["term"]["ja"] == "国際戦略局"
+    missing = run(runner, "--db", db, "term", "lookup", "存在しない", ok=False)
+    assert missing.exit_code == 1 and "no glossary entry" in missing.output
+    out = tmp_path / "g.xlsx"
+    assert "3 terms exported" in run(runner, "--db", db, "term", "export", out).output
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert [c.value for c in sheet[1]][:2] == ["ja", "en"]
+    assert book.sheetnames[1] == "About"
+    assert "3" in [c.value for c in book["About"]["B"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.tmx", "", "empty file"),
+        (
+            "cut.tmx",
+            '<tmx version="1.4"><header srclang="ja"/><body><tu><tuv xml:lang="ja">',
+            "line 1, column",
+        ),
+        ("cols.tsv", "source\tcolour\nx\ty\n", "unknown or repeated column(s) 'colour'"),
+        ("nocols.csv", "foo,bar\n1,2\n", "unknown or repeated column(s)"),
+    ],
+)
+def test_bad_tm_file_is_one_error_line_and_changes_nothing(
+    runner, tmp_path, name, content, message
+):
+    db = tmp_path / "t.db"
+    run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx")
+    before = table_digest(db)
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    result = run(runner, "--db", db, "tm", "import", bad, ok=False)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {bad}") and message in lines[0]
+    assert "Traceback" not in result.output
+    assert table_digest(db) == before
+
+
+def test_truncated_tmx_after_good_units_adds_nothing(runner, tmp_path):
+    db = tmp_path / "t.db"
+    good = (FIXTURES / "omegat-shape.tmx").read_text(encoding="utf-8")
+    bad = tmp_path / "half.tmx"
+    bad.write_text(good[: good.index("<!-- Alternative")], encoding="utf-8")
+    open_db(db).close()
+    before = table_digest(db)
+    result = run(runner, "--db", db, "tm", "import", bad, ok=False)
+    assert result.exit_code == 1 and "invalid XML" in result.output
+    assert table_digest(db) == before
+
+
+def test_bad_glossary_changes_nothing(runner, tmp_path):
+    db = tmp_path / "g.db"
+    run(runner, "--db", db, "term", "add", "政府", "government")
+    before = table_digest(db)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("ja\ten\n国\tcountry\n県\t\n", encoding="utf-8")
+    result = run(runner, "--db", db, "term", "import", bad, ok=False)
+    assert result.exit_code == 1 and f"{bad}: line 3:" in result.output
+    assert table_digest(db) == before
+
+
+def test_missing_file_is_usage_error(runner, tmp_path):
+    result = run(runner, "--db", tmp_path / "t.db", "tm", "import", tmp_path / "nope.tmx", ok=False)
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_demo_runs_on_shipped_data(runner, tmp_path):
+    result = run(
+        runner,
+        "demo",
+        "--data",
+        ROOT,
+        "--db",
+        tmp_path / "demo.db",
+        "--xlsx",
+        tmp_path / "demo.xlsx",
+    )
+    assert "国際戦略局 → Global Strategy Bureau" in result.output
+    assert Path(tmp_path / "demo.xlsx").exists()
+    db = open_db(tmp_path / "demo.db")
+    assert Glossary(db).count() >= 60
+    assert TranslationMemory(db).count() >= 30

@@ -1,0 +1,138 @@
+import sqlite3
+
+import pytest
+
+from taiyaku import DatabaseError, Glossary, Term, TranslationMemory, Unit, open_db
+from taiyaku.store.db import transaction
+from taiyaku.store.migrations import migrations
+
+
+def test_fresh_database_has_the_schema(db):
+    assert set(db.table_names()) >= {"units", "terms", "meta", "_sqlite_migrations"}
+    assert db["units"].columns_dict == {
+        "id": int,
+        "source_lang": str,
+        "target_lang": str,
+        "source_text": str,
+        "target_text": str,
+        "source_key": str,
+        "target_key": str,
+        "origin": str,
+        "document": str,
+        "position": int,
+        "confidence": float,
+        "bead": str,
+        "created": str,
+        "changed": str,
+        "metadata": str,
+    }
+    assert {
+        "ja",
+        "en",
+        "ja_key",
+        "en_key",
+        "note",
+        "domain",
+        "pos",
+        "status",
+        "source",
+        "created",
+        "changed",
+    } <= set(db["terms"].columns_dict)
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+
+
+def test_database_uses_wal_and_reopens_without_reapplying(db_path):
+    first = open_db(db_path)
+    assert first.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = len(migrations.applied(first))
+    first.close()
+    again = open_db(db_path)
+    assert len(migrations.applied(again)) == applied
+
+
+def test_newer_schema_is_refused_unchanged(db_path):
+    db = open_db(db_path)
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "taiyaku", "name": "m999_from_the_future", "applied_at": "x"}
+    )
+    db.close()
+    with pytest.raises(DatabaseError, match="newer taiyaku"):
+        open_db(db_path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("this is not SQLite " * 100, encoding="utf-8")
+    with pytest.raises(DatabaseError, match="not a taiyaku database"):
+        open_db(bogus)
+
+
+def test_units_keep_text_verbatim_and_keys(db):
+    tm = TranslationMemory(db)
+    tm.add_many([Unit("  ＩＣＴ分野 ", "ICT  field", document="d", position=3)])
+    row = db.execute("SELECT source_text, source_key, target_key FROM units").fetchone()
+    assert row == ("  ＩＣＴ分野 ", "ict分野", "ict field")
+    unit = next(tm.iter_units())
+    assert (unit.document, unit.position, unit.origin) == ("d", 3, "imported")
+    assert unit.created and unit.created.endswith("Z")
+
+
+def test_failed_import_stores_nothing(db):
+    tm = TranslationMemory(db)
+
+    def broken():
+        yield Unit("一", "one")
+        raise RuntimeError("file ended early")
+
+    with pytest.raises(RuntimeError):
+        tm.add_many(broken())
+    assert tm.count() == 0
+
+
+def test_delete_document_and_stats(db):
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [
+            Unit("一", "one", document="a", origin="aligned"),
+            Unit("二", "two", document="a", origin="aligned"),
+            Unit("三", "three", document="b"),
+        ]
+    )
+    assert tm.delete_document("a", origin="aligned") == 2
+    stats = tm.stats()
+    assert stats["units"] == 1
+    assert stats["language_pairs"] == [{"name": "ja→en", "units": 1}]
+    assert stats["documents"] == [{"name": "b", "units": 1}]
+
+
+def test_glossary_updates_fields_of_the_same_pair(db):
+    glossary = Glossary(db)
+    first = glossary.add_many([Term("政府", "government")])
+    again = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
+    same = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
+    assert (first.added, again.updated, same.unchanged) == (1, 1, 1)
+    (term,) = glossary.iter_terms()
+    assert (term.note, term.status) == ("the State", "admitted")
+
+
+def test_lookup_both_directions_ignores_width_and_case(db):
+    glossary = Glossary(db)
+    glossary.add_many([Term("情報通信技術", "ICT"), Term("国際戦略局", "Global Strategy Bureau")])
+    assert glossary.lookup("ｉｃｔ")[0].term.ja == "情報通信技術"
+    hits = glossary.lookup("strategy")
+    assert [(h.term.ja, h.kind, h.side) for h in hits] == [("国際戦略局", "substring", "en")]
+    assert glossary.lookup("国際戦略局")[0].kind == "exact"
+
+
+def test_second_writer_waits_for_the_lock(db_path):
+    first = open_db(db_path)
+    second = open_db(db_path, busy_timeout=0.2)
+    with transaction(first):
+        first["meta"].insert({"key": "a", "value": "1"})
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with transaction(second):
+                pass
+    with transaction(second):
+        second["meta"].insert({"key": "b", "value": "2"})
+    assert first.execute("SELECT count(*) FROM meta").fetchone()[0] == 2

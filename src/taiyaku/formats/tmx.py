@@ -29,7 +29,8 @@ from lxml import etree
 
 from taiyaku import __version__
 from taiyaku.errors import FormatError
-from taiyaku.formats.files import atomic_write, check_readable
+from taiyaku.formats.files import atomic_write
+from taiyaku.formats.xmlsafe import iterparse_safe, release
 from taiyaku.models import ORIGINS, Unit
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 
@@ -49,48 +50,26 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
     :raises FormatError: not well-formed XML, not TMX, no ``srclang``; the message names
         the line and column
     """
-    check_readable(path)
     srclang: str | None = None
-    context = etree.iterparse(
-        os.fspath(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=False,
-    )
-    try:
-        for event, element in context:
-            tag = element.tag if isinstance(element.tag, str) else ""
-            if event == "start":
-                if tag == "header":
-                    srclang = element.get("srclang")
-                    if not srclang:
-                        raise FormatError(
-                            path, "the TMX header has no srclang", f"line {element.sourceline}"
-                        )
-                elif tag == "tmx" or srclang is not None:
-                    continue
-                elif tag == "body":
+    for event, element in iterparse_safe(path):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag == "header":
+                srclang = element.get("srclang")
+                if not srclang:
                     raise FormatError(
-                        path, "no <header> before <body>", f"line {element.sourceline}"
+                        path, "the TMX header has no srclang", f"line {element.sourceline}"
                     )
-                elif element.getparent() is None:
-                    raise FormatError(path, f"not a TMX file (root element <{tag}>)", "line 1")
+            elif tag == "tmx" or srclang is not None:
                 continue
-            if tag != "tu":
-                continue
+            elif tag == "body":
+                raise FormatError(path, "no <header> before <body>", f"line {element.sourceline}")
+            elif element.getparent() is None:
+                raise FormatError(path, f"not a TMX file (root element <{tag}>)", "line 1")
+            continue
+        if tag == "tu":
             yield from _units_of_tu(path, element, srclang or "*all*", warn)
-            element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise FormatError(
-            path, f"invalid XML: {error.msg}", f"line {line}, column {column}"
-        ) from None
+            release(element)
     if srclang is None:
         raise FormatError(path, "not a TMX file (no <header>)")
 

@@ -17,6 +17,11 @@ from taiyaku.formats.files import atomic_write, check_readable
 
 Row = tuple[int, list[str]]
 _WRAP_WIDTH = 60
+# Hostile-workbook limits. A real glossary or TM workbook of a million rows unpacks to well
+# under 1 GB and compresses about 5-20x; a zip bomb compresses thousands of times.
+MAX_UNPACKED_BYTES = 1_000_000_000
+MAX_RATIO = 200
+MAX_BLANK_ROWS = 10_000
 
 
 def read_rows(
@@ -29,8 +34,7 @@ def read_rows(
     from openpyxl import load_workbook
 
     check_readable(path)
-    if not zipfile.is_zipfile(path):
-        raise FormatError(path, "not an Excel .xlsx file (not a zip archive)")
+    _check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -48,13 +52,38 @@ def read_rows(
         raise FormatError(path, f"sheet {worksheet.title!r} is empty")
 
     def rows() -> Iterator[Row]:
+        blank_run = 0
         for number, raw in enumerate(values, start=header_row + 1):
             cells = [_text(v) for v in raw]
             if any(c.strip() for c in cells):
+                blank_run = 0
                 yield number, cells
+            else:
+                blank_run += 1
+                if blank_run >= MAX_BLANK_ROWS:
+                    break  # a sheet "used" down to row 1,048,576 holds nothing more
         book.close()
 
     return header, rows()
+
+
+def _check_archive(path: str | os.PathLike[str]) -> None:
+    """Refuse what is not a zip, and zip bombs, before openpyxl inflates anything."""
+    if not zipfile.is_zipfile(path):
+        raise FormatError(path, "not an Excel .xlsx file (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FormatError(path, f"damaged .xlsx archive: {error}") from None
+    total = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if total > MAX_UNPACKED_BYTES or (total > 10_000_000 and total / packed > MAX_RATIO):
+        raise FormatError(
+            path,
+            f"refused: the workbook would unpack to {total:,} bytes from {packed:,} "
+            f"(limit {MAX_UNPACKED_BYTES:,} bytes, ratio {MAX_RATIO}); it looks like a zip bomb",
+        )
 
 
 def _text(value: Any) -> str:

@@ -34,18 +34,29 @@ def now_iso() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def busy_timeout_seconds() -> float:
+    """``$TAIYAKU_BUSY_TIMEOUT`` (seconds) if set, else 30: how long a writer waits for a lock."""
+    try:
+        return float(os.environ.get("TAIYAKU_BUSY_TIMEOUT") or BUSY_TIMEOUT_SECONDS)
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+
+
 def open_db(
-    path: str | os.PathLike[str] | None = None, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    path: str | os.PathLike[str] | None = None, *, busy_timeout: float | None = None
 ) -> Database:
     """Open (creating if needed) a taiyaku database and bring its schema up to date.
 
     :param path: the SQLite file; ``None`` means :func:`default_db_path`; ``":memory:"``
         gives an in-memory database
-    :param busy_timeout: seconds to wait for another process's write lock
+    :param busy_timeout: seconds to wait for another process's write lock (default:
+        :func:`busy_timeout_seconds`)
     :raises DatabaseError: the file is not a database, is locked beyond the timeout, or
         was written by a newer taiyaku
     """
     name = os.fspath(path) if path is not None else default_db_path()
+    if busy_timeout is None:
+        busy_timeout = busy_timeout_seconds()
     if name != ":memory:" and Path(name).is_dir():
         raise DatabaseError(f"{name}: is a directory, not a database file")
     try:
@@ -79,7 +90,7 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
     """Turn an sqlite3 error into a sentence a user can act on."""
     text = str(error)
     if "locked" in text or "busy" in text:
-        return f"database is locked by another program (waited {BUSY_TIMEOUT_SECONDS:g} s)"
+        return f"database is locked by another program (waited {busy_timeout_seconds():g} s)"
     if "file is not a database" in text or "malformed" in text:
         return f"not a taiyaku database ({text})"
     return text

@@ -1,0 +1,152 @@
+"""A killed import loses nothing; two importers at once both land; locks give clear errors.
+
+These run real processes (``python -m taiyaku``) against a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from taiyaku import Unit, open_db, write_units
+from taiyaku.store.db import transaction
+from taiyaku.store.migrations import migrations
+
+UNITS = 30_000
+
+
+def taiyaku(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "taiyaku", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def big_tmx(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.tmx"
+    write_units(
+        path, (Unit(f"これは{i}番目の文です。", f"This is sentence {i}.") for i in range(UNITS))
+    )
+    return path
+
+
+def unit_count(db_path: Path) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_sigkill_during_import_keeps_all_or_nothing(tmp_path, big_tmx):
+    rng = random.Random(20261124)
+    outcomes = set()
+    for attempt in range(4):
+        db = tmp_path / f"kill{attempt}.db"
+        open_db(db).close()
+        wal = Path(f"{db}-wal")
+        start_size = wal.stat().st_size if wal.exists() else 0
+        process = taiyaku("--db", db, "tm", "import", big_tmx)
+        # Wait until the import is writing (its transaction spills pages into the WAL),
+        # then kill it at a random moment inside that transaction.
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > start_size + 200_000:
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.2))
+        killed_mid_write = process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        count = unit_count(db)
+        assert count in (0, UNITS), f"attempt {attempt}: {count} units after a kill"
+        if killed_mid_write:
+            outcomes.add(count)
+        # The database still takes writes after the crash.
+        finish = taiyaku("--db", db, "tm", "import", big_tmx)
+        assert finish.wait(timeout=120) == 0, finish.stderr.read()
+        assert unit_count(db) == UNITS
+    assert 0 in outcomes, "no kill landed inside the import transaction: it proved nothing"
+
+
+def test_two_processes_import_at_once(tmp_path, big_tmx):
+    other = tmp_path / "other.tmx"
+    write_units(other, (Unit(f"別の{i}番目の文。", f"Another sentence {i}.") for i in range(5000)))
+    db = tmp_path / "both.db"
+    open_db(db).close()
+    first = taiyaku("--db", db, "tm", "import", big_tmx)
+    second = taiyaku("--db", db, "tm", "import", other)
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.wait(timeout=120) == 0, second.stderr.read()
+    assert unit_count(db) == UNITS + 5000
+
+
+def test_reader_during_import_sees_all_or_nothing(tmp_path, big_tmx):
+    db = tmp_path / "read.db"
+    open_db(db).close()
+    importer = taiyaku("--db", db, "tm", "import", big_tmx)
+    seen = set()
+    while importer.poll() is None:
+        stats = taiyaku("--db", db, "tm", "stats", "--json")
+        out, err = stats.communicate(timeout=60)
+        assert stats.returncode == 0, err
+        seen.add(int(out.split('"units": ')[1].split(",")[0]))
+    assert importer.returncode == 0
+    assert seen <= {0, UNITS}
+
+
+def test_lock_held_too_long_is_a_clear_error(tmp_path):
+    db = tmp_path / "locked.db"
+    holder = open_db(db)
+    with transaction(holder):
+        holder["meta"].insert({"key": "held", "value": "1"})
+        blocked = taiyaku(
+            "--db", db, "term", "add", "政府", "government", env={"TAIYAKU_BUSY_TIMEOUT": "0.5"}
+        )
+        _, err = blocked.communicate(timeout=60)
+    assert blocked.returncode == 1
+    assert err.strip().splitlines() == [
+        f"Error: {db}: database is locked by another program (waited 0.5 s)"
+    ]
+    assert "Traceback" not in err
+
+
+def test_older_schema_is_migrated(tmp_path):
+    db_path = tmp_path / "old.db"
+    conn = sqlite3.connect(db_path)
+    from sqlite_utils import Database
+
+    old = Database(conn)
+    first = migrations._migrations[0].name
+    second = migrations._migrations[1].name
+    migrations.apply(old, stop_before=second)
+    assert [m.name for m in migrations.applied(old)] == [first]
+    old["units"].insert(
+        {
+            "source_lang": "ja",
+            "target_lang": "en",
+            "source_text": "一",
+            "target_text": "one",
+            "source_key": "一",
+            "target_key": "one",
+            "created": "2020-01-01T00:00:00Z",
+            "changed": "2020-01-01T00:00:00Z",
+        }
+    )
+    conn.close()
+    db = open_db(db_path)
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+    assert db.execute("SELECT count(*) FROM units").fetchone()[0] == 1

@@ -25,6 +25,9 @@ class TaiyakuGroup(click.Group):
             return super().invoke(ctx)
         except TaiyakuError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # a file vanished, a disk filled up, a permission was denied
+            name = error.filename or ""
+            raise click.ClickException(f"{name}: {error.strerror or error}") from None
         except sqlite3.Error as error:
             db = ctx.obj.get("db_path", "") if isinstance(ctx.obj, dict) else ""
             raise click.ClickException(f"{db}: {describe_sqlite_error(error)}") from None

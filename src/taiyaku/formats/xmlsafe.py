@@ -48,10 +48,27 @@ def iterparse_safe(
             if event in wanted:
                 yield event, element
     except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise FormatError(
-            path, f"invalid XML: {error.msg}", f"line {line}, column {column}"
-        ) from None
+        raise syntax_error(path, error) from None
+
+
+def syntax_error(path: str | os.PathLike[str], error: etree.XMLSyntaxError) -> FormatError:
+    """A FormatError naming the line and column of libxml2's first real complaint.
+
+    With entity resolution off, lxml sometimes reports a vague "no element found (line 0)";
+    the parser's error log still holds the precise message and place.
+    """
+    line, column, message = *error.position, error.msg
+    # The log may still hold entries of earlier parses: keep this file's.
+    name = os.fspath(path)
+    errors = [
+        e
+        for e in (error.error_log.filter_from_errors() if error.error_log else [])
+        if e.filename == name
+    ]
+    if errors:
+        first = errors[0]
+        line, column, message = first.line, first.column, first.message
+    return FormatError(path, f"invalid XML: {message}", f"line {line}, column {column}")
 
 
 def _refuse_entities(path: str | os.PathLike[str], root: Any) -> None:

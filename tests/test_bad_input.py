@@ -1,0 +1,277 @@
+"""Bad and hostile input: one clear error line, the right exit status, an unchanged database.
+
+Each case runs the real command through click's CliRunner against a real database that
+already holds data, and compares a hash of every table before and after.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from taiyaku import Term, Unit, write_terms, write_units
+from taiyaku.cli import cli
+from tests.conftest import FIXTURES, table_digest
+
+GOOD_TMX = (FIXTURES / "omegat-shape.tmx").read_text(encoding="utf-8")
+TMX_HEAD = '<?xml version="1.0"?>\n'
+TU = '<tu><tuv xml:lang="en"><seg>{}</seg></tuv><tuv xml:lang="ja"><seg>訳</seg></tuv></tu>'
+BODY = '<tmx version="1.4"><header srclang="en"/><body>{}</body></tmx>'
+
+
+@pytest.fixture
+def db(runner, tmp_path) -> Path:
+    path = tmp_path / "full.db"
+    result = runner.invoke(
+        cli, ["--db", str(path), "tm", "import", str(FIXTURES / "omegat-shape.tmx")]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["--db", str(path), "term", "add", "政府", "government"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def fails_cleanly(runner, db: Path, args: list[str], bad: Path, *fragments: str, status: int = 1):
+    before = table_digest(db)
+    result = runner.invoke(cli, ["--db", str(db), *args, str(bad)])
+    assert result.exit_code == status, result.output
+    lines = result.output.strip().splitlines()
+    if status == 2:  # click's usage errors lead with the usage line and a hint
+        lines = [line for line in lines if line.startswith("Error:")]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error:") and "Traceback" not in result.output
+    if status == 1:
+        assert lines[0].startswith(f"Error: {bad}"), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert table_digest(db) == before
+    return lines[0]
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+TMX_CASES = {
+    "empty": ("", ["empty file"]),
+    "truncated": (GOOD_TMX[: len(GOOD_TMX) // 2], ["invalid XML", "line", "column"]),
+    "not xml": ("ja\ten\n政府\tgovernment\n", ["invalid XML", "line 1"]),
+    "zip named tmx": (b"PK\x03\x04" + b"\x00" * 40, ["invalid XML", "line 1"]),
+    "no srclang": (
+        TMX_HEAD + '<tmx version="1.4"><header/><body/></tmx>',
+        ["no srclang", "line 2"],
+    ),
+    "wrong root": (TMX_HEAD + "<martif type='TBX'/>", ["not a TMX file"]),
+    "raw control byte": (TMX_HEAD + BODY.format(TU.format("a\x01b")), ["invalid XML", "line 2"]),
+    "control char reference": (
+        TMX_HEAD + BODY.format(TU.format("a&#1;b")),
+        ["invalid XML", "line 2"],
+    ),
+    "undeclared entity": (TMX_HEAD + BODY.format(TU.format("&nbsp;")), ["invalid XML", "line 2"]),
+    "tuv without language": (
+        TMX_HEAD + BODY.format("<tu><tuv><seg>x</seg></tuv></tu>"),
+        ["without a language", "line 2"],
+    ),
+    "bad encoding declaration": (
+        '<?xml version="1.0" encoding="x-nonsense"?>' + BODY.format(""),
+        ["invalid XML"],
+    ),
+    "undecodable bytes": (
+        TMX_HEAD.encode()
+        + BODY.format(TU.format("x")).encode().replace(b"x</seg>", b"\xff\xfe</seg>"),
+        ["invalid XML", "line 2"],
+    ),
+    "deep nesting": (
+        TMX_HEAD
+        + "<tmx><header srclang='en'/><body>"
+        + "<hi>" * 300_000
+        + "</hi>" * 300_000
+        + "</body></tmx>",
+        ["invalid XML"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TMX_CASES))
+def test_bad_tmx(runner, db, tmp_path, case):
+    content, fragments = TMX_CASES[case]
+    bad = write(tmp_path / "bad.tmx", content)
+    fails_cleanly(runner, db, ["tm", "import"], bad, *fragments)
+
+
+def test_xxe_reads_no_local_file(runner, db, tmp_path):
+    secret = write(tmp_path / "secret.txt", "TOP-SECRET")
+    bad = write(
+        tmp_path / "xxe.tmx",
+        TMX_HEAD
+        + f'<!DOCTYPE tmx [<!ENTITY x SYSTEM "file://{secret}">]>'
+        + BODY.format(TU.format("&x;")),
+    )
+    line = fails_cleanly(runner, db, ["tm", "import"], bad, "declares XML entities", "DOCTYPE")
+    assert "TOP-SECRET" not in line
+
+
+def test_billion_laughs_is_refused(runner, db, tmp_path):
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
+    bad = write(
+        tmp_path / "lol.tmx",
+        TMX_HEAD + f"<!DOCTYPE tmx [{entities}]>" + BODY.format(TU.format("&lol9;")),
+    )
+    fails_cleanly(runner, db, ["tm", "import"], bad, "declares XML entities")
+
+
+def test_network_dtd_is_not_fetched(runner, db, tmp_path):
+    # A DTD on an address nothing listens on: fetching it would hang or fail; it must be ignored.
+    good = (
+        TMX_HEAD
+        + '<!DOCTYPE tmx SYSTEM "http://127.0.0.1:9/tmx14.dtd">'
+        + BODY.format(TU.format("ok"))
+    )
+    path = write(tmp_path / "dtd.tmx", good)
+    result = runner.invoke(cli, ["--db", str(db), "tm", "import", str(path)])
+    assert result.exit_code == 0 and "1 units added" in result.output
+
+
+def test_fifty_megabyte_single_line_tmx_imports(runner, db, tmp_path):
+    tus = "".join(TU.format(f"sentence {i} " + "x" * 420) for i in range(100_000))
+    path = write(tmp_path / "oneline.tmx", TMX_HEAD.strip() + BODY.format(tus))
+    assert path.stat().st_size > 50_000_000 and path.read_bytes().count(b"\n") == 0
+    result = runner.invoke(cli, ["--db", str(db), "tm", "import", str(path)])
+    assert result.exit_code == 0 and "100,000 units added" in result.output
+
+
+TABLE_CASES = {
+    "empty": ("", ["empty file"]),
+    "header only blank": ("\n\n", ["no header line", "line 1"]),
+    "unknown column": ("source\ttarget\tcolour\na\tb\tc\n", ["'colour'", "header"]),
+    "missing column": ("source\nA\n", ["no target column", "header"]),
+    "empty side": ("source\ttarget\nA\t\n", ["needs both", "line 2"]),
+    "undecodable": (b"source\ttarget\n" + b"\x81\xff\xfe" * 5, ["cannot decode", "byte 14"]),
+    "unclosed quote": ('source\ttarget\n"abc\tdef\n', ["line"]),
+    "bad origin": ("source\ttarget\torigin\nA\tB\tstolen\n", ["origin 'stolen'", "line 2"]),
+    "fifty megabyte line": (
+        "source\ttarget\n" + "x" * 50_000_000 + "\tB\n",
+        ["field larger", "line 2"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TABLE_CASES))
+def test_bad_tm_table(runner, db, tmp_path, case):
+    content, fragments = TABLE_CASES[case]
+    bad = write(tmp_path / "bad.tsv", content)
+    fails_cleanly(runner, db, ["tm", "import"], bad, *fragments)
+
+
+def test_unknown_encoding_option(runner, db, tmp_path):
+    good = write(tmp_path / "ok.tsv", "source\ttarget\nA\tB\n")
+    fails_cleanly(
+        runner, db, ["tm", "import", "--encoding", "klingon"], good, "unknown encoding 'klingon'"
+    )
+
+
+def test_wrong_encoding_option_names_the_byte(runner, db, tmp_path):
+    sjis = write(tmp_path / "sjis.tsv", "ja\ten\n政府\tgovernment\n".encode("cp932"))
+    fails_cleanly(
+        runner, db, ["term", "import", "--encoding", "utf-8"], sjis, "invalid utf-8", "byte 6"
+    )
+
+
+def test_tmx_content_in_a_tsv(runner, db, tmp_path):
+    bad = write(tmp_path / "memory.tsv", GOOD_TMX)
+    fails_cleanly(runner, db, ["tm", "import"], bad, "header")
+
+
+def test_unknown_extension(runner, db, tmp_path):
+    bad = write(tmp_path / "memory.docx", "x")
+    fails_cleanly(runner, db, ["tm", "import"], bad, "cannot tell the TM format")
+
+
+@pytest.mark.parametrize("command", [["tm", "import"], ["term", "import"]])
+def test_directory_and_missing_path_are_usage_errors(runner, db, tmp_path, command):
+    fails_cleanly(runner, db, command, tmp_path, "is a directory", status=2)
+    fails_cleanly(runner, db, command, tmp_path / "missing.tsv", "does not exist", status=2)
+
+
+def test_xlsx_that_is_not_a_zip(runner, db, tmp_path):
+    bad = write(tmp_path / "g.xlsx", "ja,en\n政府,government\n")
+    fails_cleanly(runner, db, ["term", "import"], bad, "not a zip archive")
+
+
+def test_truncated_xlsx(runner, db, tmp_path):
+    good = tmp_path / "good.xlsx"
+    write_terms(good, [Term(f"語{i}", f"word {i}") for i in range(200)])
+    bad = write(tmp_path / "cut.xlsx", good.read_bytes()[: good.stat().st_size // 2])
+    fails_cleanly(runner, db, ["term", "import"], bad)
+
+
+def test_xlsx_zip_bomb_is_refused(runner, db, tmp_path):
+    bad = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b"\0" * 1_000_000
+            for _ in range(60):
+                member.write(chunk)
+    assert bad.stat().st_size < 1_000_000
+    fails_cleanly(runner, db, ["term", "import"], bad, "zip bomb")
+
+
+def test_xlsx_with_a_million_empty_rows(runner, db, tmp_path):
+    good = tmp_path / "good.xlsx"
+    write_terms(good, [Term("政府", "government"), Term("国", "country")])
+    with zipfile.ZipFile(good) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    empty = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t></t></is></c></row>'
+        for n in range(4, 1_000_004)
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</sheetData>", empty + "</sheetData>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    bloated = write(tmp_path / "bloated.xlsx", buffer.getvalue())
+    result = runner.invoke(cli, ["--db", str(db), "term", "import", str(bloated)])
+    assert result.exit_code == 0, result.output
+    assert "1 terms added, 0 updated, 1 unchanged" in result.output
+
+
+def test_single_language_tu_warns_and_imports_the_rest(runner, db, tmp_path):
+    path = write(
+        tmp_path / "mixed.tmx",
+        TMX_HEAD
+        + BODY.format(
+            '<tu tuid="lonely"><tuv xml:lang="en"><seg>alone</seg></tuv></tu>' + TU.format("paired")
+        ),
+    )
+    result = runner.invoke(cli, ["--db", str(db), "tm", "import", str(path)])
+    assert result.exit_code == 0
+    assert "Warning:" in result.output and "tuid='lonely'" in result.output
+    assert "1 units added, 0 already present, 1 skipped" in result.output
+
+
+def test_export_to_a_missing_folder_is_one_error(runner, db, tmp_path):
+    before = table_digest(db)
+    result = runner.invoke(cli, ["--db", str(db), "tm", "export", str(tmp_path / "no" / "out.tmx")])
+    assert result.exit_code == 1 and result.output.startswith("Error:")
+    assert "Traceback" not in result.output and table_digest(db) == before
+
+
+def test_units_with_empty_sides_are_never_written(tmp_path):
+    path = tmp_path / "ok.tmx"
+    write_units(path, [Unit("一", "one")])
+    assert "<seg>一</seg>" in path.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -194,8 +194,3 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         id=row["id"],
     )
 
-
-def with_origin(units: Iterable[Unit], origin: str) -> Iterator[Unit]:
-    """Yield ``units`` with their origin set to ``origin``."""
-    for unit in units:
-        yield replace(unit, origin=origin)

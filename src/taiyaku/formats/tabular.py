@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from taiyaku.errors import FormatError
 from taiyaku.formats import delimited, xlsx
@@ -85,24 +85,69 @@ def _map_header(
 
 
 def read_table(
-    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    is_header: Callable[[list[str]], bool] | None = None,
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
-    """Read any table file: header, rows and the word for a place in it (``line``/``row``)."""
+    """Read any table file: header, rows and the word for a place in it (``line``/``row``).
+
+    :param is_header: for a workbook, tells the header row below a title (see
+        :func:`taiyaku.formats.xlsx.read_rows`)
+    """
     if os.fspath(path).lower().endswith((".xlsx", ".xlsm")):
-        header, rows = xlsx.read_rows(path, sheet=sheet)
+        header, rows = xlsx.read_rows(path, sheet=sheet, is_header=is_header)
         return header, rows, "row"
     header, rows = delimited.read_rows(path, encoding=encoding)
     return header, rows, "line"
 
 
+def is_term_header(cells: Sequence[str]) -> bool:
+    """True when a row names a Japanese and an English column (a glossary's header row)."""
+    lookup = {alias: field for field, names in _TERM_ALIASES.items() for alias in names}
+    fields = {lookup.get(_fold(c)) for c in cells if c.strip()}
+    return {"ja", "en"} <= fields
+
+
+def looks_like_term_table(path: str | os.PathLike[str]) -> bool:
+    """True when a delimited file's first line is a glossary header (else: OmegaT's format)."""
+    try:
+        header, _ = delimited.read_rows(path)
+    except FormatError:
+        return False
+    return is_term_header(header)
+
+
+def _split(value: str, separators: str | None) -> list[str]:
+    if not separators:
+        return [value]
+    parts = re.split("|".join(map(re.escape, separators)) + "|\r\n" * ("\n" in separators), value)
+    return [p.strip() for p in parts if p.strip()] or [value]
+
+
 def read_terms(
-    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    split: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Term]:
     """Yield the glossary entries of a TSV, CSV or XLSX file with a header row.
 
+    In a workbook the header row is the first of the top rows naming a Japanese and an
+    English column, so a title above the table is skipped.
+
+    :param split: characters that separate several renderings in one Japanese or English
+        cell (``"\n"``: line breaks, as Alt+Enter makes in Excel; ``";"``); each
+        Japanese × English rendering becomes an entry. Off by default: a term may hold ``;``.
+    :param warn: when given, a row missing its Japanese or English side is skipped and
+        reported through ``warn`` (a 50,000-row dictionary with one blank cell still
+        imports); by default it is an error
     :raises FormatError: unknown columns, no Japanese or English column, a bad status
     """
-    header, rows, place = read_table(path, encoding=encoding, sheet=sheet)
+    header, rows, place = read_table(path, encoding=encoding, sheet=sheet, is_header=is_term_header)
     mapping = _map_header(path, header, _TERM_ALIASES)
     missing = [f for f in ("ja", "en") if f not in mapping]
     if missing:
@@ -114,25 +159,31 @@ def read_terms(
             f: unguard_cell(cells[i].strip()) if i < len(cells) else "" for f, i in mapping.items()
         }
         if not values["ja"] or not values["en"]:
-            raise FormatError(
+            error = FormatError(
                 path, "a term needs both a Japanese and an English side", f"{place} {number}"
             )
+            if warn is None:
+                raise error
+            warn(f"{error}; skipped")
+            continue
         status = values.get("status") or "preferred"
         if status not in STATUSES:
             raise FormatError(
                 path, f"status {status!r} is not one of {', '.join(STATUSES)}", f"{place} {number}"
             )
-        yield Term(
-            ja=values["ja"],
-            en=values["en"],
-            note=values.get("note", ""),
-            domain=values.get("domain", ""),
-            pos=values.get("pos", ""),
-            status=status,
-            source=values.get("source", ""),
-            created=values.get("created") or None,
-            changed=values.get("changed") or None,
-        )
+        for ja in _split(values["ja"], split):
+            for en in _split(values["en"], split):
+                yield Term(
+                    ja=ja,
+                    en=en,
+                    note=values.get("note", ""),
+                    domain=values.get("domain", ""),
+                    pos=values.get("pos", ""),
+                    status=status,
+                    source=values.get("source", ""),
+                    created=values.get("created") or None,
+                    changed=values.get("changed") or None,
+                )
 
 
 def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:

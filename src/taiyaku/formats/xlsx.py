@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from taiyaku.errors import FormatError
@@ -22,13 +22,20 @@ _WRAP_WIDTH = 60
 MAX_UNPACKED_BYTES = 1_000_000_000
 MAX_RATIO = 200
 MAX_BLANK_ROWS = 10_000
+HEADER_SEARCH_ROWS = 20
 
 
 def read_rows(
-    path: str | os.PathLike[str], *, sheet: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    is_header: Callable[[list[str]], bool] | None = None,
 ) -> tuple[list[str], Iterator[Row]]:
     """Read a sheet (the first unless named): return its header and (row number, cells).
 
+    :param is_header: tells a header row; the first of the first :data:`HEADER_SEARCH_ROWS`
+        non-blank rows it accepts is the header (a title or a date above the table is
+        skipped). Without it, or when it accepts none, the first non-blank row is the header.
     :raises FormatError: not an XLSX file, no such sheet, empty sheet
     """
     from openpyxl import load_workbook
@@ -43,17 +50,25 @@ def read_rows(
         raise FormatError(path, f"no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
     worksheet = book[sheet] if sheet else book.worksheets[0]
     values = worksheet.iter_rows(values_only=True)
+    leading: list[tuple[int, list[str]]] = []
     for number, raw in enumerate(values, start=1):
         cells = [_text(v) for v in raw]
         if any(c.strip() for c in cells):
-            header, header_row = [c.strip() for c in cells], number
-            break
-    else:
+            leading.append((number, cells))
+            if is_header is None or is_header(cells) or len(leading) >= HEADER_SEARCH_ROWS:
+                break
+    if not leading:
         raise FormatError(path, f"sheet {worksheet.title!r} is empty")
+    chosen = next((i for i, (_, c) in enumerate(leading) if is_header and is_header(c)), 0)
+    header = [c.strip() for c in leading[chosen][1]]
+    # Rows read while looking for the header, below it, are data.
+    pending = leading[chosen + 1 :]
 
     def rows() -> Iterator[Row]:
+        yield from pending
         blank_run = 0
-        for number, raw in enumerate(values, start=header_row + 1):
+        start = leading[-1][0] + 1
+        for number, raw in enumerate(values, start=start):
             cells = [_text(v) for v in raw]
             if any(c.strip() for c in cells):
                 blank_run = 0

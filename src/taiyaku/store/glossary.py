@@ -1,4 +1,10 @@
-"""The glossary: Japanese/English term pairs with their notes, status and provenance."""
+"""The glossary: Japanese/English term pairs with their notes, status and provenance.
+
+Each entry is stored verbatim with its keys (:mod:`taiyaku.glossary.keys`): the match keys,
+the forgiving lookup keys, the recognizer's keys and the reading. Every write bumps
+``meta.glossary_version`` (a trigger), which is how the lookup index and the term automaton
+of :mod:`taiyaku.glossary` know they must be rebuilt.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from taiyaku.errors import TaiyakuError
+from taiyaku.errors import NotFound, TaiyakuError
+from taiyaku.glossary.keys import term_keys
 from taiyaku.models import STATUSES, Term
 from taiyaku.store.db import now_iso, transaction
-from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 _FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source")
+_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -24,13 +31,16 @@ class TermHit:
     :param term: the entry
     :param kind: ``exact``, ``prefix``, ``substring`` or ``fuzzy``
     :param score: 0–100; 100 for exact
-    :param side: the side the query matched: ``ja`` or ``en``
+    :param side: the side the query matched: ``ja`` or ``en`` (``ja`` for a reading)
+    :param preferred: for a deprecated or forbidden entry, the preferred entries that share
+        its Japanese or English term: what to use instead
     """
 
     term: Term
     kind: str
     score: float
     side: str
+    preferred: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,47 +73,110 @@ class Glossary:
         when they differ (an edited glossary re-imported), keeping its ``created`` time.
         """
         added = updated = unchanged = 0
-        conn = self.db.conn
         with transaction(self.db):
+            batch: list[Term] = []
             for term in terms:
                 _check(term)
-                now = now_iso()
-                existing = conn.execute(
-                    "SELECT id, note, domain, pos, status, source FROM terms "
-                    "WHERE ja = ? AND en = ?",
-                    [term.ja, term.en],
-                ).fetchone()
-                fields = (term.note, term.domain, term.pos, term.status, term.source)
-                if existing is None:
-                    conn.execute(
-                        "INSERT INTO terms (ja, en, ja_key, en_key, note, domain, pos, status, "
-                        "source, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            term.ja,
-                            term.en,
-                            match_key(term.ja),
-                            match_key(term.en),
-                            *fields,
-                            term.created or now,
-                            term.changed or term.created or now,
-                        ],
-                    )
-                    added += 1
-                elif tuple(existing[1:]) != fields:
-                    conn.execute(
-                        "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, "
-                        "changed = ? WHERE id = ?",
-                        [*fields, term.changed or now, existing[0]],
-                    )
-                    updated += 1
-                else:
-                    unchanged += 1
+                batch.append(term)
+                if len(batch) >= _BATCH:
+                    a, u, n = self._store_batch(batch)
+                    added, updated, unchanged = added + a, updated + u, unchanged + n
+                    batch = []
+            a, u, n = self._store_batch(batch)
+            added, updated, unchanged = added + a, updated + u, unchanged + n
         return TermsResult(added, updated, unchanged)
+
+    def _store_batch(self, batch: list[Term]) -> tuple[int, int, int]:
+        """Insert or update a batch: one query finds the stored pairs, two statements write."""
+        if not batch:
+            return 0, 0, 0
+        conn = self.db.conn
+        now = now_iso()
+        stored: dict[tuple[str, str], tuple[Any, ...]] = {}
+        names = sorted({t.ja for t in batch})
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            rows = conn.execute(
+                "SELECT ja, en, id, note, domain, pos, status, source FROM terms "
+                f"WHERE ja IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                stored[(row[0], row[1])] = tuple(row[2:])
+        inserts: dict[tuple[str, str], list[Any]] = {}
+        updates: dict[int, list[Any]] = {}
+        unchanged = repeated = 0
+        for term in batch:
+            pair = (term.ja, term.en)
+            fields = (term.note, term.domain, term.pos, term.status, term.source)
+            if pair in inserts:  # the same pair twice in one import: the last row wins
+                if tuple(inserts[pair][4:9]) == fields:
+                    unchanged += 1
+                else:
+                    inserts[pair][4:9] = fields
+                    repeated += 1
+                continue
+            existing = stored.get(pair)
+            if existing is None:
+                inserts[pair] = [
+                    term.ja,
+                    term.en,
+                    match_key(term.ja),
+                    match_key(term.en),
+                    *fields,
+                    term.created or now,
+                    term.changed or term.created or now,
+                    *term_keys(term.ja, term.en),
+                ]
+            elif tuple(existing[1:]) != fields:
+                updates[existing[0]] = [*fields, term.changed or now, existing[0]]
+                stored[pair] = (existing[0], *fields)
+            else:
+                unchanged += 1
+        conn.executemany(
+            "INSERT INTO terms (ja, en, ja_key, en_key, note, domain, pos, status, source, "
+            "created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(inserts.values()),
+        )
+        conn.executemany(
+            "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, changed = ? "
+            "WHERE id = ?",
+            list(updates.values()),
+        )
+        return len(inserts), len(updates) + repeated, unchanged
 
     def delete(self, term_id: int) -> None:
         """Delete one entry by id."""
         with transaction(self.db):
             self.db.conn.execute("DELETE FROM terms WHERE id = ?", [term_id])
+
+    def get(self, term_id: int) -> Term:
+        """Return the entry with id ``term_id``.
+
+        :raises NotFound: no such entry
+        """
+        terms = self.get_many([term_id])
+        if not terms:
+            raise NotFound(f"no glossary entry with id {term_id}")
+        return terms[term_id]
+
+    def get_many(self, term_ids: Iterable[int]) -> dict[int, Term]:
+        """Return the entries with these ids, by id (ids that do not exist are left out)."""
+        ids = sorted(set(term_ids))
+        found: dict[int, Term] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.query(
+                f"SELECT * FROM terms WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            for row in rows:
+                found[row["id"]] = term_from_row(row)
+        return found
+
+    def version(self) -> tuple[str, int]:
+        """Return (glossary id, version): the version changes on every write to the glossary."""
+        return glossary_version(self.db)
 
     def iter_terms(self) -> Iterator[Term]:
         """Yield every entry, ordered by Japanese term then English."""
@@ -114,48 +187,26 @@ class Glossary:
         """Return the number of entries."""
         return int(self.db.conn.execute("SELECT count(*) FROM terms").fetchone()[0])
 
-    def lookup(self, query: str, *, limit: int = 20) -> list[TermHit]:
-        """Find entries whose Japanese or English side equals or contains ``query``.
+    def lookup(self, query: str, *, limit: int = 20, min_score: float = 70) -> list[TermHit]:
+        """Find entries for ``query``, Japanese or English, forgiving spelling variants.
 
-        Comparison is on match keys, so width, case and spacing do not matter. Exact
-        hits come first, then prefix, then substring hits, shorter terms first.
+        Ranked exact → prefix → substring → reading → fuzzy (see
+        :func:`taiyaku.glossary.termlookup.lookup`).
 
-        :param query: Japanese or English text; the side searched first follows its script
+        :param query: Japanese, English, kana or romaji
         :param limit: at most this many hits
+        :param min_score: the lowest fuzzy score (0–100) worth showing
         """
-        key = match_key(query)
-        if not key:
-            return []
-        first = "ja" if detect_lang(query) == "ja" else "en"
-        sides = (first, "en" if first == "ja" else "ja")
-        hits: list[TermHit] = []
-        seen: set[int] = set()
-        for side in sides:
-            rows = self.db.query(
-                f"SELECT * FROM terms WHERE instr({side}_key, ?) > 0 "
-                f"ORDER BY length({side}_key), {side}, id",
-                [key],
-            )
-            for row in rows:
-                if row["id"] in seen:
-                    continue
-                seen.add(row["id"])
-                term_key = row[f"{side}_key"]
-                kind = (
-                    "exact"
-                    if term_key == key
-                    else ("prefix" if term_key.startswith(key) else "substring")
-                )
-                score = 100.0 * len(key) / len(term_key)
-                hits.append(TermHit(term_from_row(row), kind, round(score, 1), side))
-        order = {"exact": 0, "prefix": 1, "substring": 2}
-        hits.sort(key=lambda h: (order[h.kind], -h.score))
-        return hits[:limit]
+        from taiyaku.glossary.termlookup import lookup
+
+        return lookup(self, query, limit=limit, min_score=min_score)
 
 
 def _check(term: Term) -> None:
     if not term.ja.strip() or not term.en.strip():
         raise TaiyakuError(f"a term needs both sides: {term.ja!r} / {term.en!r}")
+    if any(c in term.ja or c in term.en for c in "\n\r"):
+        raise TaiyakuError(f"a term is one line: {term.ja!r} / {term.en!r}")
     if term.status not in STATUSES:
         raise TaiyakuError(f"status must be one of {', '.join(STATUSES)}, not {term.status!r}")
 
@@ -165,3 +216,13 @@ def term_from_row(row: dict[str, Any]) -> Term:
     return Term(
         **{f: row[f] for f in _FIELDS}, created=row["created"], changed=row["changed"], id=row["id"]
     )
+
+
+def glossary_version(db: Database) -> tuple[str, int]:
+    """Return (glossary id, version) of a database: equal pairs mean an unchanged glossary."""
+    rows = dict(
+        db.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('glossary_id', 'glossary_version')"
+        ).fetchall()
+    )
+    return str(rows.get("glossary_id", "")), int(rows.get("glossary_version", 0))

@@ -78,3 +78,41 @@ def m002_create_terms(db: Database) -> None:
 def m003_create_meta(db: Database) -> None:
     """Key/value facts about the database: what wrote it and with which settings."""
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m005_add_term_lookup_keys(db: Database) -> None:
+    """Forgiving lookup keys, readings and a version counter for the glossary.
+
+    ``ja_fold``/``en_fold`` are :mod:`taiyaku.glossary.keys` lookup keys (spelling variants
+    folded), ``ja_find``/``en_find`` the keys the recognizer's automaton is built from and
+    ``ja_reading`` the folded kana reading. ``meta.glossary_version`` is bumped by triggers on
+    every write to ``terms``, so caches (the automaton, the lookup index) know when to rebuild;
+    ``meta.glossary_id`` tells two databases apart. Existing terms get their keys here.
+    """
+    for column in ("ja_fold", "en_fold", "ja_find", "en_find", "ja_reading"):
+        db.execute(f"ALTER TABLE terms ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX terms_ja_fold ON terms (ja_fold)")
+    db.execute("CREATE INDEX terms_en_fold ON terms (en_fold)")
+    db.execute("CREATE INDEX terms_ja_reading ON terms (ja_reading)")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('glossary_version', '0')")
+    db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('glossary_id', lower(hex(randomblob(8))))"
+    )
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"""
+            CREATE TRIGGER terms_version_{event.lower()} AFTER {event} ON terms
+            BEGIN
+                UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'glossary_version';
+            END
+            """
+        )
+    from taiyaku.glossary.keys import term_keys
+
+    rows = db.execute("SELECT id, ja, en FROM terms").fetchall()
+    db.conn.executemany(
+        "UPDATE terms SET ja_fold = ?, en_fold = ?, ja_find = ?, en_find = ?, ja_reading = ? "
+        "WHERE id = ?",
+        [(*term_keys(ja, en), term_id) for term_id, ja, en in rows],
+    )

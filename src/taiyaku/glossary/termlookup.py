@@ -1,0 +1,189 @@
+"""Term lookup that forgives: exact, prefix, substring, reading and fuzzy hits, ranked.
+
+A query is compared with the stored lookup keys (:mod:`taiyaku.glossary.keys`), so width,
+case, kana script, long vowels, iteration marks, okurigana and old kanji forms do not
+matter on the Japanese side, nor case, plurals, hyphens and spaces on the English side. A
+query in kana or romaji is also compared with the readings. Typos are caught by rapidfuzz's
+``ratio`` over every key of the query's side: at 52,000 terms that is a few milliseconds, so
+no candidate pruning is needed below about 100,000 terms (see ``benchmarks/glossary_bench.py``).
+
+The index (keys in memory, joined into one string per field so that ``str.find`` does the
+scanning in C) is built once per glossary version and cached (:mod:`taiyaku.glossary.cache`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from taiyaku.glossary.cache import cached
+from taiyaku.glossary.keys import (
+    en_lookup_key,
+    ja_lookup_key,
+    kana_to_reading,
+    romaji_to_reading,
+)
+from taiyaku.models import Term
+from taiyaku.store.glossary import Glossary, TermHit, term_from_row
+from taiyaku.text.lang import detect_lang
+from taiyaku.text.normalize import match_key
+
+KINDS = ("exact", "prefix", "substring", "reading", "fuzzy")
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+_SEP = "\x00"
+# A one-character query can occur in thousands of terms: rank the first few thousand.
+_MAX_OCCURRENCES = 5000
+
+
+@dataclass
+class _Field:
+    """One key per term, joined as ``\\0k1\\0k2\\0...\\0`` with each key's start offset."""
+
+    keys: list[str]
+    joined: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, keys: list[str]) -> _Field:
+        starts = []
+        offset = 1
+        for key in keys:
+            starts.append(offset)
+            offset += len(key) + 1
+        return cls(keys, _SEP + _SEP.join(keys) + _SEP, starts)
+
+    def occurrences(self, query: str) -> Iterator[tuple[int, str]]:
+        """Yield (position, kind) for each key holding ``query``: exact, prefix or substring."""
+        if not query or _SEP in query:
+            return
+        seen = -1
+        pos = self.joined.find(query)
+        count = 0
+        while pos != -1 and count < _MAX_OCCURRENCES:
+            index = bisect_right(self.starts, pos) - 1
+            if index != seen and index >= 0:
+                seen = index
+                count += 1
+                start = self.starts[index]
+                if pos == start:
+                    whole = len(self.keys[index]) == len(query)
+                    yield index, "exact" if whole else "prefix"
+                else:
+                    yield index, "substring"
+            pos = self.joined.find(query, pos + 1)
+
+
+@dataclass
+class LookupIndex:
+    """The keys of every term of one glossary version, in memory."""
+
+    ids: list[int]
+    ja: _Field
+    en: _Field
+    reading: _Field
+
+    @classmethod
+    def build(cls, db: Database) -> LookupIndex:
+        rows = db.conn.execute("SELECT id, ja_fold, en_fold, ja_reading FROM terms").fetchall()
+        ids = [r[0] for r in rows]
+        return cls(
+            ids,
+            _Field.of([r[1] for r in rows]),
+            _Field.of([r[2] for r in rows]),
+            _Field.of([r[3] for r in rows]),
+        )
+
+
+def lookup_index(db: Database) -> LookupIndex:
+    """The lookup index of ``db``'s current glossary (built once per version)."""
+    return cached(db, "lookup", lambda: LookupIndex.build(db))
+
+
+def lookup(
+    glossary: Glossary | Database, query: str, *, limit: int = 20, min_score: float = 70
+) -> list[TermHit]:
+    """Find glossary entries for ``query``, ranked exact → prefix → substring → reading → fuzzy.
+
+    Within a kind, higher scores first (the share of the term the query covers, or the fuzzy
+    ratio), then shorter terms. A deprecated or forbidden entry carries the preferred
+    entries sharing its Japanese or English term.
+
+    :param glossary: a :class:`Glossary` or its database
+    :param query: Japanese, English, kana or romaji (``kokusai senryaku``)
+    :param limit: at most this many hits
+    :param min_score: the lowest fuzzy ratio (0–100) returned
+    """
+    if isinstance(glossary, Database):
+        glossary = Glossary(glossary)
+    if not match_key(query):
+        return []
+    index = lookup_index(glossary.db)
+    first = "ja" if detect_lang(query) == "ja" else "en"
+    sides = (first, "en" if first == "ja" else "ja")
+    # best[position] = (rank, -score, side)
+    best: dict[int, tuple[int, float, str]] = {}
+
+    def offer(position: int, kind: str, score: float, side: str) -> None:
+        candidate = (_RANK[kind], -round(score, 1), side)
+        if position not in best or candidate < best[position]:
+            best[position] = candidate
+
+    for side in sides:
+        field = index.ja if side == "ja" else index.en
+        key = ja_lookup_key(query) if side == "ja" else en_lookup_key(query)
+        for position, kind in field.occurrences(key):
+            offer(position, kind, 100.0 * len(key) / max(1, len(field.keys[position])), side)
+        if side == first:
+            for position, score in _fuzzy(key, field, limit, min_score):
+                offer(position, "fuzzy", score, side)
+    reading = romaji_to_reading(query) or kana_to_reading(query)
+    if reading:
+        for position, kind in index.reading.occurrences(reading):
+            if kind != "substring":
+                score = 100.0 * len(reading) / max(1, len(index.reading.keys[position]))
+                offer(position, "reading", score, "ja")
+        for position, score in _fuzzy(reading, index.reading, limit, min_score):
+            offer(position, "fuzzy", score, "ja")
+
+    def order(position: int) -> tuple[int, float, int, int]:
+        rank, negative_score, side = best[position]
+        field = index.ja if side == "ja" else index.en
+        return rank, negative_score, len(field.keys[position]), index.ids[position]
+
+    chosen = sorted(best, key=order)[:limit]
+    terms = glossary.get_many(index.ids[p] for p in chosen)
+    hits = []
+    for position in chosen:
+        term = terms.get(index.ids[position])
+        if term is None:  # deleted since the index was read
+            continue
+        rank, negative_score, side = best[position]
+        hits.append(
+            TermHit(term, KINDS[rank], -negative_score, side, tuple(_preferred(glossary, term)))
+        )
+    return hits
+
+
+def _fuzzy(key: str, field: _Field, limit: int, min_score: float) -> list[tuple[int, float]]:
+    if len(key) < 2 or not field.keys:
+        return []
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(
+        key, field.keys, scorer=fuzz.ratio, score_cutoff=min_score, limit=max(limit, 10)
+    )
+    return [(position, float(score)) for _, score, position in found]
+
+
+def _preferred(glossary: Glossary, term: Term) -> list[Term]:
+    if term.status not in ("deprecated", "forbidden"):
+        return []
+    rows = glossary.db.query(
+        "SELECT * FROM terms WHERE status = 'preferred' AND (ja = ? OR en = ?) AND id != ? "
+        "ORDER BY ja = ? DESC, ja, en",
+        [term.ja, term.en, term.id, term.ja],
+    )
+    return [term_from_row(row) for row in rows]

@@ -135,4 +135,4 @@ def test_second_writer_waits_for_the_lock(db_path):
                 pass
     with transaction(second):
         second["meta"].insert({"key": "b", "value": "2"})
-    assert first.execute("SELECT count(*) FROM meta").fetchone()[0] == 2
+    assert first.execute("SELECT count(*) FROM meta WHERE key IN ('a', 'b')").fetchone()[0] == 2

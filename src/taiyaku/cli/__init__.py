@@ -74,6 +74,7 @@ def _register() -> None:
     cli.add_command(tm.tm)
     cli.add_command(term.term)
     cli.add_command(demo.demo)
+    __import__("taiyaku.cli.match", fromlist=["register"]).register(cli)
 
 
 _register()

@@ -81,6 +81,43 @@ def m003_create_meta(db: Database) -> None:
 
 
 @migrations()
+def m004_create_match_index(db: Database) -> None:
+    """The fuzzy-match index: character q-gram postings of every unit's keys, per language.
+
+    ``match_postings`` holds, per source language and gram, one or more chunks of the ids of
+    units whose source key has that gram (packed little-endian int32). ``match_sizes`` holds,
+    per language and block of 65,536 unit ids, the source key length and distinct-gram count
+    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.match.index`` maintains both on every
+    insert and delete; existing units are indexed here.
+    """
+    db.execute(
+        """
+        CREATE TABLE match_postings (
+            lang TEXT NOT NULL,
+            gram TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            ids BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX match_postings_gram ON match_postings (lang, gram)")
+    db.execute(
+        """
+        CREATE TABLE match_sizes (
+            lang TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            lengths BLOB NOT NULL,
+            grams BLOB NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )
+    from taiyaku.match.index import rebuild_index
+
+    rebuild_index(db)
+
+
+@migrations()
 def m005_add_term_lookup_keys(db: Database) -> None:
     """Forgiving lookup keys, readings and a version counter for the glossary.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -49,6 +50,14 @@ class TranslationMemory:
         # transaction: how indexes kept beside the units (the fuzzy index) stay in step.
         self.on_added: list[Callable[[Database, list[int]], None]] = []
         self.on_deleting: list[Callable[[Database, list[int]], None]] = []
+        # Called once at the end of each add/add_many: with True inside the transaction just
+        # before it commits, or with False when the write failed. Hooks that collect work
+        # across batches (the fuzzy index builds postings in memory) write it or drop it here.
+        self.on_finished: list[Callable[[Database, bool], None]] = []
+        # Every write through a TranslationMemory keeps the fuzzy-match index in step.
+        from taiyaku.match.index import attach
+
+        attach(self)
 
     def add_many(
         self, units: Iterable[Unit], *, progress: Callable[[int], None] | None = None
@@ -61,7 +70,7 @@ class TranslationMemory:
         :param progress: called with the number of units handled after each batch
         """
         added = skipped = 0
-        with transaction(self.db):
+        with self._writing():
             batch: list[tuple[Any, ...]] = []
             for unit in units:
                 batch.append(_row(unit))
@@ -92,9 +101,22 @@ class TranslationMemory:
                 hook(self.db, ids)
         return inserted
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction, ended by the ``on_finished`` hooks."""
+        try:
+            with transaction(self.db):
+                yield
+                for hook in self.on_finished:
+                    hook(self.db, True)
+        except BaseException:
+            for hook in self.on_finished:
+                hook(self.db, False)
+            raise
+
     def add(self, unit: Unit) -> int | None:
         """Store one unit; return its id, or ``None`` if the pair was already stored."""
-        with transaction(self.db):
+        with self._writing():
             if self._insert([_row(unit)]):
                 return int(self.db.conn.execute("SELECT max(id) FROM units").fetchone()[0])
         return None

@@ -1,0 +1,397 @@
+"""The fuzzy-match index, kept in the same SQLite file as the units and in step with them.
+
+Two tables (created by migration ``m004_create_match_index``):
+
+- ``match_postings(lang, gram, n, ids)``: for each language and character q-gram
+  (:mod:`taiyaku.match.grams`), the ids of the units whose key in that language contains
+  it, as packed int32 chunks. A gram may have several chunks: a bulk import appends one
+  chunk per gram per flush rather than rewriting the big ones; a small write merges into
+  the gram's smallest chunk, so single adds do not leave thousands of tiny chunks.
+- ``match_sizes(lang, block, lengths, grams)``: per block of 65,536 unit ids, the key length
+  and number of distinct grams of each unit's side in that language (packed uint16, 0 for
+  "no side in this language"). With them a search bounds a unit's score from its gram
+  count alone.
+
+Units are indexed by their source key under the source's primary language: Japanese queries
+are matched against Japanese sources, English queries against English sources, so a TM that
+holds both ja→en and en→ja units serves both directions. (Indexing the targets too would
+make English ja→en targets searchable, at three times the index size: English trigrams are
+far more numerous than Japanese bigrams.)
+
+:class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
+its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
+transaction as the units. During an import it collects postings in memory (numpy, about
+8 bytes per posting) and writes them every ``FLUSH_POSTINGS`` postings and when the write
+finishes; if the write fails, what it collected is dropped along with the rolled-back units.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlite_utils import Database
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.match.grams import gram_size, key_grams, pack_grams, unpack_grams
+from taiyaku.text.lang import primary_lang
+
+if TYPE_CHECKING:
+    from taiyaku.store.tm import TranslationMemory
+
+BLOCK_BITS = 16
+BLOCK = 1 << BLOCK_BITS
+FLUSH_POSTINGS = 10_000_000
+MERGE_BELOW = 4096
+SMALL_WRITE_GRAMS = 2000
+PAGE_CACHE_KIB = 196_608
+_REBUILD_BATCH = 5000
+
+
+def attach(tm: TranslationMemory) -> IndexWriter:
+    """Keep the fuzzy index of ``tm``'s database in step with every write through ``tm``."""
+    writer = IndexWriter()
+    # An import and the index both work on large B-trees; with SQLite's default 2 MB page
+    # cache a million-unit import spends a third of its time re-reading pages.
+    if -tm.db.conn.execute("PRAGMA cache_size").fetchone()[0] < PAGE_CACHE_KIB:
+        tm.db.conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    tm.on_added.append(writer.added)
+    tm.on_deleting.append(writer.deleting)
+    tm.on_finished.append(writer.finished)
+    return writer
+
+
+def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], list[str]]]:
+    """Group unit rows ``(id, source_lang, source_key)`` by the primary language of the source.
+
+    :return: ``{lang: (unit ids, source keys)}``
+    """
+    primary: dict[str, str] = {}
+    sides: dict[str, tuple[list[int], list[str]]] = {}
+    for unit_id, source_lang, source_key in rows:
+        lang = primary.get(source_lang) or primary.setdefault(
+            source_lang, primary_lang(source_lang)
+        )
+        ids, keys = sides.setdefault(lang, ([], []))
+        ids.append(unit_id)
+        keys.append(source_key)
+    return sides
+
+
+def _unit_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    columns = "id, source_lang, source_key"
+    if ids and max(ids) - min(ids) + 1 == len(ids):
+        sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ?"
+        return db.conn.execute(sql, [min(ids), max(ids)]).fetchall()
+    sql = f"SELECT {columns} FROM units WHERE id IN (SELECT value FROM json_each(?))"
+    return db.conn.execute(sql, [json.dumps(list(ids))]).fetchall()
+
+
+class _LangBuffer:
+    """Postings and sizes of one language collected during a write, not yet stored.
+
+    Each posting is one uint64, ``gram number << 32 | unit id``, so one sort groups them by
+    gram and orders each gram's ids. For bigrams the gram number is computed without a
+    dictionary: characters get dense numbers (a 1,114,112-entry table) and a bigram is
+    ``first * 65536 + second``. Trigrams number their distinct codes through a dict.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.q = gram_size(lang)
+        self.char_numbers = np.full(0x110000, -1, dtype=np.int64) if self.q == 2 else None
+        self.chars: list[int] = []
+        self.gram_numbers: dict[int, int] = {}
+        self.gram_codes: list[int] = []
+        self.postings: list[np.ndarray] = []
+        self.size_ids: list[np.ndarray] = []
+        self.size_lengths: list[np.ndarray] = []
+        self.count = 0
+
+    def full(self) -> bool:
+        """True when the bigram character table cannot take another batch."""
+        return len(self.chars) > 0xFFFF - 20_000
+
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        ids = np.asarray(unit_ids, dtype=np.uint64)
+        self.size_ids.append(ids.astype(np.int64))
+        self.size_lengths.append(np.fromiter((len(k) for k in keys), np.int64, len(keys)))
+        owners, codes = pack_grams(keys, self.q)
+        if len(codes) == 0:
+            return
+        if self.char_numbers is not None:
+            numbers = self._bigram_numbers(codes)
+        else:
+            numbers = self._trigram_numbers(codes)
+        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
+        self.count += len(codes)
+
+    def _bigram_numbers(self, codes: np.ndarray) -> np.ndarray:
+        table = self.char_numbers
+        assert table is not None
+        first, second = codes >> 21, codes & 0x1FFFFF
+        for column in (first, second):
+            unseen = np.unique(column[table[column] < 0])
+            if len(self.chars) + len(unseen) > 0xFFFF:
+                raise TaiyakuError("more than 65,535 distinct characters in one import batch")
+            table[unseen] = np.arange(len(self.chars), len(self.chars) + len(unseen))
+            self.chars.extend(unseen.tolist())
+        return table[first] * 65536 + table[second]
+
+    def _trigram_numbers(self, codes: np.ndarray) -> np.ndarray:
+        distinct, where = np.unique(codes, return_inverse=True)
+        dense = np.empty(len(distinct), dtype=np.int64)
+        numbers, gram_codes = self.gram_numbers, self.gram_codes
+        for i, code in enumerate(distinct.tolist()):
+            number = numbers.get(code)
+            if number is None:
+                number = numbers[code] = len(gram_codes)
+                gram_codes.append(code)
+            dense[i] = number
+        return dense[where]
+
+    def _codes_of(self, numbers: np.ndarray) -> np.ndarray:
+        if self.char_numbers is None:
+            return np.asarray(self.gram_codes, dtype=np.int64)[numbers]
+        chars = np.asarray(self.chars, dtype=np.int64)
+        return (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
+
+    def take(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
+
+        :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
+            ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
+        """
+        packed = np.concatenate(self.postings) if self.postings else np.empty(0, np.uint64)
+        self.postings = []
+        packed.sort()
+        if len(packed):
+            keep = np.empty(len(packed), dtype=bool)
+            keep[0] = True
+            np.not_equal(packed[1:], packed[:-1], out=keep[1:])
+            packed = packed[keep]
+            del keep
+        ids = (packed & np.uint64(0xFFFFFFFF)).astype("<i4")
+        numbers = (packed >> np.uint64(32)).astype(np.int64)
+        del packed
+        firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
+        firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
+        grams = unpack_grams(self._codes_of(numbers[firsts]), self.q)
+        del numbers
+        bounds = np.append(firsts, len(ids))
+        size_ids = np.concatenate(self.size_ids) if self.size_ids else np.empty(0, np.int64)
+        lengths = np.concatenate(self.size_lengths) if self.size_lengths else np.empty(0, np.int64)
+        self.size_ids, self.size_lengths = [], []
+        top = int(size_ids.max()) + 1 if len(size_ids) else 0
+        counts = np.bincount(ids, minlength=top)[size_ids] if top else size_ids
+        self.count = 0
+        return grams, bounds, ids, size_ids, np.stack([lengths, counts])
+
+
+class IndexWriter:
+    """Keeps ``match_postings`` and ``match_sizes`` in step with one TM's writes."""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, _LangBuffer] = {}
+
+    def pending(self) -> int:
+        """Return the number of postings collected and not yet written."""
+        return sum(b.count for b in self._buffers.values())
+
+    def added(self, db: Database, ids: list[int]) -> None:
+        """Collect the postings of units just inserted (an ``on_added`` hook)."""
+        for lang, (unit_ids, keys) in source_sides(_unit_rows(db, ids)).items():
+            buffer = self._buffers.get(lang) or self._buffers.setdefault(lang, _LangBuffer(lang))
+            if buffer.full():
+                self.flush(db)
+                buffer = self._buffers[lang] = _LangBuffer(lang)
+            buffer.add(unit_ids, keys)
+        if self.pending() >= FLUSH_POSTINGS:
+            self.flush(db)
+
+    def finished(self, db: Database, ok: bool) -> None:
+        """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
+        try:
+            if ok:
+                self.flush(db)
+        finally:
+            self._buffers = {}
+
+    def flush(self, db: Database) -> None:
+        """Write the collected postings and sizes."""
+        for buffer in self._buffers.values():
+            grams, bounds, ids, size_ids, sizes = buffer.take()
+            _write_postings(db, buffer.lang, grams, bounds, ids)
+            _write_sizes(db, buffer.lang, size_ids, sizes)
+
+    def deleting(self, db: Database, ids: list[int]) -> None:
+        """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
+        if not ids:
+            return
+        for lang, (unit_ids, keys) in source_sides(_unit_rows(db, ids)).items():
+            gone = np.asarray(unit_ids, dtype="<i4")
+            grams: dict[str, None] = {}
+            for key in keys:
+                grams.update(dict.fromkeys(key_grams(key, gram_size(lang))))
+            for gram in grams:
+                rows = db.conn.execute(
+                    "SELECT rowid, ids FROM match_postings WHERE lang = ? AND gram = ?",
+                    [lang, gram],
+                ).fetchall()
+                for rowid, blob in rows:
+                    chunk = np.frombuffer(blob, dtype="<i4")
+                    kept = chunk[~np.isin(chunk, gone)]
+                    if len(kept) == len(chunk):
+                        continue
+                    if len(kept):
+                        db.conn.execute(
+                            "UPDATE match_postings SET n = ?, ids = ? WHERE rowid = ?",
+                            [len(kept), kept.tobytes(), rowid],
+                        )
+                    else:
+                        db.conn.execute("DELETE FROM match_postings WHERE rowid = ?", [rowid])
+            zeros = np.zeros((2, len(gone)), dtype=np.int64)
+            _write_sizes(db, lang, gone.astype(np.int64), zeros)
+
+
+def _write_postings(
+    db: Database, lang: str, grams: list[str], bounds: np.ndarray, ids: np.ndarray
+) -> None:
+    if not grams:
+        return
+    raw = memoryview(ids.tobytes())
+    edges = (bounds * 4).tolist()
+    conn = db.conn
+    if len(grams) > SMALL_WRITE_GRAMS:
+        conn.executemany(
+            "INSERT INTO match_postings (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            (
+                (lang, gram, (edges[i + 1] - edges[i]) // 4, raw[edges[i] : edges[i + 1]])
+                for i, gram in enumerate(grams)
+            ),
+        )
+        return
+    for i, gram in enumerate(grams):
+        new = raw[edges[i] : edges[i + 1]]
+        smallest = conn.execute(
+            "SELECT rowid, n, ids FROM match_postings WHERE lang = ? AND gram = ? "
+            "ORDER BY n LIMIT 1",
+            [lang, gram],
+        ).fetchone()
+        if smallest is not None and smallest[1] < MERGE_BELOW:
+            conn.execute(
+                "UPDATE match_postings SET n = ?, ids = ? WHERE rowid = ?",
+                [smallest[1] + len(new) // 4, smallest[2] + bytes(new), smallest[0]],
+            )
+        else:
+            conn.execute(
+                "INSERT INTO match_postings (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+                [lang, gram, len(new) // 4, new],
+            )
+
+
+def _write_sizes(db: Database, lang: str, unit_ids: np.ndarray, sizes: np.ndarray) -> None:
+    if not len(unit_ids):
+        return
+    capped = np.minimum(sizes, 0xFFFF).astype("<u2")
+    blocks = unit_ids >> BLOCK_BITS
+    for block in np.unique(blocks).tolist():
+        here = blocks == block
+        row = db.conn.execute(
+            "SELECT lengths, grams FROM match_sizes WHERE lang = ? AND block = ?", [lang, block]
+        ).fetchone()
+        if row is None:
+            lengths = np.zeros(BLOCK, dtype="<u2")
+            counts = np.zeros(BLOCK, dtype="<u2")
+        else:
+            lengths = np.frombuffer(row[0], dtype="<u2").copy()
+            counts = np.frombuffer(row[1], dtype="<u2").copy()
+        offsets = unit_ids[here] & (BLOCK - 1)
+        lengths[offsets] = capped[0][here]
+        counts[offsets] = capped[1][here]
+        db.conn.execute(
+            "INSERT OR REPLACE INTO match_sizes (lang, block, lengths, grams) VALUES (?, ?, ?, ?)",
+            [lang, block, lengths.tobytes(), counts.tobytes()],
+        )
+
+
+def rebuild_index(db: Database) -> None:
+    """Rebuild the whole index from the units (in the caller's transaction)."""
+    db.conn.execute("DELETE FROM match_postings")
+    db.conn.execute("DELETE FROM match_sizes")
+    writer = IndexWriter()
+    last = 0
+    while True:
+        ids = [
+            r[0]
+            for r in db.conn.execute(
+                "SELECT id FROM units WHERE id > ? ORDER BY id LIMIT ?", [last, _REBUILD_BATCH]
+            )
+        ]
+        if not ids:
+            break
+        writer.added(db, ids)
+        last = ids[-1]
+    writer.finished(db, True)
+
+
+class IndexReader:
+    """Read side of the index for one language: sizes arrays and postings.
+
+    The sizes are loaded once and reused while the database is unchanged (checked through
+    ``PRAGMA data_version`` and the connection's change count).
+    """
+
+    def __init__(self, db: Database, lang: str):
+        self.db = db
+        self.lang = lang
+        self.q = gram_size(lang)
+        self._stamp: tuple[int, int] | None = None
+        self.lengths = np.zeros(0, dtype=np.int32)
+        self.gram_counts = np.zeros(0, dtype=np.int32)
+
+    def _current(self) -> tuple[int, int]:
+        conn = self.db.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+    def refresh(self) -> None:
+        """Reload the sizes if the database changed since they were loaded."""
+        stamp = self._current()
+        if stamp == self._stamp:
+            return
+        rows = self.db.conn.execute(
+            "SELECT block, lengths, grams FROM match_sizes WHERE lang = ? ORDER BY block",
+            [self.lang],
+        ).fetchall()
+        top = (rows[-1][0] + 1) * BLOCK if rows else 0
+        lengths = np.zeros(top, dtype=np.int32)
+        counts = np.zeros(top, dtype=np.int32)
+        for block, length_blob, count_blob in rows:
+            lengths[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(length_blob, "<u2")
+            counts[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(count_blob, "<u2")
+        self.lengths, self.gram_counts, self._stamp = lengths, counts, stamp
+
+    def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
+        """Return how many units contain each gram (grams no unit has are left out)."""
+        if not grams:
+            return {}
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, sum(n) FROM match_postings WHERE lang = ? AND gram IN ({marks}) "
+            "GROUP BY gram",
+            [self.lang, *grams],
+        )
+        return {gram: int(n) for gram, n in rows}
+
+    def postings(self, grams: Sequence[str]) -> list[tuple[str, np.ndarray]]:
+        """Return ``(gram, unit ids)`` for every stored chunk of these grams."""
+        if not grams:
+            return []
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, ids FROM match_postings WHERE lang = ? AND gram IN ({marks})",
+            [self.lang, *grams],
+        )
+        return [(gram, np.frombuffer(blob, dtype="<i4")) for gram, blob in rows]

@@ -1,0 +1,342 @@
+"""Fuzzy matching: the TM units closest to a query, with why they matched.
+
+The search is exact with respect to the score (:mod:`taiyaku.match.score`), up to a cap on the
+work per query. From the gram index (:mod:`taiyaku.match.index`) it counts, with numpy, how
+many of the query's grams each unit shares, and turns that count into an upper bound on the
+unit's score: one edit changes at most ``q`` grams of either string, and at least the length
+difference. Units whose bound is below ``min_score`` are never read. The rest are scored with
+rapidfuzz in order of their bound, best first, and the search stops as soon as the next bound
+cannot beat the ``limit``-th score found (or after ``max_candidates`` units; then the result
+may, rarely, miss a unit the exhaustive search would have found).
+
+Grams shared by very many units (``た。``, ``して``) cost the most to count and say the least;
+they are left out of the count when a unit sharing none of the remaining grams provably
+cannot reach ``min_score``, and the bound allows for them.
+
+:func:`exhaustive_scores` scores every key with ``rapidfuzz.process.extract``: the reference
+the benchmarks and property tests compare against.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from sqlite_utils import Database
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.match.diff import DiffSpan, diff_spans
+from taiyaku.match.grams import key_grams
+from taiyaku.match.index import IndexReader
+from taiyaku.match.numbers import adapt_numbers
+from taiyaku.match.score import METRIC, similarity
+from taiyaku.match.terms import FoundTerm, find_glossary_terms
+from taiyaku.models import Unit
+from taiyaku.text.lang import detect_lang, primary_lang
+from taiyaku.text.normalize import match_key
+
+MAX_CANDIDATES = 3000
+COMMON_GRAM = 5000
+_BATCH = 256
+_ROUNDING = 0.006  # scores are rounded to 2 decimals, bounds are not
+
+
+@dataclass(frozen=True)
+class Match:
+    """One TM unit close to a query.
+
+    :param score: 0–100, see :data:`metric`
+    :param unit: the TM unit
+    :param source: the unit's source text (the side in the query's language)
+    :param target: the unit's target text
+    :param diff: the spans that turn ``source`` into the query
+    :param terms: glossary terms found in the query
+    :param numbers_only: the query differs from ``source`` only in numbers
+    :param adapted_target: ``target`` with those numbers changed as in the query, if they
+        could all be found in it
+    :param metric: the name of the score's metric
+    """
+
+    score: float
+    unit: Unit
+    source: str
+    target: str
+    diff: tuple[DiffSpan, ...]
+    terms: tuple[FoundTerm, ...]
+    numbers_only: bool
+    adapted_target: str | None
+    metric: str = METRIC
+
+
+def _database(db_or_tm: Any) -> Database:
+    db = getattr(db_or_tm, "db", db_or_tm)
+    if not isinstance(db, Database):
+        raise TypeError(f"expected a Database or TranslationMemory, not {type(db_or_tm)!r}")
+    return db
+
+
+class Matcher:
+    """Fuzzy search over one database, reusing what it loads between queries.
+
+    >>> from taiyaku import open_db, TranslationMemory, Unit
+    >>> tm = TranslationMemory(open_db(":memory:"))
+    >>> _ = tm.add_many([Unit("国際戦略局の組織", "Organisation of the Global Strategy Bureau")])
+    >>> [m.score for m in Matcher(tm).search("国際戦略局の組識")]
+    [87.5]
+    """
+
+    def __init__(self, db_or_tm: Any, *, max_candidates: int = MAX_CANDIDATES):
+        self.db = _database(db_or_tm)
+        self.max_candidates = max_candidates
+        self._readers: dict[str, IndexReader] = {}
+        self._all_keys: dict[str, tuple[tuple[int, int], list[int], list[str]]] = {}
+
+    def reader(self, lang: str) -> IndexReader:
+        """Return the index reader of one source language, with fresh sizes."""
+        reader = self._readers.get(lang) or self._readers.setdefault(
+            lang, IndexReader(self.db, lang)
+        )
+        reader.refresh()
+        return reader
+
+    def search(
+        self,
+        query: str,
+        *,
+        min_score: float = 70,
+        limit: int = 5,
+        lang: str | None = None,
+        exhaustive: bool = False,
+    ) -> list[Match]:
+        """Return the units closest to ``query``, best first (ties: oldest unit first).
+
+        :param min_score: leave out units scoring below this (0–100)
+        :param limit: at most this many matches
+        :param lang: the query's language; detected when not given
+        :param exhaustive: score every unit instead of using the index
+        :raises TaiyakuError: ``min_score`` outside 0–100 or ``limit`` below 1
+        """
+        lang = lang or detect_lang(query)
+        scored = self.scores(
+            query, min_score=min_score, limit=limit, lang=lang, exhaustive=exhaustive
+        )
+        if not scored:
+            return []
+        return self._explain(query, lang, scored)
+
+    def scores(
+        self,
+        query: str,
+        *,
+        min_score: float = 70,
+        limit: int = 5,
+        lang: str | None = None,
+        exhaustive: bool = False,
+    ) -> list[tuple[float, int]]:
+        """Like :meth:`search`, but return only ``(score, unit id)`` pairs."""
+        if not 0 <= min_score <= 100:
+            raise TaiyakuError(f"the minimum score must be between 0 and 100, not {min_score:g}")
+        if limit < 1:
+            raise TaiyakuError(f"the limit must be at least 1, not {limit}")
+        key = match_key(query)
+        if not key:
+            return []
+        lang = lang or detect_lang(query)
+        if exhaustive:
+            return exhaustive_scores(self, key, lang, min_score=min_score, limit=limit)
+        return self._indexed(key, lang, min_score, limit)
+
+    def _indexed(
+        self, key: str, lang: str, min_score: float, limit: int
+    ) -> list[tuple[float, int]]:
+        reader = self.reader(lang)
+        lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
+        if not len(lengths):
+            return []
+        size, floor = len(key), min_score / 100
+        grams = key_grams(key, q)
+        frequencies = reader.frequencies(grams)
+        counted = sorted(frequencies, key=frequencies.__getitem__)
+        skipped = 0
+        while (
+            counted
+            and frequencies[counted[-1]] > COMMON_GRAM
+            and _unreachable(len(grams) - (skipped + 1), q, size, floor)
+        ):
+            counted.pop()
+            skipped += 1
+        postings = [ids for _, ids in reader.postings(counted)]
+        counts = (
+            np.bincount(np.concatenate(postings), minlength=len(lengths))[: len(lengths)]
+            if postings
+            else np.zeros(len(lengths), np.int64)
+        )
+        candidates = np.flatnonzero(counts)
+        if not _unreachable(len(grams) - skipped, q, size, floor):
+            # A short or repetitive query: units sharing no counted gram may still reach
+            # min_score, if their length and gram count allow it.
+            low, high = math.ceil(size * floor), math.floor(size / max(floor, 1e-9))
+            edits = math.floor(high * (1 - floor))
+            window = (counts == 0) & (lengths >= max(low, 1)) & (lengths <= high)
+            window &= gram_counts <= skipped + q * edits
+            candidates = np.concatenate([candidates, np.flatnonzero(window)])
+        shared = counts[candidates] + skipped
+        unit_lengths = lengths[candidates]
+        keep = unit_lengths > 0
+        candidates, shared, unit_lengths = candidates[keep], shared[keep], unit_lengths[keep]
+        distance = np.maximum(
+            np.abs(unit_lengths - size),
+            np.maximum(
+                -((shared - len(grams)) // q),  # ceil((grams - shared) / q)
+                -((shared - gram_counts[candidates]) // q),
+            ),
+        )
+        bound = 100 * (1 - distance / np.maximum(unit_lengths, size))
+        keep = bound + _ROUNDING >= min_score
+        candidates, bound = candidates[keep], bound[keep]
+        if len(candidates) > self.max_candidates:
+            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
+            candidates, bound = candidates[top], bound[top]
+        order = np.lexsort((candidates, -bound))
+        return self._verify(
+            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
+        )
+
+    def _verify(
+        self,
+        key: str,
+        lang: str,
+        ids: list[int],
+        bounds: list[float],
+        min_score: float,
+        limit: int,
+    ) -> list[tuple[float, int]]:
+        best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
+        for start in range(0, len(ids), _BATCH):
+            if len(best) == limit and bounds[start] + _ROUNDING < best[0][0]:
+                break
+            batch = ids[start : start + _BATCH]
+            keys = dict(
+                self.db.conn.execute(
+                    "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(batch)],
+                ).fetchall()
+            )
+            for unit_id, bound in zip(batch, bounds[start : start + _BATCH], strict=True):
+                floor = best[0][0] if len(best) == limit else min_score
+                if bound + _ROUNDING < floor:
+                    break
+                unit_key = keys.get(unit_id)
+                if unit_key is None:
+                    continue
+                score = similarity(key, unit_key, cutoff=max(floor - _ROUNDING, min_score))
+                if score < min_score or not score:
+                    continue
+                entry = (score, -unit_id)
+                if len(best) < limit:
+                    heapq.heappush(best, entry)
+                elif entry > best[0]:
+                    heapq.heapreplace(best, entry)
+        return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
+
+    def _explain(self, query: str, lang: str, scored: list[tuple[float, int]]) -> list[Match]:
+        from taiyaku.store.tm import unit_from_row
+
+        ids = [unit_id for _, unit_id in scored]
+        rows = {
+            row["id"]: row
+            for row in self.db.query(
+                "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(ids)],
+            )
+        }
+        terms = tuple(find_glossary_terms(self.db, query, lang))
+        matches = []
+        for score, unit_id in scored:
+            unit = unit_from_row(rows[unit_id])
+            adaptation = adapt_numbers(unit.source_text, query, unit.target_text)
+            matches.append(
+                Match(
+                    score=score,
+                    unit=unit,
+                    source=unit.source_text,
+                    target=unit.target_text,
+                    diff=tuple(diff_spans(unit.source_text, query)),
+                    terms=terms,
+                    numbers_only=adaptation is not None,
+                    adapted_target=adaptation.adapted_target if adaptation else None,
+                )
+            )
+        return matches
+
+    def all_keys(self, lang: str) -> tuple[list[int], list[str]]:
+        """Return the ids and source keys of every unit whose source is in ``lang``."""
+        stamp = (
+            self.db.conn.execute("PRAGMA data_version").fetchone()[0],
+            self.db.conn.total_changes,
+        )
+        cached = self._all_keys.get(lang)
+        if cached is None or cached[0] != stamp:
+            ids, keys = [], []
+            for unit_id, source_lang, key in self.db.conn.execute(
+                "SELECT id, source_lang, source_key FROM units ORDER BY id"
+            ):
+                if primary_lang(source_lang) == lang:
+                    ids.append(unit_id)
+                    keys.append(key)
+            cached = self._all_keys[lang] = (stamp, ids, keys)
+        return cached[1], cached[2]
+
+
+def _unreachable(missing: int, q: int, size: int, floor: float) -> bool:
+    """True when a unit lacking at least ``missing`` of the query's grams cannot reach ``floor``.
+
+    Such a unit is at least ``ceil(missing / q)`` edits away, and the best score ``d`` edits
+    allow is ``1 - d / (size + d)`` (a unit ``d`` characters longer than the query).
+    """
+    edits = math.ceil(missing / q) if missing > 0 else 0
+    return edits > 0 and 1 - edits / (size + edits) < floor
+
+
+def exhaustive_scores(
+    matcher: Matcher, key: str, lang: str, *, min_score: float = 70, limit: int = 5
+) -> list[tuple[float, int]]:
+    """Score ``key`` against every unit's source key with rapidfuzz; best first, ties by id."""
+    ids, keys = matcher.all_keys(lang)
+    found = process.extract(
+        key,
+        keys,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=min_score / 100,
+        limit=None,
+    )
+    ranked = sorted((-round(score * 100, 2), ids[index]) for _, score, index in found)
+    return [(-negative, unit_id) for negative, unit_id in ranked[:limit]]
+
+
+def fuzzy_matches(
+    db_or_tm: Any, query: str, *, min_score: float = 70, limit: int = 5
+) -> list[Match]:
+    """Return the TM units closest to ``query``, best first.
+
+    :param db_or_tm: a taiyaku database or a :class:`~taiyaku.store.tm.TranslationMemory`
+    :param query: a sentence in any language the TM has sources in (detected)
+    :param min_score: leave out units scoring below this (0–100)
+    :param limit: at most this many matches
+    """
+    return Matcher(db_or_tm).search(query, min_score=min_score, limit=limit)
+
+
+def search_many(
+    db_or_tm: Any, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
+) -> list[list[Match]]:
+    """Run :func:`fuzzy_matches` for several queries, loading the index sizes once."""
+    matcher = Matcher(db_or_tm)
+    return [matcher.search(q, min_score=min_score, limit=limit) for q in queries]

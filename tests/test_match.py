@@ -1,0 +1,247 @@
+"""Fuzzy matching: the score, the diff, the index kept in step, indexed == exhaustive."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from taiyaku import Term, TranslationMemory, Unit
+from taiyaku.errors import TaiyakuError
+from taiyaku.match import diff_spans, fuzzy_matches, similarity
+from taiyaku.match.score import METRIC
+from taiyaku.match.search import Matcher
+from taiyaku.store.glossary import Glossary
+from taiyaku.store.tm import AddResult
+from taiyaku.text.normalize import match_key
+
+
+def score(a: str, b: str) -> float:
+    return similarity(match_key(a), match_key(b))
+
+
+def test_exact_match_scores_100(db):
+    tm = TranslationMemory(db)
+    tm.add_many([Unit("国際戦略局は総務省の内部部局である。", "The bureau is part of MIC.")])
+    [match] = fuzzy_matches(tm, "国際戦略局は総務省の内部部局である。")
+    assert match.score == 100
+    assert match.metric == METRIC == "levenshtein-normalized-similarity"
+    assert [s.op for s in match.diff] == ["equal"]
+
+
+def test_full_width_and_half_width_digits_score_100(db):
+    tm = TranslationMemory(db)
+    tm.add_many([Unit("令和４年度の予算は１，０００万円", "The FY2022 budget is 10 million yen")])
+    [match] = fuzzy_matches(tm, "令和4年度の予算は1,000万円")
+    assert match.score == 100.0
+    assert score("ＩＣＴ　分野", "ict 分野") == 100
+
+
+def test_one_edit_in_twenty_characters_scores_95():
+    source = "国際戦略局は総務省の内部部局であります。"
+    assert len(source) == 20
+    assert score(source, source[:10] + "外" + source[11:]) == 95.0
+    assert score(source, source + "。") == 95.24  # an insertion: 1 - 1/21
+    assert score("abcdefghijklmnopqrst", "abcdefghijklmnopqrsx") == 95.0
+
+
+@pytest.mark.parametrize(
+    ("source", "query"),
+    [
+        ("令和４年の予算", "令和5年の決算"),
+        ("国際戦略局の組織", "国際戦略局の組識について"),
+        ("", "新しい文"),
+        ("The  Bureau", "the bureau has eight units"),
+        ("同じ", "同じ"),
+    ],
+)
+def test_diff_spans_rebuild_both_strings(source, query):
+    spans = diff_spans(source, query)
+    assert "".join(s.source for s in spans) == source
+    assert "".join(s.query for s in spans) == query
+    assert all(s.op in ("equal", "insert", "delete", "replace") for s in spans)
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_diff_spans_rebuild_any_strings(source, query):
+    spans = diff_spans(source, query)
+    assert "".join(s.source for s in spans) == source
+    assert "".join(s.query for s in spans) == query
+
+
+def test_diff_treats_width_variants_as_equal():
+    assert [s.op for s in diff_spans("ＩＣＴ２０２３", "ict2023")] == ["equal"]
+
+
+def test_match_explains_itself(db):
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [
+            Unit(
+                "令和4年7月の予算は1,000万円",
+                "The budget for July 2022 was 10 million yen",
+                document="budget.docx",
+            )
+        ]
+    )
+    Glossary(db).add(Term("予算", "budget"))
+    [match] = fuzzy_matches(tm, "令和5年8月の予算は2,000万円")
+    assert match.numbers_only
+    assert match.adapted_target == "The budget for August 2023 was 20 million yen"
+    assert [(t.text, t.translation) for t in match.terms] == [("予算", "budget")]
+    assert match.unit.document == "budget.docx"
+    assert 70 <= match.score < 100
+
+
+def test_english_queries_match_english_sources(db):
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [
+            Unit("国際戦略局", "Global Strategy Bureau"),
+            Unit("Global Strategy Bureau", "国際戦略局", source_lang="en", target_lang="ja"),
+        ]
+    )
+    [match] = fuzzy_matches(tm, "Global Strategy Bureaus")
+    assert (match.source, match.target) == ("Global Strategy Bureau", "国際戦略局")
+    assert fuzzy_matches(tm, "国際戦略局")[0].target == "Global Strategy Bureau"
+
+
+def test_min_score_and_limit(db):
+    tm = TranslationMemory(db)
+    tm.add_many([Unit(f"この文は{n}番目の例文です", f"Sentence {n}") for n in range(10)])
+    assert len(fuzzy_matches(tm, "この文は1番目の例文です", limit=3)) == 3
+    assert fuzzy_matches(tm, "まったく関係のない言葉", min_score=70) == []
+    with pytest.raises(TaiyakuError):
+        fuzzy_matches(tm, "x", min_score=101)
+
+
+def test_index_follows_inserts_and_deletes(db):
+    tm = TranslationMemory(db)
+    tm.add_many([Unit("京都の寺を訪ねる", "Visit temples in Kyoto", document="a")])
+    tm.add(Unit("京都の寺を訪ねた", "Visited temples in Kyoto", document="b"))
+    assert [m.unit.document for m in fuzzy_matches(tm, "京都の寺を訪ねた")] == ["b", "a"]
+    tm.delete_document("b")
+    assert [m.unit.document for m in fuzzy_matches(tm, "京都の寺を訪ねた")] == ["a"]
+    assert not db.execute("SELECT count(*) FROM match_postings WHERE gram = 'ねた'").fetchone()[0]
+
+
+def test_a_failed_import_leaves_no_units_and_no_index_rows(db):
+    tm = TranslationMemory(db)
+
+    def broken():
+        for n in range(12000):
+            yield Unit(f"文その{n}", f"Sentence {n}")
+        raise ValueError("the file broke half-way")
+
+    with pytest.raises(ValueError):
+        tm.add_many(broken())
+    assert tm.count() == 0
+    assert db.execute("SELECT count(*) FROM match_postings").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM match_sizes").fetchone()[0] == 0
+    # The next import starts clean: nothing of the failed one leaks into the index.
+    assert tm.add_many([Unit("文その1", "Sentence 1")]) == AddResult(1, 0)
+    assert db.execute("SELECT sum(n) FROM match_postings").fetchone()[0] == 3
+
+
+def test_existing_units_are_indexed_by_the_migration(db_path):
+    import sqlite3
+
+    from taiyaku.store.db import open_db
+
+    database = open_db(db_path)
+    TranslationMemory(database).add_many([Unit("古い単位です", "An old unit")])
+    database.execute("DELETE FROM match_postings")
+    database.execute("DELETE FROM match_sizes")
+    database.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_create_match_index'")
+    database.execute("DROP TABLE match_postings")
+    database.execute("DROP TABLE match_sizes")
+    database.close()
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM units").fetchone()[0] == 1
+    again = open_db(db_path)
+    assert fuzzy_matches(again, "古い単位です")[0].score == 100
+
+
+def _generated_units(seed: int, count: int) -> list[Unit]:
+    rng = random.Random(seed)
+    words = [
+        "京都",
+        "寺",
+        "の",
+        "は",
+        "を",
+        "歴史",
+        "建築",
+        "国際",
+        "戦略",
+        "局",
+        "天皇",
+        "年",
+        "に",
+        "が",
+        "した",
+        "である",
+        "庭園",
+        "美術",
+        "１",
+        "2",
+        "。",
+        "、",
+        "ICT",
+    ]
+    bases = [
+        "".join(rng.choice(words) for _ in range(rng.randint(3, 12))) for _ in range(count // 4)
+    ]
+    units, seen = [], set()
+    for n in range(count):
+        text = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):
+            text.insert(rng.randrange(len(text) + 1), rng.choice("のはをにがで京寺年局"))
+        source = "".join(text)
+        if source not in seen:
+            seen.add(source)
+            units.append(Unit(source, f"unit {n}"))
+    return units
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from taiyaku.store.db import open_db
+
+    database = open_db(tmp_path_factory.mktemp("match") / "generated.db")
+    units = _generated_units(4, 4000)
+    TranslationMemory(database).add_many(units)
+    yield Matcher(database), units
+    database.close()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_indexed_search_equals_exhaustive_search(generated, data):
+    matcher, units = generated
+    base = data.draw(st.sampled_from(units)).source_text
+    chars = list(base)
+    for _ in range(data.draw(st.integers(0, 4))):
+        at = data.draw(st.integers(0, len(chars)))
+        chars.insert(at, data.draw(st.sampled_from("の京寺局年はをICT１")))
+    query = "".join(chars) or "の"
+    min_score = data.draw(st.sampled_from([50, 70, 85]))
+    limit = data.draw(st.sampled_from([1, 5]))
+    indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
+    exhaustive = matcher.scores(query, min_score=min_score, limit=limit, lang="ja", exhaustive=True)
+    assert indexed == exhaustive
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(alphabet="の京寺局年はを", min_size=1, max_size=4))
+def test_short_queries_equal_exhaustive_search(generated, query):
+    matcher, _ = generated
+    for min_score in (50, 70):
+        assert matcher.scores(query, min_score=min_score, lang="ja") == matcher.scores(
+            query, min_score=min_score, lang="ja", exhaustive=True
+        )

@@ -51,8 +51,15 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
         the line and column
     """
     srclang: str | None = None
-    for event, element in iterparse_safe(path):
-        tag = element.tag if isinstance(element.tag, str) else ""
+    started = False
+    events = iterparse_safe(path, ("start", "end"), tags=("tmx", "header", "body", "tu"))
+    for event, element in events:
+        tag = element.tag
+        if not started:
+            started = True
+            if tag != "tmx":
+                root = element.getroottree().getroot().tag
+                raise FormatError(path, f"not a TMX file (root element <{root}>)", "line 1")
         if event == "start":
             if tag == "header":
                 srclang = element.get("srclang")
@@ -60,14 +67,9 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
                     raise FormatError(
                         path, "the TMX header has no srclang", f"line {element.sourceline}"
                     )
-            elif tag == "tmx" or srclang is not None:
-                continue
-            elif tag == "body":
+            elif tag == "body" and srclang is None:
                 raise FormatError(path, "no <header> before <body>", f"line {element.sourceline}")
-            elif element.getparent() is None:
-                raise FormatError(path, f"not a TMX file (root element <{tag}>)", "line 1")
-            continue
-        if tag == "tu":
+        elif tag == "tu":
             yield from _units_of_tu(path, element, srclang or "*all*", warn)
             release(element)
     if srclang is None:

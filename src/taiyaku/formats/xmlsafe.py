@@ -20,18 +20,24 @@ from taiyaku.formats.files import check_readable
 
 
 def iterparse_safe(
-    path: str | os.PathLike[str], events: tuple[str, ...] = ("start", "end")
+    path: str | os.PathLike[str],
+    events: tuple[str, ...] = ("start", "end"),
+    *,
+    tags: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """Yield ``(event, element)`` pairs like lxml's ``iterparse``, safely.
 
+    :param events: the events wanted (``start``, ``end``)
+    :param tags: report only elements with these tag names: lxml then skips the Python work
+        for every other element, several times faster on a large TMX
     :raises FormatError: empty or missing file, entity declarations, or XML that is not
         well-formed (the message names the line and column)
     """
     check_readable(path)
-    wanted = set(events)
     context = etree.iterparse(
         os.fspath(path),
-        events=tuple(wanted | {"start"}),
+        events=events,
+        tag=tags,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -45,8 +51,7 @@ def iterparse_safe(
             if not checked:
                 checked = True
                 _refuse_entities(path, element)
-            if event in wanted:
-                yield event, element
+            yield event, element
     except etree.XMLSyntaxError as error:
         raise syntax_error(path, error) from None
 

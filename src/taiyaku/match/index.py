@@ -46,17 +46,12 @@ BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 10_000_000
 MERGE_BELOW = 4096
 SMALL_WRITE_GRAMS = 2000
-PAGE_CACHE_KIB = 196_608
 _REBUILD_BATCH = 5000
 
 
 def attach(tm: TranslationMemory) -> IndexWriter:
     """Keep the fuzzy index of ``tm``'s database in step with every write through ``tm``."""
     writer = IndexWriter()
-    # An import and the index both work on large B-trees; with SQLite's default 2 MB page
-    # cache a million-unit import spends a third of its time re-reading pages.
-    if -tm.db.conn.execute("PRAGMA cache_size").fetchone()[0] < PAGE_CACHE_KIB:
-        tm.db.conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     tm.on_added.append(writer.added)
     tm.on_deleting.append(writer.deleting)
     tm.on_finished.append(writer.finished)

@@ -22,6 +22,7 @@ from taiyaku.store.migrations import migrations
 
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_SECONDS = 30.0
+PAGE_CACHE_KIB = 196_608
 
 
 def default_db_path() -> str:
@@ -66,6 +67,10 @@ def open_db(
         if name != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
+        # Imports and the fuzzy index work on large B-trees: with SQLite's default 2 MB page
+        # cache a million-unit import spends a third of its time re-reading pages. This is a
+        # ceiling, not an allocation.
+        db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         _refuse_newer_schema(db, name)
         if migrations.pending(db):
             with transaction(db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -70,10 +71,11 @@ class TranslationMemory:
         :param progress: called with the number of units handled after each batch
         """
         added = skipped = 0
+        now = now_iso()  # one import, one time
         with self._writing():
             batch: list[tuple[Any, ...]] = []
             for unit in units:
-                batch.append(_row(unit))
+                batch.append(_row(unit, now))
                 if len(batch) >= _BATCH:
                     n = self._insert(batch)
                     added, skipped = added + n, skipped + len(batch) - n
@@ -117,7 +119,7 @@ class TranslationMemory:
     def add(self, unit: Unit) -> int | None:
         """Store one unit; return its id, or ``None`` if the pair was already stored."""
         with self._writing():
-            if self._insert([_row(unit)]):
+            if self._insert([_row(unit, now_iso())]):
                 return int(self.db.conn.execute("SELECT max(id) FROM units").fetchone()[0])
         return None
 
@@ -176,13 +178,17 @@ class TranslationMemory:
         }
 
 
-def _row(unit: Unit) -> tuple[Any, ...]:
+# A million units carry a handful of distinct tags: normalise each once.
+_lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
+
+
+def _row(unit: Unit, now: str) -> tuple[Any, ...]:
+    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps."""
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
-    now = now_iso()
     return (
-        normalize_lang_tag(unit.source_lang),
-        normalize_lang_tag(unit.target_lang),
+        _lang_tag(unit.source_lang),
+        _lang_tag(unit.target_lang),
         unit.source_text,
         unit.target_text,
         match_key(unit.source_text),
@@ -194,7 +200,7 @@ def _row(unit: Unit) -> tuple[Any, ...]:
         unit.bead,
         unit.created or now,
         unit.changed or unit.created or now,
-        json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True),
+        json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
     )
 
 
@@ -215,4 +221,3 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         metadata=json.loads(row["metadata"] or "{}"),
         id=row["id"],
     )
-

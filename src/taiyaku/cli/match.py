@@ -121,7 +121,10 @@ def _show(query: str, found: list[Any], colour: bool) -> None:
         )
         click.echo(f"          [{where}]")
     if found and found[0].terms:
-        terms = "; ".join(f"{t.text} = {t.translation}" for t in found[0].terms)
+        terms = "; ".join(
+            f"{t.text} = {t.translation}" + ("" if t.status == "preferred" else f" [{t.status}]")
+            for t in found[0].terms
+        )
         click.echo(f"  terms: {terms}")
 
 

@@ -275,3 +275,48 @@ def test_units_with_empty_sides_are_never_written(tmp_path):
     path = tmp_path / "ok.tmx"
     write_units(path, [Unit("一", "one")])
     assert "<seg>一</seg>" in path.read_text(encoding="utf-8")
+
+
+def _half(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text[: len(text) // 2]
+
+
+GLOSSARY_CASES = {
+    "empty tbx": ("g.tbx", "", ["empty file"]),
+    "truncated tbx": (
+        "g.tbx",
+        _half(FIXTURES / "tbx-v3-dca.tbx"),
+        ["invalid XML", "line", "column"],
+    ),
+    "not xml tbx": ("g.tbx", "ja\ten\n", ["invalid XML", "line 1, column 1"]),
+    "xxe tbx": (
+        "g.tbx",
+        TMX_HEAD + '<!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<martif><text><body><termEntry><langSet xml:lang='ja'><tig><term>&x;</term></tig>"
+        "</langSet></termEntry></body></text></martif>",
+        ["declares XML entities"],
+    ),
+    "control char tbx": (
+        "g.tbx",
+        TMX_HEAD + "<martif><text><body><termEntry><langSet xml:lang='ja'>"
+        "<tig><term>a&#2;</term></tig></langSet></termEntry></body></text></martif>",
+        ["invalid XML", "line 2"],
+    ),
+    "truncated jlt": (
+        "g.xml",
+        _half(FIXTURES / "jlt-legal-terms-slice.xml"),
+        ["invalid XML"],
+    ),
+    "empty omegat": ("g.utf8", "", ["empty file"]),
+    "one-column omegat": ("g.utf8", "政府\n", ["needs a source and a target", "line 1"]),
+    "undecodable tsv": ("g.tsv", b"ja\ten\n\x82\xa0\xff\xff\tx\n", ["cannot decode", "byte"]),
+    "empty xlsx": ("g.xlsx", b"", ["empty file"]),
+}
+
+
+@pytest.mark.parametrize("case", list(GLOSSARY_CASES))
+def test_bad_glossary_file(runner, db, tmp_path, case):
+    name, content, fragments = GLOSSARY_CASES[case]
+    bad = write(tmp_path / name, content)
+    fails_cleanly(runner, db, ["term", "import"], bad, *fragments)

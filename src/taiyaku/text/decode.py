@@ -21,6 +21,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 
 
 def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None = None) -> str:
@@ -47,6 +48,8 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None
                 text = data.decode(codec)
             except UnicodeDecodeError:
                 continue
+            if _PRIVATE_USE.search(text):
+                continue  # CP932 maps stray bytes such as 0xFF into the private use area
             candidates.append((len(_KANA.findall(text)), codec, text))
         if candidates:
             # Both may decode; the right one yields real kana, the wrong one rare kanji.

@@ -5,6 +5,7 @@ These run real processes (``python -m taiyaku``) against a real SQLite file.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -98,14 +99,22 @@ def test_reader_during_import_sees_all_or_nothing(tmp_path, big_tmx):
     db = tmp_path / "read.db"
     open_db(db).close()
     importer = taiyaku("--db", db, "tm", "import", big_tmx)
-    seen = set()
+    seen, matched = set(), set()
     while importer.poll() is None:
         stats = taiyaku("--db", db, "tm", "stats", "--json")
         out, err = stats.communicate(timeout=60)
         assert stats.returncode == 0, err
-        seen.add(int(out.split('"units": ')[1].split(",")[0]))
+        seen.add(json.loads(out)["units"])
+        match = taiyaku("--db", db, "match", "--json", "--min", "100", "これは29999番目の文です。")
+        out, err = match.communicate(timeout=60)
+        assert match.returncode == 0, err
+        matched.add(len(json.loads(out)["matches"]))
     assert importer.returncode == 0
     assert seen <= {0, UNITS}
+    assert matched <= {0, 1}
+    # The index and the units are committed together: once the units are in, so is the match.
+    final = taiyaku("--db", db, "match", "--json", "--min", "100", "これは29999番目の文です。")
+    assert len(json.loads(final.communicate(timeout=60)[0])["matches"]) == 1
 
 
 def test_lock_held_too_long_is_a_clear_error(tmp_path):

@@ -7,7 +7,9 @@ misuse of the command line is click's exit status 2.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from typing import Any
 
 import click
@@ -25,6 +27,10 @@ class TaiyakuGroup(click.Group):
             return super().invoke(ctx)
         except TaiyakuError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # `taiyaku ... | head` closed the pipe: stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except OSError as error:  # a file vanished, a disk filled up, a permission was denied
             name = error.filename or ""
             raise click.ClickException(f"{name}: {error.strerror or error}") from None
@@ -69,12 +75,13 @@ def open_store(ctx: click.Context) -> Any:
 
 
 def _register() -> None:
-    from taiyaku.cli import demo, term, tm
+    from taiyaku.cli import align, demo, match, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
+    align.register(cli)
+    match.register(cli)
     cli.add_command(demo.demo)
-    __import__("taiyaku.cli.match", fromlist=["register"]).register(cli)
 
 
 _register()

@@ -69,15 +69,20 @@ def _fold_char(char: str) -> str:
     if char.isascii():
         return char.lower()
     folded = unicodedata.normalize("NFKC", char).casefold()
-    if len(folded) == 1 and _KATAKANA_START <= ord(folded) <= _KATAKANA_END:
-        if folded in "ヵヶ":
-            return folded  # counters (一ヶ月), not syllables
-        return chr(ord(folded) - 0x60)
-    if folded == "ヽ":
+    # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
+    return "".join(_fold_kana(c) for c in folded)
+
+
+def _fold_kana(char: str) -> str:
+    if _KATAKANA_START <= ord(char) <= _KATAKANA_END:
+        if char in "ヵヶ":
+            return char  # counters (一ヶ月), not syllables
+        return chr(ord(char) - 0x60)
+    if char == "ヽ":
         return "ゝ"
-    if folded == "ヾ":
+    if char == "ヾ":
         return "ゞ"
-    return folded
+    return char
 
 
 def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:

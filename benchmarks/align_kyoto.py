@@ -1,0 +1,218 @@
+"""Alignment quality on kyoto-wiki-ja-en: plain and perturbed document pairs.
+
+Usage: .venv/bin/python benchmarks/align_kyoto.py [--docs N] [--seed S] [--data DIR]
+
+Each of the corpus's documents becomes a Japanese and an English document: one Japanese
+sentence per unit, the English unit split into sentences by ``split_sentences``, paragraphs as
+blocks, titles as blocks of their own. The gold beads are the units (1-1, 1-2, ...).
+
+The *plain* variant is that. The *perturbed* variant changes each document deterministically
+(``random.Random(seed + doc_id)``), at most one change per unit, to bring in the bead types
+real pages have and the corpus lacks:
+
+- merge two adjacent Japanese units into one sentence (a 1-2 bead),
+- merge the English of two adjacent one-sentence units into one sentence (2-1),
+- join the last English sentence of a unit with the next unit's English (2-2),
+- drop a Japanese unit (its English becomes 0-1) or a one-sentence English unit (1-0),
+- insert a heading or a three-item list taken from another document on one side only.
+
+Both variants are scored with strict and lax precision/recall/F1 (``taiyaku.align.score``,
+Vecalign's definitions), overall and per bead type, for taiyaku's aligner (blocks, then
+sentences, lengths + anchors) and, in the same run, a length-only Gale–Church baseline (one
+pass over the sentences, ratio estimated from the pair, Gale–Church priors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from taiyaku.align import align
+from taiyaku.align.score import Scores, score
+from taiyaku.text.segment import split_sentences
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = Path(os.environ.get("TAIYAKU_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
+
+Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
+# ja sentences, their blocks, en sentences, their blocks, gold beads, ja kinds, en kinds
+Doc = tuple[list[str], list[int], list[str], list[int], Beads, list[str], list[str]]
+
+
+def read_corpus(path: Path) -> dict[str, list[dict[str, str]]]:
+    csv.field_size_limit(1 << 30)
+    docs: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with open(path, encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE):
+            docs[row["doc_id"]].append(row)
+    return docs
+
+
+def units_of(rows: list[dict[str, str]]) -> list[tuple[str, list[str], str]]:
+    """(ja, English sentences, block key) per unit."""
+    out = []
+    for n, row in enumerate(rows):
+        english = [s.text for s in split_sentences(row["en"], "en")] or [row["en"]]
+        # A title's block key starts with "t": its sentences are lines, not sentences.
+        block = f"t{n}" if row["kind"] == "title" else f"{row['section']}/{row['par_id']}"
+        out.append((row["ja"], english, block))
+    return out
+
+
+def build(units: list[tuple[list[str], list[str], str]]) -> Doc:
+    """Sentences, blocks, kinds and gold beads from (ja sentences, en sentences, block) beads."""
+    ja: list[str] = []
+    en: list[str] = []
+    ja_blocks: list[int] = []
+    en_blocks: list[int] = []
+    gold: Beads = []
+    block_ids: dict[str, int] = {}
+    ja_kinds: list[str] = []
+    en_kinds: list[str] = []
+    for ja_sents, en_sents, block in units:
+        b = block_ids.setdefault(block, len(block_ids))
+        kind = "line" if block[0] in "tx" else "sentence"
+        ja_kinds += [kind] * len(ja_sents)
+        en_kinds += [kind] * len(en_sents)
+        src = tuple(range(len(ja), len(ja) + len(ja_sents)))
+        tgt = tuple(range(len(en), len(en) + len(en_sents)))
+        ja += ja_sents
+        en += en_sents
+        ja_blocks += [b] * len(ja_sents)
+        en_blocks += [b] * len(en_sents)
+        if src and tgt:
+            gold.append((src, tgt))
+        else:
+            gold += [((i,), ()) for i in src] + [((), (j,)) for j in tgt]
+    return ja, ja_blocks, en, en_blocks, gold, ja_kinds, en_kinds
+
+
+def perturb(
+    units: list[tuple[str, list[str], str]],
+    rng: random.Random,
+    donors: list[tuple[list[str], list[str]]],
+) -> list[tuple[list[str], list[str], str]]:
+    """One perturbed document: a list of (ja sentences, en sentences, block) gold beads."""
+    out: list[tuple[list[str], list[str], str]] = []
+    i = 0
+    while i < len(units):
+        ja, en, block = units[i]
+        nxt = units[i + 1] if i + 1 < len(units) and units[i + 1][2] == block else None
+        roll = rng.random()
+        if nxt and roll < 0.05:  # two Japanese sentences written as one: 1-2 (or 1-n)
+            out.append(([ja + nxt[0]], en + nxt[1], block))
+            i += 2
+        elif nxt and roll < 0.10 and len(en) == 1 and len(nxt[1]) == 1:  # English merged: 2-1
+            out.append(([ja, nxt[0]], [en[0] + " " + nxt[1][0]], block))
+            i += 2
+        elif nxt and roll < 0.20 and len(en) == 2 and len(nxt[1]) == 1:  # joined across: 2-2
+            out.append(([ja, nxt[0]], [en[0], en[1] + " " + nxt[1][0]], block))
+            i += 2
+        elif 0.20 <= roll < 0.23:  # a Japanese sentence left untranslated: 1-0
+            out.append(([ja], [], block))
+            i += 1
+        elif 0.23 <= roll < 0.26:  # English with no Japanese: 0-1 per sentence
+            out.append(([], en, block))
+            i += 1
+        else:
+            if 0.26 <= roll < 0.29 and i and units[i - 1][2] != block:  # a one-sided block
+                ja_titles, en_titles = rng.choice(donors)
+                japanese_side = rng.random() < 0.5
+                count = 1 if rng.random() < 0.5 else 3  # a heading or a short list
+                texts = (ja_titles if japanese_side else en_titles)[:count]
+                for t in texts:
+                    out.append(([t], [], f"x{i}") if japanese_side else ([], [t], f"x{i}"))
+            out.append(([ja], en, block))
+            i += 1
+    return out
+
+
+def run(args: argparse.Namespace) -> None:
+    path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
+    if not path.exists():
+        sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
+    corpus = read_corpus(path)
+    ids = sorted(corpus)[: args.docs] if args.docs else sorted(corpus)
+    donors = []
+    for doc_id in sorted(corpus):
+        titles = [r for r in corpus[doc_id] if r["kind"] == "title"]
+        if len(titles) >= 3:
+            donors.append(([r["ja"] for r in titles], [r["en"] for r in titles]))
+    variants: dict[str, list[Doc]] = {"plain": [], "perturbed": []}
+    for doc_id in ids:
+        units = units_of(corpus[doc_id])
+        variants["plain"].append(build([([ja], en, b) for ja, en, b in units]))
+        rng = random.Random(f"{args.seed}:{doc_id}")
+        variants["perturbed"].append(build(perturb(units, rng, donors)))
+    print(f"kyoto-wiki-ja-en: {len(ids)} documents (seed {args.seed})")
+    for name, docs in variants.items():
+        gold = [d[4] for d in docs]
+        kinds: dict[str, int] = defaultdict(int)
+        for g in gold:
+            for b in g:
+                kinds[f"{len(b[0])}-{len(b[1])}"] += 1
+        print(
+            f"\n== {name}: {sum(len(d[0]) for d in docs):,} ja / "
+            f"{sum(len(d[2]) for d in docs):,} en sentences; gold beads "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
+        )
+        systems = {
+            "taiyaku": lambda d: align(
+                d[0],
+                d[2],
+                source_lang="ja",
+                target_lang="en",
+                source_blocks=d[1],
+                target_blocks=d[3],
+                source_kinds=d[5],
+                target_kinds=d[6],
+            ),
+            "taiyaku-flat": lambda d: align(
+                d[0], d[2], source_lang="ja", target_lang="en", source_kinds=d[5], target_kinds=d[6]
+            ),
+            "gale-church": lambda d: align(
+                d[0], d[2], source_lang="ja", target_lang="en", anchors=False
+            ),
+        }
+        for system, fn in systems.items():
+            started = time.perf_counter()
+            test = [[(b.source, b.target) for b in fn(d)] for d in docs]
+            elapsed = time.perf_counter() - started
+            report(system, score(gold, test), elapsed)
+
+
+def report(system: str, scores: dict[str, Scores], elapsed: float) -> None:
+    print(f"-- {system} ({elapsed:.1f} s)")
+    print(
+        f"   {'type':5} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}"
+        f"   {'test':>6} {'gold':>6}"
+    )
+    for kind, s in scores.items():
+        r_strict = f"{s.strict_recall:6.3f}" if s.gold_beads else "     -"
+        r_lax = f"{s.lax_recall:6.3f}" if s.gold_beads else "     -"
+        f_strict = f"{s.strict_f1:6.3f}" if s.gold_beads and s.test_beads else "     -"
+        f_lax = f"{s.lax_f1:6.3f}" if s.gold_beads and s.test_beads else "     -"
+        p_strict = f"{s.strict_precision:8.3f}" if s.test_beads else "       -"
+        p_lax = f"{s.lax_precision:6.3f}" if s.test_beads else "     -"
+        print(
+            f"   {kind:5} {p_strict} {r_strict} {f_strict}   {p_lax} {r_lax} {f_lax}"
+            f"   {s.test_beads:6,} {s.gold_beads:6,}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=0, help="only the first N documents")
+    parser.add_argument("--seed", default="taiyaku", help="seed of the perturbations")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

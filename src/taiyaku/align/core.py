@@ -1,0 +1,354 @@
+"""Sentence alignment of a document and its translation: ``align(source, target)``.
+
+Blocks (paragraphs, headings, captions, lists) are aligned first, then the sentences inside
+each pair of aligned blocks, both by the same band-limited dynamic programming
+(:mod:`taiyaku.align.dp`). A bead's cost adds a Gale–Church length term
+(:mod:`taiyaku.align.lengths`, ratio estimated from the pair) and lexical anchors
+(:mod:`taiyaku.align.anchors`: numbers, shared Latin tokens, glossary pairs, quotes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from taiyaku.align.anchors import (
+    FeatureExtractor,
+    Features,
+    document_weights,
+    merge,
+    reweigh,
+    shared_weight,
+)
+from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
+from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
+from taiyaku.text.lang import detect_lang
+from taiyaku.text.segment import Segment
+
+BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-0", "0-1")
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One step of an alignment: source sentences and the target sentences they translate.
+
+    :param source: indices of the source sentences (empty for a 0-1 bead)
+    :param target: indices of the target sentences (empty for a 1-0 bead)
+    :param source_text: the source sentences joined (no space in Japanese, one in English)
+    :param target_text: the target sentences joined
+    :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-0"`` or ``"0-1"``
+    :param confidence: in [0, 1]: how well lengths and anchors agree (see :func:`align`)
+    """
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    source_text: str
+    target_text: str
+    type: str
+    confidence: float
+
+    @property
+    def is_pair(self) -> bool:
+        """True when both sides have text: only such beads go into a TM."""
+        return bool(self.source and self.target)
+
+    def to_dict(self) -> dict[str, object]:
+        """The bead as ``taiyaku align --json`` prints it."""
+        return {
+            "source": self.source_text,
+            "target": self.target_text,
+            "type": self.type,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """An aligned document pair: the beads and what they were computed from."""
+
+    beads: list[Bead]
+    source_lang: str
+    target_lang: str
+    source_segments: list[Segment] = field(default_factory=list)
+    target_segments: list[Segment] = field(default_factory=list)
+    ratio: float = 1.0
+
+    def pairs(self) -> list[Bead]:
+        """The beads with text on both sides, in document order."""
+        return [b for b in self.beads if b.is_pair]
+
+
+def align(
+    source: Sequence[str],
+    target: Sequence[str],
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    glossary: Iterable[tuple[str, str]] = (),
+    source_blocks: Sequence[int] | None = None,
+    target_blocks: Sequence[int] | None = None,
+    source_kinds: Sequence[str] | None = None,
+    target_kinds: Sequence[str] | None = None,
+    anchors: bool = True,
+    model: CostModel | None = None,
+) -> list[Bead]:
+    """Align two lists of sentences; return beads covering every sentence once, in order.
+
+    >>> [b.type for b in align(["国際戦略局", "海外展開の推進"], ["Global Strategy Bureau",
+    ...  "Promoting Overseas Deployment"])]
+    ['1-1', '1-1']
+
+    :param source: source sentences, in document order
+    :param target: target sentences, in document order
+    :param source_lang: ``"ja"`` or ``"en"``; detected when ``None``
+    :param target_lang: likewise
+    :param glossary: ``(ja, en)`` term pairs used as anchors
+    :param source_blocks: the block (paragraph) of each source sentence; with
+        ``target_blocks``, blocks are aligned first and sentences inside aligned blocks
+    :param target_blocks: the block of each target sentence
+    :param source_kinds: the :class:`~taiyaku.text.segment.Segment` kind of each source
+        sentence (``sentence``, ``line``, ``item``): a bead mixing a heading or caption with
+        a sentence costs more
+    :param target_kinds: likewise for the target
+    :param anchors: use lexical anchors (``False``: length only, plain Gale–Church costs)
+    :param model: cost parameters; by default the ratio is estimated from the two lists
+    :return: the beads; ``confidence`` blends the length agreement ``P(|δ|)`` with the share
+        of anchors matched, and is 0.3 for a sentence left unaligned
+    """
+    glossary = list(glossary)
+    source_lang = _lang(source, source_lang)
+    target_lang = _lang(target, target_lang)
+    source_lengths = [text_length(s) for s in source]
+    target_lengths = [text_length(t) for t in target]
+    if model is None:
+        ratio = estimate_ratio(source_lengths, target_lengths)
+        model = CostModel(ratio) if anchors else _gale_church(ratio)
+    if anchors:
+        ja, en = (source, target) if source_lang == "ja" else (target, source)
+        extractor = FeatureExtractor(ja, en, glossary)
+        source_features = [extractor.features(s, source_lang) for s in source]
+        target_features = [extractor.features(t, target_lang) for t in target]
+        weights = document_weights(source_features, target_features)
+        source_features = reweigh(source_features, weights)
+        target_features = reweigh(target_features, weights)
+    else:
+        source_features = target_features = []
+        weights = {}
+    lines: tuple[list[bool], list[bool]] | None = None
+    if anchors and source_kinds is not None and target_kinds is not None:
+        lines = ([k != "sentence" for k in source_kinds], [k != "sentence" for k in target_kinds])
+    if source_blocks is not None and target_blocks is not None:
+        path = _align_blocks(
+            source_lengths, target_lengths, list(source_blocks), list(target_blocks),
+            source_features, target_features, model, weights, lines,
+        )  # fmt: skip
+    else:
+        path = _align_range(
+            source_lengths, target_lengths, source_features, target_features, model, weights,
+            (0, len(source)), (0, len(target)), lines,
+        )  # fmt: skip
+    beads = []
+    for src, tgt in path:
+        beads.append(
+            _bead(src, tgt, source, target, source_lang, target_lang,
+                  source_lengths, target_lengths, source_features, target_features, model,
+                  weights)
+        )  # fmt: skip
+    return beads
+
+
+def block_model(model: CostModel) -> CostModel:
+    """The cost model for blocks: merging paragraphs is rarer than merging sentences.
+
+    A short block present on one side only (a heading, a caption) is cheap to absorb into a
+    neighbour by length alone, so block merges get a lower prior and skips a lower cost.
+    """
+    if model.length_skips:
+        return model
+    priors = dict(model.priors)
+    for bead, p in BLOCK_PRIORS.items():
+        priors[bead] = -math.log(p)
+    return replace(model, priors=priors, skip=BLOCK_SKIP)
+
+
+BLOCK_PRIORS = {(1, 2): 0.01, (2, 1): 0.01, (2, 2): 0.001}
+BLOCK_SKIP = 4.0
+
+
+def _gale_church(ratio: float) -> CostModel:
+    return CostModel(
+        ratio,
+        priors=dict(GALE_CHURCH_PRIORS),
+        match_weight=0.0,
+        miss_weight=0.0,
+        length_skips=True,
+    )
+
+
+def _lang(texts: Sequence[str], given: str | None) -> str:
+    if given:
+        return "ja" if given.lower().startswith("ja") else "en"
+    return detect_lang("\n".join(texts[:200]))
+
+
+class _Postings:
+    """Which target items carry each feature, for quick band-limited lookups."""
+
+    def __init__(self, features: Sequence[Features], weights: dict[str, float]):
+        self.weights = weights
+        items: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for j, f in enumerate(features):
+            for feature, count in f.counts.items():
+                items[feature].append((j, count))
+        self.index = {k: ([j for j, _ in v], [c for _, c in v]) for k, v in items.items()}
+
+    def shared(self, features: Features, lo: int, hi: int) -> FloatArray:
+        out = np.zeros(hi - lo + 1)
+        for feature, count in features.counts.items():
+            posting = self.index.get(feature)
+            if posting is None:
+                continue
+            ids, counts = posting
+            weight = self.weights[feature]
+            for k in range(bisect.bisect_left(ids, lo), bisect.bisect_right(ids, hi)):
+                out[ids[k] - lo] += weight * min(count, counts[k])
+        return out
+
+
+def _align_range(
+    source_lengths: list[int],
+    target_lengths: list[int],
+    source_features: list[Features],
+    target_features: list[Features],
+    model: CostModel,
+    weights: dict[str, float],
+    source_range: tuple[int, int],
+    target_range: tuple[int, int],
+    lines: tuple[list[bool], list[bool]] | None = None,
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    s0, s1 = source_range
+    t0, t1 = target_range
+    shared: SharedRow | None = None
+    source_anchors = target_anchors = None
+    if source_features:
+        postings = _Postings(target_features[t0:t1], weights)
+
+        def shared(i: int, lo: int, hi: int) -> FloatArray:
+            return postings.shared(source_features[s0 + i], lo, hi)
+
+        source_anchors = [f.total for f in source_features[s0:s1]]
+        target_anchors = [f.total for f in target_features[t0:t1]]
+    path = align_path(
+        source_lengths[s0:s1], target_lengths[t0:t1], model,
+        source_anchors=source_anchors, target_anchors=target_anchors, shared=shared,
+        source_kinds=lines[0][s0:s1] if lines else None,
+        target_kinds=lines[1][t0:t1] if lines else None,
+    )  # fmt: skip
+    return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
+
+
+def _runs(blocks: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of equal block numbers, as ``(start, end)`` index ranges."""
+    runs: list[tuple[int, int]] = []
+    for i, block in enumerate(blocks):
+        if runs and blocks[runs[-1][0]] == block:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
+def _align_blocks(
+    source_lengths: list[int],
+    target_lengths: list[int],
+    source_blocks: list[int],
+    target_blocks: list[int],
+    source_features: list[Features],
+    target_features: list[Features],
+    model: CostModel,
+    weights: dict[str, float],
+    lines: tuple[list[bool], list[bool]] | None,
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    source_runs, target_runs = _runs(source_blocks), _runs(target_blocks)
+    block_source_lengths = [sum(source_lengths[a:b]) for a, b in source_runs]
+    block_target_lengths = [sum(target_lengths[a:b]) for a, b in target_runs]
+    block_source_features = block_target_features = []
+    if source_features:
+        block_source_features = [merge(source_features[a:b]) for a, b in source_runs]
+        block_target_features = [merge(target_features[a:b]) for a, b in target_runs]
+    block_lines = None
+    if lines:  # a block is a line when all of it is (a heading, a caption, a list)
+        block_lines = (
+            [all(lines[0][a:b]) for a, b in source_runs],
+            [all(lines[1][a:b]) for a, b in target_runs],
+        )
+    block_path = _align_range(
+        block_source_lengths, block_target_lengths, block_source_features,
+        block_target_features, block_model(model), weights,
+        (0, len(source_runs)), (0, len(target_runs)), block_lines,
+    )  # fmt: skip
+    path: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for src_blocks, tgt_blocks in block_path:
+        s0 = source_runs[src_blocks[0]][0] if src_blocks else 0
+        s1 = source_runs[src_blocks[-1]][1] if src_blocks else 0
+        t0 = target_runs[tgt_blocks[0]][0] if tgt_blocks else 0
+        t1 = target_runs[tgt_blocks[-1]][1] if tgt_blocks else 0
+        if not src_blocks:
+            path += [((), (j,)) for j in range(t0, t1)]
+        elif not tgt_blocks:
+            path += [((i,), ()) for i in range(s0, s1)]
+        else:
+            path += _align_range(
+                source_lengths, target_lengths, source_features, target_features, model,
+                weights, (s0, s1), (t0, t1), lines,
+            )  # fmt: skip
+    return path
+
+
+def _join(texts: Iterable[str], lang: str) -> str:
+    return ("" if lang == "ja" else " ").join(texts)
+
+
+def _bead(
+    src: tuple[int, ...],
+    tgt: tuple[int, ...],
+    source: Sequence[str],
+    target: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    source_lengths: list[int],
+    target_lengths: list[int],
+    source_features: list[Features],
+    target_features: list[Features],
+    model: CostModel,
+    weights: dict[str, float],
+) -> Bead:
+    kind = f"{len(src)}-{len(tgt)}"
+    if not src or not tgt:
+        confidence = 0.3
+    else:
+        p_len = length_probability(
+            sum(source_lengths[i] for i in src), sum(target_lengths[j] for j in tgt), model.ratio
+        )
+        confidence = p_len
+        if source_features:
+            a = merge(source_features[i] for i in src)
+            b = merge(target_features[j] for j in tgt)
+            if a.total + b.total > 0:
+                similarity = 2.0 * shared_weight(a, b, weights) / (a.total + b.total)
+                confidence = 0.5 * p_len + 0.5 * similarity
+        if kind != "1-1":
+            confidence *= 0.9
+    return Bead(
+        src,
+        tgt,
+        _join((source[i] for i in src), source_lang),
+        _join((target[j] for j in tgt), target_lang),
+        kind,
+        max(0.0, min(1.0, confidence)),
+    )

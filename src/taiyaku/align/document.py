@@ -1,0 +1,122 @@
+"""Aligning whole documents: text or files in, an :class:`Alignment` out, and into the TM."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from taiyaku.align.core import Alignment, align
+from taiyaku.align.lengths import estimate_ratio, text_length
+from taiyaku.models import Unit
+from taiyaku.store.db import transaction
+from taiyaku.store.tm import AddResult, TranslationMemory
+from taiyaku.text.html import read_document
+from taiyaku.text.lang import detect_lang
+from taiyaku.text.segment import split_sentences
+
+
+def align_texts(
+    source_text: str,
+    target_text: str,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    glossary: Iterable[tuple[str, str]] = (),
+) -> Alignment:
+    """Segment two documents and align their sentences, blocks first.
+
+    :param source_text: the source document as plain text
+    :param target_text: its translation
+    :param source_lang: ``"ja"`` or ``"en"``; detected when ``None``
+    :param target_lang: likewise
+    :param glossary: ``(ja, en)`` term pairs used as anchors (see :func:`glossary_pairs`)
+    """
+    source_lang = source_lang or detect_lang(source_text)
+    target_lang = target_lang or detect_lang(target_text)
+    source = split_sentences(source_text, source_lang)
+    target = split_sentences(target_text, target_lang)
+    beads = align(
+        [s.text for s in source],
+        [t.text for t in target],
+        source_lang=source_lang,
+        target_lang=target_lang,
+        glossary=glossary,
+        source_blocks=[s.block for s in source],
+        target_blocks=[t.block for t in target],
+        source_kinds=[s.kind for s in source],
+        target_kinds=[t.kind for t in target],
+    )
+    ratio = estimate_ratio(
+        [text_length(s.text) for s in source], [text_length(t.text) for t in target]
+    )
+    return Alignment(beads, source_lang, target_lang, source, target, ratio)
+
+
+def align_files(
+    source_path: str | os.PathLike[str],
+    target_path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    glossary: Iterable[tuple[str, str]] = (),
+) -> Alignment:
+    """Read two documents (plain text or HTML, encoding detected) and align them.
+
+    This is what ``taiyaku align`` and ``taiyaku demo`` call::
+
+        alignment = align_files("page.ja.txt", "page.en.txt", glossary=glossary_pairs(db))
+        save_alignment(db, alignment, document="page")
+
+    :raises FormatError: a file is missing or cannot be decoded
+    """
+    return align_texts(
+        read_document(source_path, encoding),
+        read_document(target_path, encoding),
+        source_lang=source_lang,
+        target_lang=target_lang,
+        glossary=glossary,
+    )
+
+
+def glossary_pairs(db: Database) -> list[tuple[str, str]]:
+    """The ``(ja, en)`` pairs of the database's glossary, deprecated and forbidden left out."""
+    if "terms" not in db.table_names():
+        return []
+    rows = db.execute(
+        "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
+    ).fetchall()
+    return [(ja, en) for ja, en in rows]
+
+
+def save_alignment(db: Database, alignment: Alignment, document: str) -> tuple[int, AddResult]:
+    """Store the aligned pairs of a document in the TM, replacing those of an earlier run.
+
+    Only beads with text on both sides become units (origin ``aligned``, with their bead type,
+    confidence and position). Deleting the document's old aligned units and adding the new
+    ones is one transaction: a failure leaves the previous alignment in place.
+
+    :return: how many old units were replaced, and what adding the new ones did
+    """
+    memory = TranslationMemory(db)
+    units = [
+        Unit(
+            bead.source_text,
+            bead.target_text,
+            source_lang=alignment.source_lang,
+            target_lang=alignment.target_lang,
+            origin="aligned",
+            document=document,
+            position=position,
+            confidence=round(bead.confidence, 4),
+            bead=bead.type,
+        )
+        for position, bead in enumerate(alignment.beads)
+        if bead.is_pair
+    ]
+    with transaction(db):
+        replaced = memory.delete_document(document, origin="aligned")
+        added = memory.add_many(units)
+    return replaced, added

@@ -1,0 +1,153 @@
+"""``taiyaku segment`` and ``taiyaku align``: a page and its translation become a TM.
+
+``register(cli)`` adds both commands to the ``taiyaku`` group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from taiyaku.cli.output import echo_json, json_option, progress_bar
+
+LANGS = click.Choice(["ja", "en"], case_sensitive=False)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--lang", type=LANGS, help="Language of the text (default: detected).")
+@click.option("--encoding", help="Encoding of the file (default: detected).")
+@json_option
+def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) -> None:
+    """Split FILE (plain text or HTML) into sentences, one per line.
+
+    \b
+    Blocks (paragraphs, headings, list items, captions) are boundaries; a
+    sentence soft-wrapped over several lines is rejoined. With --json, one
+    object per segment: text, kind (sentence, line, item), block and the
+    start/end character offsets (in the extracted text, for HTML).
+    """
+    from taiyaku.text.html import read_document
+    from taiyaku.text.segment import split_sentences
+
+    for seg in split_sentences(read_document(file, encoding), lang):
+        if as_json:
+            echo_json(
+                {
+                    "text": seg.text,
+                    "kind": seg.kind,
+                    "block": seg.block,
+                    "start": seg.start,
+                    "end": seg.end,
+                }
+            )
+        else:
+            click.echo(seg.text)
+
+
+@click.command(name="align")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(exists=True, dir_okay=False))
+@click.option("--doc", "document", help="Document name in the TM (default: SOURCE's name).")
+@click.option("--src-lang", type=LANGS, help="Language of SOURCE (default: detected).")
+@click.option("--tgt-lang", type=LANGS, help="Language of TARGET (default: detected).")
+@click.option("--encoding", help="Encoding of both files (default: detected).")
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write a side-by-side .xlsx sheet, low-confidence rows highlighted.",
+)
+@click.option("--dry-run", is_flag=True, help="Align and print, but store nothing.")
+@json_option
+@click.pass_context
+def align_command(
+    ctx: click.Context,
+    source: str,
+    target: str,
+    document: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    encoding: str | None,
+    review: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Align SOURCE with its translation TARGET and store the pairs in the TM.
+
+    \b
+    Plain text or HTML, Japanese→English or English→Japanese. Blocks are
+    aligned first, then sentences (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1), by
+    lengths and anchors: numbers, Latin words, glossary terms, quotes.
+    Pairs with text on both sides go into the TM; aligning the same
+    document again replaces its pairs. With --json, one object per bead:
+    source, target, type, confidence.
+
+    \b
+    Example:
+      taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
+    """
+    from taiyaku.align import align_files, glossary_pairs, save_alignment
+    from taiyaku.cli import open_store
+
+    if review and Path(review).suffix.lower() != ".xlsx":
+        raise click.BadParameter("must end in .xlsx", param_hint="--review")
+    db = open_store(ctx)
+    with progress_bar("Aligning") as advance:
+        alignment = align_files(
+            source,
+            target,
+            encoding=encoding,
+            source_lang=src_lang,
+            target_lang=tgt_lang,
+            glossary=glossary_pairs(db),
+        )
+        advance(1)
+    name = document or _document_name(source)
+    replaced = added = 0
+    if not dry_run:
+        replaced, result = save_alignment(db, alignment, name)
+        added = result.added
+    flagged = None
+    if review:
+        from taiyaku.align.review import write_review
+
+        flagged = write_review(review, alignment)
+    if as_json:
+        for bead in alignment.beads:
+            echo_json(bead.to_dict())
+        return
+    kinds = Counter(b.type for b in alignment.beads)
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
+    click.echo(
+        f"{source} ({alignment.source_lang}) ↔ {target} ({alignment.target_lang}): "
+        f"{len(alignment.beads)} beads ({summary})"
+    )
+    if dry_run:
+        click.echo(f"{len(alignment.pairs())} pairs (not stored: --dry-run)")
+    else:
+        click.echo(
+            f"{added} pairs stored as document {name!r} in {ctx.obj['db_path']}"
+            + (f" (replacing {replaced})" if replaced else "")
+        )
+    if review:
+        click.echo(f"{review}: review sheet written, {flagged} rows highlighted")
+
+
+def _document_name(path: str) -> str:
+    """``tm/page.ja.txt`` → ``page``: the file name without extension and language tag."""
+    stem = Path(path).name
+    for suffix in (".txt", ".html", ".htm", ".xhtml"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    for tag in (".ja", ".en", "_ja", "_en", "-ja", "-en"):
+        if stem.lower().endswith(tag):
+            return stem[: -len(tag)]
+    return stem
+
+
+def register(group: click.Group) -> None:
+    """Add ``segment`` and ``align`` to ``group``."""
+    group.add_command(segment)
+    group.add_command(align_command)

@@ -151,19 +151,22 @@ def test_missing_file_is_usage_error(runner, tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
-def test_demo_runs_on_shipped_data(runner, tmp_path):
-    result = run(
-        runner,
-        "demo",
-        "--data",
-        ROOT,
-        "--db",
-        tmp_path / "demo.db",
-        "--xlsx",
-        tmp_path / "demo.xlsx",
-    )
-    assert "国際戦略局 → Global Strategy Bureau" in result.output
+def test_demo_aligns_the_shipped_pages_and_tours_the_result(runner, tmp_path):
+    args = ["demo", "--data", ROOT, "--db", tmp_path / "demo.db", "--xlsx", tmp_path / "demo.xlsx"]
+    result = run(runner, *args)
+    out = result.output
+    assert "国際戦略局 → Global Strategy Bureau  (prefix" in out
+    assert "(fuzzy" in out and "(reading" in out
+    assert "研究開発 → research and development" in out
+    assert "beads (1-1 34, 1-2 2, 2-1 1)" in out
+    assert "adapted target: On May 29 and 30, 2024" in out
     assert Path(tmp_path / "demo.xlsx").exists()
     db = open_db(tmp_path / "demo.db")
     assert Glossary(db).count() >= 60
-    assert TranslationMemory(db).count() >= 30
+    units = list(TranslationMemory(db).iter_units(document="mic-global-strategy-bureau"))
+    assert len(units) >= 30 and {u.origin for u in units} == {"aligned"}
+    assert {u.bead for u in units} == {"1-1", "1-2", "2-1"}
+    # Running it again replaces the page's pairs instead of adding them twice.
+    again = run(runner, *args)
+    assert "0 new" in again.output and f"replacing {len(units)}" in again.output
+    assert TranslationMemory(open_db(tmp_path / "demo.db")).count() == len(units)

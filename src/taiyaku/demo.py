@@ -1,7 +1,8 @@
 """The demo: the main job on the shipped seed data (the MIC Global Strategy Bureau page).
 
-It loads ``glossary/`` into a database, brings the page pair of ``tm/`` into the TM and
-exports the glossary to Excel. The CLI's ``taiyaku demo`` prints a tour of the result.
+It loads ``glossary/`` into a database, segments and aligns the Japanese page of ``tm/`` with
+its English version (glossary terms anchoring the alignment), stores the pairs in the TM and
+exports the glossary to Excel. ``taiyaku demo`` prints a tour of the result.
 """
 
 from __future__ import annotations
@@ -10,21 +11,24 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from taiyaku.align import Alignment, align_files, glossary_pairs, save_alignment
 from taiyaku.errors import NotFound
-from taiyaku.formats import read_terms, read_units, write_terms
-from taiyaku.store.db import open_db
-from taiyaku.store.glossary import Glossary
-from taiyaku.store.tm import AddResult, TranslationMemory
+from taiyaku.formats import read_terms, write_terms
+from taiyaku.store.db import now_iso, open_db
+from taiyaku.store.glossary import Glossary, TermsResult
+from taiyaku.store.tm import AddResult
 
 SEED = "mic-global-strategy-bureau"
 
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What the demo loaded and wrote."""
+    """What the demo loaded, aligned and wrote."""
 
     db_path: str
-    terms_added: int
+    terms: TermsResult
+    alignment: Alignment
+    replaced: int
     units: AddResult
     glossary_xlsx: str
 
@@ -32,10 +36,8 @@ class DemoResult:
 def find_data_dir(start: str | os.PathLike[str] | None = None) -> Path:
     """Find the folder holding ``glossary/`` and ``tm/``: the current folder or a parent,
     else the source checkout this package was installed from."""
-    candidates = [Path(start or Path.cwd()).resolve()]
-    candidates += list(candidates[0].parents)
-    candidates += list(Path(__file__).resolve().parents)
-    for folder in candidates:
+    here = Path(start or Path.cwd()).resolve()
+    for folder in [here, *here.parents, *Path(__file__).resolve().parents]:
         if (folder / "glossary" / f"{SEED}.tsv").is_file() and (folder / "tm").is_dir():
             return folder
     raise NotFound(
@@ -46,17 +48,25 @@ def find_data_dir(start: str | os.PathLike[str] | None = None) -> Path:
 def run_demo(
     db_path: str | os.PathLike[str], data_dir: Path, xlsx_path: str | os.PathLike[str]
 ) -> DemoResult:
-    """Load the seed glossary and TM into ``db_path`` and export the glossary to ``xlsx_path``."""
+    """Load the seed glossary, align the seed page pair into the TM, export the glossary.
+
+    Running it again changes nothing but the timestamps of the export: the glossary entries
+    are already there and the page's aligned pairs are replaced, not duplicated.
+    """
     db = open_db(db_path)
     glossary = Glossary(db)
     terms = glossary.add_many(read_terms(data_dir / "glossary" / f"{SEED}.tsv"))
-    memory = TranslationMemory(db)
-    pairs = data_dir / "tm" / f"{SEED}.pairs.tsv"
-    from dataclasses import replace
-
-    units = memory.add_many(
-        replace(u, document=SEED, position=i, origin="aligned")
-        for i, u in enumerate(read_units(pairs))
+    alignment = align_files(
+        data_dir / "tm" / f"{SEED}.ja.txt",
+        data_dir / "tm" / f"{SEED}.en.txt",
+        glossary=glossary_pairs(db),
     )
-    write_terms(xlsx_path, glossary.iter_terms(), about=[("What", "taiyaku demo glossary")])
-    return DemoResult(os.fspath(db_path), terms.added, units, os.fspath(xlsx_path))
+    replaced, units = save_alignment(db, alignment, SEED)
+    about = [
+        ("What", "taiyaku demo: the glossary of the MIC Global Strategy Bureau page"),
+        ("Database", os.path.abspath(db_path)),
+        ("Exported", now_iso()),
+        ("Terms", str(glossary.count())),
+    ]
+    write_terms(xlsx_path, glossary.iter_terms(), about=about)
+    return DemoResult(os.fspath(db_path), terms, alignment, replaced, units, os.fspath(xlsx_path))

@@ -320,3 +320,56 @@ def test_bad_glossary_file(runner, db, tmp_path, case):
     name, content, fragments = GLOSSARY_CASES[case]
     bad = write(tmp_path / name, content)
     fails_cleanly(runner, db, ["term", "import"], bad, *fragments)
+
+
+SEED_EN = Path(__file__).resolve().parent.parent / "tm" / "mic-global-strategy-bureau.en.txt"
+DOCUMENT_CASES = {
+    "empty text": ("page.txt", "", ["empty file"]),
+    "only white space": ("page.txt", " \n\u3000\n", ["no text"]),
+    "html without text": ("page.html", "<html><script>var x;</script><p> </p></html>", ["no text"]),
+    "undecodable": ("page.txt", b"\x82\xa0\xff\xfe\xfd", ["cannot decode", "byte 0"]),
+    "binary": ("page.html", bytes(range(256)) * 4, ["cannot decode", "byte"]),
+}
+
+
+@pytest.mark.parametrize("case", list(DOCUMENT_CASES))
+def test_bad_document_for_segment_and_align(runner, db, tmp_path, case):
+    name, content, fragments = DOCUMENT_CASES[case]
+    bad = write(tmp_path / name, content)
+    fails_cleanly(runner, db, ["segment"], bad, *fragments)
+    fails_cleanly(runner, db, ["align", str(SEED_EN)], bad, *fragments)
+
+
+def test_wrong_encoding_for_a_document(runner, db, tmp_path):
+    page = write(tmp_path / "page.txt", "国際戦略局の紹介です。".encode("cp932"))
+    fails_cleanly(runner, db, ["segment", "--encoding", "utf-8"], page, "invalid utf-8", "byte 0")
+    fails_cleanly(runner, db, ["segment", "--encoding", "nonsense"], page, "unknown encoding")
+
+
+def test_two_documents_in_one_language(runner, db):
+    fails_cleanly(runner, db, ["align", str(SEED_EN)], SEED_EN, "both read as English")
+
+
+@pytest.mark.parametrize("command", [["segment"], ["align", str(SEED_EN)]])
+def test_document_directory_and_missing_path(runner, db, tmp_path, command):
+    fails_cleanly(runner, db, command, tmp_path, "is a directory", status=2)
+    fails_cleanly(runner, db, command, tmp_path / "missing.txt", "does not exist", status=2)
+
+
+def test_unwritable_review_sheet_stores_nothing(runner, db, tmp_path):
+    source = SEED_EN.with_name("mic-global-strategy-bureau.ja.txt")
+    before = table_digest(db)
+    result = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "align",
+            str(source),
+            str(SEED_EN),
+            "--review",
+            str(tmp_path / "no" / "review.xlsx"),
+        ],
+    )
+    assert result.exit_code == 1 and result.output.startswith("Error:")
+    assert table_digest(db) == before

@@ -159,3 +159,56 @@ def test_older_schema_is_migrated(tmp_path):
     db = open_db(db_path)
     assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
     assert db.execute("SELECT count(*) FROM units").fetchone()[0] == 1
+
+
+def _write_pages(folder: Path, verb: str) -> tuple[Path, Path]:
+    rng = random.Random(7)
+    ja, en = [], []
+    for p in range(800):
+        n = rng.randint(1, 4)
+        ja.append(
+            "".join(
+                f"第{p}段落の{i}番目の文では、国際戦略局が{rng.randint(1, 99)}件の事業を扱います。"
+                for i in range(n)
+            )
+        )
+        en.append(
+            " ".join(
+                f"In sentence {i} of paragraph {p}, the Global Strategy Bureau {verb} projects."
+                for i in range(n)
+            )
+        )
+    source, target = folder / "page.ja.txt", folder / f"page-{verb}.en.txt"
+    source.write_text("\n\n".join(ja) + "\n", encoding="utf-8")
+    target.write_text("\n\n".join(en) + "\n", encoding="utf-8")
+    return source, target
+
+
+def _aligned_targets(db_path: Path) -> set[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return {r[0] for r in conn.execute("SELECT target_text FROM units WHERE document = 'page'")}
+    finally:
+        conn.close()
+
+
+def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
+    source, first = _write_pages(tmp_path, "handles")
+    _, second = _write_pages(tmp_path, "manages")
+    db = tmp_path / "align.db"
+    done = taiyaku("--db", db, "align", source, first, "--doc", "page")
+    assert done.wait(timeout=120) == 0, done.stderr.read()
+    old = _aligned_targets(db)
+    assert len(old) > 1000
+    rng = random.Random(11)
+    for attempt in range(3):
+        process = taiyaku("--db", db, "align", source, second, "--doc", "page")
+        time.sleep(rng.uniform(0.5, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = _aligned_targets(db)
+        new = {t.replace("handles", "manages") for t in old}
+        assert now in (old, new), (
+            f"attempt {attempt}: a mix of {len(now & old)} old and {len(now & new)} new pairs"
+        )

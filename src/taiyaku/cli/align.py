@@ -90,6 +90,7 @@ def align_command(
     """
     from taiyaku.align import align_files, glossary_pairs, save_alignment
     from taiyaku.cli import open_store
+    from taiyaku.errors import TaiyakuError
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
@@ -104,16 +105,22 @@ def align_command(
             glossary=glossary_pairs(db),
         )
         advance(1)
+    if alignment.source_lang == alignment.target_lang and not (src_lang and tgt_lang):
+        language = {"ja": "Japanese", "en": "English"}.get(alignment.source_lang, "alike")
+        raise TaiyakuError(
+            f"{source} and {target} both read as {language}: a translation pair needs two "
+            "languages (name them with --src-lang and --tgt-lang if detection is wrong)"
+        )
     name = document or _document_name(source)
+    flagged = None
+    if review:  # before storing: a review sheet that cannot be written stops the run unchanged
+        from taiyaku.align.review import write_review
+
+        flagged = write_review(review, alignment)
     replaced = added = 0
     if not dry_run:
         replaced, result = save_alignment(db, alignment, name)
         added = result.added
-    flagged = None
-    if review:
-        from taiyaku.align.review import write_review
-
-        flagged = write_review(review, alignment)
     if as_json:
         for bead in alignment.beads:
             echo_json(bead.to_dict())

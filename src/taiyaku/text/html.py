@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from taiyaku.errors import FormatError
+from taiyaku.formats.files import check_readable
 from taiyaku.text.decode import decode_bytes
 
 BLOCK_TAGS = frozenset(
@@ -94,9 +95,7 @@ def read_document(path: str | os.PathLike[str], encoding: str | None = None) -> 
 
     :raises FormatError: the file is missing, or its bytes do not decode
     """
-    file = Path(path)
-    if file.is_dir():
-        raise FormatError(path, "is a directory, not a file")
+    file = check_readable(path)
     try:
         data = file.read_bytes()
     except OSError as error:
@@ -104,7 +103,9 @@ def read_document(path: str | os.PathLike[str], encoding: str | None = None) -> 
     text = decode_bytes(data, path, encoding)
     if looks_like_html(path, data):
         try:
-            return html_to_text(text)
+            text = html_to_text(text)
         except ValueError as error:  # lxml refuses some inputs (e.g. encoding declarations)
             raise FormatError(path, f"cannot read as HTML ({error})") from None
+    if not text.strip():
+        raise FormatError(path, "no text in the file (only white space or markup)")
     return text

@@ -116,6 +116,11 @@ def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
         elif folded == "ゞ" and out and is_kana(out[-1]):
             folded = _VOICED.get(out[-1], out[-1])
         for piece in folded:
+            # NFKC can itself produce white space (¯ is a space and a combining macron).
+            if piece.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                piece = " "
             out.append(piece)
             starts.append(index)
             ends.append(index + 1)

@@ -373,3 +373,12 @@ def test_unwritable_review_sheet_stores_nothing(runner, db, tmp_path):
     )
     assert result.exit_code == 1 and result.output.startswith("Error:")
     assert table_digest(db) == before
+
+
+def test_fuzz_finding_undeclared_namespace_prefix_in_tbx(runner, db, tmp_path):
+    # benchmarks/fuzz_readers.py found this: with a prefix's xmlns declaration gone, the TBX
+    # reader crashed with lxml's "Invalid tag name 'min:subjectField'" instead of a clean error.
+    dct = (FIXTURES / "tbx-v3-dct.tbx").read_text(encoding="utf-8")
+    declaration = next(part for part in dct.split() if part.startswith("xmlns:min="))
+    bad = write(tmp_path / "g.tbx", dct.replace(declaration, "", 1))
+    fails_cleanly(runner, db, ["term", "import"], bad, "invalid XML", "Namespace prefix min")

@@ -75,8 +75,15 @@ _STATUS_FROM_TBX = {
 
 
 def _local(element: Any) -> str:
+    """The element's name without namespace: ``{urn:…}term`` and ``min:term`` are ``term``.
+
+    An undeclared prefix (``<min:subjectField>`` with no ``xmlns:min``) is only a namespace
+    warning to libxml2, which keeps the prefix in the tag; lxml's QName would reject it.
+    """
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def _text(element: Any) -> str:

@@ -1,4 +1,4 @@
-"""Fuzz the XML readers (TMX, and TBX when present) with hypothesis-driven byte mutation.
+"""Fuzz the XML readers (TMX, TBX and the JLT dictionary) with hypothesis-driven byte mutation.
 
 Real sample files are mutated (bytes flipped, inserted, deleted, chunks duplicated or cut) and
 fed to the readers. A reader may yield records or raise taiyaku's FormatError; anything else
@@ -7,7 +7,7 @@ written to --out as files, to become regression tests in tests/test_bad_input.py
 
     .venv/bin/python benchmarks/fuzz_readers.py --seconds 60
 
-Samples: tests/fixtures/*.tmx and *.tbx always; with ../shared/data present (or
+Samples: tests/fixtures/*.tmx, *.tbx and jlt-*.xml always; with ../shared/data present (or
 $TAIYAKU_SHARED_DATA) also the real OmegaT TMX and the TBX files there.
 """
 
@@ -43,6 +43,7 @@ class TimeUp(Exception):
 def samples() -> list[Path]:
     found = sorted((ROOT / "tests" / "fixtures").glob("*.tmx"))
     found += sorted((ROOT / "tests" / "fixtures").glob("*.tbx"))
+    found += sorted((ROOT / "tests" / "fixtures").glob("jlt-*.xml"))
     extra = [
         DATA / "qgis-omegat-tmx-ja-en" / "for_use_qgis-documentation_docs--gentle_gis_introduction"
         "--coordinate_reference_systems_ja.tmx",

@@ -5,12 +5,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from taiyaku import FormatError, TranslationMemory, Unit, open_db, read_units, write_units
+from taiyaku import (
+    FormatError,
+    TaiyakuError,
+    TranslationMemory,
+    Unit,
+    open_db,
+    read_units,
+    write_units,
+)
 from tests.conftest import FIXTURES, shared_file
 
 # Arbitrary text: every code point but surrogates, XML specials and controls included.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
-# Metadata (props) is XML text: a character XML forbids becomes U+FFFD there, by design.
+# Metadata (props) is XML text: a character XML forbids there is refused (tested below).
 XML_TEXT = st.text(
     st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="\ufffe\uffff"),
     min_size=1,
@@ -235,3 +243,10 @@ def test_estimate_units_counts_tus_and_lines(tmp_path):
     write_units(tsv, [Unit(f"文{i}", f"s{i}") for i in range(5)])
     assert estimate_units(tsv) == 5
     assert estimate_units(FIXTURES / "omegat-shape.tmx") == 3
+
+
+def test_control_character_in_metadata_is_refused_not_replaced(tmp_path):
+    path = tmp_path / "meta.tmx"
+    with pytest.raises(TaiyakuError, match="U\\+0001"):
+        write_units(path, [Unit("一", "one", metadata={"x-note": "a\x01b"})])
+    assert not path.exists()

@@ -25,8 +25,8 @@ carrying that pair's note, part of speech, status, source and dates. Statuses ma
 TBX-Basic's four administrative statuses: preferred ↔ ``preferredTerm-admn-sts``, admitted ↔
 ``admittedTerm-admn-sts``, deprecated (outdated) ↔ ``supersededTerm-admn-sts``, forbidden (do
 not use) ↔ ``deprecatedTerm-admn-sts``. Text with white space that normalisation would change
-is written with ``xml:space="preserve"``, so a round trip is exact; characters XML 1.0
-cannot hold (most C0 controls) become U+FFFD.
+is written with ``xml:space="preserve"``, so a round trip is exact; a character XML 1.0
+cannot hold (most C0 controls) stops the export with an error naming it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 from lxml import etree
 
 from taiyaku import __version__
-from taiyaku.errors import FormatError
+from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.xmlsafe import iterparse_safe, release
 from taiyaku.models import Term
@@ -249,7 +249,18 @@ def _entry_terms(path: Any, entry: Any, langs: tuple[str, str]) -> Iterator[Term
 
 
 def _xml_text(value: str) -> str:
-    return _FORBIDDEN_XML.sub("\ufffd", value)
+    """``value`` for an XML text node; a character XML 1.0 cannot hold stops the export.
+
+    Replacing it silently would lose text in a file meant to round-trip; the error names the
+    character and the text, so the user can fix the entry or export to XLSX or TSV instead.
+    """
+    bad = _FORBIDDEN_XML.search(value)
+    if bad:
+        raise TaiyakuError(
+            f"TBX (XML 1.0) cannot hold the control character U+{ord(bad.group()):04X} in "
+            f"{value!r}; edit that entry or export to .xlsx or .tsv, which can"
+        )
+    return value
 
 
 def _leaf(tag: str, value: str, **attrs: str) -> Any:

@@ -28,7 +28,7 @@ from typing import Any
 from lxml import etree
 
 from taiyaku import __version__
-from taiyaku.errors import FormatError
+from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.xmlsafe import iterparse_safe, release
 from taiyaku.models import ORIGINS, Unit
@@ -284,6 +284,15 @@ def _fill_seg(seg: Any, text: str) -> None:
 
 
 def _xml_safe(text: str) -> str:
-    # Props are metadata, not translations: a forbidden character there becomes U+FFFD
-    # (docs/formats.md says so); segment text never loses one.
-    return _FORBIDDEN.sub("\ufffd", text)
+    """Metadata text for a prop or attribute; a character XML forbids stops the export.
+
+    Segment text carries such characters as ``<ph type="x-char">``; a prop cannot hold
+    markup, and replacing the character silently would lose it.
+    """
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        raise TaiyakuError(
+            f"TMX cannot hold the control character U+{ord(bad.group()):04X} in the unit "
+            f"metadata {text!r}; remove it or export to .tsv or .xlsx, which can"
+        )
+    return text

@@ -338,6 +338,8 @@ def test_bad_document_for_segment_and_align(runner, db, tmp_path, case):
     bad = write(tmp_path / name, content)
     fails_cleanly(runner, db, ["segment"], bad, *fragments)
     fails_cleanly(runner, db, ["align", str(SEED_EN)], bad, *fragments)
+    fails_cleanly(runner, db, ["analyze"], bad, *fragments)
+    fails_cleanly(runner, db, ["match", "--file"], bad, *fragments)
 
 
 def test_wrong_encoding_for_a_document(runner, db, tmp_path):

@@ -62,13 +62,13 @@ def match(
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import sentences_of
     from taiyaku.match.search import Matcher
-    from taiyaku.text.decode import read_text
+    from taiyaku.text.html import read_document
     from taiyaku.text.lang import detect_lang
 
     if bool(texts) == bool(file):
         raise click.UsageError("give either TEXT arguments or --file, not both or neither")
     if file:
-        document = read_text(file)
+        document = read_document(file)
         queries = sentences_of(document, detect_lang(document))
     else:
         queries = list(texts)

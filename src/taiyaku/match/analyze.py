@@ -80,11 +80,9 @@ class Analysis:
 
 
 def sentences_of(text: str, lang: str) -> list[str]:
-    """Split a document into sentences: the segmenter if present, else one per line."""
-    try:
-        from taiyaku.text.segment import split_sentences
-    except ImportError:  # pragma: no cover - before the segmenter landed
-        return [line.strip() for line in text.splitlines() if line.strip()]
+    """Split a document into sentences with the segmenter (headings and list items too)."""
+    from taiyaku.text.segment import split_sentences
+
     return [s.text for s in split_sentences(text, lang) if s.text.strip()]
 
 
@@ -134,9 +132,9 @@ def analyze_file(
     db_or_tm: Any, path: str | os.PathLike[str], *, lang: str | None = None
 ) -> Analysis:
     """Read a text file (encoding detected) and analyse it, see :func:`analyze_text`."""
-    from taiyaku.text.decode import read_text
+    from taiyaku.text.html import read_document
 
-    return analyze_text(db_or_tm, read_text(path), lang=lang)
+    return analyze_text(db_or_tm, read_document(path), lang=lang)
 
 
 def write_analysis_xlsx(analysis: Analysis, path: str | os.PathLike[str]) -> None:

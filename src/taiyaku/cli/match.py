@@ -157,9 +157,10 @@ def _diff_text(spans: Any, colour: bool) -> str:
 def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Show the units whose source or target contains QUERY, shortest first.
 
-    One- and two-character Japanese queries work (they are looked up in the
-    bigram index, not SQLite's trigram full-text search). Width, case and
-    spacing are ignored.
+    One- and two-character Japanese queries work: sources are looked up in
+    taiyaku's q-gram index and targets in its word index, not in SQLite's
+    trigram full-text search, which cannot match under three characters.
+    Width, case and spacing are ignored.
     """
     from taiyaku.cli import open_store
     from taiyaku.match.concordance import concordance as find

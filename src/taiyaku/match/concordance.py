@@ -1,17 +1,28 @@
 """Concordance: every unit whose source or target contains a piece of text.
 
 SQLite's FTS5 trigram tokenizer cannot find a query shorter than three characters, and many
-Japanese terms (翻訳, 戦略) have two. The gram index of :mod:`taiyaku.match.index` already
-holds every source bigram, so a Japanese query of two or more characters intersects the
-postings of its bigrams (an English one, its trigrams) and checks the survivors with
-``instr``. Queries shorter than one gram, and the targets (which are not indexed), are
-checked by scanning: one-character queries read the postings of every gram that contains
-the character; targets are scanned only for units whose source is in another language, or
-for every unit when the query's language is nobody's source language (an English term in a
-ja→en TM).
+Japanese terms (翻訳, 戦略) have two. The indexes of :mod:`taiyaku.match.index` answer instead:
+
+- **Sources**, from the q-gram postings of the query's language: a query of one gram or more
+  intersects the postings of its grams (a query of exactly one gram needs no checking,
+  longer ones have the survivors checked with ``instr``); a shorter query (one Japanese
+  character) takes the union of the postings of the grams that start with it (a range of
+  the gram index) and that end with it (the ``substr(gram, 2)`` index of migration
+  ``m006``), which is exactly the set of units holding it.
+- **Targets**, whatever their language, from the target words (``match_words``): the
+  vocabulary names the words that contain the query's words; a one-word query's units are
+  exactly the union of their postings, a longer query's candidates (units with a word
+  containing each of its words) are checked with ``instr``. A query with no word
+  characters at all (``"?!"``) scans the targets.
+
+The candidate sets are numpy masks over unit ids, so the total is counted exactly even for a
+character in 300,000 units, and only the first ``limit`` hits are read from ``units``.
+Candidates that need checking are checked in rank order; when there are very many, checking
+stops once ``limit`` hits are found and the total becomes an upper bound (``exact=False``).
 
 Hits are ranked by the length of the text they were found in, shortest first (a term's own
-entry before the sentences that use it), then by age.
+entry before the sentences that use it), then by age. A unit whose source and target both
+contain the query is counted once, as a source hit.
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ import numpy as np
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.diff import char_keys
-from taiyaku.match.grams import key_grams
+from taiyaku.match.grams import is_one_word, key_grams, key_words
+from taiyaku.match.index import TARGETS, IndexReader, targets_indexed
 from taiyaku.match.search import Matcher
 from taiyaku.models import Unit
 from taiyaku.text.lang import detect_lang
@@ -57,8 +69,9 @@ class Concordance:
     :param query: the text searched for
     :param total: how many units contain it
     :param hits: the first ``limit`` of them, ranked
-    :param exact: ``False`` when ``total`` is an upper bound: very common queries of more
-        than one gram have their candidates checked only until ``limit`` hits are found
+    :param exact: ``False`` when ``total`` is an upper bound: when a query's candidates
+        (a source query longer than one gram, a target query of several words) are very
+        many, they are checked only until ``limit`` hits are found
     """
 
     query: str
@@ -88,7 +101,8 @@ def concordance(
 
     :param db_or_tm: a database, a TranslationMemory or a :class:`Matcher`
     :param limit: return at most this many hits (``total`` counts them all)
-    :param lang: the query's language; detected when not given
+    :param lang: the query's language (the language of the sources searched); detected
+        when not given
     :raises TaiyakuError: an empty query
     """
     matcher = db_or_tm if isinstance(db_or_tm, Matcher) else Matcher(db_or_tm)
@@ -96,48 +110,41 @@ def concordance(
     if not key:
         raise TaiyakuError("the concordance query is empty")
     lang = lang or detect_lang(query)
-    reader = matcher.reader(lang)
     conn = matcher.db.conn
-    ids, checked = _source_candidates(matcher, lang, key)
-    ranked = ids[np.lexsort((ids, reader.lengths[ids]))] if len(ids) else ids
-    found: list[tuple[int, int, str]] = []  # (key length, id, field)
-    unchecked = 0
-    if checked:
-        found = [(int(reader.lengths[i]), int(i), "source") for i in ranked[:limit]]
-        sources = len(ranked)
-    else:
-        sources = 0
-        for start in range(0, len(ranked), _CHECK):
-            if sources >= limit and len(ranked) > _CHECK_ALL:
-                unchecked = len(ranked) - start
-                break
-            chunk = ranked[start : start + _CHECK].tolist()
-            good = {
-                i
-                for (i,) in conn.execute(
-                    "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
-                    "AND instr(source_key, ?) > 0",
-                    [json.dumps(chunk), key],
-                )
-            }
-            hits = [i for i in chunk if i in good]
-            sources += len(hits)
-            found.extend((int(reader.lengths[i]), i, "source") for i in hits)
-    targets = 0
-    others = any(
-        np.count_nonzero(matcher.reader(other).lengths)
-        for other in _source_langs(matcher)
-        if other != lang
-    )
-    if others or not np.count_nonzero(reader.lengths):
-        in_lang = reader.lengths
-        for i, n in conn.execute(
+    source = matcher.reader(lang)
+    target = matcher.reader(TARGETS) if targets_indexed(matcher.db) else None
+    size = max(len(source.lengths), len(target.lengths) if target is not None else 0)
+    scanned: list[tuple[int, int]] | None = None
+    if target is None or not key_words(key):
+        scanned = conn.execute(
             "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
-        ):
-            if i >= len(in_lang) or not in_lang[i]:
-                found.append((n, i, "target"))
-                targets += 1
-    found.sort()
+        ).fetchall()
+        size = max([size, *(i + 1 for i, _ in scanned)])
+
+    in_source, source_exact = _source_candidates(source, key, size)
+    source_lengths = _fit(source.lengths, size)
+    unchecked = 0
+    if not source_exact:
+        in_source, unchecked = _check(conn, "source_key", in_source, source_lengths, key, limit)
+    if scanned is not None:
+        in_target = np.zeros(size, dtype=bool)
+        target_lengths = np.zeros(size, dtype=np.int64)
+        if scanned:
+            ids, lengths = np.array(scanned, dtype=np.int64).T
+            in_target[ids], target_lengths[ids] = True, lengths
+    else:
+        assert target is not None
+        target_lengths = _fit(target.lengths, size)
+        in_target, target_exact = _target_candidates(target, key, size)
+        if not target_exact:
+            in_target, more = _check(conn, "target_key", in_target, target_lengths, key, limit)
+            unchecked += more
+    in_target &= ~in_source
+    total = int(np.count_nonzero(in_source)) + int(np.count_nonzero(in_target)) + unchecked
+    found = sorted(
+        [(n, i, "source") for n, i in _first(in_source, source_lengths, limit)]
+        + [(n, i, "target") for n, i in _first(in_target, target_lengths, limit)]
+    )
     from taiyaku.store.tm import unit_from_row
 
     hits = []
@@ -147,26 +154,75 @@ def concordance(
         text = unit.source_text if field == "source" else unit.target_text
         start, end = locate(text, key)
         hits.append(ConcordanceHit(unit, field, start, end))
-    return Concordance(query, sources + unchecked + targets, hits, exact=not unchecked)
+    return Concordance(query, total, hits, exact=not unchecked)
 
 
-def _source_langs(matcher: Matcher) -> list[str]:
-    return [r[0] for r in matcher.db.conn.execute("SELECT DISTINCT lang FROM match_sizes")]
+def _fit(lengths: np.ndarray, size: int) -> np.ndarray:
+    """``lengths`` cut or padded with zeros to ``size``."""
+    if len(lengths) == size:
+        return lengths
+    out = np.zeros(size, dtype=lengths.dtype)
+    n = min(size, len(lengths))
+    out[:n] = lengths[:n]
+    return out
 
 
-def _source_candidates(matcher: Matcher, lang: str, key: str) -> tuple[np.ndarray, bool]:
-    """Ids of units whose source (in ``lang``) may contain ``key``, and whether they all do.
+def _first(mask: np.ndarray, lengths: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """The first ``limit`` units of ``mask`` by (key length, id), as ``(length, id)``."""
+    ids = np.flatnonzero(mask)
+    keys = lengths[ids]
+    if len(ids) > limit:
+        keep = keys <= np.partition(keys, limit - 1)[limit - 1]
+        ids, keys = ids[keep], keys[keep]
+    order = np.lexsort((ids, keys))[:limit]
+    return [(int(keys[i]), int(ids[i])) for i in order]
+
+
+def _check(
+    conn: Any, column: str, mask: np.ndarray, lengths: np.ndarray, key: str, limit: int
+) -> tuple[np.ndarray, int]:
+    """Keep the candidates whose ``column`` really contains ``key``, checked in rank order.
+
+    :return: the mask of the hits, and how many candidates were left unchecked (after
+        ``limit`` hits, when there are more than ``_CHECK_ALL`` candidates)
+    """
+    ids = np.flatnonzero(mask)
+    ranked = ids[np.lexsort((ids, lengths[ids]))]
+    good = np.zeros(len(mask), dtype=bool)
+    found = 0
+    for start in range(0, len(ranked), _CHECK):
+        if found >= limit and len(ranked) > _CHECK_ALL:
+            return good, len(ranked) - start
+        chunk = ranked[start : start + _CHECK].tolist()
+        hits = [
+            i
+            for (i,) in conn.execute(
+                f"SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
+                f"AND instr({column}, ?) > 0",
+                [json.dumps(chunk), key],
+            )
+        ]
+        good[hits] = True
+        found += len(hits)
+    return good, 0
+
+
+def _source_candidates(reader: IndexReader, key: str, size: int) -> tuple[np.ndarray, bool]:
+    """Mask of the units whose source (in the reader's language) may contain ``key``, and
+    whether they all do.
 
     A key of one gram or less is found exactly by the postings (of that gram, or of every
     gram containing it); a longer key needs its candidates checked.
     """
-    reader = matcher.reader(lang)
+    mask = np.zeros(size, dtype=bool)
     q = reader.q
+    if not len(reader.lengths):
+        return mask, True
     if len(key) >= q:
         grams = key_grams(key, q)
         frequencies = reader.frequencies(grams)
         if len(frequencies) < len(grams):
-            return np.empty(0, np.int64), True
+            return mask, True
         ids: np.ndarray | None = None
         for gram in sorted(grams, key=frequencies.__getitem__):
             chunks = [a for _, a in reader.postings([gram])]
@@ -175,18 +231,35 @@ def _source_candidates(matcher: Matcher, lang: str, key: str) -> tuple[np.ndarra
             if not len(ids):
                 break
         assert ids is not None
-        return ids, len(key) == q
+        mask[ids] = True
+        return mask, len(key) == q
     # Shorter than one gram: every gram that contains it, plus keys that are only it.
-    rows = matcher.db.conn.execute(
-        "SELECT ids FROM match_postings WHERE lang = ? AND instr(gram, ?) > 0", [lang, key]
-    ).fetchall()
-    parts = [np.frombuffer(blob, dtype="<i4").astype(np.int64) for (blob,) in rows]
+    mask |= reader.containing(key, size)
     short = np.flatnonzero((reader.lengths > 0) & (reader.lengths < q))
     if len(short):  # keys shorter than a gram contain the query only by being it
-        equal = matcher.db.conn.execute(
+        equal = reader.db.conn.execute(
             "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
             "AND instr(source_key, ?) > 0",
             [json.dumps(short.tolist()), key],
         )
-        parts.append(np.array([i for (i,) in equal], dtype=np.int64))
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64), True
+        mask[[i for (i,) in equal]] = True
+    return mask, True
+
+
+def _target_candidates(reader: IndexReader, key: str, size: int) -> tuple[np.ndarray, bool]:
+    """Mask of the units whose target may contain ``key``, and whether they all do.
+
+    Every word of ``key`` lies inside a word of a target that contains ``key``, so the units
+    with a word containing each of its words are candidates; if ``key`` is one word they are
+    all hits.
+    """
+    if is_one_word(key):
+        return reader.union(reader.vocabulary(key), size), True
+    mask: np.ndarray | None = None
+    for word in sorted(key_words(key), key=len, reverse=True):
+        these = reader.union(reader.vocabulary(word), size)
+        mask = these if mask is None else mask & these
+        if not mask.any():
+            break
+    assert mask is not None
+    return mask, False

@@ -13,6 +13,7 @@ packed into one 63-bit integer (21 bits per code point).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,3 +61,75 @@ def unpack_grams(codes: np.ndarray, q: int) -> list[str]:
     columns = [(codes >> (_BITS * (q - 1 - i))) & _MASK for i in range(q)]
     text = np.stack(columns, axis=1).astype("<u4").tobytes().decode("utf-32-le")
     return [text[i : i + q] for i in range(0, len(text), q)]
+
+
+# Words of target keys (the concordance's index of the target side). A word is a maximal run
+# of word characters: ASCII letters and digits and every character above U+007F. Whatever
+# the classification, it is decided per character, so a query's words lie inside the words
+# of any key that contains the query.
+_WORD_RE = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
+_ASCII_WORD = np.zeros(129, dtype=bool)
+for _c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+    _ASCII_WORD[ord(_c)] = True
+_P = 0x9E3779B97F4A7C15 | 1
+_P_INVERSE = pow(_P, -1, 1 << 64)
+
+
+def key_words(key: str) -> list[str]:
+    """Return the distinct words of ``key``, in order of first appearance."""
+    return list(dict.fromkeys(_WORD_RE.findall(key)))
+
+
+def is_one_word(key: str) -> bool:
+    """True when ``key`` is a single word (it then lies inside one word of any key holding it)."""
+    return _WORD_RE.fullmatch(key) is not None
+
+
+_POWERS: dict[int, np.ndarray] = {}
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """``base ** i`` modulo 2**64 for ``i < n`` (cached; grown by doubling)."""
+    cached = _POWERS.get(base)
+    if cached is None or len(cached) < n:
+        size = max(n, 2 * len(cached) if cached is not None else 1 << 20)
+        powers = np.full(size, base, dtype=np.uint64)
+        powers[0] = 1
+        cached = _POWERS[base] = np.cumprod(powers, dtype=np.uint64)  # wraps modulo 2**64
+    return cached[:n]
+
+
+def pack_words(
+    keys: Sequence[str], lengths: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, str, np.ndarray, np.ndarray]:
+    """Cut every key into words at once, with numpy.
+
+    Each word gets a 64-bit polynomial hash (modulo 2**64, of its characters and length),
+    so the distinct words of a batch are found by sorting integers, not strings.
+
+    :param lengths: the keys' lengths, if already known
+    :return: ``(owners, hashes, text, starts, ends)``: for every word occurrence, the index
+        of its key in ``keys`` and its hash; the word is ``text[starts[i]:ends[i]]``
+    """
+    text = "\n".join(keys)
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    n = len(chars)
+    if not n:
+        empty = np.empty(0, np.int64)
+        return empty.astype(np.int32), empty.astype(np.uint64), text, empty, empty
+    word = _ASCII_WORD[np.minimum(chars, 128)]
+    word |= chars >= 0x80
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    lasts = np.flatnonzero(edges == -1) - 1
+    weighted = chars.astype(np.uint64)
+    weighted += np.uint64(1)
+    weighted *= _powers(_P, n)
+    sums = np.cumsum(weighted, dtype=np.uint64)
+    hashes = (sums[lasts] - sums[starts] + weighted[starts]) * _powers(_P_INVERSE, n)[starts]
+    hashes ^= (lasts - starts + 1).astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    if lengths is None:
+        lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    key_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    owners = (np.searchsorted(key_starts, starts, side="right") - 1).astype(np.int32)
+    return owners, hashes, text, starts, lasts + 1

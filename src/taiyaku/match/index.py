@@ -14,9 +14,22 @@ Two tables (created by migration ``m004_create_match_index``):
 
 Units are indexed by their source key under the source's primary language: Japanese queries
 are matched against Japanese sources, English queries against English sources, so a TM that
-holds both ja→en and en→ja units serves both directions. (Indexing the targets too would
-make English ja→en targets searchable, at three times the index size: English trigrams are
-far more numerous than Japanese bigrams.)
+holds both ja→en and en→ja units serves both directions. (Indexing the targets by trigrams
+too would cost three times the index size and import time: English trigrams are far more
+numerous than Japanese bigrams.)
+
+For the concordance, migration ``m006`` adds an index of the *words* of every target key
+(runs of ASCII letters and digits and of characters above U+007F, see
+:func:`~taiyaku.match.grams.pack_words`), about half as many postings as the source bigrams:
+
+- ``match_words(lang, gram, n, ids)``: like ``match_postings``, with ``lang`` = :data:`TARGETS`
+  and a word as the gram;
+- ``match_word_sizes``: like ``match_sizes``, the target key lengths and word counts;
+- ``match_vocab(lang, words)``: the distinct words, newline-terminated, in a few rows, so a
+  query finds every word that contains it by ``str.find`` over a few hundred kilobytes.
+
+It also indexes ``substr(gram, 2)`` of the source grams, so the grams that end with a
+character are found as fast as those that start with it.
 
 :class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
 its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
@@ -35,7 +48,14 @@ import numpy as np
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.match.grams import gram_size, key_grams, pack_grams, unpack_grams
+from taiyaku.match.grams import (
+    gram_size,
+    key_grams,
+    key_words,
+    pack_grams,
+    pack_words,
+    unpack_grams,
+)
 from taiyaku.text.lang import primary_lang
 
 if TYPE_CHECKING:
@@ -47,6 +67,8 @@ FLUSH_POSTINGS = 10_000_000
 MERGE_BELOW = 4096
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
+TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
+VOCAB_MERGE_BELOW = 1 << 16
 
 
 def attach(tm: TranslationMemory) -> IndexWriter:
@@ -59,13 +81,13 @@ def attach(tm: TranslationMemory) -> IndexWriter:
 
 
 def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], list[str]]]:
-    """Group unit rows ``(id, source_lang, source_key)`` by the primary language of the source.
+    """Group unit rows ``(id, source_lang, source_key, ...)`` by the primary language of the source.
 
     :return: ``{lang: (unit ids, source keys)}``
     """
     primary: dict[str, str] = {}
     sides: dict[str, tuple[list[int], list[str]]] = {}
-    for unit_id, source_lang, source_key in rows:
+    for unit_id, source_lang, source_key, *_ in rows:
         lang = primary.get(source_lang) or primary.setdefault(
             source_lang, primary_lang(source_lang)
         )
@@ -76,7 +98,7 @@ def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], li
 
 
 def _unit_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    columns = "id, source_lang, source_key"
+    columns = "id, source_lang, source_key, target_key"
     if ids and max(ids) - min(ids) + 1 == len(ids):
         sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ?"
         return db.conn.execute(sql, [min(ids), max(ids)]).fetchall()
@@ -153,6 +175,9 @@ class _LangBuffer:
         chars = np.asarray(self.chars, dtype=np.int64)
         return (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
 
+    def _texts(self, numbers: np.ndarray) -> list[str]:
+        return unpack_grams(self._codes_of(numbers), self.q)
+
     def take(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
 
@@ -173,7 +198,7 @@ class _LangBuffer:
         del packed
         firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
         firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
-        grams = unpack_grams(self._codes_of(numbers[firsts]), self.q)
+        grams = self._texts(numbers[firsts])
         del numbers
         bounds = np.append(firsts, len(ids))
         size_ids = np.concatenate(self.size_ids) if self.size_ids else np.empty(0, np.int64)
@@ -185,24 +210,115 @@ class _LangBuffer:
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
 
 
-class IndexWriter:
-    """Keeps ``match_postings`` and ``match_sizes`` in step with one TM's writes."""
+class _WordBuffer(_LangBuffer):
+    """Postings of the words of target keys (:func:`~taiyaku.match.grams.pack_words`).
+
+    Words are numbered through the sorted array of their 64-bit hashes (``known``), so a
+    batch costs a few numpy sorts and a Python step only per new word. (Two words with the
+    same hash would share one posting list under the first one's name: at a million
+    distinct words the odds are about 1 in 30 million.) The sizes it collects are the target
+    key's length and its number of distinct words.
+    """
 
     def __init__(self) -> None:
+        super().__init__(TARGETS)
+        self.known = np.empty(0, dtype=np.uint64)  # hashes of the words numbered so far, sorted
+        self.known_numbers = np.empty(0, dtype=np.int64)
+        self.words: list[str] = []
+
+    def full(self) -> bool:
+        return False
+
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        ids = np.asarray(unit_ids, dtype=np.uint64)
+        self.size_ids.append(ids.astype(np.int64))
+        lengths = np.fromiter((len(k) for k in keys), np.int64, len(keys))
+        self.size_lengths.append(lengths)
+        owners, hashes, text, starts, ends = pack_words(keys, lengths)
+        if len(hashes) == 0:
+            return
+        order = np.argsort(hashes)  # np.unique(return_index=...) would sort stably: slower
+        ordered = hashes[order]
+        new_group = np.empty(len(ordered), dtype=bool)
+        new_group[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+        distinct, first = ordered[new_group], order[new_group]  # first: one occurrence each
+        where = np.empty(len(ordered), dtype=np.int64)
+        where[order] = np.cumsum(new_group) - 1
+        at = np.searchsorted(self.known, distinct)
+        unseen = np.ones(len(distinct), dtype=bool)
+        inside = at < len(self.known)
+        unseen[inside] = self.known[at[inside]] != distinct[inside]
+        if unseen.any():
+            firsts = first[unseen]
+            words = self.words
+            numbers = np.arange(len(words), len(words) + len(firsts), dtype=np.int64)
+            spans = zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)
+            words.extend(text[a:b] for a, b in spans)
+            known = np.concatenate([self.known, distinct[unseen]])
+            known_numbers = np.concatenate([self.known_numbers, numbers])
+            order = np.argsort(known, kind="stable")
+            self.known, self.known_numbers = known[order], known_numbers[order]
+            at = np.searchsorted(self.known, distinct)
+        numbered = self.known_numbers[at][where].astype(np.uint64)
+        self.postings.append((numbered << np.uint64(32)) | ids[owners])
+        self.count += len(hashes)
+
+    def _texts(self, numbers: np.ndarray) -> list[str]:
+        words = self.words
+        return [words[n] for n in numbers.tolist()]
+
+
+def targets_indexed(db: Database) -> bool:
+    """True when the database has the target-word tables (migration ``m006``)."""
+    return (
+        db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_words'"
+        ).fetchone()
+        is not None
+    )
+
+
+class IndexWriter:
+    """Keeps the index tables in step with one TM's writes.
+
+    Source keys go to ``match_postings``/``match_sizes`` (q-grams, per source language);
+    target keys, once migration ``m006`` made their tables, to ``match_words``,
+    ``match_word_sizes`` and ``match_vocab`` (words, for the concordance).
+    """
+
+    def __init__(self, *, sources: bool = True, targets: bool | None = None) -> None:
         self._buffers: dict[str, _LangBuffer] = {}
+        self._words: _WordBuffer | None = None
+        self._sources = sources
+        self._targets = targets  # None: find out from the database on first use
+
+    def _with_targets(self, db: Database) -> bool:
+        if self._targets is None:
+            self._targets = targets_indexed(db)
+        return self._targets
 
     def pending(self) -> int:
         """Return the number of postings collected and not yet written."""
-        return sum(b.count for b in self._buffers.values())
+        words = self._words.count if self._words is not None else 0
+        return sum(b.count for b in self._buffers.values()) + words
 
     def added(self, db: Database, ids: list[int]) -> None:
         """Collect the postings of units just inserted (an ``on_added`` hook)."""
-        for lang, (unit_ids, keys) in source_sides(_unit_rows(db, ids)).items():
-            buffer = self._buffers.get(lang) or self._buffers.setdefault(lang, _LangBuffer(lang))
-            if buffer.full():
-                self.flush(db)
-                buffer = self._buffers[lang] = _LangBuffer(lang)
-            buffer.add(unit_ids, keys)
+        rows = _unit_rows(db, ids)
+        if self._sources:
+            for lang, (unit_ids, keys) in source_sides(rows).items():
+                buffer = self._buffers.get(lang) or self._buffers.setdefault(
+                    lang, _LangBuffer(lang)
+                )
+                if buffer.full():
+                    self.flush(db)
+                    buffer = self._buffers[lang] = _LangBuffer(lang)
+                buffer.add(unit_ids, keys)
+        if rows and self._with_targets(db):
+            if self._words is None:
+                self._words = _WordBuffer()
+            self._words.add([r[0] for r in rows], [r[3] for r in rows])
         if self.pending() >= FLUSH_POSTINGS:
             self.flush(db)
 
@@ -213,6 +329,7 @@ class IndexWriter:
                 self.flush(db)
         finally:
             self._buffers = {}
+            self._words = None
 
     def flush(self, db: Database) -> None:
         """Write the collected postings and sizes."""
@@ -220,39 +337,93 @@ class IndexWriter:
             grams, bounds, ids, size_ids, sizes = buffer.take()
             _write_postings(db, buffer.lang, grams, bounds, ids)
             _write_sizes(db, buffer.lang, size_ids, sizes)
+        if self._words is not None:
+            grams, bounds, ids, size_ids, sizes = self._words.take()
+            _write_vocabulary(db, grams)
+            _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
+            _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
 
     def deleting(self, db: Database, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
         if not ids:
             return
-        for lang, (unit_ids, keys) in source_sides(_unit_rows(db, ids)).items():
+        rows = _unit_rows(db, ids)
+        for lang, (unit_ids, keys) in source_sides(rows).items():
             gone = np.asarray(unit_ids, dtype="<i4")
             grams: dict[str, None] = {}
             for key in keys:
                 grams.update(dict.fromkeys(key_grams(key, gram_size(lang))))
-            for gram in grams:
-                rows = db.conn.execute(
-                    "SELECT rowid, ids FROM match_postings WHERE lang = ? AND gram = ?",
-                    [lang, gram],
-                ).fetchall()
-                for rowid, blob in rows:
-                    chunk = np.frombuffer(blob, dtype="<i4")
-                    kept = chunk[~np.isin(chunk, gone)]
-                    if len(kept) == len(chunk):
-                        continue
-                    if len(kept):
-                        db.conn.execute(
-                            "UPDATE match_postings SET n = ?, ids = ? WHERE rowid = ?",
-                            [len(kept), kept.tobytes(), rowid],
-                        )
-                    else:
-                        db.conn.execute("DELETE FROM match_postings WHERE rowid = ?", [rowid])
+            _remove(db, "match_postings", lang, grams, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)
+        if rows and self._with_targets(db):
+            gone = np.asarray([r[0] for r in rows], dtype="<i4")
+            words: dict[str, None] = {}
+            for row in rows:
+                words.update(dict.fromkeys(key_words(row[3])))
+            _remove(db, "match_words", TARGETS, words, gone)
+            zeros = np.zeros((2, len(gone)), dtype=np.int64)
+            _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
+
+
+def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
+    """Take the units ``gone`` out of the postings of ``grams``."""
+    for gram in grams:
+        rows = db.conn.execute(
+            f"SELECT rowid, ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
+        ).fetchall()
+        for rowid, blob in rows:
+            chunk = np.frombuffer(blob, dtype="<i4")
+            kept = chunk[~np.isin(chunk, gone)]
+            if len(kept) == len(chunk):
+                continue
+            if len(kept):
+                db.conn.execute(
+                    f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
+                    [len(kept), kept.tobytes(), rowid],
+                )
+            else:
+                db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
+
+
+def _write_vocabulary(db: Database, words: list[str]) -> None:
+    """Add the words not indexed yet to ``match_vocab`` (call before writing their postings).
+
+    The vocabulary is newline-terminated words in a few rows; a small write extends the last
+    row. Words whose units were all deleted stay in it: they just find nothing.
+    """
+    if not words:
+        return
+    conn = db.conn
+    known = {
+        w
+        for (w,) in conn.execute(
+            "SELECT DISTINCT gram FROM match_words WHERE lang = ? "
+            "AND gram IN (SELECT value FROM json_each(?))",
+            [TARGETS, json.dumps(words, ensure_ascii=False)],
+        )
+    }
+    new = "".join(w + "\n" for w in words if w not in known)
+    if not new:
+        return
+    last = conn.execute(
+        "SELECT rowid, length(words) FROM match_vocab WHERE lang = ? ORDER BY rowid DESC LIMIT 1",
+        [TARGETS],
+    ).fetchone()
+    if last is not None and last[1] + len(new) < VOCAB_MERGE_BELOW:
+        conn.execute("UPDATE match_vocab SET words = words || ? WHERE rowid = ?", [new, last[0]])
+    else:
+        conn.execute("INSERT INTO match_vocab (lang, words) VALUES (?, ?)", [TARGETS, new])
 
 
 def _write_postings(
-    db: Database, lang: str, grams: list[str], bounds: np.ndarray, ids: np.ndarray
+    db: Database,
+    lang: str,
+    grams: list[str],
+    bounds: np.ndarray,
+    ids: np.ndarray,
+    *,
+    table: str = "match_postings",
 ) -> None:
     if not grams:
         return
@@ -261,7 +432,7 @@ def _write_postings(
     conn = db.conn
     if len(grams) > SMALL_WRITE_GRAMS:
         conn.executemany(
-            "INSERT INTO match_postings (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
             (
                 (lang, gram, (edges[i + 1] - edges[i]) // 4, raw[edges[i] : edges[i + 1]])
                 for i, gram in enumerate(grams)
@@ -271,23 +442,29 @@ def _write_postings(
     for i, gram in enumerate(grams):
         new = raw[edges[i] : edges[i + 1]]
         smallest = conn.execute(
-            "SELECT rowid, n, ids FROM match_postings WHERE lang = ? AND gram = ? "
-            "ORDER BY n LIMIT 1",
+            f"SELECT rowid, n, ids FROM {table} WHERE lang = ? AND gram = ? ORDER BY n LIMIT 1",
             [lang, gram],
         ).fetchone()
         if smallest is not None and smallest[1] < MERGE_BELOW:
             conn.execute(
-                "UPDATE match_postings SET n = ?, ids = ? WHERE rowid = ?",
+                f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
                 [smallest[1] + len(new) // 4, smallest[2] + bytes(new), smallest[0]],
             )
         else:
             conn.execute(
-                "INSERT INTO match_postings (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+                f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
                 [lang, gram, len(new) // 4, new],
             )
 
 
-def _write_sizes(db: Database, lang: str, unit_ids: np.ndarray, sizes: np.ndarray) -> None:
+def _write_sizes(
+    db: Database,
+    lang: str,
+    unit_ids: np.ndarray,
+    sizes: np.ndarray,
+    *,
+    table: str = "match_sizes",
+) -> None:
     if not len(unit_ids):
         return
     capped = np.minimum(sizes, 0xFFFF).astype("<u2")
@@ -295,7 +472,7 @@ def _write_sizes(db: Database, lang: str, unit_ids: np.ndarray, sizes: np.ndarra
     for block in np.unique(blocks).tolist():
         here = blocks == block
         row = db.conn.execute(
-            "SELECT lengths, grams FROM match_sizes WHERE lang = ? AND block = ?", [lang, block]
+            f"SELECT lengths, grams FROM {table} WHERE lang = ? AND block = ?", [lang, block]
         ).fetchone()
         if row is None:
             lengths = np.zeros(BLOCK, dtype="<u2")
@@ -307,16 +484,24 @@ def _write_sizes(db: Database, lang: str, unit_ids: np.ndarray, sizes: np.ndarra
         lengths[offsets] = capped[0][here]
         counts[offsets] = capped[1][here]
         db.conn.execute(
-            "INSERT OR REPLACE INTO match_sizes (lang, block, lengths, grams) VALUES (?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?)",
             [lang, block, lengths.tobytes(), counts.tobytes()],
         )
 
 
-def rebuild_index(db: Database) -> None:
-    """Rebuild the whole index from the units (in the caller's transaction)."""
-    db.conn.execute("DELETE FROM match_postings")
-    db.conn.execute("DELETE FROM match_sizes")
-    writer = IndexWriter()
+def rebuild_index(db: Database, *, sources: bool = True) -> None:
+    """Rebuild the whole index from the units (in the caller's transaction).
+
+    :param sources: rebuild the source q-grams too, not only the target words
+    """
+    if sources:
+        db.conn.execute("DELETE FROM match_postings")
+        db.conn.execute("DELETE FROM match_sizes")
+    targets = targets_indexed(db)
+    if targets:
+        for table in ("match_words", "match_word_sizes", "match_vocab"):
+            db.conn.execute(f"DELETE FROM {table}")
+    writer = IndexWriter(sources=sources, targets=targets)
     last = 0
     while True:
         ids = [
@@ -336,14 +521,19 @@ class IndexReader:
     """Read side of the index for one language: sizes arrays and postings.
 
     The sizes are loaded once and reused while the database is unchanged (checked through
-    ``PRAGMA data_version`` and the connection's change count).
+    ``PRAGMA data_version`` and the connection's change count). ``IndexReader(db, TARGETS)``
+    reads the target words instead (its "grams" are words), if the database has them.
     """
 
     def __init__(self, db: Database, lang: str):
         self.db = db
         self.lang = lang
         self.q = gram_size(lang)
+        words = lang == TARGETS
+        self._postings = "match_words" if words else "match_postings"
+        self._sizes = "match_word_sizes" if words else "match_sizes"
         self._stamp: tuple[int, int] | None = None
+        self._vocabulary: tuple[tuple[int, int] | None, str] = (None, "")
         self.lengths = np.zeros(0, dtype=np.int32)
         self.gram_counts = np.zeros(0, dtype=np.int32)
 
@@ -357,7 +547,7 @@ class IndexReader:
         if stamp == self._stamp:
             return
         rows = self.db.conn.execute(
-            "SELECT block, lengths, grams FROM match_sizes WHERE lang = ? ORDER BY block",
+            f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
             [self.lang],
         ).fetchall()
         top = (rows[-1][0] + 1) * BLOCK if rows else 0
@@ -374,7 +564,7 @@ class IndexReader:
             return {}
         marks = ", ".join("?" * len(grams))
         rows = self.db.conn.execute(
-            f"SELECT gram, sum(n) FROM match_postings WHERE lang = ? AND gram IN ({marks}) "
+            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram IN ({marks}) "
             "GROUP BY gram",
             [self.lang, *grams],
         )
@@ -386,7 +576,62 @@ class IndexReader:
             return []
         marks = ", ".join("?" * len(grams))
         rows = self.db.conn.execute(
-            f"SELECT gram, ids FROM match_postings WHERE lang = ? AND gram IN ({marks})",
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
             [self.lang, *grams],
         )
         return [(gram, np.frombuffer(blob, dtype="<i4")) for gram, blob in rows]
+
+    def union(self, grams: Sequence[str], size: int) -> np.ndarray:
+        """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
+        mask = np.zeros(size, dtype=bool)
+        for start in range(0, len(grams), 500):
+            rows = self.db.conn.execute(
+                f"SELECT ids FROM {self._postings} WHERE lang = ? "
+                "AND gram IN (SELECT value FROM json_each(?))",
+                [self.lang, json.dumps(list(grams[start : start + 500]), ensure_ascii=False)],
+            )
+            mask[np.frombuffer(b"".join(blob for (blob,) in rows), dtype="<i4")] = True
+        return mask
+
+    def containing(self, part: str, size: int) -> np.ndarray:
+        """Return a mask of ``size`` units whose key has a gram that contains ``part``.
+
+        ``part`` is shorter than a gram. Grams that start with it are a range of the
+        ``(lang, gram)`` index, grams whose last ``q - 1`` characters are it (or, for a
+        bigram, whose last character is) are found through the ``(lang, substr(gram, 2))``
+        index (migration ``m006``). A one-character part of a trigram can also be its middle
+        or last character: those are found by scanning the grams.
+        """
+        mask = np.zeros(size, dtype=bool)
+        top = part + "\U0010ffff" * (self.q - len(part))
+        if len(part) == self.q - 1:
+            sql = (
+                f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram BETWEEN ? AND ? "
+                f"UNION ALL SELECT ids FROM {self._postings} WHERE lang = ? "
+                "AND substr(gram, 2) = ?"
+            )
+            args = [self.lang, part, top, self.lang, part]
+        else:
+            sql = f"SELECT ids FROM {self._postings} WHERE lang = ? AND instr(gram, ?) > 0"
+            args = [self.lang, part]
+        blobs = b"".join(blob for (blob,) in self.db.conn.execute(sql, args))
+        mask[np.frombuffer(blobs, dtype="<i4")] = True
+        return mask
+
+    def vocabulary(self, part: str) -> list[str]:
+        """Return the indexed words (of a :data:`TARGETS` reader) that contain ``part``."""
+        stamp = self._current()
+        if self._vocabulary[0] != stamp:
+            rows = self.db.conn.execute(
+                "SELECT words FROM match_vocab WHERE lang = ? ORDER BY rowid", [self.lang]
+            )
+            self._vocabulary = (stamp, "\n" + "".join(w for (w,) in rows))
+        text = self._vocabulary[1]
+        found: dict[str, None] = {}
+        at = text.find(part)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            found[text[start:end]] = None
+            at = text.find(part, end)
+        return list(found)

@@ -153,3 +153,47 @@ def m005_add_term_lookup_keys(db: Database) -> None:
         "WHERE id = ?",
         [(*term_keys(ja, en), term_id) for term_id, ja, en in rows],
     )
+
+
+@migrations()
+def m006_index_targets_for_concordance(db: Database) -> None:
+    """Concordance indexes: grams by their tail, and the words of every unit's target.
+
+    ``match_postings_tail`` indexes ``substr(gram, 2)``, so the grams that end with a
+    one-character Japanese query (or a two-character English one) are found without a scan.
+    ``match_words(lang, gram, n, ids)`` holds, for each word of a target key (a run of ASCII
+    letters and digits and of characters above U+007F; ``lang`` is ``'*'``, every target
+    whatever its language), chunks of the ids of the units whose target has it, as
+    ``match_postings`` does for source grams; ``match_word_sizes`` the target key lengths
+    and word counts, as ``match_sizes``; ``match_vocab(lang, words)`` the distinct words,
+    newline-terminated, so a query finds the words containing it without scanning the index.
+    ``taiyaku.match.index`` maintains them on every insert and delete; existing units are
+    indexed here.
+    """
+    db.execute("CREATE INDEX match_postings_tail ON match_postings (lang, substr(gram, 2))")
+    db.execute(
+        """
+        CREATE TABLE match_words (
+            lang TEXT NOT NULL,
+            gram TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            ids BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX match_words_gram ON match_words (lang, gram)")
+    db.execute(
+        """
+        CREATE TABLE match_word_sizes (
+            lang TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            lengths BLOB NOT NULL,
+            grams BLOB NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )
+    db.execute("CREATE TABLE match_vocab (lang TEXT NOT NULL, words TEXT NOT NULL)")
+    from taiyaku.match.index import rebuild_index
+
+    rebuild_index(db, sources=False)

@@ -89,11 +89,15 @@ def test_update_shows_then_applies_with_yes(runner, seeded, tmp_path):
         in shown.output
     )
     assert "- 国際協力課 → International Cooperation Division" in shown.output
+    assert "1 to add, 1 to change, 1 to remove" in shown.output
     assert "run again with --yes" in shown.output
     assert table_digest(seeded) == before
+    applied = run(runner, seeded, "import", str(export), "--update", "--yes")
+    assert "applied: 1 added, 1 changed, 1 removed" in applied.output
+    assert table_digest(seeded) != before
     applied = run(runner, seeded, "import", str(export), "--update", "--yes", "--json")
     report = json.loads(applied.output)
-    assert report["applied"] and len(report["added"]) == 1 and len(report["removed"]) >= 1
+    assert not report["applied"] and not report["added"] and not report["removed"]
     assert run(runner, seeded, "import", str(export), "--update").output.endswith("entries)\n")
 
 

@@ -155,16 +155,19 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> N
         click.echo(f"~ {new.ja} → {new.en}: " + "; ".join(fields))
     for t in changes.removed:
         click.echo(f"- {t.ja} → {t.en}")
-    summary = (
-        f"{len(changes.added):,} to add, {len(changes.changed):,} to change, "
-        f"{len(changes.removed):,} to remove, {changes.unchanged:,} unchanged"
-    )
+    counts = (len(changes.added), len(changes.changed), len(changes.removed))
     if not changes:
         click.echo(f"{file}: the glossary already matches ({changes.unchanged:,} entries)")
     elif yes:
-        click.echo(f"{file}: applied: " + summary.replace(" to ", " ").replace("add,", "added,"))
+        click.echo(
+            f"{file}: applied: {counts[0]:,} added, {counts[1]:,} changed, "
+            f"{counts[2]:,} removed, {changes.unchanged:,} unchanged"
+        )
     else:
-        click.echo(f"{file}: {summary}. Nothing written: run again with --yes to apply.")
+        click.echo(
+            f"{file}: {counts[0]:,} to add, {counts[1]:,} to change, {counts[2]:,} to remove, "
+            f"{changes.unchanged:,} unchanged. Nothing written: run again with --yes to apply."
+        )
 
 
 @term.command(name="export")

@@ -70,6 +70,14 @@ JAPANESE = [
 ]
 
 ENGLISH = [
+    (  # pysbd alone cuts before the closing quote and leaves "'" as a sentence
+        "The temple was called 'Muryo Koin.' It burned down later.",
+        ["The temple was called 'Muryo Koin.'", "It burned down later."],
+    ),
+    (  # ... and cuts after "Vol." before its number
+        "It appears in Vol. 33 of the chronicle. The rest is lost.",
+        ["It appears in Vol. 33 of the chronicle.", "The rest is lost."],
+    ),
     (
         "Toyota Co., Ltd. and Sony Inc. met Dr. Smith in the U.S. on Monday. He left.",
         ["Toyota Co., Ltd. and Sony Inc. met Dr. Smith in the U.S. on Monday.", "He left."],

@@ -4,11 +4,13 @@ A length model cannot tell a caption from a heading of the same size; anchors ca
 sentence gets a multiset of *features*, and two sentences that share features are likely
 translations of each other:
 
-- **numbers**, read through NFKC (full-width digits), thousands separators, 万/億/兆 and
-  million/billion, Japanese era years (令和4年 → 2022, also kept as 4), month names
-  (April → 4) and small number words (six → 6);
+- **numbers**, read through NFKC (full-width digits), thousands separators, kanji numerals
+  before a counter (三年 → 3), 万/億/兆 and million/billion, Japanese era years (令和4年 →
+  2022, also kept as 4), month names (April → 4) and small number words (six → 6);
 - **Latin-script tokens** written on the Japanese side (ICT, 5G, WTO, G7, SDGs), found again on
   the English side;
+- **names** written in kanji on one side and in romaji on the other (雪舟 ↔ Sesshu), read
+  with MeCab (:mod:`taiyaku.align.romaji`);
 - **glossary pairs**: a Japanese term on one side and one of its English renderings on the
   other (国際戦略局 ↔ Global Strategy Bureau);
 - **quotations and brackets**: 「」/『』 against quoted English, （）against ().
@@ -24,8 +26,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from taiyaku.align.romaji import Names
+
 # Weights in "matched feature" units: a shared year says more than a shared bracket.
-WEIGHTS = {"num": 1.0, "small": 0.5, "latin": 1.0, "term": 1.5, "quote": 0.4, "paren": 0.3}
+WEIGHTS = {
+    "num": 1.0,
+    "small": 0.5,
+    "latin": 1.0,
+    "term": 1.5,
+    "name": 1.0,
+    "quote": 0.4,
+    "paren": 0.3,
+}
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_YEAR = re.compile(r"(令和|平成|昭和|大正|明治)\s*(元|\d{1,2})\s*年")
@@ -74,8 +86,34 @@ class Features:
     total: float
 
 
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+# A kanji numeral counts only before a counter: 三年, 四十八願 is left alone, 一般 too.
+_KANJI_NUMBER = re.compile(
+    r"(?<![〇一二三四五六七八九十百千])([〇一二三四五六七八九十百千]+)"
+    r"(?=[年月日人回つ件箇ヵカか国名歳世代番条章期割倍個社校枚冊隻台週種項])"
+)
+
+
+def kanji_number(text: str) -> int:
+    """The value of a kanji numeral: 三 → 3, 四十八 → 48, 二千二十三 and 二〇二三 → 2023."""
+    if not any(c in _KANJI_UNITS for c in text):
+        value = 0
+        for c in text:
+            value = value * 10 + _KANJI_DIGITS[c]
+        return value
+    total = digit = 0
+    for c in text:
+        if c in _KANJI_UNITS:
+            total += (digit or 1) * _KANJI_UNITS[c]
+            digit = 0
+        else:
+            digit = digit * 10 + _KANJI_DIGITS[c]
+    return total + digit
+
+
 def _numbers_ja(text: str) -> list[str]:
-    out = []
+    out = [_number_feature(float(kanji_number(k))) for k in _KANJI_NUMBER.findall(text)]
     for era, year in _ERA_YEAR.findall(text):
         out.append(_number_feature(float(_ERAS[era] + (1 if year == "元" else int(year)))))
     for digits, scale in _JA_NUMBER.findall(text):
@@ -136,6 +174,7 @@ class FeatureExtractor:
     :param japanese: every Japanese sentence of the pair (to learn its Latin vocabulary)
     :param english: every English sentence of the pair (to keep only glossary terms present)
     :param glossary: ``(ja, en)`` term pairs to use as anchors
+    :param names: match names in kanji with their romaji (:class:`~taiyaku.align.romaji.Names`)
     """
 
     def __init__(
@@ -143,8 +182,11 @@ class FeatureExtractor:
         japanese: Sequence[str],
         english: Sequence[str],
         glossary: Iterable[tuple[str, str]] = (),
+        *,
+        names: bool = True,
     ):
         self.latin = latin_vocabulary(japanese)
+        self.names = Names(japanese, english) if names else None
         ja_all = unicodedata.normalize("NFKC", "\n".join(japanese))
         en_all = unicodedata.normalize("NFKC", "\n".join(english)).casefold()
         terms: dict[str, set[str]] = {}
@@ -178,6 +220,8 @@ class FeatureExtractor:
             found += ["latin:" + w.lower() for w in _WORD.findall(folded) if len(w) >= 2]
             if self.ja_pattern is not None:
                 found += ["term:" + m.group(0) for m in self.ja_pattern.finditer(folded)]
+            if self.names is not None:
+                found += self.names.features(text, "ja")
         else:
             # English, or a Latin-only line on the Japanese side (an English heading).
             found += _numbers_en(folded)
@@ -189,6 +233,8 @@ class FeatureExtractor:
                     "term:" + self._english_key(m.group(0))
                     for m in self.en_pattern.finditer(folded.casefold())
                 ]
+            if self.names is not None:
+                found += self.names.features(text, "en")
         found += _quotes(folded, "ja" if _JA_CHAR.search(folded) else "en")
         counts = Counter(found)
         return Features(counts, sum(WEIGHTS[_kind(f)] * n for f, n in counts.items()))
@@ -261,7 +307,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     for feature, n in frequency.items():
         kind = _kind(feature)
         # Only names are discounted: brackets and numbers keep helping however common.
-        discount = min(1.0, common / n) if kind in ("term", "latin") else 1.0
+        discount = min(1.0, common / n) if kind in ("term", "latin", "name") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights
 

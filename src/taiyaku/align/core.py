@@ -3,8 +3,9 @@
 Blocks (paragraphs, headings, captions, lists) are aligned first, then the sentences inside
 each pair of aligned blocks, both by the same band-limited dynamic programming
 (:mod:`taiyaku.align.dp`). A bead's cost adds a Gale–Church length term
-(:mod:`taiyaku.align.lengths`, ratio estimated from the pair) and lexical anchors
-(:mod:`taiyaku.align.anchors`: numbers, shared Latin tokens, glossary pairs, quotes).
+(:mod:`taiyaku.align.lengths`, ratio estimated from the pair, linear beyond 1.5 standard
+deviations) and lexical anchors (:mod:`taiyaku.align.anchors`: numbers, shared Latin tokens,
+names in kanji and romaji, glossary pairs, quotes).
 """
 
 from __future__ import annotations
@@ -187,6 +188,7 @@ def _gale_church(ratio: float) -> CostModel:
         match_weight=0.0,
         miss_weight=0.0,
         length_skips=True,
+        length_tail=None,
     )
 
 

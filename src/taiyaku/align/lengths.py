@@ -63,12 +63,29 @@ def length_delta(
     )
 
 
-def length_cost(source: FloatArray | float, target: FloatArray | float, ratio: float) -> FloatArray:
-    """``−log P(|δ|)``: 0 for a perfect length match, about ``δ²/2`` far from it."""
+def length_cost(
+    source: FloatArray | float,
+    target: FloatArray | float,
+    ratio: float,
+    tail: float | None = None,
+) -> FloatArray:
+    """``−log P(|δ|)``: 0 for a perfect length match, about ``δ²/2`` far from it.
+
+    :param tail: beyond ``|δ| = tail`` the cost grows linearly (slope ``tail``) instead of
+        quadratically. Real translations have heavier tails than a normal law: a sentence
+        whose translation dropped a bracketed date or reading is far off in length, and a
+        quadratic charge would rather merge it with a neighbour than pay for it.
+    """
     delta = np.abs(length_delta(source, target, ratio))
+    if tail is not None:
+        excess = np.maximum(delta - tail, 0.0)
+        delta = np.minimum(delta, tail)
     # Beyond δ ≈ 9 erfc underflows; the asymptote δ²/2 + log(δ·√π) takes over smoothly.
     safe = np.maximum(erfc(delta / math.sqrt(2.0)), 1e-300)
-    return np.asarray(-np.log(safe), dtype=np.float64)
+    cost = -np.log(safe)
+    if tail is not None:
+        cost = cost + tail * excess
+    return np.asarray(cost, dtype=np.float64)
 
 
 def length_probability(source: float, target: float, ratio: float) -> float:

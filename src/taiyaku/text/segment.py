@@ -350,6 +350,10 @@ def _pysbd() -> Any:
 _EN_BRACKET_END = re.compile(r"[.!?][)\]\"”’]+\s+(?=[A-Z])")
 
 
+_WORDY = re.compile(r"[^\W_]")
+_EN_NUMBERED = re.compile(r"\b(?:Vol|Vols|No|Nos|pp?|Art|Ch|Fig|Sec|Ex|Op)\.\s*$")
+
+
 def _split_en(text: str) -> list[tuple[int, int]]:
     """Sentence bounds of English text: pysbd, placed back on the text by search."""
     bounds = []
@@ -368,14 +372,29 @@ def _split_en(text: str) -> list[tuple[int, int]]:
     if not bounds:
         return [(0, len(text))] if text else []
     bounds[-1] = (bounds[-1][0], len(text))
-    out = []
+    out: list[tuple[int, int]] = []
     for a, b in bounds:
         last = a
         for match in _EN_BRACKET_END.finditer(text, a, b):
             out.append((last, match.end()))
             last = match.end()
         out.append((last, b))
-    return out
+    # pysbd cuts "… 'Koin.'" before its closing quote and "Vol. 33" after the abbreviation:
+    # a piece with no letter or digit, or a number after "Vol."/"No.", continues the sentence.
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        piece = text[a:b].strip()
+        if merged and (
+            not _WORDY.search(piece)
+            or (
+                piece[:1].isdigit()
+                and _EN_NUMBERED.search(text, max(0, merged[-1][1] - 16), merged[-1][1])
+            )
+        ):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def segment_texts(segments: list[Segment]) -> list[str]:

@@ -36,7 +36,8 @@ import numpy as np
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.diff import char_keys
 from taiyaku.match.grams import is_one_word, key_grams, key_words
-from taiyaku.match.index import TARGETS, IndexReader, targets_indexed
+from taiyaku.match.index import TARGETS, targets_indexed
+from taiyaku.match.index_reader import IndexReader
 from taiyaku.match.search import Matcher
 from taiyaku.models import Unit
 from taiyaku.text.lang import detect_lang

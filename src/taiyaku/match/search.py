@@ -34,7 +34,7 @@ from sqlite_utils import Database
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.diff import DiffSpan, diff_spans
 from taiyaku.match.grams import key_grams
-from taiyaku.match.index import IndexReader
+from taiyaku.match.index_reader import IndexReader
 from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms

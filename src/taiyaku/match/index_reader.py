@@ -1,0 +1,137 @@
+"""The read side of the match index: per-language sizes arrays and posting lookups.
+
+:mod:`taiyaku.match.index` writes the tables (``match_postings``/``match_sizes`` for source
+q-grams, ``match_words``/``match_word_sizes``/``match_vocab`` for target words); this module
+reads them for the fuzzy search (:mod:`taiyaku.match.search`) and the concordance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+from sqlite_utils import Database
+
+from taiyaku.match.grams import gram_size
+from taiyaku.match.index import BLOCK, TARGETS
+
+
+class IndexReader:
+    """Read side of the index for one language: sizes arrays and postings.
+
+    The sizes are loaded once and reused while the database is unchanged (checked through
+    ``PRAGMA data_version`` and the connection's change count). ``IndexReader(db, TARGETS)``
+    reads the target words instead (its "grams" are words), if the database has them.
+    """
+
+    def __init__(self, db: Database, lang: str):
+        self.db = db
+        self.lang = lang
+        self.q = gram_size(lang)
+        words = lang == TARGETS
+        self._postings = "match_words" if words else "match_postings"
+        self._sizes = "match_word_sizes" if words else "match_sizes"
+        self._stamp: tuple[int, int] | None = None
+        self._vocabulary: tuple[tuple[int, int] | None, str] = (None, "")
+        self.lengths = np.zeros(0, dtype=np.int32)
+        self.gram_counts = np.zeros(0, dtype=np.int32)
+
+    def _current(self) -> tuple[int, int]:
+        conn = self.db.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+    def refresh(self) -> None:
+        """Reload the sizes if the database changed since they were loaded."""
+        stamp = self._current()
+        if stamp == self._stamp:
+            return
+        rows = self.db.conn.execute(
+            f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
+            [self.lang],
+        ).fetchall()
+        top = (rows[-1][0] + 1) * BLOCK if rows else 0
+        lengths = np.zeros(top, dtype=np.int32)
+        counts = np.zeros(top, dtype=np.int32)
+        for block, length_blob, count_blob in rows:
+            lengths[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(length_blob, "<u2")
+            counts[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(count_blob, "<u2")
+        self.lengths, self.gram_counts, self._stamp = lengths, counts, stamp
+
+    def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
+        """Return how many units contain each gram (grams no unit has are left out)."""
+        if not grams:
+            return {}
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram IN ({marks}) "
+            "GROUP BY gram",
+            [self.lang, *grams],
+        )
+        return {gram: int(n) for gram, n in rows}
+
+    def postings(self, grams: Sequence[str]) -> list[tuple[str, np.ndarray]]:
+        """Return ``(gram, unit ids)`` for every stored chunk of these grams."""
+        if not grams:
+            return []
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
+            [self.lang, *grams],
+        )
+        return [(gram, np.frombuffer(blob, dtype="<i4")) for gram, blob in rows]
+
+    def union(self, grams: Sequence[str], size: int) -> np.ndarray:
+        """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
+        mask = np.zeros(size, dtype=bool)
+        for start in range(0, len(grams), 500):
+            rows = self.db.conn.execute(
+                f"SELECT ids FROM {self._postings} WHERE lang = ? "
+                "AND gram IN (SELECT value FROM json_each(?))",
+                [self.lang, json.dumps(list(grams[start : start + 500]), ensure_ascii=False)],
+            )
+            mask[np.frombuffer(b"".join(blob for (blob,) in rows), dtype="<i4")] = True
+        return mask
+
+    def containing(self, part: str, size: int) -> np.ndarray:
+        """Return a mask of ``size`` units whose key has a gram that contains ``part``.
+
+        ``part`` is shorter than a gram. Grams that start with it are a range of the
+        ``(lang, gram)`` index, grams whose last ``q - 1`` characters are it (or, for a
+        bigram, whose last character is) are found through the ``(lang, substr(gram, 2))``
+        index (migration ``m006``). A one-character part of a trigram can also be its middle
+        or last character: those are found by scanning the grams.
+        """
+        mask = np.zeros(size, dtype=bool)
+        top = part + "\U0010ffff" * (self.q - len(part))
+        if len(part) == self.q - 1:
+            sql = (
+                f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram BETWEEN ? AND ? "
+                f"UNION ALL SELECT ids FROM {self._postings} WHERE lang = ? "
+                "AND substr(gram, 2) = ?"
+            )
+            args = [self.lang, part, top, self.lang, part]
+        else:
+            sql = f"SELECT ids FROM {self._postings} WHERE lang = ? AND instr(gram, ?) > 0"
+            args = [self.lang, part]
+        blobs = b"".join(blob for (blob,) in self.db.conn.execute(sql, args))
+        mask[np.frombuffer(blobs, dtype="<i4")] = True
+        return mask
+
+    def vocabulary(self, part: str) -> list[str]:
+        """Return the indexed words (of a :data:`TARGETS` reader) that contain ``part``."""
+        stamp = self._current()
+        if self._vocabulary[0] != stamp:
+            rows = self.db.conn.execute(
+                "SELECT words FROM match_vocab WHERE lang = ? ORDER BY rowid", [self.lang]
+            )
+            self._vocabulary = (stamp, "\n" + "".join(w for (w,) in rows))
+        text = self._vocabulary[1]
+        found: dict[str, None] = {}
+        at = text.find(part)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            found[text[start:end]] = None
+            at = text.find(part, end)
+        return list(found)

@@ -143,3 +143,14 @@ def test_unknown_extension(tmp_path):
     path.write_text("x", encoding="utf-8")
     with pytest.raises(FormatError, match="cannot tell the TM format"):
         read_units(path)
+
+
+def test_xlsx_formula_like_cells_show_as_typed(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "g.xlsx"
+    write_terms(path, [Term("-化", "-ization"), Term("政府", "government")])
+    sheet = load_workbook(path).worksheets[0]
+    suffix, plain = sheet["A2"], sheet["A3"]
+    assert (suffix.value, suffix.data_type, suffix.quotePrefix) == ("-化", "s", True)
+    assert (plain.value, plain.quotePrefix) == ("政府", False)

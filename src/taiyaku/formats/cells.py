@@ -2,9 +2,11 @@
 
 **Formula guard** (OWASP's CSV-injection advice): a cell whose text starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return could be run as a formula by Excel or LibreOffice.
-On export such text gets one leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets show
-as text; on import one apostrophe is removed again. Text that already starts with apostrophes
-before such a character gets one more, so the round trip is exact for every string.
+In TSV/CSV such text gets one leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets
+show as text; on import one apostrophe is removed again. Text that already starts with
+apostrophes before such a character gets one more, so the round trip is exact for every
+string. XLSX needs no apostrophe: its cells are typed as text and carry Excel's quote-prefix
+style (:mod:`taiyaku.formats.xlsx`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ from __future__ import annotations
 import re
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_like_formula(text: str) -> bool:
+    """True when a spreadsheet could take ``text`` for a formula (see module docstring)."""
+    return text.startswith(_TRIGGERS)
 
 
 def guard_cell(text: str) -> str:

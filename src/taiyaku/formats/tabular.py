@@ -154,9 +154,14 @@ def read_terms(
         raise FormatError(
             path, f"no {' or '.join(missing)} column (header: {', '.join(header)})", "header"
         )
+    clean = _cleaner(path)
     for number, cells in rows:
+        # Outer white space of a term or a code is typing noise; a note is kept as written.
         values = {
-            f: unguard_cell(cells[i].strip()) if i < len(cells) else "" for f, i in mapping.items()
+            f: (clean(cells[i]) if f == "note" else clean(cells[i].strip()))
+            if i < len(cells)
+            else ""
+            for f, i in mapping.items()
         }
         if not values["ja"] or not values["en"]:
             error = FormatError(
@@ -187,10 +192,10 @@ def read_terms(
 
 
 def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
-    """Rows (in :data:`TERM_COLUMNS` order, formula-guarded) for ``terms``."""
+    """Rows (in :data:`TERM_COLUMNS` order) for ``terms``; :func:`write_table` guards them."""
     for t in terms:
         yield [
-            guard_cell(v or "")
+            v or ""
             for v in (t.ja, t.en, t.note, t.domain, t.pos, t.status, t.source, t.created, t.changed)
         ]
 
@@ -227,8 +232,9 @@ def read_units(
             f"(ja, en) (header: {', '.join(header)})",
             "header",
         )
+    clean = _cleaner(path)
     for number, cells in rows:
-        values = {f: unguard_cell(cells[i]) if i < len(cells) else "" for f, i in mapping.items()}
+        values = {f: clean(cells[i]) if i < len(cells) else "" for f, i in mapping.items()}
         where = f"{place} {number}"
         if not values["source"].strip() or not values["target"].strip():
             raise FormatError(path, "a unit needs both a source and a target", where)
@@ -267,7 +273,7 @@ def _unit(values: dict[str, str], fixed_langs: tuple[str, str] | None) -> Unit:
 
 
 def unit_rows(units: Iterable[Unit]) -> Iterator[list[str]]:
-    """Rows (in :data:`UNIT_COLUMNS` order, formula-guarded) for ``units``."""
+    """Rows (in :data:`UNIT_COLUMNS` order) for ``units``; :func:`write_table` guards them."""
     for u in units:
         cells = (
             u.source_text,
@@ -283,7 +289,7 @@ def unit_rows(units: Iterable[Unit]) -> Iterator[list[str]]:
             u.changed or "",
             json.dumps(u.metadata, ensure_ascii=False, sort_keys=True) if u.metadata else "",
         )
-        yield [guard_cell(c) for c in cells]
+        yield list(cells)
 
 
 def write_table(
@@ -294,7 +300,21 @@ def write_table(
     title: str,
     about: Sequence[tuple[str, str]] = (),
 ) -> int:
-    """Write rows as XLSX, TSV or CSV, by the extension of ``path``."""
-    if os.fspath(path).lower().endswith(".xlsx"):
+    """Write rows as XLSX, TSV or CSV, by the extension of ``path``.
+
+    Formula injection is prevented per format: XLSX cells are typed as text and a cell that
+    starts like a formula gets Excel's "quote prefix" style (shown as typed, no apostrophe);
+    TSV/CSV cells get the apostrophe of :func:`~taiyaku.formats.cells.guard_cell`.
+    """
+    if _is_xlsx(path):
         return xlsx.write_rows(path, header, rows, title=title, about=about)
-    return delimited.write_rows(path, header, rows)
+    return delimited.write_rows(path, header, ([guard_cell(c) for c in row] for row in rows))
+
+
+def _is_xlsx(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path).lower().endswith((".xlsx", ".xlsm"))
+
+
+def _cleaner(path: str | os.PathLike[str]) -> Callable[[str], str]:
+    """How to read a cell back: undo the TSV/CSV apostrophe guard; XLSX cells are as stored."""
+    return (lambda text: text) if _is_xlsx(path) else unguard_cell

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from taiyaku.errors import FormatError
-from taiyaku.formats.cells import escape_xlsx, unescape_xlsx
+from taiyaku.formats.cells import escape_xlsx, starts_like_formula, unescape_xlsx
 from taiyaku.formats.files import atomic_write, check_readable
 
 Row = tuple[int, list[str]]
@@ -172,6 +172,10 @@ def _cell(sheet: Any, value: str, **style: Any) -> Any:
     cell.data_type = "s"  # text, never a formula, whatever it starts with
     for name, attr in style.items():
         setattr(cell, name, attr)
+    if starts_like_formula(value):
+        # Excel's own marker for "typed with a leading apostrophe": the cell shows the text as
+        # written and stays text when someone edits it, with no visible apostrophe.
+        cell.quotePrefix = True
     return cell
 
 

@@ -136,3 +136,28 @@ def test_find_sides_and_version_cache(glossary):
 
 def test_find_in_empty_glossary():
     assert find_terms(open_db(":memory:"), "政府") == []
+
+
+def test_cache_is_not_fooled_by_a_rolled_back_write(tmp_path):
+    from taiyaku.glossary import find_terms
+    from taiyaku.models import Term
+    from taiyaku.store.db import open_db, transaction
+    from taiyaku.store.glossary import Glossary
+
+    db = open_db(tmp_path / "g.db")
+    glossary = Glossary(db)
+    glossary.add(Term("政府", "government"))
+
+    class Abandon(Exception):
+        pass
+
+    try:
+        with transaction(db):
+            glossary.add(Term("国会", "Diet"))
+            assert [t.term.en for t in find_terms(db, "国会")] == ["Diet"]
+            raise Abandon
+    except Abandon:
+        pass
+    glossary.add(Term("内閣", "Cabinet"))
+    assert find_terms(db, "国会") == []
+    assert [t.term.en for t in find_terms(db, "内閣")] == ["Cabinet"]

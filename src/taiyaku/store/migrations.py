@@ -197,3 +197,23 @@ def m006_index_targets_for_concordance(db: Database) -> None:
     from taiyaku.match.index import rebuild_index
 
     rebuild_index(db, sources=False)
+
+
+@migrations()
+def m007_random_glossary_version(db: Database) -> None:
+    """Glossary writes set ``meta.glossary_version`` to a fresh random number.
+
+    A counter could come back to a value it had: a write seen inside a transaction that then
+    rolled back, followed by a different write, would reuse the number, and a cache keyed on
+    it would serve the abandoned glossary. A random 63-bit value does not repeat.
+    """
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"DROP TRIGGER IF EXISTS terms_version_{event.lower()}")
+        db.execute(
+            f"""
+            CREATE TRIGGER terms_version_{event.lower()} AFTER {event} ON terms
+            BEGIN
+                UPDATE meta SET value = abs(random()) WHERE key = 'glossary_version';
+            END
+            """
+        )

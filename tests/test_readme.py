@@ -1,0 +1,19 @@
+"""The README's Python example runs as written, against the shipped data."""
+
+import re
+import shutil
+
+from tests.conftest import ROOT
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## From Python.*?```python\n(.*?)```", readme, re.S).group(1)
+    for folder in ("tm", "glossary"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "国際戦略局 → Global Strategy Bureau" in out
+    assert "('国際戦略局', 'Global Strategy Bureau')" in out
+    assert (tmp_path / "project.db").exists()

@@ -8,8 +8,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from taiyaku.errors import FormatError
-from taiyaku.formats.files import atomic_write, check_readable
-from taiyaku.text.decode import decode_bytes
+from taiyaku.formats.files import atomic_write
+from taiyaku.text.decode import read_text
 
 Row = tuple[int, list[str]]
 
@@ -28,8 +28,7 @@ def read_rows(
 
     :raises FormatError: empty file, undecodable bytes, malformed quoting
     """
-    file = check_readable(path)
-    text = decode_bytes(file.read_bytes(), path, encoding)
+    text = read_text(path, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_for(path))
     try:
         header = next(reader, None)

@@ -17,9 +17,9 @@ import os
 from collections.abc import Iterable, Iterator
 
 from taiyaku.errors import FormatError
-from taiyaku.formats.files import atomic_write, check_readable
+from taiyaku.formats.files import atomic_write
 from taiyaku.models import Term
-from taiyaku.text.decode import decode_bytes
+from taiyaku.text.decode import read_text
 from taiyaku.text.lang import detect_lang
 
 
@@ -28,7 +28,7 @@ def read_omegat(path: str | os.PathLike[str], *, encoding: str | None = None) ->
 
     :raises FormatError: a line without two columns, naming the line
     """
-    text = decode_bytes(check_readable(path).read_bytes(), path, encoding)
+    text = read_text(path, encoding)
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip() or line.startswith("#"):

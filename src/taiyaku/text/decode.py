@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from pathlib import Path
 
 from taiyaku.errors import FormatError
 
@@ -74,13 +73,12 @@ def _strict(data: bytes, codec: str, path: str | os.PathLike[str]) -> str:
 def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """Read a whole text file, detecting its encoding (see :func:`decode_bytes`).
 
-    :raises FormatError: the path is missing or a directory, or the bytes do not decode
+    :raises FormatError: the path is missing, a directory or empty, or the bytes do not decode
     """
-    file = Path(path)
-    if file.is_dir():
-        raise FormatError(path, "is a directory, not a file")
+    from taiyaku.formats.files import check_readable
+
     try:
-        data = file.read_bytes()
+        data = check_readable(path).read_bytes()
     except OSError as error:
         raise FormatError(path, error.strerror or str(error)) from None
     return decode_bytes(data, path, encoding)

@@ -14,8 +14,7 @@ import re
 from pathlib import Path
 
 from taiyaku.errors import FormatError
-from taiyaku.formats.files import check_readable
-from taiyaku.text.decode import decode_bytes
+from taiyaku.text.decode import read_text
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote caption dd div dl dt figcaption figure footer form h1 h2 "
@@ -31,15 +30,15 @@ _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.I | re.S
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.I | re.S
 )
 
 
-def looks_like_html(path: str | os.PathLike[str], data: bytes) -> bool:
-    """True for an ``.html``/``.htm``/``.xhtml`` file or bytes that begin like HTML."""
+def looks_like_html(path: str | os.PathLike[str], text: str) -> bool:
+    """True for an ``.html``/``.htm``/``.xhtml`` file or text that begins like HTML."""
     if Path(path).suffix.lower() in (".html", ".htm", ".xhtml"):
         return True
-    return bool(_HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")))
+    return bool(_HTML_START.match(text[:4096].lstrip("\ufeff")))
 
 
 def html_to_text(markup: str) -> str:
@@ -93,15 +92,11 @@ def html_to_text(markup: str) -> str:
 def read_document(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """Read a plain-text or HTML document as text (encoding detected, see ``read_text``).
 
-    :raises FormatError: the file is missing, or its bytes do not decode
+    :raises FormatError: the file is missing or empty, its bytes do not decode, or it holds
+        no text
     """
-    file = check_readable(path)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise FormatError(path, error.strerror or str(error)) from None
-    text = decode_bytes(data, path, encoding)
-    if looks_like_html(path, data):
+    text = read_text(path, encoding)
+    if looks_like_html(path, text):
         try:
             text = html_to_text(text)
         except ValueError as error:  # lxml refuses some inputs (e.g. encoding declarations)

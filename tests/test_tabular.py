@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taiyaku import FormatError, Term, Unit, read_terms, read_units, write_terms, write_units
-from taiyaku.formats.cells import guard_cell, unguard_cell
+from taiyaku.formats.cells import guard_cell, unescape_xlsx, unguard_cell
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30).filter(str.strip)
 
@@ -154,3 +154,26 @@ def test_xlsx_formula_like_cells_show_as_typed(tmp_path):
     suffix, plain = sheet["A2"], sheet["A3"]
     assert (suffix.value, suffix.data_type, suffix.quotePrefix) == ("-化", "s", True)
     assert (plain.value, plain.quotePrefix) == ("政府", False)
+
+
+def test_review_and_analysis_sheets_keep_document_text_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from taiyaku.align import align_texts
+    from taiyaku.align.review import write_review
+    from taiyaku.match.analyze import analyze_text, write_analysis_xlsx
+    from taiyaku.store.db import open_db
+
+    evil, control = "=1+1の結果", "制御\x01文字"
+    review = tmp_path / "review.xlsx"
+    write_review(
+        review, align_texts(f"{evil}\n\n{control}\n", "=1+1 result\n\nA control character\n")
+    )
+    sheet = load_workbook(review)["Alignment"]
+    assert (sheet["D2"].value, sheet["D2"].data_type, sheet["D2"].quotePrefix) == (evil, "s", True)
+    assert unescape_xlsx(sheet["D3"].value) == control and sheet["A2"].value == 1
+    report = tmp_path / "report.xlsx"
+    write_analysis_xlsx(analyze_text(open_db(":memory:"), f"{evil}。\n"), report)
+    cell = load_workbook(report)["Segments"]["A2"]
+    assert (cell.value, cell.data_type) == (f"{evil}。", "s")
+    assert "<f>" not in zipfile.ZipFile(report).read("xl/worksheets/sheet2.xml").decode()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 from taiyaku.align.core import Alignment
+from taiyaku.formats.files import atomic_write
+from taiyaku.formats.xlsx import styled_cell, text_cell
 
 LOW_CONFIDENCE = 0.5
 _HEADERS = ("#", "Bead", "Confidence", "Source", "Target", "OK?")
@@ -19,7 +19,8 @@ def write_review(
 
     One row per bead: its number, type, confidence, source and target text, and an empty
     "OK?" column. Rows below ``threshold`` and beads with one side empty are filled orange.
-    The file is written to a temporary name and renamed, so a failure leaves no half file.
+    Text cells are written as text, never as formulas (:func:`~taiyaku.formats.xlsx.text_cell`);
+    the file appears only when complete (:func:`~taiyaku.formats.files.atomic_write`).
 
     :return: the number of rows highlighted
     """
@@ -27,45 +28,39 @@ def write_review(
     from openpyxl.styles import Alignment as CellAlignment
     from openpyxl.styles import Font, PatternFill
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Alignment"
-    sheet.append(_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    low = PatternFill("solid", start_color="FFD59E", end_color="FFD59E")
-    wrap = CellAlignment(wrap_text=True, vertical="top")
-    flagged = 0
-    for number, bead in enumerate(alignment.beads, start=1):
-        sheet.append(
-            (number, bead.type, round(bead.confidence, 3), bead.source_text, bead.target_text, "")
-        )
-        row = sheet[sheet.max_row]
-        for cell in row:
-            cell.alignment = wrap
-        if bead.confidence < threshold or not bead.is_pair:
-            flagged += 1
-            for cell in row:
-                cell.fill = low
-    for column, width in zip("ABCDEF", (6, 7, 11, 60, 60, 6), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:F{sheet.max_row}"
-    about = book.create_sheet("About")
-    for row in (
-        ("Source language", alignment.source_lang),
-        ("Target language", alignment.target_lang),
-        ("Length ratio (target/source characters)", round(alignment.ratio, 3)),
-        ("Highlighted", f"confidence below {threshold} or one side empty"),
-    ):
-        about.append(row)
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=target.parent or ".")
-    os.close(handle)
-    try:
+    # Claim the file first: a folder that cannot be written fails before any sheet is made.
+    with atomic_write(path) as temporary:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Alignment")
+        for column, width in zip("ABCDEF", (6, 7, 11, 60, 60, 6), strict=True):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:F{len(alignment.beads) + 1}"
+        bold = Font(bold=True)
+        sheet.append([text_cell(sheet, header, font=bold) for header in _HEADERS])
+        low = PatternFill("solid", start_color="FFD59E", end_color="FFD59E")
+        wrap = CellAlignment(wrap_text=True, vertical="top")
+        flagged = 0
+        for number, bead in enumerate(alignment.beads, start=1):
+            style = {"alignment": wrap}
+            if bead.confidence < threshold or not bead.is_pair:
+                flagged += 1
+                style["fill"] = low
+            texts = (bead.type, bead.source_text, bead.target_text)
+            bead_type, source, target = (text_cell(sheet, text, **style) for text in texts)
+            numbers = (number, round(bead.confidence, 3))
+            number_cell, confidence = (styled_cell(sheet, value, **style) for value in numbers)
+            sheet.append(
+                [number_cell, bead_type, confidence, source, target, text_cell(sheet, "", **style)]
+            )
+        about = book.create_sheet("About")
+        for label, value in (
+            ("Source language", alignment.source_lang),
+            ("Target language", alignment.target_lang),
+            ("Length ratio (target/source characters)", round(alignment.ratio, 3)),
+            ("Highlighted", f"confidence below {threshold} or one side empty"),
+        ):
+            value_cell = text_cell(about, value) if isinstance(value, str) else value
+            about.append([text_cell(about, label), value_cell])
         book.save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return flagged

@@ -6,6 +6,8 @@ through the formula guard and Excel's control-character escapes (:mod:`taiyaku.f
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -126,57 +128,73 @@ def write_rows(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    widths = [len(h) + 2 for h in header]
-    sheet.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    # Column widths must be set before rows in a write-only sheet: estimate from the header
-    # now and from a first sample of rows (the rest rarely changes the picture).
-    buffered: list[Sequence[str]] = []
-    iterator = iter(rows)
-    for row in iterator:
-        buffered.append(row)
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], min(_WRAP_WIDTH, _display_width(value) + 2))
-        if len(buffered) >= 500:
-            break
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.append([_cell(sheet, h, font=bold) for h in header])
-    count = 0
-
-    def all_rows() -> Iterator[Sequence[str]]:
-        yield from buffered
-        yield from iterator
-
-    for row in all_rows():
-        sheet.append([_cell(sheet, v, alignment=wrap) for v in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
-    if about:
-        info = book.create_sheet("About")
-        info.column_dimensions["A"].width = 22
-        info.column_dimensions["B"].width = 60
-        for label, value in about:
-            info.append([_cell(info, label, font=bold), _cell(info, value)])
+    cell = text_cell
+    # Claim the file first: a folder that cannot be written fails before any sheet is made.
     with atomic_write(path) as tmp:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title)
+        widths = [len(h) + 2 for h in header]
+        sheet.freeze_panes = "A2"
+        bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        # Column widths must be set before rows in a write-only sheet: estimate from the header
+        # now and from a first sample of rows (the rest rarely changes the picture).
+        buffered: list[Sequence[str]] = []
+        iterator = iter(rows)
+        for row in iterator:
+            buffered.append(row)
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], min(_WRAP_WIDTH, _display_width(value) + 2))
+            if len(buffered) >= 500:
+                break
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.append([cell(sheet, h, font=bold) for h in header])
+        count = 0
+        for row in itertools.chain(buffered, iterator):
+            sheet.append([cell(sheet, v, alignment=wrap) for v in row])
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
+        if about:
+            info = book.create_sheet("About")
+            info.column_dimensions["A"].width = 22
+            info.column_dimensions["B"].width = 60
+            for label, value in about:
+                info.append([cell(info, label, font=bold), cell(info, value)])
         book.save(tmp)
     return count
 
 
-def _cell(sheet: Any, value: str, **style: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+@functools.cache
+def _write_only_cell() -> Any:
+    from openpyxl.cell import WriteOnlyCell  # openpyxl is imported only when a sheet is written
 
-    cell = WriteOnlyCell(sheet, value=escape_xlsx(value))
-    cell.data_type = "s"  # text, never a formula, whatever it starts with
+    return WriteOnlyCell
+
+
+def styled_cell(sheet: Any, value: Any, **style: Any) -> Any:
+    """A cell of a write-only sheet with ``value`` (a number, or text already made safe).
+
+    :param style: cell style attributes to set (``font``, ``alignment``, ``fill``)
+    """
+    made = _write_only_cell()(sheet, value=value)
     for name, attr in style.items():
-        setattr(cell, name, attr)
+        setattr(made, name, attr)
+    return made
+
+
+def text_cell(sheet: Any, value: str, **style: Any) -> Any:
+    """A cell of a write-only sheet holding ``value`` as text, whatever it starts with.
+
+    Every text cell taiyaku writes goes through here: characters XML cannot hold are escaped
+    the way Excel does, the cell is typed as a string (never a formula), and text that starts
+    like a formula gets Excel's quote-prefix style, so Excel shows it as written and keeps it
+    text when edited, with no visible apostrophe.
+    """
+    made = styled_cell(sheet, escape_xlsx(value), **style)
+    made.data_type = "s"
     if starts_like_formula(value):
-        # Excel's own marker for "typed with a leading apostrophe": the cell shows the text as
-        # written and stays text when someone edits it, with no visible apostrophe.
-        cell.quotePrefix = True
-    return cell
+        made.quotePrefix = True
+    return made
 
 
 def _display_width(text: str) -> int:

@@ -142,16 +142,20 @@ def write_analysis_xlsx(analysis: Analysis, path: str | os.PathLike[str]) -> Non
     from openpyxl import Workbook
 
     from taiyaku.formats.files import atomic_write
+    from taiyaku.formats.xlsx import text_cell
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Analysis"
-    sheet.append(["Band", "Segments", analysis.unit.capitalize()])
-    for band in [*analysis.bands, analysis.total]:
-        sheet.append([band.name, band.segments, band.size])
-    detail = book.create_sheet("Segments")
-    detail.append(["Segment", "Best score", "Band", analysis.unit.capitalize()])
-    for segment in analysis.segments:
-        detail.append([segment.text, segment.score, segment.band, segment.size])
+    # Claim the file first: a folder that cannot be written fails before any sheet is made.
     with atomic_write(path) as tmp:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Analysis")
+        sheet.append(["Band", "Segments", analysis.unit.capitalize()])
+        for band in [*analysis.bands, analysis.total]:
+            sheet.append([band.name, band.segments, band.size])
+        detail = book.create_sheet("Segments")
+        detail.append(["Segment", "Best score", "Band", analysis.unit.capitalize()])
+        for segment in analysis.segments:
+            # Segment text is the user's document: written as text, never as a formula.
+            detail.append(
+                [text_cell(detail, segment.text), segment.score, segment.band, segment.size]
+            )
         book.save(tmp)

@@ -245,3 +245,13 @@ def test_short_queries_equal_exhaustive_search(generated, query):
         assert matcher.scores(query, min_score=min_score, lang="ja") == matcher.scores(
             query, min_score=min_score, lang="ja", exhaustive=True
         )
+
+
+def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated):
+    # hypothesis found this one: thousands of units share the query's の grams, and a cap of
+    # 3,000 candidates dropped a unit scoring exactly min_score.
+    matcher, _ = generated
+    query = "ののの美術をがに庭園"
+    indexed = matcher.scores(query, min_score=50, limit=5, lang="ja")
+    exhaustive = matcher.scores(query, min_score=50, limit=5, lang="ja", exhaustive=True)
+    assert len(exhaustive) == 4 and indexed == exhaustive

@@ -130,7 +130,7 @@ def test_find_sides_and_version_cache(glossary):
     assert find_terms(glossary, "総務省の政府") != []
     before = glossary.version()
     glossary.add(Term("総務省", "MIC"))
-    assert glossary.version()[1] > before[1]
+    assert glossary.version()[1] != before[1]  # a random value per write (m007), not a counter
     assert next(o.text for o in find_terms(glossary, "総務省の政府")) == "総務省"
 
 

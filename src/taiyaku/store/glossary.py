@@ -1,8 +1,8 @@
 """The glossary: Japanese/English term pairs with their notes, status and provenance.
 
 Each entry is stored verbatim with its keys (:mod:`taiyaku.glossary.keys`): the match keys,
-the forgiving lookup keys, the recognizer's keys and the reading. Every write bumps
-``meta.glossary_version`` (a trigger), which is how the lookup index and the term automaton
+the forgiving lookup keys, the recognizer's keys and the reading. Every write changes
+``meta.glossary_version`` (a trigger sets a fresh random value), which is how the lookup index and the term automaton
 of :mod:`taiyaku.glossary` know they must be rebuilt.
 """
 

@@ -58,6 +58,8 @@ class Term:
     :param pos: part of speech, e.g. ``noun``
     :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``
     :param source: where the entry comes from (a file, a dictionary, a person)
+    :param reading: the Japanese term's reading in kana as the source gives it (the JLT
+        dictionary's 読み); empty when the file has none (readings are then computed)
     :param created: ISO 8601 UTC timestamp; the store fills it in when missing
     :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
     :param id: the store's id, once stored
@@ -70,6 +72,7 @@ class Term:
     pos: str = ""
     status: str = "preferred"
     source: str = ""
+    reading: str = ""
     created: str | None = None
     changed: str | None = None
     id: int | None = None

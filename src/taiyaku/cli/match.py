@@ -61,7 +61,7 @@ def match(
     """
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import sentences_of
-    from taiyaku.match.search import Matcher
+    from taiyaku.match.batch import search_many
     from taiyaku.text.html import read_document
     from taiyaku.text.lang import detect_lang
 
@@ -72,11 +72,10 @@ def match(
         queries = sentences_of(document, detect_lang(document))
     else:
         queries = list(texts)
-    matcher = Matcher(open_store(ctx))
     colour = sys.stdout.isatty()
+    answers = search_many(open_store(ctx), queries, min_score=min_score, limit=limit)
     with progress_bar("Matching", total=len(queries)) as advance:
-        for query in queries:
-            found = matcher.search(query, min_score=min_score, limit=limit)
+        for query, found in zip(queries, answers, strict=True):
             if as_json:
                 echo_json(
                     {"query": query, "metric": METRIC, "matches": [_jsonable(m) for m in found]}

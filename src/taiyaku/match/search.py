@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +36,16 @@ from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Unit
+from taiyaku.store import postings
 from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
-from taiyaku.text.grams import key_grams
+from taiyaku.text.grams import char_layers, key_grams
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
+_MARGIN = 3  # counted characters a unit must share to be a candidate (see Matcher._char_bounds)
 _BATCH = 256
 _ROUNDING = 0.006  # scores are rounded to 2 decimals, bounds are not
 
@@ -160,9 +162,77 @@ class Matcher:
         self, key: str, lang: str, min_score: float, limit: int
     ) -> list[tuple[float, int]]:
         reader = self.reader(lang)
-        lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
-        if not len(lengths):
+        if not len(reader.lengths):
             return []
+        if reader.q == 2 and min_score > 0:
+            candidates, bound = self._char_bounds(key, lang, min_score)
+        else:
+            candidates, bound = self._gram_bounds(reader, key, min_score)
+        keep = bound + _ROUNDING >= min_score
+        candidates, bound = candidates[keep], bound[keep]
+        if self.max_candidates is not None and len(candidates) > self.max_candidates:
+            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
+            candidates, bound = candidates[top], bound[top]
+        order = np.lexsort((candidates, -bound))
+        return self._verify(
+            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
+        )
+
+    def _char_bounds(self, key: str, lang: str, min_score: float) -> tuple[np.ndarray, np.ndarray]:
+        """Bound every unit that may reach ``min_score`` by the characters it shares with ``key``.
+
+        A unit of length ``m`` sharing ``x`` layered characters with the key is at least
+        ``max(len(key), m) - x`` edits away, so it scores at most ``100 * x / max(len(key), m)``.
+        The rarest tokens are counted from their postings for every unit; the ``skipped``
+        most common ones (each in a large share of the TM, stored as bitmaps) are then
+        tested only for the units the count leaves in, rarest first, dropping units as soon
+        as the tokens left cannot lift them to ``min_score``. As many tokens are skipped as
+        leave a unit sharing none of the counted ones ``_MARGIN`` tokens short.
+        """
+        lengths = self.reader(lang).lengths
+        chars = self.reader(chars_lang(lang))
+        size = len(key)
+        frequencies = chars.frequencies(char_layers(key))
+        present = sorted(frequencies, key=frequencies.__getitem__)
+        needed = (min_score - _ROUNDING) / 100  # share of max(len(key), m) to be shared
+        at_least = math.ceil(needed * size - 1e-9)
+        skipped = max(0, min(len(present), at_least - _MARGIN))
+        counted, rest = present[: len(present) - skipped], present[len(present) - skipped :]
+        found = [ids for _, ids in chars.postings(counted)]
+        every = np.concatenate(found) if found else np.zeros(0, np.int32)
+        if len(every) * 16 < len(lengths):
+            candidates, shared = np.unique(every, return_counts=True)
+        else:
+            counts = np.bincount(every, minlength=len(lengths))
+            candidates = np.flatnonzero(counts)
+            shared = counts[candidates]
+        candidates = candidates.astype(np.int64)
+        candidates = candidates[candidates < len(lengths)]
+        shared = shared[: len(candidates)]
+        longer = np.maximum(lengths[candidates], size)
+        need = np.ceil(needed * longer - 1e-9)
+        keep = shared + len(rest) >= need
+        candidates, shared, need = candidates[keep], shared[keep], need[keep]
+        blobs: dict[str, list[bytes]] = {}
+        for token, blob in chars.chunks(rest):
+            blobs.setdefault(token, []).append(blob)
+        for left, token in zip(range(len(rest) - 1, -1, -1), rest, strict=True):
+            if not len(candidates):
+                break
+            has = np.zeros(len(candidates), dtype=bool)
+            for blob in blobs.get(token, ()):
+                has |= postings.contains(blob, candidates)
+            shared = shared + has
+            keep = shared + left >= need
+            candidates, shared, need = candidates[keep], shared[keep], need[keep]
+        longer = np.maximum(lengths[candidates], size)
+        return candidates, 100 * shared / longer
+
+    def _gram_bounds(
+        self, reader: IndexReader, key: str, min_score: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bound every unit that may reach ``min_score`` by the q-grams it shares with ``key``."""
+        lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
         size, floor = len(key), min_score / 100
         grams = key_grams(key, q)
         frequencies = reader.frequencies(grams)
@@ -175,10 +245,10 @@ class Matcher:
         ):
             counted.pop()
             skipped += 1
-        postings = [ids for _, ids in reader.postings(counted)]
+        found = [ids for _, ids in reader.postings(counted)]
         counts = (
-            np.bincount(np.concatenate(postings), minlength=len(lengths))[: len(lengths)]
-            if postings
+            np.bincount(np.concatenate(found), minlength=len(lengths))[: len(lengths)]
+            if found
             else np.zeros(len(lengths), np.int64)
         )
         candidates = np.flatnonzero(counts)
@@ -201,16 +271,7 @@ class Matcher:
                 -((shared - gram_counts[candidates]) // q),
             ),
         )
-        bound = 100 * (1 - distance / np.maximum(unit_lengths, size))
-        keep = bound + _ROUNDING >= min_score
-        candidates, bound = candidates[keep], bound[keep]
-        if self.max_candidates is not None and len(candidates) > self.max_candidates:
-            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
-            candidates, bound = candidates[top], bound[top]
-        order = np.lexsort((candidates, -bound))
-        return self._verify(
-            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
-        )
+        return candidates, 100 * (1 - distance / np.maximum(unit_lengths, size))
 
     def _verify(
         self,
@@ -312,11 +373,3 @@ def fuzzy_matches(
     :param limit: at most this many matches
     """
     return Matcher(db_or_tm).search(query, min_score=min_score, limit=limit)
-
-
-def search_many(
-    db_or_tm: Any, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
-) -> list[list[Match]]:
-    """Run :func:`fuzzy_matches` for several queries, loading the index sizes once."""
-    matcher = Matcher(db_or_tm)
-    return [matcher.search(q, min_score=min_score, limit=limit) for q in queries]

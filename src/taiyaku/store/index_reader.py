@@ -13,7 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 from sqlite_utils import Database
 
-from taiyaku.store.index_writer import BLOCK, TARGETS
+from taiyaku.errors import TaiyakuError
+from taiyaku.store import postings
+from taiyaku.store.index_writer import BLOCK, TARGETS, index_is_current
 from taiyaku.text.grams import gram_size
 
 
@@ -51,6 +53,11 @@ class IndexReader:
         stamp = change_stamp(self.db)
         if stamp == self._stamp:
             return
+        if not index_is_current(self.db):
+            raise TaiyakuError(
+                "the fuzzy-match index of this database is in an older format: "
+                "rebuild it with `taiyaku tm reindex`"
+            )
         rows = self.db.conn.execute(
             f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
             [self.lang],
@@ -84,7 +91,19 @@ class IndexReader:
             f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
             [self.lang, *grams],
         )
-        return [(gram, np.frombuffer(blob, dtype="<i4")) for gram, blob in rows]
+        return [(gram, postings.decode(blob)) for gram, blob in rows]
+
+    def chunks(self, grams: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Return ``(gram, coded chunk)`` for every stored chunk of these grams, undecoded
+        (for :func:`taiyaku.store.postings.contains`)."""
+        if not grams:
+            return []
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
+            [self.lang, *grams],
+        )
+        return rows.fetchall()
 
     def union(self, grams: Sequence[str], size: int) -> np.ndarray:
         """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
@@ -95,7 +114,8 @@ class IndexReader:
                 "AND gram IN (SELECT value FROM json_each(?))",
                 [self.lang, json.dumps(list(grams[start : start + 500]), ensure_ascii=False)],
             )
-            mask[np.frombuffer(b"".join(blob for (blob,) in rows), dtype="<i4")] = True
+            for (blob,) in rows:
+                mask[postings.decode(blob)] = True
         return mask
 
     def containing(self, part: str, size: int) -> np.ndarray:
@@ -119,8 +139,8 @@ class IndexReader:
         else:
             sql = f"SELECT ids FROM {self._postings} WHERE lang = ? AND instr(gram, ?) > 0"
             args = [self.lang, part]
-        blobs = b"".join(blob for (blob,) in self.db.conn.execute(sql, args))
-        mask[np.frombuffer(blobs, dtype="<i4")] = True
+        for (blob,) in self.db.conn.execute(sql, args):
+            mask[postings.decode(blob)] = True
         return mask
 
     def vocabulary(self, part: str) -> list[str]:

@@ -40,6 +40,7 @@ finishes; if the write fails, what it collected is dropped along with the rolled
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -48,12 +49,16 @@ import numpy as np
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.store import postings
 from taiyaku.text.grams import (
+    char_layers,
     gram_size,
     key_grams,
     key_words,
+    pack_char_layers,
     pack_grams,
     pack_words,
+    unpack_char_layers,
     unpack_grams,
 )
 from taiyaku.text.lang import primary_lang
@@ -61,7 +66,7 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""
@@ -72,6 +77,14 @@ MERGE_BELOW = 4096
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
+CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
+
+
+def chars_lang(lang: str) -> str:
+    """Return the ``lang`` under which the layered characters of ``lang`` sources are stored."""
+    return lang + CHARS
+
+
 VOCAB_MERGE_BELOW = 1 << 16
 
 
@@ -118,6 +131,8 @@ class _LangBuffer:
     dictionary: characters get dense numbers (a 1,114,112-entry table) and a bigram is
     ``first * 65536 + second``. Trigrams number their distinct codes through a dict.
     """
+
+    sized = True  # writes the key lengths and gram counts to the sizes table
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -214,6 +229,35 @@ class _LangBuffer:
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
 
 
+class _CharBuffer(_LangBuffer):
+    """Postings of the layered characters of source keys (:func:`~taiyaku.text.grams.char_layers`).
+
+    Tokens are numbered through a dict of their packed codes, as trigrams are. Their sizes
+    are the key lengths the gram buffer of the same language already writes.
+    """
+
+    sized = False
+
+    def __init__(self, lang: str):
+        super().__init__(chars_lang(lang))
+        self.char_numbers = None
+
+    def full(self) -> bool:
+        return False
+
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        ids = np.asarray(unit_ids, dtype=np.uint64)
+        owners, codes = pack_char_layers(keys)
+        if len(codes) == 0:
+            return
+        numbers = self._trigram_numbers(codes)
+        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
+        self.count += len(codes)
+
+    def _texts(self, numbers: np.ndarray) -> list[str]:
+        return unpack_char_layers(np.asarray(self.gram_codes, dtype=np.int64)[numbers])
+
+
 class _WordBuffer(_LangBuffer):
     """Postings of the words of target keys (:func:`~taiyaku.text.grams.pack_words`).
 
@@ -292,6 +336,7 @@ class IndexWriter:
     """
 
     def __init__(self, *, sources: bool = True, targets: bool | None = None) -> None:
+        self._current = not sources  # a rebuild of the target words only does not check
         self._buffers: dict[str, _LangBuffer] = {}
         self._words: _WordBuffer | None = None
         self._sources = sources
@@ -308,7 +353,19 @@ class IndexWriter:
         return sum(b.count for b in self._buffers.values()) + words
 
     def added(self, db: Database, ids: list[int]) -> None:
-        """Collect the postings of units just inserted (an ``on_added`` hook)."""
+        """Collect the postings of units just inserted (an ``on_added`` hook).
+
+        The first write to a database whose index is in an older format (after migration
+        ``m009``) rebuilds the whole index, these units included.
+        """
+        if not self._current and ids:
+            self._current = True
+            if stored_index_version(db) != str(INDEX_VERSION):
+                older = db.conn.execute("SELECT 1 FROM units WHERE id < ? LIMIT 1", [min(ids)])
+                if older.fetchone() is not None:
+                    rebuild_index(db)
+                    return
+                _mark_current(db)
         rows = _unit_rows(db, ids)
         if self._sources:
             for lang, (unit_ids, keys) in source_sides(rows).items():
@@ -319,6 +376,10 @@ class IndexWriter:
                     self.flush(db)
                     buffer = self._buffers[lang] = _LangBuffer(lang)
                 buffer.add(unit_ids, keys)
+                chars = self._buffers.get(chars_lang(lang)) or self._buffers.setdefault(
+                    chars_lang(lang), _CharBuffer(lang)
+                )
+                chars.add(unit_ids, keys)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()
@@ -340,7 +401,8 @@ class IndexWriter:
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take()
             _write_postings(db, buffer.lang, grams, bounds, ids)
-            _write_sizes(db, buffer.lang, size_ids, sizes)
+            if buffer.sized:
+                _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take()
             _write_vocabulary(db, grams)
@@ -349,8 +411,8 @@ class IndexWriter:
 
     def deleting(self, db: Database, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
-        if not ids:
-            return
+        if not ids or not index_is_current(db):
+            return  # an index in an older format is rebuilt whole by the next write
         rows = _unit_rows(db, ids)
         for lang, (unit_ids, keys) in source_sides(rows).items():
             gone = np.asarray(unit_ids, dtype="<i4")
@@ -358,6 +420,10 @@ class IndexWriter:
             for key in keys:
                 grams.update(dict.fromkeys(key_grams(key, gram_size(lang))))
             _remove(db, "match_postings", lang, grams, gone)
+            tokens: dict[str, None] = {}
+            for key in keys:
+                tokens.update(dict.fromkeys(char_layers(key)))
+            _remove(db, "match_postings", chars_lang(lang), tokens, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)
         if rows and self._with_targets(db):
@@ -377,14 +443,14 @@ def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.
             f"SELECT rowid, ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
         ).fetchall()
         for rowid, blob in rows:
-            chunk = np.frombuffer(blob, dtype="<i4")
+            chunk = postings.decode(blob)
             kept = chunk[~np.isin(chunk, gone)]
             if len(kept) == len(chunk):
                 continue
             if len(kept):
                 db.conn.execute(
                     f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                    [len(kept), kept.tobytes(), rowid],
+                    [len(kept), postings.encode(kept), rowid],
                 )
             else:
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
@@ -431,33 +497,30 @@ def _write_postings(
 ) -> None:
     if not grams:
         return
-    raw = memoryview(ids.tobytes())
-    edges = (bounds * 4).tolist()
+    blobs = postings.encode_groups(ids, bounds)
+    counts = np.diff(bounds).tolist()
     conn = db.conn
     if len(grams) > SMALL_WRITE_GRAMS:
         conn.executemany(
             f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
-            (
-                (lang, gram, (edges[i + 1] - edges[i]) // 4, raw[edges[i] : edges[i + 1]])
-                for i, gram in enumerate(grams)
-            ),
+            zip(itertools.repeat(lang), grams, counts, blobs, strict=False),
         )
         return
     for i, gram in enumerate(grams):
-        new = raw[edges[i] : edges[i + 1]]
         smallest = conn.execute(
             f"SELECT rowid, n, ids FROM {table} WHERE lang = ? AND gram = ? ORDER BY n LIMIT 1",
             [lang, gram],
         ).fetchone()
         if smallest is not None and smallest[1] < MERGE_BELOW:
+            merged = np.union1d(postings.decode(smallest[2]), ids[bounds[i] : bounds[i + 1]])
             conn.execute(
                 f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                [smallest[1] + len(new) // 4, smallest[2] + bytes(new), smallest[0]],
+                [len(merged), postings.encode(merged), smallest[0]],
             )
         else:
             conn.execute(
                 f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
-                [lang, gram, len(new) // 4, new],
+                [lang, gram, counts[i], blobs[i]],
             )
 
 
@@ -493,6 +556,25 @@ def _write_sizes(
         )
 
 
+def stored_index_version(db: Database) -> str | None:
+    """Return the index format the database's index was written in (``meta.index_version``)."""
+    row = db.conn.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
+    return row[0] if row else None
+
+
+def index_is_current(db: Database) -> bool:
+    """True when the index was written in this version's format, or there is nothing to index."""
+    if stored_index_version(db) == str(INDEX_VERSION):
+        return True
+    return db.conn.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None
+
+
+def _mark_current(db: Database) -> None:
+    db.conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('index_version', ?)", [str(INDEX_VERSION)]
+    )
+
+
 def rebuild_index(db: Database, *, sources: bool = True) -> None:
     """Rebuild the whole index from the units (in the caller's transaction).
 
@@ -519,3 +601,5 @@ def rebuild_index(db: Database, *, sources: bool = True) -> None:
         writer.added(db, ids)
         last = ids[-1]
     writer.finished(db, True)
+    if sources:
+        _mark_current(db)

@@ -286,3 +286,74 @@ def test_batches_on_several_cores_answer_in_input_order(generated):
     found = list(search_many(matcher, queries, min_score=60, limit=3, workers=2))
     assert [[(m.score, m.unit.id) for m in ms] for ms in found] == alone
     assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
+
+
+def test_an_index_in_an_older_format_is_refused_then_rebuilt(db_path):
+    from click.testing import CliRunner
+
+    from taiyaku.cli import cli
+    from taiyaku.errors import TaiyakuError
+    from taiyaku.store.db import open_db
+
+    database = open_db(db_path)
+    tm = TranslationMemory(database)
+    tm.add_many([Unit("古い単位です", "An old unit"), Unit("新しい単位です", "A new unit")])
+    # What migration m009 leaves of an index written by an older taiyaku: nothing, unmarked.
+    for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes"):
+        database.execute(f"DELETE FROM {table}")
+    database.execute("DELETE FROM meta WHERE key = 'index_version'")
+    with pytest.raises(TaiyakuError, match="tm reindex"):
+        fuzzy_matches(database, "古い単位です")
+    database.close()
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "tm", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "index rebuilt for 2 units" in result.output
+    assert fuzzy_matches(open_db(db_path), "古い単位です")[0].score == 100
+
+
+def test_the_first_write_after_an_upgrade_rebuilds_the_whole_index(db_path):
+    from taiyaku.store.db import open_db
+
+    database = open_db(db_path)
+    tm = TranslationMemory(database)
+    tm.add_many([Unit("古い単位です", "An old unit")])
+    database.execute("DELETE FROM match_postings")
+    database.execute("DELETE FROM match_sizes")
+    database.execute("DELETE FROM meta WHERE key = 'index_version'")
+    tm.add_many([Unit("新しい単位です", "A new unit")])
+    assert [m.unit.source_text for m in fuzzy_matches(database, "古い単位です")] == [
+        "古い単位です",
+        "新しい単位です",
+    ]
+    assert fuzzy_matches(database, "新しい単位です")[0].score == 100
+
+
+def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
+    from taiyaku.store import postings
+
+    found: dict[tuple[str, str], list[int]] = {}
+    for lang, gram, blob in database.execute("SELECT lang, gram, ids FROM match_postings"):
+        found.setdefault((lang, gram), []).extend(postings.decode(blob).tolist())
+    return {key: sorted(ids) for key, ids in found.items()}
+
+
+def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch):
+    from taiyaku.store import index_writer
+    from taiyaku.store.db import open_db
+
+    units = _generated_units(7, 3000)
+    whole = open_db(tmp_path / "whole.db")
+    TranslationMemory(whole).add_many(units)
+    monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
+    monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
+    monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
+    monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
+    flushed = open_db(tmp_path / "flushed.db")
+    TranslationMemory(flushed).add_many(units)
+    assert _postings_by_gram(flushed) == _postings_by_gram(whole)
+    sizes = "SELECT lang, block, lengths, grams FROM match_sizes ORDER BY lang, block"
+    assert flushed.execute(sizes).fetchall() == whole.execute(sizes).fetchall()
+    # Rare grams wait for the end of the import: one chunk each, not one per flush.
+    chunks = "SELECT max(c) FROM (SELECT count(*) c FROM match_postings GROUP BY lang, gram "
+    assert flushed.execute(chunks + "HAVING sum(n) < 20)").fetchone()[0] == 1
+    assert flushed.execute(chunks + ")").fetchone()[0] > 1  # the common ones were flushed

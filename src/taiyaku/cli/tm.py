@@ -104,6 +104,22 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             echo_table((title, "Units"), rows)
 
 
+@tm.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the fuzzy-match index from the stored units.
+
+    Needed once when an upgraded taiyaku stores its index differently; `match`,
+    `concordance` and `analyze` say when. Any import rebuilds it too.
+    """
+    from taiyaku.cli import open_store
+    from taiyaku.store.tm import TranslationMemory
+
+    tm = TranslationMemory(open_store(ctx))
+    tm.reindex()
+    click.echo(f"{ctx.obj['db_path']}: index rebuilt for {tm.count():,} units")
+
+
 def _warning_collector(warnings: list[str]) -> Callable[[str], None]:
     """A callback that prints each warning and keeps it in ``warnings``."""
 

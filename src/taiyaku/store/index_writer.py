@@ -74,6 +74,7 @@ BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 10_000_000
 MERGE_BELOW = 4096
+CARRY_BELOW = 256
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
@@ -197,9 +198,14 @@ class _LangBuffer:
     def _texts(self, numbers: np.ndarray) -> list[str]:
         return unpack_grams(self._codes_of(numbers), self.q)
 
-    def take(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def take(
+        self, *, final: bool = True
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
 
+        :param final: take every posting; otherwise the grams with fewer than
+            ``CARRY_BELOW`` postings stay in the buffer for the next take, so that a rare gram
+            is written as one chunk at the end of an import, not as one tiny chunk per flush
         :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
             ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
         """
@@ -215,17 +221,29 @@ class _LangBuffer:
         ids = (packed & np.uint64(0xFFFFFFFF)).astype("<i4")
         numbers = (packed >> np.uint64(32)).astype(np.int64)
         del packed
-        firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
-        firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
-        grams = self._texts(numbers[firsts])
-        del numbers
-        bounds = np.append(firsts, len(ids))
         size_ids = np.concatenate(self.size_ids) if self.size_ids else np.empty(0, np.int64)
         lengths = np.concatenate(self.size_lengths) if self.size_lengths else np.empty(0, np.int64)
         self.size_ids, self.size_lengths = [], []
         top = int(size_ids.max()) + 1 if len(size_ids) else 0
         counts = np.bincount(ids, minlength=top)[size_ids] if top else size_ids
+        firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
+        firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
         self.count = 0
+        if not final and len(ids):
+            group_sizes = np.diff(np.append(firsts, len(ids)))
+            rare = group_sizes < CARRY_BELOW
+            carried = np.repeat(rare, group_sizes)
+            self.postings = [
+                (numbers[carried].astype(np.uint64) << np.uint64(32))
+                | ids[carried].astype(np.uint64)
+            ]
+            self.count = int(np.count_nonzero(carried))
+            ids, numbers = ids[~carried], numbers[~carried]
+            firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
+            firsts = firsts if len(ids) else firsts[:0]
+        grams = self._texts(numbers[firsts])
+        del numbers
+        bounds = np.append(firsts, len(ids))
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
 
 
@@ -336,11 +354,12 @@ class IndexWriter:
     """
 
     def __init__(self, *, sources: bool = True, targets: bool | None = None) -> None:
-        self._current = not sources  # a rebuild of the target words only does not check
         self._buffers: dict[str, _LangBuffer] = {}
         self._words: _WordBuffer | None = None
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
+        self._current = not sources  # a rebuild of the target words only does not check
+        self._carried = 0  # postings of rare grams kept back by the last flush
 
     def _with_targets(self, db: Database) -> bool:
         if self._targets is None:
@@ -384,8 +403,9 @@ class IndexWriter:
             if self._words is None:
                 self._words = _WordBuffer()
             self._words.add([r[0] for r in rows], [r[3] for r in rows])
-        if self.pending() >= FLUSH_POSTINGS:
-            self.flush(db)
+        if self.pending() >= FLUSH_POSTINGS + self._carried:
+            self.flush(db, final=False)
+            self._carried = self.pending()
 
     def finished(self, db: Database, ok: bool) -> None:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
@@ -395,16 +415,21 @@ class IndexWriter:
         finally:
             self._buffers = {}
             self._words = None
+            self._current = not self._sources  # checked again by the next write
+            self._carried = 0
 
-    def flush(self, db: Database) -> None:
-        """Write the collected postings and sizes."""
+    def flush(self, db: Database, *, final: bool = True) -> None:
+        """Write the collected postings and sizes.
+
+        :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
+        """
         for buffer in self._buffers.values():
-            grams, bounds, ids, size_ids, sizes = buffer.take()
+            grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
             _write_postings(db, buffer.lang, grams, bounds, ids)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
-            grams, bounds, ids, size_ids, sizes = self._words.take()
+            grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
             _write_vocabulary(db, grams)
             _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")

@@ -227,13 +227,15 @@ def m009_compact_match_index(db: Database) -> None:
     index adds the layered characters of every source key (``lang`` = ``ja/c``…), so the
     old chunks are dropped: the next write rebuilds the index (``meta.index_version``
     tells it the index is in an older format). The postings get covering indexes with
-    ``n``, so a query reads a gram's frequency without its ids. ``units_source_key`` and
+    ``n``, so a query reads a gram's frequency without its ids; the tail index of m006 goes
+    (a one-character concordance query reads its character's postings). ``units_source_key`` and
     ``units_target_key`` are dropped: nothing looks a key up by equality (the fuzzy index
     finds identical keys), and together they were a fifth of the file.
     """
     for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM match_vocab")
+    db.execute("DROP INDEX match_postings_tail")
     db.execute("DROP INDEX match_postings_gram")
     db.execute("CREATE INDEX match_postings_gram ON match_postings (lang, gram, n)")
     db.execute("DROP INDEX match_words_gram")

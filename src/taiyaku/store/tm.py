@@ -141,6 +141,16 @@ class TranslationMemory:
             self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
         return len(ids)
 
+    def reindex(self) -> None:
+        """Rebuild the fuzzy-match index from the units, in one transaction.
+
+        Needed once after an upgrade that changed the index's format (reading commands say so).
+        """
+        from taiyaku.store.index_writer import rebuild_index
+
+        with transaction(self.db):
+            rebuild_index(self.db)
+
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""
         rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))

@@ -198,17 +198,9 @@ class Matcher:
         at_least = math.ceil(needed * size - 1e-9)
         skipped = max(0, min(len(present), at_least - _MARGIN))
         counted, rest = present[: len(present) - skipped], present[len(present) - skipped :]
-        found = [ids for _, ids in chars.postings(counted)]
-        every = np.concatenate(found) if found else np.zeros(0, np.int32)
-        if len(every) * 16 < len(lengths):
-            candidates, shared = np.unique(every, return_counts=True)
-        else:
-            counts = np.bincount(every, minlength=len(lengths))
-            candidates = np.flatnonzero(counts)
-            shared = counts[candidates]
-        candidates = candidates.astype(np.int64)
-        candidates = candidates[candidates < len(lengths)]
-        shared = shared[: len(candidates)]
+        candidates, shared = _counted(
+            chars.chunks(counted), max(1, at_least - len(rest)), len(lengths)
+        )
         longer = np.maximum(lengths[candidates], size)
         need = np.ceil(needed * longer - 1e-9)
         keep = shared + len(rest) >= need
@@ -334,6 +326,38 @@ class Matcher:
             ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
+
+
+def _counted(
+    chunks: list[tuple[str, bytes]], at_least: int, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ids below ``size`` found in at least ``at_least`` of the posting ``chunks``,
+    with how many they are in (ascending ids).
+
+    Lists of ids are counted by one sort of them all (numpy sorts int32 with a vectorised
+    radix sort), so their cost follows the number of postings read, not the size of the TM;
+    bitmaps (the commonest tokens) are added bit by bit into a vector over all units.
+    """
+    dense = None
+    found = []
+    for _, blob in chunks:
+        if blob[0] == postings.BITMAP:
+            if dense is None:
+                dense = np.zeros(size, dtype=np.uint8 if len(chunks) < 256 else np.uint16)
+            postings.add_to(blob, dense)
+        else:
+            found.append(postings.decode(blob))
+    ids = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int32)
+    ids = ids[: np.searchsorted(ids, size)]
+    starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else ids
+    counts = np.diff(np.append(starts, len(ids)))
+    ids = ids[starts].astype(np.int64)
+    if dense is not None:
+        dense[ids] += counts.astype(dense.dtype)
+        ids = np.flatnonzero(dense >= at_least)
+        return ids, dense[ids].astype(np.int64)
+    keep = counts >= at_least
+    return ids[keep], counts[keep]
 
 
 def _unreachable(missing: int, q: int, size: int, floor: float) -> bool:

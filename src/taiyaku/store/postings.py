@@ -113,3 +113,18 @@ def encode_groups(ids: np.ndarray, bounds: np.ndarray) -> list[bytes]:
         else:
             out.append(encode(ids[s:e]))
     return out
+
+
+def add_to(blob: bytes, counts: np.ndarray) -> bool:
+    """Add 1 to ``counts[id]`` for every id of a bitmap chunk; return False (doing nothing)
+    for a chunk that is not a bitmap.
+
+    Counting a bitmap this way costs a pass over its bits, not a list of its ids.
+    """
+    if blob[0] != BITMAP:
+        return False
+    base = int.from_bytes(blob[1:5], "little")
+    bits = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=5), bitorder="little")
+    end = min(len(counts), base + len(bits))
+    counts[base:end] += bits[: end - base]
+    return True

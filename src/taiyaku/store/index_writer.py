@@ -72,7 +72,7 @@ index was written under another version must have it rebuilt (it is part of the 
 signature)."""
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
-FLUSH_POSTINGS = 10_000_000
+FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
 CARRY_BELOW = 256
 SMALL_WRITE_GRAMS = 2000

@@ -255,7 +255,7 @@ def test_save_alignment_is_all_or_nothing(db, monkeypatch) -> None:
 
 
 def test_glossary_pairs_leave_out_forbidden_terms(db) -> None:
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.glossary import Glossary
 
     Glossary(db).add_many(
         [Term("総務省", "MIC"), Term("総務省", "Ministry of Home Affairs", status="forbidden")]

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from taiyaku import Term, TranslationMemory, Unit
 from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import Glossary
 from taiyaku.match import diff_spans, fuzzy_matches, similarity
 from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
-from taiyaku.store.glossary import Glossary
 from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-ORIGINS = ("aligned", "imported", "added")
-STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
+Origin = Literal["aligned", "imported", "added"]
+Status = Literal["preferred", "admitted", "deprecated", "forbidden"]
+BeadType = Literal["1-1", "1-2", "2-1", "2-2", "1-0", "0-1"]
+Side = Literal["ja", "en"]
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+STATUSES: tuple[Status, ...] = get_args(Status)
+BEAD_TYPES: tuple[BeadType, ...] = get_args(BeadType)
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with a ``Z``, to the second."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -34,15 +46,19 @@ class Unit:
     target_text: str
     source_lang: str = "ja"
     target_lang: str = "en"
-    origin: str = "imported"
+    origin: Origin = "imported"
     document: str | None = None
     position: int | None = None
     confidence: float | None = None
-    bead: str | None = None
+    bead: BeadType | None = None
     created: str | None = None
     changed: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The unit as plain JSON values, field by field."""
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -70,9 +86,13 @@ class Term:
     note: str = ""
     domain: str = ""
     pos: str = ""
-    status: str = "preferred"
+    status: Status = "preferred"
     source: str = ""
     reading: str = ""
     created: str | None = None
     changed: str | None = None
     id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as plain JSON values, field by field."""
+        return dataclasses.asdict(self)

@@ -34,15 +34,7 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 
     for seg in split_sentences(read_document(file, encoding), lang):
         if as_json:
-            echo_json(
-                {
-                    "text": seg.text,
-                    "kind": seg.kind,
-                    "block": seg.block,
-                    "start": seg.start,
-                    "end": seg.end,
-                }
-            )
+            echo_json(seg.to_dict())
         else:
             click.echo(seg.text)
 
@@ -88,30 +80,19 @@ def align_command(
     Example:
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
     """
-    from taiyaku.align import align_files, glossary_pairs, save_alignment
+    from taiyaku.align.document import check_languages, document_name
     from taiyaku.cli import open_store
-    from taiyaku.errors import TaiyakuError
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
-    db = open_store(ctx)
+    project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
-        alignment = align_files(
-            source,
-            target,
-            encoding=encoding,
-            source_lang=src_lang,
-            target_lang=tgt_lang,
-            glossary=glossary_pairs(db),
+        alignment = project.align(
+            source, target, encoding=encoding, source_lang=src_lang, target_lang=tgt_lang
         )
         advance(1)
-    if alignment.source_lang == alignment.target_lang and not (src_lang and tgt_lang):
-        language = {"ja": "Japanese", "en": "English"}.get(alignment.source_lang, "alike")
-        raise TaiyakuError(
-            f"{source} and {target} both read as {language}: a translation pair needs two "
-            "languages (name them with --src-lang and --tgt-lang if detection is wrong)"
-        )
-    name = document or _document_name(source)
+    check_languages(alignment, source, target, languages_given=bool(src_lang and tgt_lang))
+    name = document or document_name(source)
     flagged = None
     if review:  # before storing: a review sheet that cannot be written stops the run unchanged
         from taiyaku.align.review import write_review
@@ -119,7 +100,7 @@ def align_command(
         flagged = write_review(review, alignment)
     replaced = added = 0
     if not dry_run:
-        replaced, result = save_alignment(db, alignment, name)
+        replaced, result = project.save_alignment(alignment, name)
         added = result.added
     if as_json:
         for bead in alignment.beads:
@@ -140,18 +121,6 @@ def align_command(
         )
     if review:
         click.echo(f"{review}: review sheet written, {flagged} rows highlighted")
-
-
-def _document_name(path: str) -> str:
-    """``tm/page.ja.txt`` → ``page``: the file name without extension and language tag."""
-    stem = Path(path).name
-    for suffix in (".txt", ".html", ".htm", ".xhtml"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-    for tag in (".ja", ".en", "_ja", "_en", "-ja", "-en"):
-        if stem.lower().endswith(tag):
-            return stem[: -len(tag)]
-    return stem
 
 
 def register(group: click.Group) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from taiyaku.models import Term
-from taiyaku.store.db import now_iso, transaction
-from taiyaku.store.glossary import Glossary
+from taiyaku.models import Term, now_iso
+from taiyaku.store.db import transaction
+from taiyaku.store.glossary import GlossaryStore
 
 _COMPARED = ("note", "domain", "pos", "status", "source")
 
@@ -34,7 +34,7 @@ class TermChanges:
         return bool(self.added or self.changed or self.removed)
 
 
-def plan_changes(glossary: Glossary, terms: Iterable[Term]) -> TermChanges:
+def plan_changes(glossary: GlossaryStore, terms: Iterable[Term]) -> TermChanges:
     """Compare ``terms`` (the whole edited glossary) with the stored entries; write nothing.
 
     A pair listed twice in the file counts once, its last row winning.
@@ -58,7 +58,7 @@ def plan_changes(glossary: Glossary, terms: Iterable[Term]) -> TermChanges:
     return TermChanges(added, tuple(changed), removed, unchanged)
 
 
-def apply_changes(glossary: Glossary, changes: TermChanges) -> None:
+def apply_changes(glossary: GlossaryStore, changes: TermChanges) -> None:
     """Apply planned changes in one transaction: all of them, or none if anything fails."""
     now = now_iso()
     with transaction(glossary.db):

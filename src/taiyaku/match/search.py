@@ -74,6 +74,27 @@ class Match:
     adapted_target: str | None
     metric: str = METRIC
 
+    def to_dict(self) -> dict[str, Any]:
+        """The match as ``--json`` prints it: texts, diff, terms, numbers and provenance."""
+        return {
+            "score": self.score,
+            "source": self.source,
+            "target": self.target,
+            "diff": [{"op": s.op, "source": s.source, "query": s.query} for s in self.diff],
+            "terms": [
+                {"term": t.text, "translation": t.translation, "status": t.status}
+                for t in self.terms
+            ],
+            "numbers_only": self.numbers_only,
+            "adapted_target": self.adapted_target,
+            "metric": self.metric,
+            "unit_id": self.unit.id,
+            "origin": self.unit.origin,
+            "document": self.unit.document,
+            "created": self.unit.created,
+            "changed": self.unit.changed,
+        }
+
 
 def _database(db_or_tm: Any) -> Database:
     db = getattr(db_or_tm, "db", db_or_tm)

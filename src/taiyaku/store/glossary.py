@@ -1,9 +1,9 @@
 """The glossary: Japanese/English term pairs with their notes, status and provenance.
 
-Each entry is stored verbatim with its keys (:mod:`taiyaku.glossary.keys`): the match keys,
+Each entry is stored verbatim with its keys (:mod:`taiyaku.text.keys`): the match keys,
 the forgiving lookup keys, the recognizer's keys and the reading. Every write changes
-``meta.glossary_version`` (a trigger sets a fresh random value), which is how the lookup index and the term automaton
-of :mod:`taiyaku.glossary` know they must be rebuilt.
+``meta.glossary_version`` (a trigger sets a fresh random value), which is how the lookup
+index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuilt.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import NotFound, TaiyakuError
-from taiyaku.glossary.keys import term_keys
-from taiyaku.models import STATUSES, Term
-from taiyaku.store.db import now_iso, transaction
+from taiyaku.models import STATUSES, Term, now_iso
+from taiyaku.store.db import database_identity, transaction
+from taiyaku.text.keys import term_keys
 from taiyaku.text.normalize import match_key
 
 _FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source")
@@ -25,35 +25,20 @@ _BATCH = 2000
 
 
 @dataclass(frozen=True)
-class TermHit:
-    """A glossary entry found by a lookup, with how it was found.
-
-    :param term: the entry
-    :param kind: ``exact``, ``prefix``, ``substring`` or ``fuzzy``
-    :param score: 0–100; 100 for exact
-    :param side: the side the query matched: ``ja`` or ``en`` (``ja`` for a reading)
-    :param preferred: for a deprecated or forbidden entry, the preferred entries that share
-        its Japanese or English term: what to use instead
-    """
-
-    term: Term
-    kind: str
-    score: float
-    side: str
-    preferred: tuple[Term, ...] = ()
-
-
-@dataclass(frozen=True)
 class TermsResult:
-    """What :meth:`Glossary.add_many` did: entries added, updated, left as they were."""
+    """What :meth:`GlossaryStore.add_many` did: entries added, updated, left as they were."""
 
     added: int
     updated: int
     unchanged: int
 
 
-class Glossary:
-    """The term entries of one taiyaku database."""
+class GlossaryStore:
+    """The term entries of one taiyaku database: their rows and keys, nothing more.
+
+    Finding entries (lookup, recognition) is :class:`taiyaku.glossary.Glossary`, which
+    builds on this class.
+    """
 
     def __init__(self, db: Database):
         self.db = db
@@ -178,6 +163,10 @@ class Glossary:
         """Return (glossary id, version): the version changes on every write to the glossary."""
         return glossary_version(self.db)
 
+    def identity(self) -> str:
+        """The database file (so separate connections share a cache), or the connection's id."""
+        return database_identity(self.db)
+
     def iter_terms(self) -> Iterator[Term]:
         """Yield every entry, ordered by Japanese term then English."""
         for row in self.db.query("SELECT * FROM terms ORDER BY ja, en, id"):
@@ -187,19 +176,39 @@ class Glossary:
         """Return the number of entries."""
         return int(self.db.conn.execute("SELECT count(*) FROM terms").fetchone()[0])
 
-    def lookup(self, query: str, *, limit: int = 20, min_score: float = 70) -> list[TermHit]:
-        """Find entries for ``query``, Japanese or English, forgiving spelling variants.
+    def status_counts(self) -> dict[str, int]:
+        """Return the number of entries of each status (statuses with no entry left out)."""
+        rows = self.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status")
+        return {status: int(n) for status, n in rows}
 
-        Ranked exact → prefix → substring → reading → fuzzy (see
-        :func:`taiyaku.glossary.termlookup.lookup`).
+    def usable_pairs(self) -> list[tuple[str, str]]:
+        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden."""
+        rows = self.db.conn.execute(
+            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
+        )
+        return [(ja, en) for ja, en in rows]
 
-        :param query: Japanese, English, kana or romaji
-        :param limit: at most this many hits
-        :param min_score: the lowest fuzzy score (0–100) worth showing
+    def find_keys(self) -> list[tuple[int, str, str]]:
+        """Return ``(id, ja_find, en_find)`` of every entry in id order: the recognizer's keys."""
+        rows = self.db.conn.execute("SELECT id, ja_find, en_find FROM terms ORDER BY id")
+        return [(int(i), ja, en) for i, ja, en in rows]
+
+    def lookup_keys(self) -> list[tuple[int, str, str, str]]:
+        """Return ``(id, ja_fold, en_fold, ja_reading)`` of every entry: the lookup keys."""
+        rows = self.db.conn.execute("SELECT id, ja_fold, en_fold, ja_reading FROM terms")
+        return [(int(i), ja, en, reading) for i, ja, en, reading in rows]
+
+    def preferred_renderings(self, term: Term) -> list[Term]:
+        """Return the preferred entries sharing ``term``'s Japanese or English side.
+
+        Those sharing its Japanese term come first; ``term`` itself is left out.
         """
-        from taiyaku.glossary.termlookup import lookup
-
-        return lookup(self, query, limit=limit, min_score=min_score)
+        rows = self.db.query(
+            "SELECT * FROM terms WHERE status = 'preferred' AND (ja = ? OR en = ?) AND id != ? "
+            "ORDER BY ja = ? DESC, ja, en",
+            [term.ja, term.en, term.id, term.ja],
+        )
+        return [term_from_row(row) for row in rows]
 
 
 def _check(term: Term) -> None:

@@ -1,8 +1,8 @@
 """The database schema, as append-only migrations.
 
 Every table taiyaku uses is created here and nowhere else. A step, once released, is
-never edited: a change is a new ``m00N_...`` function. Each step runs in its own
-transaction (sqlite-utils ``Migrations``), and ``open_db`` applies pending steps.
+never edited: a change is a new ``m00N_...`` function. ``open_db`` applies the pending steps
+together in one transaction: a failure leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def m004_create_match_index(db: Database) -> None:
 def m005_add_term_lookup_keys(db: Database) -> None:
     """Forgiving lookup keys, readings and a version counter for the glossary.
 
-    ``ja_fold``/``en_fold`` are :mod:`taiyaku.glossary.keys` lookup keys (spelling variants
+    ``ja_fold``/``en_fold`` are :mod:`taiyaku.text.keys` lookup keys (spelling variants
     folded), ``ja_find``/``en_find`` the keys the recognizer's automaton is built from and
     ``ja_reading`` the folded kana reading. ``meta.glossary_version`` is bumped by triggers on
     every write to ``terms``, so caches (the automaton, the lookup index) know when to rebuild;
@@ -145,7 +145,7 @@ def m005_add_term_lookup_keys(db: Database) -> None:
             END
             """
         )
-    from taiyaku.glossary.keys import term_keys
+    from taiyaku.text.keys import term_keys
 
     rows = db.execute("SELECT id, ja, en FROM terms").fetchall()
     db.conn.executemany(

@@ -12,8 +12,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.models import ORIGINS, Unit
-from taiyaku.store.db import now_iso, transaction
+from taiyaku.models import ORIGINS, Unit, now_iso
+from taiyaku.store.db import transaction
 from taiyaku.text.lang import normalize_lang_tag
 from taiyaku.text.normalize import match_key
 

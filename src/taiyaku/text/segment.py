@@ -85,6 +85,16 @@ class Segment:
     spans: tuple[tuple[int, int], ...]
     marker: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """The segment as ``segment --json`` prints it: text, kind, block and offsets."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+        }
+
 
 @dataclass
 class _Line:

@@ -19,7 +19,7 @@ original positions (:func:`fold_ja_with_offsets`, :func:`en_words`):
 whole term rather than scan running text:
 
 - Japanese: the find key of UniDic's standard spelling of each word (old kanji forms and
-  okurigana variants: 國際 → 国際, 取扱い → 取り扱い; see :mod:`taiyaku.glossary.readings`),
+  okurigana variants: 國際 → 国際, 取扱い → 取り扱い; see :mod:`taiyaku.text.readings`),
   then okurigana kana between two kanji dropped (取り扱い → 取扱い, 申し込み → 申込み).
 - English: the find key without spaces, so ``e-mail``, ``e mail`` and ``email`` meet.
 
@@ -169,10 +169,10 @@ def ja_lookup_key(text: str, standard: str | None = None) -> str:
     """The lookup key of a Japanese term or query.
 
     :param standard: the UniDic standard spelling of ``text`` if already computed
-        (:func:`taiyaku.glossary.readings.analyse`); computed here when ``None``
+        (:func:`taiyaku.text.readings.analyse`); computed here when ``None``
     """
     if standard is None:
-        from taiyaku.glossary.readings import analyse
+        from taiyaku.text.readings import analyse
 
         standard = analyse(text).standard
     return drop_okurigana(ja_find_key(standard)).replace(" ", "")
@@ -308,7 +308,7 @@ def kana_to_reading(query: str) -> str | None:
 
 def term_keys(ja: str, en: str) -> tuple[str, str, str, str, str]:
     """All stored keys of a term: (ja_fold, en_fold, ja_find, en_find, ja_reading)."""
-    from taiyaku.glossary.readings import analyse
+    from taiyaku.text.readings import analyse
 
     analysis = analyse(ja)
     ja_find = ja_find_key(ja)

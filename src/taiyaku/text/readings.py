@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from taiyaku.glossary.keys import is_kanji
+from taiyaku.text.keys import is_kanji
 
 _LOCK = threading.Lock()
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taiyaku.glossary.keys import (
+from taiyaku.text.keys import (
     en_find_key,
     en_lookup_key,
     fold_ja_with_offsets,

@@ -20,14 +20,15 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import jaconv
+
+from taiyaku.text.chars import KANJI_CHAR
+from taiyaku.text.tagger import tag
 
 MIN_KEY = 4  # shorter keys ("hon", "ji") match English words by chance
 MAX_WORDS = 4
 
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]")
 _READING = re.compile(r"[（(]([\u3041-\u3096\u30a1-\u30faー・]{2,})[、，,）)]")
 _EN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _FOLDS = (
@@ -63,20 +64,12 @@ def romanise(kana: str) -> str:
     return fold(jaconv.kata2alphabet(jaconv.hira2kata(kana)))
 
 
-@functools.cache
-def _tagger() -> Any:
-    import fugashi
-    import unidic_lite
-
-    return fugashi.Tagger(f"-d {unidic_lite.DICDIR}")
-
-
 @functools.lru_cache(maxsize=65536)
 def japanese_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every key a Japanese sentence could match, as ``(start word, end word, key)``."""
     words: list[str | None] = []  # folded pronunciation of each kanji word, None otherwise
-    for word in _tagger()(unicodedata.normalize("NFKC", text)):
-        if not _KANJI.search(word.surface):
+    for word in tag(unicodedata.normalize("NFKC", text)):
+        if not KANJI_CHAR.search(word.surface):
             words.append(None)
             continue
         # UniDic's tenth field is the pronunciation (ホーゾー); unknown words have fewer fields.

@@ -13,13 +13,13 @@ import os
 import re
 
 from taiyaku.errors import FormatError
+from taiyaku.text.chars import KANA_CHAR
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 
 
@@ -49,7 +49,7 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None
                 continue
             if _PRIVATE_USE.search(text):
                 continue  # CP932 maps stray bytes such as 0xFF into the private use area
-            candidates.append((len(_KANA.findall(text)), codec, text))
+            candidates.append((len(KANA_CHAR.findall(text)), codec, text))
         if candidates:
             # Both may decode; the right one yields real kana, the wrong one rare kanji.
             return max(candidates, key=lambda c: c[0])[2]

@@ -33,6 +33,8 @@ import functools
 import re
 import unicodedata
 
+from taiyaku.text.chars import is_kana, is_kanji
+
 KEYS_VERSION = "taiyaku-glossary-keys-1"
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
@@ -45,23 +47,6 @@ _WHITESPACE = re.compile(r"\s+")
 # 払い戻し, 受け付け, 打ち合わせ). Particles (の, が, を, に, と, は, で, へ, も, や) are left
 # alone: they separate words, they do not spell one.
 _OKURIGANA = frozenset("りしきみちいけえれせつぎじびめべかわ")
-
-
-def is_kanji(char: str) -> bool:
-    """True for a CJK ideograph (and 々, 〆, ヶ used as kanji)."""
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3134F
-        or char in "々〆ヶ"
-    )
-
-
-def is_kana(char: str) -> bool:
-    """True for hiragana, katakana and the long-vowel mark."""
-    return "\u3041" <= char <= "\u30ff"
 
 
 @functools.lru_cache(maxsize=32768)

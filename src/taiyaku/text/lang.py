@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Hiragana, katakana (full and half width), CJK ideographs and the iteration marks.
-_JAPANESE = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]"
-)
+from taiyaku.text.chars import JAPANESE_CHAR
+
 _LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
 
@@ -20,7 +18,7 @@ def detect_lang(text: str, default: str = "en") -> str:
     :param text: the text to classify
     :param default: returned when the text has no letters at all (digits, punctuation)
     """
-    japanese = len(_JAPANESE.findall(text))
+    japanese = len(JAPANESE_CHAR.findall(text))
     latin = len(_LATIN.findall(text))
     if japanese == 0 and latin == 0:
         return default

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from taiyaku.text.chars import CJK_TEXT_CHAR
 from taiyaku.text.lang import detect_lang
 
 KINDS = ("sentence", "line", "item")
@@ -43,8 +44,6 @@ _OPENERS = "「『（(【〔［[｛{〈《“‘"
 _CLOSERS = "」』）)】〕］]｝}〉》”’"
 _PAIRS = dict(zip(_OPENERS, _CLOSERS, strict=True))
 _QUOTE_SPAN_LIMIT = 600  # a "pair" wider than this is a stray bracket, not a quotation
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLANK = re.compile(r"^[\s\u3000\u00a0]*$")
 _MARKER = re.compile(
     r"^(?:[-*+•‣◦▪]\s+|[・●○◆◇■□※]\s*|\d{1,3}[.)．]\s+|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)"
@@ -174,7 +173,7 @@ def _ends_sentence(text: str, lang: str) -> bool:
     last = stripped[-1]
     if last in _JA_TERMINALS:
         return True
-    if lang == "en" or not _CJK.search(text):
+    if lang == "en" or not CJK_TEXT_CHAR.search(text):
         return last in _EN_TERMINALS
     return last in _ASCII_TERMINALS
 
@@ -188,7 +187,7 @@ def _continues(line: _Line, following: _Line, longest: int, lang: str) -> bool:
     pattern = _JA_CONTINUATION if lang == "ja" else _EN_CONTINUATION
     if pattern.match(following.text):
         return True
-    minimum = 16 if _CJK.search(line.text) else 40
+    minimum = 16 if CJK_TEXT_CHAR.search(line.text) else 40
     return len(line.text) >= minimum and len(line.text) >= 0.75 * longest
 
 
@@ -234,7 +233,7 @@ def _rejoin_interrupted(blocks: list[list[_Unit]], lang: str) -> None:
 
 def _looks_cut(unit: _Unit, lang: str) -> bool:
     text = "".join(line.text for line in unit.lines)
-    if _CJK.search(text):
+    if CJK_TEXT_CHAR.search(text):
         return len(text) >= 20 and ("、" in text or "，" in text)
     return len(text) >= 40 and (text.endswith(",") or bool(_EN_FRAGMENT_END.search(text)))
 
@@ -243,7 +242,7 @@ def _is_caption(block: list[_Unit], lang: str) -> bool:
     if len(block) != 1 or len(block[0].lines) != 1:
         return False
     text = block[0].lines[0].text
-    limit = 100 if _CJK.search(text) else 240
+    limit = 100 if CJK_TEXT_CHAR.search(text) else 240
     return len(text) <= limit and not _ends_sentence(text, lang)
 
 
@@ -253,7 +252,11 @@ def _split_unit(unit: _Unit, lang: str) -> list[Segment]:
     pieces: list[tuple[int, int, int]] = []  # (joined start, input start, length)
     for line in unit.lines:
         if joined:
-            glue = "" if (_CJK.match(joined[-1]) or _CJK.match(line.text[0])) else " "
+            glue = (
+                ""
+                if (CJK_TEXT_CHAR.match(joined[-1]) or CJK_TEXT_CHAR.match(line.text[0]))
+                else " "
+            )
             joined += glue
         pieces.append((len(joined), line.start, len(line.text)))
         joined += line.text
@@ -330,7 +333,7 @@ def _split_ja(text: str) -> list[tuple[int, int]]:
         ch = text[i]
         terminal = ch in _JA_TERMINALS or (
             ch in _ASCII_TERMINALS
-            and (i + 1 == n or text[i + 1].isspace() or _CJK.match(text[i + 1]))
+            and (i + 1 == n or text[i + 1].isspace() or CJK_TEXT_CHAR.match(text[i + 1]))
         )
         if terminal and not inside[i]:
             j = i + 1

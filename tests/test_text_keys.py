@@ -10,10 +10,9 @@ from taiyaku.text.keys import (
     fold_ja_with_offsets,
     ja_find_key,
     ja_lookup_key,
-    kana_to_reading,
-    romaji_to_reading,
     term_keys,
 )
+from taiyaku.text.romaji import kana_to_reading, romaji_to_reading
 
 
 @pytest.mark.parametrize(

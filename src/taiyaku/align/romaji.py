@@ -21,9 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-import jaconv
-
 from taiyaku.text.chars import KANJI_CHAR
+from taiyaku.text.romaji import fold_romaji, romanise
 from taiyaku.text.tagger import tag
 
 MIN_KEY = 4  # shorter keys ("hon", "ji") match English words by chance
@@ -31,37 +30,6 @@ MAX_WORDS = 4
 
 _READING = re.compile(r"[（(]([\u3041-\u3096\u30a1-\u30faー・]{2,})[、，,）)]")
 _EN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_FOLDS = (
-    ("tch", "cch"),
-    ("ou", "o"),
-    ("oo", "o"),
-    ("uu", "u"),
-    ("aa", "a"),
-    ("ii", "i"),
-    ("ee", "e"),
-    ("mb", "nb"),
-    ("mp", "np"),
-    ("mm", "nm"),
-    ("dzu", "zu"),
-    ("du", "zu"),
-    ("di", "ji"),
-)
-
-
-@functools.lru_cache(maxsize=65536)
-def fold(roman: str) -> str:
-    """The matching key of a romanised word: ``Sesshū`` and ``sesshuu`` → ``sesshu``."""
-    text = unicodedata.normalize("NFKD", roman).casefold()
-    text = "".join(c for c in text if "a" <= c <= "z")
-    for old, new in _FOLDS:
-        text = text.replace(old, new)
-    return text
-
-
-@functools.lru_cache(maxsize=65536)
-def romanise(kana: str) -> str:
-    """The folded key of a kana reading (hiragana or katakana)."""
-    return fold(jaconv.kata2alphabet(jaconv.hira2kata(kana)))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -97,7 +65,7 @@ def japanese_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
 @functools.lru_cache(maxsize=65536)
 def english_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every key an English sentence could match: runs of up to four words, joined."""
-    words = [fold(w) for w in _EN_WORD.findall(unicodedata.normalize("NFKC", text))]
+    words = [fold_romaji(w) for w in _EN_WORD.findall(unicodedata.normalize("NFKC", text))]
     out = []
     for i in range(len(words)):
         key = ""

@@ -26,11 +26,10 @@ from taiyaku.store.glossary import GlossaryStore
 from taiyaku.text.keys import (
     en_lookup_key,
     ja_lookup_key,
-    kana_to_reading,
-    romaji_to_reading,
 )
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
+from taiyaku.text.romaji import kana_to_reading, romaji_to_reading
 
 HitKind = Literal["exact", "prefix", "substring", "reading", "fuzzy"]
 KINDS: tuple[HitKind, ...] = ("exact", "prefix", "substring", "reading", "fuzzy")

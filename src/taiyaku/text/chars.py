@@ -12,7 +12,9 @@ a regular-expression character class (``f"[{KANA}]"``); :func:`is_kanji` and
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 HIRAGANA = "\u3041-\u309f"  # ぁ … ゟ, with the voicing marks and ゝ ゞ
 KATAKANA = "\u30a0-\u30ff"  # ゠ … ヿ, with ・ and ー
@@ -26,6 +28,8 @@ JAPANESE = KANA + KATAKANA_PHONETIC + HALF_WIDTH_KATAKANA + KANJI + KANJI_MARKS
 # Text that takes no spaces between words: Japanese script, CJK punctuation (、。「」 and the
 # ideographic space) and the full- and half-width forms block.
 CJK_TEXT = "\u3000-\u30ff" + KANJI + "\uff00-\uffef"
+
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
 
 KANA_CHAR = re.compile(f"[{KANA}]")
 KANJI_CHAR = re.compile(f"[{KANJI}々]")
@@ -45,3 +49,29 @@ def is_kanji(char: str) -> bool:
 def is_kana(char: str) -> bool:
     """True for hiragana, katakana and the long-vowel mark."""
     return "\u3041" <= char <= "\u30ff"
+
+
+@functools.lru_cache(maxsize=32768)
+def fold_char(char: str) -> str:
+    """One character as the keys compare it: NFKC, case-folded, katakana as hiragana.
+
+    >>> fold_char("Ａ"), fold_char("カ"), fold_char("ヶ")
+    ('a', 'か', 'ヶ')
+    """
+    if char.isascii():
+        return char.lower()
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
+    return "".join(_fold_kana(c) for c in folded)
+
+
+def _fold_kana(char: str) -> str:
+    if _KATAKANA_START <= ord(char) <= _KATAKANA_END:
+        if char in "ヵヶ":
+            return char  # counters (一ヶ月), not syllables
+        return chr(ord(char) - 0x60)
+    if char == "ヽ":
+        return "ゝ"
+    if char == "ヾ":
+        return "ゞ"
+    return char

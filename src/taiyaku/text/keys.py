@@ -33,11 +33,11 @@ import functools
 import re
 import unicodedata
 
-from taiyaku.text.chars import is_kana, is_kanji
+from taiyaku.text.chars import fold_char, is_kana, is_kanji
+from taiyaku.text.romaji import reading_key
 
 KEYS_VERSION = "taiyaku-glossary-keys-1"
 
-_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
 _VOICED = {chr(c): chr(c + 1) for c in range(0x304B, 0x3062, 2)}  # か→が .. ち→ぢ
 _VOICED.update({"つ": "づ", "て": "で", "と": "ど"})
 _VOICED.update({k: chr(ord(k) + 1) for k in "はひふへほ"})
@@ -47,27 +47,6 @@ _WHITESPACE = re.compile(r"\s+")
 # 払い戻し, 受け付け, 打ち合わせ). Particles (の, が, を, に, と, は, で, へ, も, や) are left
 # alone: they separate words, they do not spell one.
 _OKURIGANA = frozenset("りしきみちいけえれせつぎじびめべかわ")
-
-
-@functools.lru_cache(maxsize=32768)
-def _fold_char(char: str) -> str:
-    if char.isascii():
-        return char.lower()
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
-    return "".join(_fold_kana(c) for c in folded)
-
-
-def _fold_kana(char: str) -> str:
-    if _KATAKANA_START <= ord(char) <= _KATAKANA_END:
-        if char in "ヵヶ":
-            return char  # counters (一ヶ月), not syllables
-        return chr(ord(char) - 0x60)
-    if char == "ヽ":
-        return "ゝ"
-    if char == "ヾ":
-        return "ゞ"
-    return char
 
 
 def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
@@ -80,7 +59,7 @@ def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(text):
-        folded = _fold_char(char)
+        folded = fold_char(char)
         if not folded:
             continue
         if folded.isspace():
@@ -209,86 +188,6 @@ def en_lookup_key(text: str) -> str:
     key = en_find_key(text).replace(" ", "")
     # A term with no Latin words at all (a symbol, a kanji) is looked up as written.
     return key or _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-# Long vowels written out or left out: the reading key keeps one vowel.
-_READING_FOLDS = (
-    ("ー", ""),
-    ("ぢ", "じ"),
-    ("づ", "ず"),
-    ("を", "お"),
-    ("おう", "お"),
-    ("おお", "お"),
-    ("うう", "う"),
-    ("えい", "え"),
-    ("ええ", "え"),
-    ("いい", "い"),
-    ("ああ", "あ"),
-)
-_SMALL_AFTER_VOWEL = re.compile(r"(?<=[あ-ゖ])[ぁぃぅぇぉ]")
-
-
-def reading_key(kana: str) -> str:
-    """Fold a kana reading: hiragana, long vowels kept once (とうきょう → ときょ)."""
-    text = "".join(_fold_char(c) for c in kana).replace(" ", "")
-    # Vowel lengthening after a consonant row: こう, そう, ... fold their う/お.
-    folded = _lengthen(text)
-    for old, new in _READING_FOLDS:
-        folded = folded.replace(old, new)
-    return folded
-
-
-_O_ROW = "おこごそぞとどのほぼぽもよょろ"
-_E_ROW = "えけげせぜてでねへべぺめれ"
-_U_ROW = "うくぐすずつづぬふぶぷむゆゅる"
-_I_ROW = "いきぎしじちぢにひびぴみり"
-_A_ROW = "あかがさざただなはばぱまやゃらわ"
-
-
-def _lengthen(text: str) -> str:
-    out: list[str] = []
-    for c in text:
-        prev = out[-1] if out else ""
-        if (
-            (c in "うお" and prev in _O_ROW)
-            or (c in "いえ" and prev in _E_ROW)
-            or (c == "う" and prev in _U_ROW)
-            or (c == "い" and prev in _I_ROW)
-            or (c == "あ" and prev in _A_ROW)
-        ) and prev:
-            continue
-        out.append(c)
-    return "".join(out)
-
-
-_MACRONS = str.maketrans(
-    {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ee", "ō": "ou", "â": "aa", "î": "ii", "û": "uu"}
-    | {"ê": "ee", "ô": "ou"}
-)
-_ROMAJI = re.compile(r"[a-zāīūēōâîûêô' \-]+")
-
-
-def romaji_to_reading(query: str) -> str | None:
-    """The reading key of a romaji query (``kokusai senryaku``), or None if it is not romaji."""
-    text = unicodedata.normalize("NFKC", query).casefold().strip()
-    if not text or not _ROMAJI.fullmatch(text):
-        return None
-    text = text.translate(_MACRONS)
-    text = re.sub(r"m(?=[bpm])", "n", text)  # shimbun = shinbun
-    import jaconv
-
-    kana = jaconv.alphabet2kana(re.sub(r"[ \-]", "", text)).replace("'", "")
-    if re.search(r"[a-z]", kana):
-        return None
-    return reading_key(kana)
-
-
-def kana_to_reading(query: str) -> str | None:
-    """The reading key of a query written only in kana (``こくさいせんりゃく``), else None."""
-    text = unicodedata.normalize("NFKC", query).replace(" ", "").replace("\u3000", "")
-    if not text or not all(is_kana(c) for c in text):
-        return None
-    return reading_key(text)
 
 
 def term_keys(ja: str, en: str) -> tuple[str, str, str, str, str]:

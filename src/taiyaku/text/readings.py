@@ -39,7 +39,7 @@ def analyse(text: str) -> Analysis:
         return Analysis(text, text)
     reading: list[str] = []
     standard: list[str] = []
-    words = [(w.surface, w.feature, w.white_space) for w in tag(text)]
+    words = [(w.surface, w.feature, w.white_space) for w in tag(text, named=True)]
     for surface, feature, space in words:
         kana = getattr(feature, "kana", None) or ""
         lemma = getattr(feature, "lemma", None) or ""

@@ -22,7 +22,8 @@ class Word:
     """One word of MeCab's analysis.
 
     :param surface: the word as written
-    :param feature: UniDic's named fields (``kana``, ``lemma``, ``kanaBase``, ...)
+    :param feature: UniDic's named fields (``kana``, ``lemma``, ``kanaBase``, ...), or
+        ``None`` unless asked for (building them costs more than the analysis)
     :param feature_raw: the same fields as one comma-separated string
     :param white_space: the white space written before the word
     """
@@ -41,14 +42,19 @@ def _tagger() -> Any:
     return fugashi.Tagger(f"-d {unidic_lite.DICDIR}")
 
 
-def tag(text: str) -> list[Word]:
+def tag(text: str, *, named: bool = False) -> list[Word]:
     """The words of ``text`` as UniDic splits them, in order.
 
     >>> [w.surface for w in tag("国際戦略局")]
     ['国際', '戦略', '局']
+
+    :param named: also give each word's named fields (:attr:`Word.feature`)
     """
     with _LOCK:
-        return [Word(w.surface, w.feature, w.feature_raw, w.white_space) for w in _tagger()(text)]
+        return [
+            Word(w.surface, w.feature if named else None, w.feature_raw, w.white_space)
+            for w in _tagger()(text)
+        ]
 
 
 @functools.cache

@@ -87,7 +87,7 @@ def m004_create_match_index(db: Database) -> None:
     ``match_postings`` holds, per source language and gram, one or more chunks of the ids of
     units whose source key has that gram (packed little-endian int32). ``match_sizes`` holds,
     per language and block of 65,536 unit ids, the source key length and distinct-gram count
-    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.match.index`` maintains both on every
+    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.store.index_writer`` maintains both on every
     insert and delete; existing units are indexed here.
     """
     db.execute(
@@ -112,7 +112,7 @@ def m004_create_match_index(db: Database) -> None:
         )
         """
     )
-    from taiyaku.match.index import rebuild_index
+    from taiyaku.store.index_writer import rebuild_index
 
     rebuild_index(db)
 
@@ -167,7 +167,7 @@ def m006_index_targets_for_concordance(db: Database) -> None:
     ``match_postings`` does for source grams; ``match_word_sizes`` the target key lengths
     and word counts, as ``match_sizes``; ``match_vocab(lang, words)`` the distinct words,
     newline-terminated, so a query finds the words containing it without scanning the index.
-    ``taiyaku.match.index`` maintains them on every insert and delete; existing units are
+    ``taiyaku.store.index_writer`` maintains them on every insert and delete; existing units are
     indexed here.
     """
     db.execute("CREATE INDEX match_postings_tail ON match_postings (lang, substr(gram, 2))")
@@ -194,7 +194,7 @@ def m006_index_targets_for_concordance(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE match_vocab (lang TEXT NOT NULL, words TEXT NOT NULL)")
-    from taiyaku.match.index import rebuild_index
+    from taiyaku.store.index_writer import rebuild_index
 
     rebuild_index(db, sources=False)
 

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import ORIGINS, Unit, now_iso
 from taiyaku.store.db import transaction
-from taiyaku.text.lang import normalize_lang_tag
+from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
@@ -56,7 +56,8 @@ class TranslationMemory:
         # across batches (the fuzzy index builds postings in memory) write it or drop it here.
         self.on_finished: list[Callable[[Database, bool], None]] = []
         # Every write through a TranslationMemory keeps the fuzzy-match index in step.
-        from taiyaku.match.index import attach
+        # (Imported here: the writer needs numpy, which commands that only read units skip.)
+        from taiyaku.store.index_writer import attach
 
         attach(self)
 
@@ -155,6 +156,65 @@ class TranslationMemory:
             )
         for row in rows:
             yield unit_from_row(row)
+
+    def units_by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
+        """Return the units with these ids (whole units, every field), by id; missing ids are left out."""
+        rows = self.db.query(
+            "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+        return {row["id"]: unit_from_row(row) for row in rows}
+
+    def source_keys_by_ids(self, ids: Iterable[int]) -> dict[int, str]:
+        """Return the source match keys of the units with these ids, by id."""
+        return dict(
+            self.db.conn.execute(
+                "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(ids))],
+            ).fetchall()
+        )
+
+    def source_keys_in_lang(self, lang: str) -> tuple[list[int], list[str]]:
+        """Return the ids and source keys, in id order, of the units whose source is in ``lang``.
+
+        :param lang: a primary language subtag (``ja``, ``en``)
+        """
+        ids, keys = [], []
+        primary: dict[str, str] = {}
+        for unit_id, source_lang, key in self.db.conn.execute(
+            "SELECT id, source_lang, source_key FROM units ORDER BY id"
+        ):
+            tag = primary.get(source_lang) or primary.setdefault(
+                source_lang, primary_lang(source_lang)
+            )
+            if tag == lang:
+                ids.append(unit_id)
+                keys.append(key)
+        return ids, keys
+
+    def ids_containing(self, ids: Iterable[int], key: str, *, side: str) -> list[int]:
+        """Return those of ``ids`` whose source or target match key contains ``key``.
+
+        :param side: ``source`` or ``target``
+        """
+        column = {"source": "source_key", "target": "target_key"}[side]
+        return [
+            i
+            for (i,) in self.db.conn.execute(
+                "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
+                f"AND instr({column}, ?) > 0",
+                [json.dumps(list(ids)), key],
+            )
+        ]
+
+    def target_key_lengths_containing(self, key: str) -> list[tuple[int, int]]:
+        """Return ``(id, target key length)`` of every unit whose target match key contains ``key``.
+
+        A scan of every unit: for queries the target-word index cannot answer.
+        """
+        return self.db.conn.execute(
+            "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
+        ).fetchall()
 
     def count(self) -> int:
         """Return the number of units."""

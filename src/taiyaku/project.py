@@ -30,6 +30,7 @@ from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
 from taiyaku.models import Side
 from taiyaku.store.db import default_db_path, open_db
+from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.tm import AddResult, TranslationMemory
 
 
@@ -54,15 +55,30 @@ class Project:
     def __init__(self, db: Database, name: str = ":memory:"):
         self.db = db
         self.name = name
+        #: What a reader should know: stored keys made under another key signature.
+        self.notices: list[str] = []
+        stale = stale_keys_message(db, name)
+        if stale:
+            self.notices.append(stale)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, write: bool = False) -> Project:
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        write: bool = False,
+        progress: Progress | None = None,
+    ) -> Project:
         """Open the project file ``path`` for reading, or with ``write=True`` for writing.
 
+        A writing open brings the schema and the stored keys up to date first; a reading
+        open changes nothing and says in :attr:`notices` when keys are stale.
+
+        :param progress: shows a rebuild of the stored keys (see :mod:`taiyaku.store.keys`)
         :raises DatabaseError: see :func:`taiyaku.store.db.open_db`
         """
         name = os.fspath(path) if path is not None else default_db_path()
-        return cls(open_db(name, write=write), name)
+        return cls(open_db(name, write=write, progress=progress), name)
 
     def close(self) -> None:
         """Close the database connection."""

@@ -76,9 +76,13 @@ def open_store(ctx: click.Context, *, write: bool = False) -> Project:
     :param write: ``True`` for a command that changes the database; a reading command
         opens it read-only and never creates or upgrades it
     """
+    from taiyaku.cli.output import progress_bar, warn
     from taiyaku.project import Project
 
-    return Project.open(ctx.obj["db_path"], write=write)
+    project = Project.open(ctx.obj["db_path"], write=write, progress=progress_bar)
+    for notice in project.notices:
+        warn(notice)
+    return project
 
 
 @cli.command()

@@ -1,7 +1,8 @@
 """Opening a taiyaku database: one SQLite file holds a project's TM and glossary.
 
 ``open_db`` opens a file for writing (it sets WAL, a busy timeout and foreign keys, and
-applies pending migrations, so a new file and an old file behave alike) or only for
+applies pending migrations and rebuilds keys made under another key signature, so a new
+file and an old file behave alike) or only for
 reading (read-only, never created nor migrated: a command that only reads leaves the file
 as it was). A SQLite file that is not taiyaku's is refused untouched either way. Writers use
 ``transaction``: ``BEGIN IMMEDIATE`` takes the write lock up front, so two processes
@@ -16,12 +17,16 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from taiyaku.errors import DatabaseError
 from taiyaku.store.migrations import migrations
+
+if TYPE_CHECKING:
+    from taiyaku.store.keys import Progress
 
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -46,6 +51,7 @@ def open_db(
     *,
     write: bool = True,
     busy_timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> Database:
     """Open a taiyaku database, for writing (the default) or only for reading.
 
@@ -60,6 +66,8 @@ def open_db(
     :param write: ``False`` for commands that only read
     :param busy_timeout: seconds to wait for another process's write lock (default:
         :func:`busy_timeout_seconds`)
+    :param progress: shows a rebuild of the stored keys (writing only; see
+        :mod:`taiyaku.store.keys`)
     :raises DatabaseError: the file is missing (reading), is not a taiyaku database, needs
         upgrading (reading), is locked beyond the timeout, or was written by a newer taiyaku
     """
@@ -98,6 +106,10 @@ def open_db(
             with transaction(db):
                 # Another process may have migrated while we waited for the lock.
                 migrations.apply(db)
+        if write:
+            from taiyaku.store.keys import bring_keys_up_to_date
+
+            bring_keys_up_to_date(db, progress)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{name}: {describe_sqlite_error(error)}") from error
     return db

@@ -8,7 +8,7 @@ index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,15 +103,16 @@ class GlossaryStore:
                 continue
             existing = stored.get(pair)
             if existing is None:
+                ja_key, en_key, *lookup_keys = _key_columns(term.ja, term.en)
                 inserts[pair] = [
                     term.ja,
                     term.en,
-                    match_key(term.ja),
-                    match_key(term.en),
+                    ja_key,
+                    en_key,
                     *fields,
                     term.created or now,
                     term.changed or term.created or now,
-                    *term_keys(term.ja, term.en),
+                    *lookup_keys,
                 ]
             elif tuple(existing[1:]) != fields:
                 updates[existing[0]] = [*fields, term.changed or now, existing[0]]
@@ -130,6 +131,23 @@ class GlossaryStore:
             list(updates.values()),
         )
         return len(inserts), len(updates) + repeated, unchanged
+
+    def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
+        """Compute every entry's keys again, in the caller's transaction.
+
+        :param progress: called with the number of entries done after each batch
+        """
+        conn = self.db.conn
+        rows = conn.execute("SELECT id, ja, en FROM terms ORDER BY id").fetchall()
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            conn.executemany(
+                "UPDATE terms SET ja_key = ?, en_key = ?, ja_fold = ?, en_fold = ?, "
+                "ja_find = ?, en_find = ?, ja_reading = ? WHERE id = ?",
+                [(*_key_columns(ja, en), term_id) for term_id, ja, en in batch],
+            )
+            if progress:
+                progress(len(batch))
 
     def delete(self, term_id: int) -> None:
         """Delete one entry by id."""
@@ -209,6 +227,11 @@ class GlossaryStore:
             [term.ja, term.en, term.id, term.ja],
         )
         return [term_from_row(row) for row in rows]
+
+
+def _key_columns(ja: str, en: str) -> tuple[str, ...]:
+    """An entry's stored keys: ja_key, en_key, ja_fold, en_fold, ja_find, en_find, ja_reading."""
+    return (match_key(ja), match_key(en), *term_keys(ja, en))
 
 
 def _check(term: Term) -> None:

@@ -2,8 +2,9 @@
 
 Stored terms stay verbatim; beside each the store keeps the keys computed here (columns of
 ``terms`` added by migration ``m005``). They are a contract like
-:func:`taiyaku.text.normalize.match_key`: changing a function here needs a migration that
-recomputes the stored keys (:data:`KEYS_VERSION` names the current rules).
+:func:`taiyaku.text.normalize.match_key`: changing what a function here returns means raising
+:data:`KEYS_VERSION`, which is part of every database's key signature, so that the next
+writing command recomputes the stored keys (:mod:`taiyaku.store.keys`).
 
 **Find keys** (``ja_find``, ``en_find``) are what the recognizer's automaton holds. They fold
 only character by character, so a sentence folded the same way keeps a map back to its
@@ -36,7 +37,8 @@ import unicodedata
 from taiyaku.text.chars import fold_char, is_kana, is_kanji
 from taiyaku.text.romaji import reading_key
 
-KEYS_VERSION = "taiyaku-glossary-keys-1"
+KEYS_VERSION = 1
+"""The version of the rules of this module and of :func:`~taiyaku.text.normalize.match_key`."""
 
 _VOICED = {chr(c): chr(c + 1) for c in range(0x304B, 0x3062, 2)}  # か→が .. ち→ぢ
 _VOICED.update({"つ": "づ", "て": "で", "と": "ど"})

@@ -35,7 +35,8 @@ class Unit:
     :param document: the document it came from, if known
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units
-    :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``), for aligned units
+    :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``; :data:`BeadType`
+        for taiyaku's aligner, any notation for units other tools aligned), for aligned units
     :param created: ISO 8601 UTC timestamp; the store fills it in when missing
     :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
     :param metadata: free key/value data (TMX ``<prop>``s, notes, ...)
@@ -50,7 +51,7 @@ class Unit:
     document: str | None = None
     position: int | None = None
     confidence: float | None = None
-    bead: BeadType | None = None
+    bead: str | None = None
     created: str | None = None
     changed: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)

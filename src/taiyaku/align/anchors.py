@@ -124,7 +124,7 @@ def _kind(feature: str) -> str:
 
 def latin_vocabulary(japanese_texts: Iterable[str]) -> frozenset[str]:
     """The Latin-script tokens written in Japanese text (lower-cased, NFKC)."""
-    vocabulary = set()
+    vocabulary: set[str] = set()
     for text in japanese_texts:
         folded = unicodedata.normalize("NFKC", text)
         vocabulary.update(w.lower() for w in _WORD.findall(folded) if len(w) >= 2)

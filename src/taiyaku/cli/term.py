@@ -7,7 +7,7 @@ from typing import Any, cast
 import click
 
 from taiyaku.cli.output import echo_json, json_option, warn
-from taiyaku.models import STATUSES, Side
+from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
 format_option = click.option(
@@ -39,8 +39,9 @@ def add(
     from taiyaku.cli import open_store
     from taiyaku.models import Term
 
+    chosen = cast(Status, status)  # click.Choice(STATUSES) allows nothing else
     term_id = open_store(ctx, write=True).glossary.add(
-        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source)
+        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=chosen, source=source)
     )
     click.echo(f"term {term_id}: {ja} → {en} ({status})")
 

@@ -109,7 +109,7 @@ def find_terms(
     if isinstance(glossary, Database):
         glossary = GlossaryStore(glossary)
     automata = term_automata(glossary)
-    spans: list[tuple[int, int, str, tuple[int, ...]]] = []
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     if "ja" in sides and len(automata.ja):
         spans += _find_ja(automata.ja, text)
     if "en" in sides and len(automata.en):
@@ -126,16 +126,16 @@ def find_terms(
     return found
 
 
-def _find_ja(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
+def _find_ja(automaton: Any, text: str) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     folded, starts, ends = fold_ja_with_offsets(text)
-    spans = []
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     for last, (length, ids) in automaton.iter(folded):
         first = last - length + 1
         spans.append((starts[first], ends[last], "ja", ids))
     return spans
 
 
-def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
+def _find_en(automaton: Any, text: str) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     words = en_words(text)
     if not words:
         return []
@@ -148,7 +148,7 @@ def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, 
         word_at_end[offset + len(word) - 1] = number
         offset += len(word) + 1
     folded = " ".join(word for word, _, _ in words)
-    spans = []
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     for last, (length, ids) in automaton.iter(folded):
         first = last - length + 1
         if first in word_at_start and last in word_at_end:
@@ -159,8 +159,8 @@ def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, 
 
 
 def _longest_first(
-    spans: list[tuple[int, int, str, tuple[int, ...]]],
-) -> list[tuple[int, int, str, tuple[int, ...]]]:
+    spans: list[tuple[int, int, Side, tuple[int, ...]]],
+) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     """Keep the longest spans; a shorter one only where it overlaps no kept span."""
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0], SIDES.index(s[2])))
     taken: list[tuple[int, int]] = []

@@ -85,7 +85,7 @@ class _Field:
             offset += len(key) + 1
         return cls(keys, _SEP + _SEP.join(keys) + _SEP, starts)
 
-    def occurrences(self, query: str) -> Iterator[tuple[int, str]]:
+    def occurrences(self, query: str) -> Iterator[tuple[int, HitKind]]:
         """Yield (position, kind) for each key holding ``query``: exact, prefix or substring."""
         if not query or _SEP in query:
             return

@@ -100,16 +100,19 @@ def open_db(
         # ceiling, not an allocation.
         db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         _refuse_newer_schema(db, name)
+        migrated = False
         if migrations.pending(db):
             if not write:
                 raise DatabaseError(_needs_upgrade(db, name))
             with transaction(db):
                 # Another process may have migrated while we waited for the lock.
+                migrated = bool(migrations.pending(db))
                 migrations.apply(db)
         if write:
             from taiyaku.store.keys import bring_keys_up_to_date
 
-            bring_keys_up_to_date(db, progress)
+            # A schema step may have added key columns or index tables: fill them.
+            bring_keys_up_to_date(db, progress, always=migrated)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{name}: {describe_sqlite_error(error)}") from error
     return db

@@ -74,20 +74,24 @@ def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]
     yield lambda n: None
 
 
-def bring_keys_up_to_date(db: Database, progress: Progress | None = None) -> bool:
+def bring_keys_up_to_date(
+    db: Database, progress: Progress | None = None, *, always: bool = False
+) -> bool:
     """Recompute every stored key and the fuzzy index if the signature differs.
 
     One transaction: a failure leaves the old keys and signature in place, and the next
     writing open tries again.
 
     :param progress: shows the work on a terminal (see :data:`Progress`)
+    :param always: rebuild even under the same signature (schema steps just added key
+        columns or index tables, which are filled here, never in the steps)
     :return: whether anything was rebuilt
     """
     wanted = current_signature()
-    if stored_signature(db) == wanted:
+    if stored_signature(db) == wanted and not always:
         return False
     with transaction(db):
-        if stored_signature(db) == wanted:  # another process rebuilt while we waited
+        if stored_signature(db) == wanted and not always:  # rebuilt by another process
             return False
         memory, glossary = TranslationMemory(db), GlossaryStore(db)
         total = memory.count() + glossary.count()

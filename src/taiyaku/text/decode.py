@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from pathlib import Path
 
 from taiyaku.errors import FormatError
 from taiyaku.text.chars import KANA_CHAR
@@ -70,13 +71,23 @@ def _strict(data: bytes, codec: str, path: str | os.PathLike[str]) -> str:
         ) from None
 
 
+def check_readable(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path if it is a non-empty regular file; else raise FormatError."""
+    file = Path(path)
+    if file.is_dir():
+        raise FormatError(path, "is a directory, not a file")
+    if not file.exists():
+        raise FormatError(path, "no such file")
+    if file.stat().st_size == 0:
+        raise FormatError(path, "empty file")
+    return file
+
+
 def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """Read a whole text file, detecting its encoding (see :func:`decode_bytes`).
 
     :raises FormatError: the path is missing, a directory or empty, or the bytes do not decode
     """
-    from taiyaku.formats.files import check_readable
-
     try:
         data = check_readable(path).read_bytes()
     except OSError as error:

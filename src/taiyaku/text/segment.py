@@ -369,7 +369,7 @@ _EN_NUMBERED = re.compile(r"\b(?:Vol|Vols|No|Nos|pp?|Art|Ch|Fig|Sec|Ex|Op)\.\s*$
 
 def _split_en(text: str) -> list[tuple[int, int]]:
     """Sentence bounds of English text: pysbd, placed back on the text by search."""
-    bounds = []
+    bounds: list[tuple[int, int]] = []
     cursor = 0
     for sentence in _pysbd().segment(text):
         piece = sentence.strip()

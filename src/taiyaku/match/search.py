@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -333,11 +332,3 @@ def fuzzy_matches(
     :param limit: at most this many matches
     """
     return Matcher(db_or_tm).search(query, min_score=min_score, limit=limit)
-
-
-def search_many(
-    db_or_tm: Any, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
-) -> list[list[Match]]:
-    """Run :func:`fuzzy_matches` for several queries, loading the index sizes once."""
-    matcher = Matcher(db_or_tm)
-    return [matcher.search(q, min_score=min_score, limit=limit) for q in queries]

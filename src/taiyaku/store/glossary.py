@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from taiyaku.errors import NotFound, TaiyakuError
+from taiyaku.errors import TaiyakuError
 from taiyaku.models import STATUSES, Term, now_iso
 from taiyaku.store.db import database_identity, transaction
 from taiyaku.text.keys import term_keys
@@ -154,15 +154,9 @@ class GlossaryStore:
         with transaction(self.db):
             self.db.conn.execute("DELETE FROM terms WHERE id = ?", [term_id])
 
-    def get(self, term_id: int) -> Term:
-        """Return the entry with id ``term_id``.
-
-        :raises NotFound: no such entry
-        """
-        terms = self.get_many([term_id])
-        if not terms:
-            raise NotFound(f"no glossary entry with id {term_id}")
-        return terms[term_id]
+    def get(self, term_id: int) -> Term | None:
+        """Return the entry with id ``term_id``, or ``None`` (as :meth:`TranslationMemory.get`)."""
+        return self.get_many([term_id]).get(term_id)
 
     def get_many(self, term_ids: Iterable[int]) -> dict[int, Term]:
         """Return the entries with these ids, by id (ids that do not exist are left out)."""

@@ -69,7 +69,6 @@ _READING_FOLDS = (
     ("いい", "い"),
     ("ああ", "あ"),
 )
-_SMALL_AFTER_VOWEL = re.compile(r"(?<=[あ-ゖ])[ぁぃぅぇぉ]")
 
 
 def reading_key(kana: str) -> str:

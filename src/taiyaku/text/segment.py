@@ -408,8 +408,3 @@ def _split_en(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
-
-
-def segment_texts(segments: list[Segment]) -> list[str]:
-    """The texts of ``segments``, for code that wants plain strings."""
-    return [s.text for s in segments]

@@ -34,7 +34,7 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 
     for seg in split_sentences(read_document(file, encoding), lang):
         if as_json:
-            echo_json(seg.to_dict())
+            echo_json(seg)
         else:
             click.echo(seg.text)
 
@@ -104,7 +104,7 @@ def align_command(
         added = result.added
     if as_json:
         for bead in alignment.beads:
-            echo_json(bead.to_dict())
+            echo_json(bead)
         return
     kinds = Counter(b.type for b in alignment.beads)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))

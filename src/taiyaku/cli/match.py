@@ -77,9 +77,7 @@ def match(
         for query in queries:
             found = project.match(query, min_score=min_score, limit=limit)
             if as_json:
-                echo_json(
-                    {"query": query, "metric": METRIC, "matches": [m.to_dict() for m in found]}
-                )
+                echo_json({"query": query, "metric": METRIC, "matches": found})
             else:
                 _show(query, found, colour)
             advance(1)
@@ -145,7 +143,7 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
 
     result = open_store(ctx).concordance(query, limit=limit)
     if as_json:
-        echo_json(result.to_dict())
+        echo_json(result)
         return
     colour = sys.stdout.isatty()
     about = "" if result.exact else "at most "

@@ -207,7 +207,7 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
 
     hits = open_store(ctx).lookup(query, limit=limit, min_score=min_score)
     if as_json:
-        echo_json({"query": query, "results": [hit.to_dict() for hit in hits]})
+        echo_json({"query": query, "results": hits})
         return
     if not hits:
         click.echo(f"no glossary entry matches {query!r}")
@@ -266,7 +266,7 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     for number, line in enumerate(lines, start=1):
         found = project.find_terms(line, sides=sides)
         if as_json:
-            echo_json({"line": number, "text": line, "terms": [o.to_dict() for o in found]})
+            echo_json({"line": number, "text": line, "terms": found})
             continue
         if file is not None:
             if not found:

@@ -299,16 +299,24 @@ def write_table(
     *,
     title: str,
     about: Sequence[tuple[str, str]] = (),
+    excel: bool = False,
 ) -> int:
     """Write rows as XLSX, TSV or CSV, by the extension of ``path``.
 
-    Formula injection is prevented per format: XLSX cells are typed as text and a cell that
-    starts like a formula gets Excel's "quote prefix" style (shown as typed, no apostrophe);
-    TSV/CSV cells get the apostrophe of :func:`~taiyaku.formats.cells.guard_cell`.
+    Formula injection is an Excel measure, taken where Excel opens the file: XLSX cells are
+    typed as text and a cell that starts like a formula gets Excel's "quote prefix" style
+    (shown as typed, no apostrophe); CSV cells get the apostrophe of
+    :func:`~taiyaku.formats.cells.guard_cell`. TSV is for other tools and is written verbatim.
+
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, so that Excel opens it as UTF-8
     """
     if _is_xlsx(path):
         return xlsx.write_rows(path, header, rows, title=title, about=about)
-    return delimited.write_rows(path, header, ([guard_cell(c) for c in row] for row in rows))
+    if delimited.is_tsv(path):
+        return delimited.write_rows(path, header, rows)
+    return delimited.write_rows(
+        path, header, ([guard_cell(c) for c in row] for row in rows), excel=excel
+    )
 
 
 def _is_xlsx(path: str | os.PathLike[str]) -> bool:
@@ -316,5 +324,5 @@ def _is_xlsx(path: str | os.PathLike[str]) -> bool:
 
 
 def _cleaner(path: str | os.PathLike[str]) -> Callable[[str], str]:
-    """How to read a cell back: undo the TSV/CSV apostrophe guard; XLSX cells are as stored."""
-    return (lambda text: text) if _is_xlsx(path) else unguard_cell
+    """How to read a cell back: undo the CSV apostrophe guard; XLSX and TSV cells are as stored."""
+    return (lambda text: text) if _is_xlsx(path) or delimited.is_tsv(path) else unguard_cell

@@ -135,3 +135,71 @@ def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, r
     invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}")
     assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))
     assert sorted(t[:3] for t in stored_terms(work / "b.db")) == sorted(rows)
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fewer_columns_leave_stored_fields_alone(runner, tmp_path):
+    db = tmp_path / "g.db"
+    full = write(
+        tmp_path / "full.csv", "ja,en,note,source,status\n政府,government,公式,白書,admitted\n"
+    )
+    short = write(tmp_path / "short.csv", "ja,en\n政府,government\n")
+    invoke(runner, db, "term", "import", full)
+    assert "the glossary already matches" in invoke(runner, db, "term", "import", short, "--update")
+    assert "0 updated, 1 unchanged" in invoke(runner, db, "term", "import", short)
+    assert stored_terms(db) == [("政府", "government", "公式", "", "", "admitted", "白書")]
+
+
+def test_empty_cell_clears_only_with_the_flag(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(
+        runner,
+        db,
+        "term",
+        "import",
+        write(tmp_path / "a.csv", "ja,en,note\n政府,government,公式\n"),
+    )
+    blank = write(tmp_path / "blank.csv", "ja,en,note,status\n政府,government,,\n")
+    assert "0 updated, 1 unchanged" in invoke(runner, db, "term", "import", blank)
+    shown = invoke(runner, db, "term", "import", blank, "--update", "--clear-empty")
+    assert shown.splitlines()[0] == "~ 政府 → government: note: '公式' → ''"
+    invoke(runner, db, "term", "import", blank, "--clear-empty")
+    assert stored_terms(db) == [("政府", "government", "", "", "", "preferred", "")]
+
+
+def test_update_shows_exactly_the_changed_columns(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(
+        runner,
+        db,
+        "term",
+        "import",
+        write(tmp_path / "a.csv", "ja,en,note,pos\n政府,government,公式,noun\n"),
+    )
+    edited = write(tmp_path / "e.csv", "ja,en,pos\n政府,government,proper noun\n")
+    shown = invoke(runner, db, "term", "import", edited, "--update", "--yes")
+    assert shown.splitlines()[0] == "~ 政府 → government: pos: 'noun' → 'proper noun'"
+    assert stored_terms(db) == [("政府", "government", "公式", "", "proper noun", "preferred", "")]
+
+
+def test_term_add_changes_only_the_options_given(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(runner, db, "term", "add", "政府", "government", "--note", "公式", "--pos", "noun")
+    assert "(admitted)" in invoke(
+        runner, db, "term", "add", "政府", "government", "--status", "admitted"
+    )
+    assert stored_terms(db) == [("政府", "government", "公式", "", "noun", "admitted", "")]
+
+
+def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_path):
+    db = tmp_path / "g.db"
+    table = write(tmp_path / "t.csv", "ja,en,source\n政府,government,\n総務省,MIC,白書\n")
+    invoke(runner, db, "term", "import", table, "--source", "kyoto", "--domain", "law")
+    assert sorted(stored_terms(db)) == [
+        ("政府", "government", "", "law", "", "preferred", "kyoto"),
+        ("総務省", "MIC", "", "law", "", "preferred", "白書"),
+    ]

@@ -164,6 +164,34 @@ def read_terms(
     return read_table_terms(path, encoding=encoding, sheet=sheet, split=split, warn=warn)
 
 
+# The glossary fields each format can carry, beside ja and en (tables: their header's columns).
+_TERM_FORMAT_FIELDS = {
+    "tbx": frozenset({"note", "domain", "pos", "status", "source"}),
+    "omegat": frozenset({"note"}),
+    "jlt": frozenset({"note", "domain", "source"}),
+}
+
+
+def term_fields(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    fmt: str | None = None,
+) -> frozenset[str]:
+    """The glossary fields a file carries: an import leaves the others of a stored entry alone.
+
+    For TSV, CSV and XLSX the columns of the header; for the other formats what the format
+    can hold (an OmegaT glossary: the note only).
+    """
+    found = detect_term_format(path, fmt)
+    if found in _TERM_FORMAT_FIELDS:
+        return _TERM_FORMAT_FIELDS[found]
+    from taiyaku.formats.tabular import term_fields as table_fields
+
+    return table_fields(path, encoding=encoding, sheet=sheet)
+
+
 def write_terms(
     path: str | os.PathLike[str],
     terms: Iterable[Term],

@@ -119,6 +119,14 @@ def looks_like_term_table(path: str | os.PathLike[str]) -> bool:
     return is_term_header(header)
 
 
+def term_fields(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> frozenset[str]:
+    """The glossary fields a TSV, CSV or XLSX file has columns for (from its header)."""
+    header, _, _ = read_table(path, encoding=encoding, sheet=sheet, is_header=is_term_header)
+    return frozenset(_map_header(path, header, _TERM_ALIASES))
+
+
 def _split(value: str, separators: str | None) -> list[str]:
     if not separators:
         return [value]
@@ -171,8 +179,10 @@ def read_terms(
                 raise error
             warn(f"{error}; skipped")
             continue
-        status = values.get("status") or "preferred"
-        if status not in STATUSES:
+        # No status column: preferred. A blank status cell: "not stated" (the store keeps
+        # a stored entry's status, see taiyaku.store.glossary.merge_term).
+        status = values.get("status", "preferred")
+        if status and status not in STATUSES:
             raise FormatError(
                 path, f"status {status!r} is not one of {', '.join(STATUSES)}", f"{place} {number}"
             )

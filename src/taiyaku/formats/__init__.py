@@ -168,7 +168,7 @@ def read_terms(
 _TERM_FORMAT_FIELDS = {
     "tbx": frozenset({"note", "domain", "pos", "status", "source"}),
     "omegat": frozenset({"note"}),
-    "jlt": frozenset({"note", "domain", "source"}),
+    "jlt": frozenset({"note", "domain", "source", "reading"}),
 }
 
 

@@ -33,7 +33,18 @@ UNIT_COLUMNS = (
     "changed",
     "metadata",
 )
-TERM_COLUMNS = ("ja", "en", "note", "domain", "pos", "status", "source", "created", "changed")
+TERM_COLUMNS = (
+    "ja",
+    "en",
+    "note",
+    "domain",
+    "pos",
+    "status",
+    "source",
+    "reading",
+    "created",
+    "changed",
+)
 
 _TERM_ALIASES = {
     "ja": ("ja", "japanese", "jajp", "日本語", "用語", "見出し語", "termja", "jaterm", "和文"),
@@ -43,6 +54,7 @@ _TERM_ALIASES = {
     "pos": ("pos", "partofspeech", "品詞"),
     "status": ("status", "usage", "状態", "ステータス"),
     "source": ("source", "origin", "reference", "出典", "出所"),
+    "reading": ("reading", "kana", "yomi", "読み", "よみ", "読み仮名", "ふりがな", "フリガナ"),
     "created": ("created", "creationdate", "作成日"),
     "changed": ("changed", "changedate", "modified", "更新日"),
 }
@@ -196,6 +208,7 @@ def read_terms(
                     pos=values.get("pos", ""),
                     status=status,
                     source=values.get("source", ""),
+                    reading=values.get("reading", ""),
                     created=values.get("created") or None,
                     changed=values.get("changed") or None,
                 )
@@ -206,7 +219,18 @@ def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
     for t in terms:
         yield [
             v or ""
-            for v in (t.ja, t.en, t.note, t.domain, t.pos, t.status, t.source, t.created, t.changed)
+            for v in (
+                t.ja,
+                t.en,
+                t.note,
+                t.domain,
+                t.pos,
+                t.status,
+                t.source,
+                t.reading,
+                t.created,
+                t.changed,
+            )
         ]
 
 

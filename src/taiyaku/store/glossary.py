@@ -15,14 +15,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import NotFound, TaiyakuError
-from taiyaku.glossary.keys import term_keys
+from taiyaku.glossary.keys import reading_key, term_keys
 from taiyaku.models import STATUSES, Term
 from taiyaku.store.db import now_iso, transaction
 from taiyaku.text.normalize import match_key
 
-_FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source")
+_FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source", "reading")
 # The fields of an entry besides its pair: what an import may set, and what it may leave alone.
-OPTIONAL_FIELDS = ("note", "domain", "pos", "status", "source")
+OPTIONAL_FIELDS = ("note", "domain", "pos", "status", "source", "reading")
 _BATCH = 2000
 
 
@@ -146,8 +146,8 @@ class Glossary:
                 stored[pair] = merged
         conn.executemany(
             "INSERT INTO terms (ja, en, ja_key, en_key, note, domain, pos, status, source, "
-            "created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reading, created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading, "
+            "reading_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     t.ja,
@@ -158,15 +158,21 @@ class Glossary:
                     t.created or now,
                     t.changed or t.created or now,
                     *term_keys(t.ja, t.en),
+                    reading_key(t.reading),
                 ]
                 for t in inserts.values()
             ],
         )
         conn.executemany(
-            "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, changed = ? "
-            "WHERE id = ?",
+            "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, "
+            "reading = ?, changed = ?, reading_key = ? WHERE id = ?",
             [
-                [*(getattr(t, f) for f in OPTIONAL_FIELDS), t.changed, term_id]
+                [
+                    *(getattr(t, f) for f in OPTIONAL_FIELDS),
+                    t.changed,
+                    reading_key(t.reading),
+                    term_id,
+                ]
                 for term_id, t in updates.items()
             ],
         )

@@ -217,3 +217,17 @@ def m007_random_glossary_version(db: Database) -> None:
             END
             """
         )
+
+
+@migrations()
+def m010_add_term_reading(db: Database) -> None:
+    """The reading a source gives for a term (the JLT dictionary's ``Kana``) and its key.
+
+    ``reading`` is kept as given; ``reading_key`` is its folded form
+    (:func:`taiyaku.glossary.keys.reading_key`), a lookup key beside the computed
+    ``ja_reading``: UniDic reads 競売 きょうばい, lawyers and the dictionary けいばい, and
+    both find it. Empty for terms whose source gives no reading.
+    """
+    db.execute("ALTER TABLE terms ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE terms ADD COLUMN reading_key TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX terms_reading_key ON terms (reading_key)")

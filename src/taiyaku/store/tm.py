@@ -12,14 +12,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.models import ORIGINS, Unit
+from taiyaku.formats.inline import from_json, to_json
+from taiyaku.models import ORIGINS, Annotation, Unit
 from taiyaku.store.db import now_iso, transaction
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
     "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
-    "document, position, confidence, bead, created, changed, metadata"
+    "document, position, confidence, bead, created, changed, metadata, source_markup, "
+    "target_markup, annotations, created_absent, changed_absent"
 )
 _BATCH = 5000
 
@@ -95,7 +97,7 @@ class TranslationMemory:
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
-            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
         )
         inserted = conn.total_changes - before
         if inserted and self.on_added:
@@ -243,9 +245,14 @@ _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:
-    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps."""
+    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps.
+
+    A unit taiyaku made (``added``, ``aligned``) is dated ``now``; an imported one without a
+    date gets ``now`` for ordering, flagged absent, so export does not invent a date.
+    """
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
+    imported = unit.origin == "imported"
     return (
         _lang_tag(unit.source_lang),
         _lang_tag(unit.target_lang),
@@ -261,6 +268,30 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         unit.created or now,
         unit.changed or unit.created or now,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
+        to_json(unit.source_markup),
+        to_json(unit.target_markup),
+        _annotations_json(unit.annotations),
+        int(imported and unit.created is None),
+        int(imported and unit.changed is None),
+    )
+
+
+def _annotations_json(annotations: tuple[Annotation, ...]) -> str | None:
+    if not annotations:
+        return None
+    return json.dumps(
+        [[a.kind, a.text, a.type, [list(p) for p in a.attrs], a.on] for a in annotations],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _annotations_of(stored: str | None) -> tuple[Annotation, ...]:
+    if not stored:
+        return ()
+    return tuple(
+        Annotation(kind, text, type_, tuple((k, v) for k, v in attrs), on)
+        for kind, text, type_, attrs, on in json.loads(stored)
     )
 
 
@@ -276,8 +307,11 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         position=row["position"],
         confidence=row["confidence"],
         bead=row["bead"],
-        created=row["created"],
-        changed=row["changed"],
+        created=None if row.get("created_absent") else row["created"],
+        changed=None if row.get("changed_absent") else row["changed"],
         metadata=json.loads(row["metadata"] or "{}"),
+        annotations=_annotations_of(row.get("annotations")),
+        source_markup=from_json(row.get("source_markup")),
+        target_markup=from_json(row.get("target_markup")),
         id=row["id"],
     )

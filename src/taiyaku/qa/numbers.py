@@ -52,11 +52,19 @@ _WORD_VALUES |= _TENS | {
 _ROMAN = re.compile(r"\b(?=[MDCLXVI]+\b)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _EN_WORD = re.compile(r"[A-Za-z]+")
-_UNKNOWN_ERA = re.compile(r"(?<=[\u4e00-\u9fff])[0-9０-９]{1,2}(?=年)")
+# A date by an era name taiyaku has no table for, Wikipedia's disambiguation kept
+# (仁安 (日本)3年, 天文 (元号)18年12月20日), or a date marked as old calendar (11月9日 (旧暦)).
+_D = "[0-9０-９]"
+_UNKNOWN_ERA = re.compile(
+    rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)年"
+    rf"(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
+    rf"|(?P<old>(?:{_D}{{1,2}}月)?\s*{_D}{{1,2}}日?)\s*[(（]旧暦[)）]"
+)
 _PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)")
 _PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
 _YEN_JA = re.compile(r"^\s*円")
-_YEN_EN = re.compile(r"^\s*(?:yen|円)|(?:¥|￥|JPY\s?)$", re.I)
+# Japanese fonts show the backslash as a yen sign, and some texts use it so.
+_YEN_EN = re.compile(r"^\s*(?:yen|円)|(?:¥|￥|\\|JPY\s?)$", re.I)
 
 
 def _roman(text: str) -> int:
@@ -133,9 +141,16 @@ def check_numbers(item: Located) -> Iterator[Finding]:
                 f"{s.text} is a {s_unit} amount in the source, {t.text} is not in the target",
                 [(s.start, s.end)], [(t.start, t.end)],
             )  # fmt: skip
-    unknown_eras = {m.start() for m in (_UNKNOWN_ERA.finditer(source) if s_lang == "ja" else ())}
+    unknown_eras = [
+        m.span("date") if m["date"] else m.span("old")
+        for m in (_UNKNOWN_ERA.finditer(source) if s_lang == "ja" else ())
+    ]
     words_target = _words_in(target, t_lang)
-    missing = [s for s in missing if s.value not in words_target and s.start not in unknown_eras]
+    missing = [
+        s
+        for s in missing
+        if s.value not in words_target and not any(a <= s.start < b for a, b in unknown_eras)
+    ]
     source_values = {round(s.value, 6) for s in s_tokens} | _words_in(source, s_lang)
     extra = [
         t

@@ -237,7 +237,16 @@ def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
 def read_units(
     path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
 ) -> Iterator[Unit]:
-    """Yield the units of a TSV, CSV or XLSX file with a header row.
+    """Yield the units of a TSV, CSV or XLSX file with a header row (see :func:`read_unit_rows`)."""
+    for _, unit in read_unit_rows(path, encoding=encoding, sheet=sheet):
+        yield unit
+
+
+def read_unit_rows(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[str, Unit]]:
+    """Yield the units of a TSV, CSV or XLSX file with a header row, each with its place
+    (``line 3`` in a TSV/CSV file, ``row 3`` in a workbook).
 
     The header names ``source`` and ``target`` columns (with optional ``source_lang`` and
     ``target_lang``), or two language columns such as ``ja`` and ``en`` (the first is the
@@ -273,7 +282,7 @@ def read_units(
         if not values["source"].strip() or not values["target"].strip():
             raise FormatError(path, "a unit needs both a source and a target", where)
         try:
-            yield _unit(values, fixed_langs)
+            yield where, _unit(values, fixed_langs)
         except (ValueError, json.JSONDecodeError) as error:
             raise FormatError(path, str(error), where) from None
 

@@ -279,7 +279,10 @@ def api_router() -> Any:
         from taiyaku.glossary.find import find_terms
 
         sides = ("ja", "en") if body.side == "both" else (body.side,)
-        return {"text": body.text, "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides))}
+        return {
+            "text": body.text,
+            "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides)),
+        }
 
     @router.get("/stats", tags=["read"])
     def stats(dbs: Dbs) -> dict[str, Any]:

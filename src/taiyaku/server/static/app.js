@@ -84,7 +84,7 @@ document.addEventListener("keydown", (event) => {
 
   function enable() {
     const on = Boolean(sessionStorage.getItem("taiyaku-token"));
-    pairs.querySelectorAll(".actions").forEach((a) => { a.hidden = !on; });
+    pairs.classList.toggle("reviewing", on);
     saveBar.hidden = !on;
     if (on) tokenInput.placeholder = "token set";
   }
@@ -101,6 +101,7 @@ document.addEventListener("keydown", (event) => {
     row.classList.remove("low");
     row.classList.add("reviewed");
     row.dataset.confidence = "1";
+    row.querySelector(".conf").textContent = "✓ 1.00";
     changes += 1;
     dirty.textContent = changes + " change" + (changes === 1 ? "" : "s") + " not saved";
     say(what);
@@ -153,16 +154,16 @@ document.addEventListener("keydown", (event) => {
       return [a.value.slice(0, at).trim(), a.value.slice(at).trim()];
     });
     if (parts.some((p) => !p[0] || !p[1])) { say("Put the cursor inside both texts to split them."); return; }
+    finishEdit(row);
+    row.querySelector(".src").textContent = parts[0][0];
+    row.querySelector(".tgt").textContent = parts[1][0];
+    row.dataset.bead = "1-1";
+    changed(row, "Split in two.");
     const copyRow = row.cloneNode(true);
-    areas[0].value = parts[0][0]; areas[1].value = parts[1][0];
-    copyRow.querySelectorAll("textarea")[0].value = parts[0][1];
-    copyRow.querySelectorAll("textarea")[1].value = parts[1][1];
-    finishEdit(row); finishEdit(copyRow);
-    row.dataset.bead = "1-1"; copyRow.dataset.bead = "1-1";
+    copyRow.querySelector(".src").textContent = parts[0][1];
+    copyRow.querySelector(".tgt").textContent = parts[1][1];
     row.after(copyRow);
     renumber();
-    changed(row, "Split in two.");
-    changed(copyRow, "Split in two.");
     row.focus();
   }
   function renumber() {

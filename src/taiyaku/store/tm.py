@@ -222,6 +222,20 @@ class TranslationMemory:
         """Return the number of units."""
         return int(self.db.conn.execute("SELECT count(*) FROM units").fetchone()[0])
 
+    def documents(self, *, low_confidence: float = 0.5) -> list[dict[str, Any]]:
+        """The named documents, by name: units, aligned units, low-confidence units, languages.
+
+        :param low_confidence: aligned units below this confidence count as low
+        """
+        sql = (
+            "SELECT document AS name, count(*) AS units, "
+            "sum(origin = 'aligned') AS aligned, sum(confidence < ?) AS low_confidence, "
+            "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
+            "max(changed) AS changed "
+            "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
+        )
+        return [dict(r) for r in self.db.query(sql, [low_confidence])]
+
     def stats(self) -> dict[str, Any]:
         """Counts of units in all, by language pair, by origin and by document."""
 

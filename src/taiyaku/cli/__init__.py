@@ -75,12 +75,13 @@ def open_store(ctx: click.Context) -> Any:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, demo, match, term, tm
+    from taiyaku.cli import align, demo, loop, match, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
     align.register(cli)
     match.register(cli)
+    loop.register(cli)
     cli.add_command(demo.demo)
 
 

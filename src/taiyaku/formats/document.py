@@ -79,11 +79,15 @@ class DocSegment:
     :param id: its id in the bilingual file (``1``, ``2``, … in document order)
     :param content: text and inline codes
     :param note: where it is, for translators (``h1``, ``alt``, ``table cell``)
+    :param existing: a translation the document already has (XLIFF from another tool)
+    :param existing_state: that translation's state (see ``formats.bilingual.STATES``)
     """
 
     id: str
     content: Content
     note: str = ""
+    existing: Content | None = None
+    existing_state: str = "translated"
 
     @property
     def text(self) -> str:

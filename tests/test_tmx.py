@@ -124,7 +124,7 @@ def test_reads_omegat_tmx_1_1_with_lang_attribute_and_tuv_dates():
     assert units[2].source_text == 'A <tag> & "quotes" survive.'
 
 
-def test_inline_codes_are_dropped_and_hi_text_kept(tmp_path):
+def test_plain_text_drops_codes_and_keeps_hi_text(tmp_path):
     path = tmp_path / "inline.tmx"
     path.write_text(
         '<tmx version="1.4"><header srclang="en" creationtool="x" creationtoolversion="1" '

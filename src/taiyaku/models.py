@@ -10,13 +10,55 @@ STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
 
 
 @dataclass(frozen=True)
+class Code:
+    """One inline code of a segment: a tag of the original document, kept to be put back.
+
+    A segment with codes is a :data:`Markup`, a sequence of text runs (``str``) and codes.
+    The codes are the exchange format's own elements, kept as read so an export writes them
+    back unchanged: TMX 1.4b ``bpt``/``ept`` (a paired code, matched by ``i``), ``it`` (an
+    isolated half, ``pos`` begin/end), ``ph`` (a placeholder), ``ut`` (an unknown code),
+    ``hi`` (highlighted text) and ``sub`` (a sub-flow inside a code); XLIFF's ``g``, ``x``,
+    ``bx``, ``ex``, ``ph``, ``pc``, ``sc``, ``ec`` and ``mrk`` fit the same shape.
+
+    :param kind: the element name, e.g. ``ph``
+    :param attrs: its attributes in document order (``i``, ``x``, ``type``, ``pos``, ...);
+        a namespaced name is in ``{uri}name`` form
+    :param content: what the element holds, text runs and codes: for a code element (``bpt``,
+        ``ept``, ``it``, ``ph``, ``ut``, ``x``, ...) the native code of the original format,
+        with any ``sub`` inside it; for a span (``hi``, ``g``, ``pc``, ``mrk``, ``sub``)
+        the text it marks, which may hold codes itself
+    """
+
+    kind: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    content: tuple[str | Code, ...] = ()
+
+    def attr(self, name: str) -> str | None:
+        """The value of attribute ``name``, or ``None``."""
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def pair(self) -> str | None:
+        """The id that pairs an opening and a closing code (TMX ``i``, XLIFF ``rid``/``id``)."""
+        return self.attr("i") or self.attr("rid") or self.attr("id")
+
+
+# A segment's text with its inline codes: text runs and codes, in order, no two runs adjacent.
+Markup = tuple[str | Code, ...]
+
+
+@dataclass(frozen=True)
 class Unit:
     """One translation unit: a source segment and its translation.
 
     Text is kept verbatim; the store adds the match keys.
 
-    :param source_text: the source segment as written
-    :param target_text: its translation as written
+    :param source_text: the source segment as written; when it has inline codes, its plain
+        text (:func:`taiyaku.formats.inline.plain_text` of ``source_markup``)
+    :param target_text: its translation as written (the plain text, likewise)
     :param source_lang: BCP-47 tag of the source, e.g. ``ja``
     :param target_lang: BCP-47 tag of the target, e.g. ``en``
     :param origin: how the unit came in: ``aligned``, ``imported``, ``added`` or
@@ -28,6 +70,8 @@ class Unit:
     :param created: ISO 8601 UTC timestamp; the store fills it in when missing
     :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
     :param metadata: free key/value data (TMX ``<prop>``s, notes, ...)
+    :param source_markup: the source with its inline codes, ``None`` when it has none
+    :param target_markup: the target with its inline codes, ``None`` when it has none
     :param id: the store's id, once stored
     """
 
@@ -43,6 +87,8 @@ class Unit:
     created: str | None = None
     changed: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    source_markup: Markup | None = None
+    target_markup: Markup | None = None
     id: int | None = None
 
 

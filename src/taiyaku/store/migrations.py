@@ -217,3 +217,15 @@ def m007_random_glossary_version(db: Database) -> None:
             END
             """
         )
+
+
+@migrations()
+def m011_unit_markup(db: Database) -> None:
+    """Inline codes: each side's text with its codes, beside the plain text.
+
+    ``source_markup``/``target_markup`` hold :func:`taiyaku.formats.inline.to_json` of the
+    unit's markup, ``NULL`` when that side has no codes (its text is then the whole story).
+    ``source_text``/``target_text`` stay the plain text that keys, matching and search use.
+    """
+    db.execute("ALTER TABLE units ADD COLUMN source_markup TEXT")
+    db.execute("ALTER TABLE units ADD COLUMN target_markup TEXT")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit
 from taiyaku.store.db import now_iso, transaction
 from taiyaku.text.lang import normalize_lang_tag
@@ -19,7 +20,8 @@ from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
     "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
-    "document, position, confidence, bead, created, changed, metadata"
+    "document, position, confidence, bead, created, changed, metadata, source_markup, "
+    "target_markup"
 )
 _BATCH = 5000
 
@@ -94,7 +96,7 @@ class TranslationMemory:
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
-            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows
         )
         inserted = conn.total_changes - before
         if inserted and self.on_added:
@@ -244,6 +246,8 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         unit.created or now,
         unit.changed or unit.created or now,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
+        to_json(unit.source_markup),
+        to_json(unit.target_markup),
     )
 
 
@@ -262,5 +266,7 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         created=row["created"],
         changed=row["changed"],
         metadata=json.loads(row["metadata"] or "{}"),
+        source_markup=from_json(row.get("source_markup")),
+        target_markup=from_json(row.get("target_markup")),
         id=row["id"],
     )

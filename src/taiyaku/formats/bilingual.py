@@ -41,12 +41,14 @@ class Candidate:
     :param source: the TM unit's source text
     :param target: its translation (numbers adapted to the segment where they could be)
     :param origin: where it came from (the TM unit's document, or ``taiyaku TM``)
+    :param diff: what turns the TM source into the segment: ``[-deleted-]{+inserted+}``
     """
 
     score: float
     source: str
     target: Content
     origin: str = "taiyaku TM"
+    diff: str = ""
 
 
 @dataclass(frozen=True)

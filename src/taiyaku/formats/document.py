@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from taiyaku.errors import FormatError
+from taiyaku.models import Code as MarkupCode
+from taiyaku.models import Markup
 
 KINDS = ("open", "close", "ph")
 # Markers the readers put into a skeleton where a block's or an attribute's text goes. They are
@@ -459,3 +461,49 @@ class TextSkeleton:
             return encode(text)
 
         return SourceDocument(name, fmt, self.lang, data, segments, render)
+
+
+# --- the TM's inline-code model (taiyaku.models.Code) ------------------------------------------
+
+
+def to_markup(content: Sequence[str | Code]) -> Markup:
+    """A segment's content in the TM's model: pairs as XLIFF ``<g>``, standalones as ``<x/>``.
+
+    Each keeps its id and ``ctype`` (the original markup stays with the document), so a
+    translation found in the TM again can put its tags back on a segment with the same codes.
+    """
+    stack: list[list[str | MarkupCode]] = [[]]
+    opened: list[Code] = []
+    for part in content:
+        if isinstance(part, str):
+            stack[-1].append(part)
+        elif part.kind == "open":
+            opened.append(part)
+            stack.append([])
+        elif part.kind == "close":
+            code = opened.pop()
+            inner = tuple(stack.pop())
+            stack[-1].append(MarkupCode("g", (("id", code.id), ("ctype", code.ctype)), inner))
+        else:
+            stack[-1].append(MarkupCode("x", (("id", part.id), ("ctype", part.ctype))))
+    return tuple(stack[0])
+
+
+def refs_from_markup(markup: Sequence[str | MarkupCode]) -> tuple[str | CodeRef, ...] | None:
+    """A TM markup of ``<g>``/``<x/>`` codes as tags naming codes by id; None for other codes."""
+    out: list[str | CodeRef] = []
+    for part in markup:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        code_id = part.attr("id") or ""
+        if part.kind == "g":
+            inner = refs_from_markup(part.content)
+            if inner is None:
+                return None
+            out.extend((CodeRef("open", code_id), *inner, CodeRef("close", code_id)))
+        elif part.kind == "x":
+            out.append(CodeRef("ph", code_id))
+        else:
+            return None
+    return tuple(out)

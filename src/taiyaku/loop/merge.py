@@ -14,7 +14,14 @@ from pathlib import Path
 
 from taiyaku.errors import FormatError
 from taiyaku.formats.bilingual import CONFIRMED, Translated
-from taiyaku.formats.document import Content, SourceDocument, codes_of, plain_text, resolve_target
+from taiyaku.formats.document import (
+    Content,
+    SourceDocument,
+    codes_of,
+    plain_text,
+    resolve_target,
+    to_markup,
+)
 from taiyaku.models import Unit
 from taiyaku.text.normalize import match_key
 
@@ -115,10 +122,7 @@ def translated_units(translated: Translated, *, document: str | None = None) -> 
         if content is None or item.state not in CONFIRMED:
             continue
         source = by_id[item.id]
-        metadata = {"segment": item.id}
-        if codes_of(source.content):
-            metadata["source_tagged"] = _tagged(source.content)
-            metadata["target_tagged"] = _tagged(content)
+        coded = bool(codes_of(source.content) or codes_of(content))
         units.append(
             Unit(
                 plain_text(source.content),
@@ -128,18 +132,10 @@ def translated_units(translated: Translated, *, document: str | None = None) -> 
                 origin="translated",
                 document=document or translated.name,
                 position=int(item.id) - 1 if item.id.isdigit() else None,
-                metadata=metadata,
+                metadata={"segment": item.id},
+                source_markup=to_markup(source.content) if coded else None,
+                target_markup=to_markup(content) if coded else None,
             )
         )
     return units
 
-
-def _tagged(content: Content) -> str:
-    """Content with its codes written as ``<1>``…``</1>`` and ``<2/>`` tags."""
-    out = []
-    for part in content:
-        if isinstance(part, str):
-            out.append(part)
-        else:
-            out.append({"open": f"<{part.id}>", "close": f"</{part.id}>"}.get(part.kind, f"<{part.id}/>"))
-    return "".join(out)

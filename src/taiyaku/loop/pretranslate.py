@@ -12,13 +12,24 @@ band, as ``analyze`` does.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from taiyaku.formats.bilingual import BilingualSegment, Candidate, GlossaryHint
-from taiyaku.formats.document import SourceDocument, with_source_codes, wraps_only
+from taiyaku.errors import FormatError
+from taiyaku.formats.document import (
+    Content,
+    SourceDocument,
+    plain_text,
+    refs_from_markup,
+    resolve_target,
+    with_source_codes,
+    wraps_only,
+)
+from taiyaku.models import Markup
 from taiyaku.match.analyze import BANDS, REPETITIONS, Band, band_of, size_of
+from taiyaku.match.diff import DiffSpan
 from taiyaku.match.search import Matcher
 from taiyaku.match.terms import find_glossary_terms
 from taiyaku.text.normalize import match_key
@@ -141,15 +152,16 @@ def _match(
         if score >= min_score:
             target = match.adapted_target if match.numbers_only and match.adapted_target else match.target
             origin = match.unit.document or "taiyaku TM"
-            offered.append(Candidate(score, match.source, (target,), origin))
-    offered.sort(key=lambda c: -c.score)
-    item.candidates = offered
-    top = offered[0] if offered else None
-    if top is not None and top.score >= 100:
+            candidate = Candidate(score, match.source, (target,), origin, _diff_text(match.diff))
+            offered.append((candidate, match))
+    offered.sort(key=lambda pair: -pair[0].score)
+    item.candidates = [candidate for candidate, _ in offered]
+    if offered and offered[0][0].score >= 100:
+        top, match = offered[0]
         item.score = top.score
         item.match = "context" if top.score > 100 else "exact"
-        item.target = with_source_codes(segment.content, top.target[0])  # type: ignore[arg-type]
-        item.state = "translated" if wraps_only(segment.content) else "needs-review"
+        item.target, placed = _dressed(segment.content, match.target, match.unit.target_markup)
+        item.state = "translated" if placed else "needs-review"
     elif best.numbers_only and best.adapted_target and best.score >= min_score:
         item.match = "numbers"
         item.target = with_source_codes(segment.content, best.adapted_target)
@@ -157,6 +169,36 @@ def _match(
     if item.score > 100:
         return CONTEXT
     return band_of(item.score if item.score >= _FLOOR else 0)
+
+
+def _diff_text(spans: Sequence[DiffSpan]) -> str:
+    """A diff as one line: ``[-TM text-]{+segment text+}`` around what changed."""
+    out = []
+    for span in spans:
+        if span.op == "equal":
+            out.append(span.source)
+            continue
+        if span.source:
+            out.append(f"[-{span.source}-]")
+        if span.query:
+            out.append(f"{{+{span.query}+}}")
+    return "".join(out)
+
+
+def _dressed(source: Content, text: str, markup: Markup | None) -> tuple[Content, bool]:
+    """The TM's translation with the source segment's codes; True when each is in place.
+
+    A TM unit imported from a translated file keeps its tags (``<g id>``/``<x id>``): when
+    they name this segment's codes they are used as they are. Otherwise codes wrapping the
+    whole segment wrap the translation and any others follow it, for the translator to move.
+    """
+    refs = refs_from_markup(markup) if markup else None
+    if refs is not None and plain_text(refs) == text:  # type: ignore[arg-type]
+        try:
+            return resolve_target("TM", "", source, refs), True
+        except FormatError:
+            pass
+    return with_source_codes(source, text), wraps_only(source)
 
 
 def write_bilingual(
@@ -167,8 +209,6 @@ def write_bilingual(
     :raises FormatError: an extension that is neither
     """
     from pathlib import Path
-
-    from taiyaku.errors import FormatError
 
     suffix = Path(path).suffix.lower()
     if suffix in (".xlf", ".xliff"):

@@ -364,7 +364,7 @@ class _Slot:
     kind: str  # "block", "attr" or "lang"
     pieces: list[Piece]
     note: str
-    value: str = ""  # the original attribute value of a "lang" slot
+    value: str = ""  # the original attribute value of a "lang" slot; a block's context
 
 
 class TextSkeleton:
@@ -382,11 +382,15 @@ class TextSkeleton:
         self.text = ""
         self._slots: list[_Slot] = []
 
-    def block(self, parts: Sequence[str | Code], note: str) -> str | None:
-        """Add a block of text and codes; return its marker, or None if it has no text."""
+    def block(self, parts: Sequence[str | Code], note: str, context: str = "") -> str | None:
+        """Add a block of text and codes; return its marker, or None if it has no text.
+
+        :param context: handed to the renderer's ``emit`` with the block's content (Word
+            gives the paragraph's run properties)
+        """
         if not plain_text(parts).strip():
             return None
-        self._slots.append(_Slot("block", split_block(parts, self.lang), note))
+        self._slots.append(_Slot("block", split_block(parts, self.lang), note, context))
         return marker(len(self._slots) - 1)
 
     def attribute(self, value: str, note: str) -> str | None:
@@ -416,12 +420,15 @@ class TextSkeleton:
         escape_text: Callable[[str], str],
         escape_attr: Callable[[str], str],
         encode: Callable[[str], bytes] = lambda text: text.encode("utf-8"),
+        emit: Callable[[Content, str], str] | None = None,
     ) -> SourceDocument:
         """The segments, numbered in slot order, and a renderer for the finished document.
 
         :param escape_text: makes text safe in the format's running text
         :param escape_attr: makes text safe in an attribute value
         :param encode: turns the rendered text into the file's bytes
+        :param emit: writes a block's content given its context (default: text escaped,
+            each code's data as it is)
         """
         segments: list[DocSegment] = []
         ids: list[list[str]] = []
@@ -435,7 +442,7 @@ class TextSkeleton:
             ids.append(slot_ids)
         skeleton, slots = self.text, self._slots
 
-        def emit(content: Sequence[str | Code], escape: Callable[[str], str]) -> str:
+        def plain_emit(content: Content, escape: Callable[[str], str]) -> str:
             return "".join(escape(p) if isinstance(p, str) else p.data for p in content)
 
         def render(targets: dict[str, Content], target_lang: str) -> bytes:
@@ -452,7 +459,10 @@ class TextSkeleton:
                         content = targets.get(next(numbers), content)
                     if slot.kind == "attr":  # an attribute holds no codes
                         content = (plain_text(content),)
-                    out.append(emit(content, escape))
+                    if emit is not None and slot.kind == "block":
+                        out.append(emit(content, slot.value))
+                    else:
+                        out.append(plain_emit(content, escape))
                 return "".join(out)
 
             text = skeleton

@@ -202,7 +202,12 @@ def _docx(path: Path) -> None:
     italic.add_run("をご覧ください。")
     linked = document.add_paragraph("官民連携の枠組みである")
     link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), linked.part.relate_to("https://example.go.jp/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    link.set(
+        qn("r:id"),
+        linked.part.relate_to(
+            "https://example.go.jp/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+        ),
+    )
     link_run = OxmlElement("w:r")
     link_text = OxmlElement("w:t")
     link_text.text = "デジタル海外展開プラットフォーム"
@@ -212,7 +217,11 @@ def _docx(path: Path) -> None:
     linked.add_run("を活用しています。")
     table = document.add_table(rows=2, cols=2)
     table.style = "Table Grid"
-    for (r, c), text in zip([(0, 0), (0, 1), (1, 0), (1, 1)], ["国際戦略課", "国際協力課", "技術政策課", "参事官"], strict=True):
+    for (r, c), text in zip(
+        [(0, 0), (0, 1), (1, 0), (1, 1)],
+        ["国際戦略課", "国際協力課", "技術政策課", "参事官"],
+        strict=True,
+    ):
         table.cell(r, c).text = text
     document.save(path)
 
@@ -221,9 +230,16 @@ def _docx_shape(path: Path) -> tuple:
     import docx
 
     document = docx.Document(path)
-    paragraphs = [(p.style.name, [(bool(r.bold), bool(r.italic)) for r in p.runs if r.text][:1]) for p in document.paragraphs]
+    paragraphs = [
+        (p.style.name, [(bool(r.bold), bool(r.italic)) for r in p.runs if r.text][:1])
+        for p in document.paragraphs
+    ]
     cells = [len(row.cells) for row in document.tables[0].rows]
-    links = len(document.element.body.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"))
+    links = len(
+        document.element.body.findall(
+            ".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink"
+        )
+    )
     return [p[0] for p in paragraphs], cells, links
 
 
@@ -247,12 +263,8 @@ def test_docx_round_trip(tmp_path, runner):
     flat = " ".join(texts)
     for text in english:
         assert text in flat
-    assert [r.text for p in document.paragraphs for r in p.runs if r.bold] == [
-        "[EN 10 'グロー']"
-    ]
-    assert [r.text for p in document.paragraphs for r in p.runs if r.italic] == [
-        "[EN 15 '総務省']"
-    ]
+    assert [r.text for p in document.paragraphs for r in p.runs if r.bold] == ["[EN 10 'グロー']"]
+    assert [r.text for p in document.paragraphs for r in p.runs if r.italic] == ["[EN 15 '総務省']"]
     assert "Global Strategy Division" in texts
 
 
@@ -272,7 +284,9 @@ def test_markdown_keeps_its_layout(tmp_path, runner):
     ]
     codes = [p for p in document.segments[1].content if isinstance(p, Code)]
     assert [c.kind for c in codes] == ["open", "close", "open", "close"]
-    out = document.render({"1": ("Global Strategy Bureau",), "3": ("Technology Policy Division",)}, "en")
+    out = document.render(
+        {"1": ("Global Strategy Bureau",), "3": ("Technology Policy Division",)}, "en"
+    )
     assert out.decode() == (
         "# Global Strategy Bureau\n\n国際戦略局は**情報通信**の[戦略](https://x.jp/)を担います。\n\n"
         "- Technology Policy Division\n- 通信規格課\n\n```\nコード\n```\n"
@@ -299,8 +313,15 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
 
 def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
     page = tmp_path / "page.html"
-    page.write_text('<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8")
-    assert runner.invoke(cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]).exit_code == 0
+    page.write_text(
+        '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
+    )
+    assert (
+        runner.invoke(
+            cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
+        ).exit_code
+        == 0
+    )
     xlf = tmp_path / "p.xlf"
     text = xlf.read_text(encoding="utf-8").replace(
         "</source>\n", '</source>\n        <target><sc id="1"/>Bold text.</target>\n', 1
@@ -383,3 +404,100 @@ def test_docx_package_parts_other_than_text_are_kept(tmp_path):
         for name in a.namelist():
             if not name.startswith("word/") or name.endswith(".rels"):
                 assert a.read(name) == b.read(name)
+
+
+def _kyoto_rows() -> list[dict[str, str]]:
+    with open(FIXTURES / "kyoto-ryoanji-slice.tsv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_kyoto_article_round_trip(tmp_path, runner):
+    """A Wikipedia article (NICT Kyoto corpus) as HTML: half the TM known, the rest filled."""
+    import html as html_lib
+
+    rows = _kyoto_rows()
+    body, paragraph = [], []
+    for row in rows:
+        if row["kind"] == "title":
+            if paragraph:
+                body.append("<p>" + "".join(paragraph) + "</p>")
+                paragraph = []
+            tag = "h1" if not body else "h2"
+            body.append(f"<{tag}>{html_lib.escape(row['ja'])}</{tag}>")
+        else:
+            if paragraph and row["par_id"] != rows[rows.index(row) - 1]["par_id"]:
+                body.append("<p>" + "".join(paragraph) + "</p>")
+                paragraph = []
+            paragraph.append(html_lib.escape(row["ja"]))
+    body.append("<p>" + "".join(paragraph) + "</p>")
+    article = tmp_path / "ryoanji.html"
+    article.write_text(
+        '<!DOCTYPE html>\n<html lang="ja"><head><title>龍安寺</title></head><body>\n'
+        + "\n".join(body)
+        + "\n</body></html>\n",
+        encoding="utf-8",
+    )
+    known = {row["ja"]: row["en"] for row in rows}
+    half = tmp_path / "half.tsv"
+    half.write_text(
+        "ja\ten\n" + "".join(f"{r['ja']}\t{r['en']}\n" for r in rows[::2]), encoding="utf-8"
+    )
+    assert runner.invoke(cli, ["tm", "import", str(half)]).exit_code == 0
+    result = runner.invoke(cli, ["pretranslate", str(article), "--json"])
+    assert result.exit_code == 0, result.output
+    xlf = tmp_path / "ryoanji.html.xlf"
+    tree = etree.parse(str(xlf))
+    filled = 0
+    english = []
+    for unit in tree.iter(f"{{{X1}}}trans-unit"):
+        source = "".join(unit.find(f"{{{X1}}}source").itertext())
+        target = unit.find(f"{{{X1}}}target")
+        if target is None:
+            target = etree.SubElement(unit, f"{{{X1}}}target", state="translated")
+            unit.find(f"{{{X1}}}source").addnext(target)
+            target.text = known.get(source, f"EN {source[:4]}")
+        else:
+            filled += 1
+        english.append(target.text)
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    assert filled >= len(rows) // 2 - 2  # about half came from the TM
+    assert runner.invoke(cli, ["merge", str(xlf)]).exit_code == 0
+    merged = (tmp_path / "ryoanji.en.html").read_bytes()
+    assert _structure(merged) == _structure(article.read_bytes())
+    visible = _visible_text(merged.decode("utf-8"))
+    for text in english:
+        assert " ".join(text.split()) in visible
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    assert runner.invoke(cli, ["tm", "import", str(xlf)]).exit_code == 0
+    added = TranslationMemory(db).count() - before
+    assert added == len(english) - filled
+
+
+def test_xliff_from_another_tool_pretranslates_and_merges(tmp_path, runner):
+    """An XLIFF 1.2 file in Okapi's shape, with <g>/<x/>: empty targets filled, others kept."""
+    _tm_with_half(tmp_path, runner)
+    source = tmp_path / "okapi.xlf"
+    source.write_bytes((FIXTURES / "okapi-shape.xlf").read_bytes())
+    result = runner.invoke(cli, ["pretranslate", str(source), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"kept": 1' in result.output
+    result = runner.invoke(cli, ["merge", "okapi.xlf.xlf", "-o", "filled.xlf"])
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(tmp_path / "filled.xlf")).getroot()
+    units = {u.get("id"): u for u in root.iter(f"{{{X1}}}trans-unit")}
+    assert (
+        etree.tostring(units["tu2"].find(f"{{{X1}}}target"), encoding="unicode").count(
+            '<g id="1" ctype="x-a">Global Strategy Division</g>'
+        )
+        == 1
+    )
+    kept = units["tu3"].find(f"{{{X1}}}target")
+    assert "".join(kept.itertext()).startswith("MIC regards")  # left alone
+    assert units["tu4"].find(f"{{{X1}}}target") is None  # translate="no"
+    assert root.find(f"{{{X1}}}file/{{{X1}}}header/{{{X1}}}skl/{{{X1}}}external-file") is not None
+    # --overwrite replaces the translation the file had.
+    result = runner.invoke(
+        cli, ["pretranslate", str(source), "-o", "o.xlf", "--overwrite", "--json"]
+    )
+    assert '"kept": 0' in result.output

@@ -30,9 +30,7 @@ from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar,
     help="XLIFF 1.2, or 2.1 with the Translation Candidates and Glossary modules.",
 )
 @click.option("--document", help="The document's name in the bilingual file and the TM.")
-@click.option(
-    "--overwrite", is_flag=True, help="Replace translations an XLIFF source already has."
-)
+@click.option("--overwrite", is_flag=True, help="Replace translations an XLIFF source already has.")
 @json_option
 @click.pass_context
 def pretranslate(
@@ -63,11 +61,14 @@ def pretranslate(
     """
     from taiyaku.cli import open_store
     from taiyaku.formats.sources import read_source
-    from taiyaku.loop import pretranslate as run, write_bilingual
+    from taiyaku.loop import pretranslate as run
+    from taiyaku.loop import write_bilingual
 
     output = output or f"{source}.xlf"
     doc = read_source(source, name=document)
-    with progress_bar(f"Pretranslating {click.format_filename(source)}", len(doc.segments)) as advance:
+    with progress_bar(
+        f"Pretranslating {click.format_filename(source)}", len(doc.segments)
+    ) as advance:
         result = run(
             open_store(ctx), doc, min_score=min_score, overwrite=overwrite, progress=advance
         )
@@ -82,6 +83,7 @@ def pretranslate(
                 "unit": result.unit,
                 "segments": len(result.segments),
                 "filled": result.filled,
+                "kept": result.kept,
                 "bands": [
                     {"band": b.name, "segments": b.segments, result.unit: b.size} for b in bands
                 ],
@@ -93,8 +95,9 @@ def pretranslate(
         [(b.name, f"{b.segments:,}", f"{b.size:,}") for b in bands],
         title=f"{source} ({doc.lang})",
     )
+    kept = f", {result.kept:,} translations kept" if result.kept else ""
     click.echo(
-        f"{output}: {len(result.segments):,} segments, {result.filled:,} filled from the TM"
+        f"{output}: {len(result.segments):,} segments, {result.filled:,} filled from the TM{kept}"
     )
 
 
@@ -115,7 +118,8 @@ def merge(translated: str, output: str | None, as_json: bool) -> None:
     translation stay in the source language (a warning counts them).
     """
     from taiyaku.formats.files import atomic_write
-    from taiyaku.loop.merge import default_output, merge as run, read_translated
+    from taiyaku.loop.merge import default_output, read_translated
+    from taiyaku.loop.merge import merge as run
 
     bilingual = read_translated(translated)
     result = run(bilingual)
@@ -123,7 +127,9 @@ def merge(translated: str, output: str | None, as_json: bool) -> None:
     with atomic_write(target) as tmp:
         tmp.write_bytes(result.data)
     if result.untranslated and not as_json:
-        warn(f"{result.untranslated:,} of {result.segments:,} segments have no translation: left in the source language")
+        warn(
+            f"{result.untranslated:,} of {result.segments:,} segments have no translation: left in the source language"
+        )
     if as_json:
         echo_json(
             {
@@ -134,7 +140,9 @@ def merge(translated: str, output: str | None, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"{target}: {result.segments - result.untranslated:,} of {result.segments:,} segments translated")
+    click.echo(
+        f"{target}: {result.segments - result.untranslated:,} of {result.segments:,} segments translated"
+    )
 
 
 def register(group: click.Group) -> None:

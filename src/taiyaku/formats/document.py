@@ -212,7 +212,7 @@ def split_block(parts: Sequence[str | Code], lang: str) -> list[Piece]:
             high -= 1
         if previous < low:
             pieces.append(Piece(_grouped(items[previous:low]), False))
-        pieces.append(Piece(_numbered(_grouped(items[low:high], unwrap=True)), True))
+        pieces.append(Piece(numbered(_grouped(items[low:high], unwrap=True)), True))
         previous = high
     if previous < len(items):
         pieces.append(Piece(_grouped(items[previous:]), False))
@@ -249,7 +249,7 @@ def _unwrap(text: str) -> str:
     return _WRAP.sub(glue, text)
 
 
-def _numbered(content: Content) -> Content:
+def numbered(content: Content) -> Content:
     """Renumber a segment's codes 1, 2, … in order, each close taking its open's id."""
     out: list[str | Code] = []
     opened: dict[str, list[str]] = {}
@@ -302,19 +302,25 @@ def resolve_target(
         key = (part.kind, part.id)
         code = by_key.get(key)
         if code is None:
-            raise FormatError(path, f"the translation has a tag the source has not ({_tag(key)})", where)
+            raise FormatError(
+                path, f"the translation has a tag the source has not ({_tag(key)})", where
+            )
         if key in used:
             raise FormatError(path, f"the translation uses the tag {_tag(key)} twice", where)
         if part.kind == "open":
             stack.append(part.id)
         elif part.kind == "close":
             if not stack or stack[-1] != part.id:
-                raise FormatError(path, f"unbalanced inline codes: {_tag(key)} closes nothing open", where)
+                raise FormatError(
+                    path, f"unbalanced inline codes: {_tag(key)} closes nothing open", where
+                )
             stack.pop()
         used.add(key)
         out.append(code)
     if stack:
-        raise FormatError(path, f"unbalanced inline codes: {_tag(('open', stack[-1]))} is never closed", where)
+        raise FormatError(
+            path, f"unbalanced inline codes: {_tag(('open', stack[-1]))} is never closed", where
+        )
     for code in codes_of(source):
         if (code.kind, code.id) not in used:
             out.append(code)

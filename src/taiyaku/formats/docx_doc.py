@@ -44,10 +44,14 @@ def read_docx(name: str, data: bytes) -> SourceDocument:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise FormatError(name, f"not a Word document (not a valid .docx archive: {error})") from None
+        raise FormatError(
+            name, f"not a Word document (not a valid .docx archive: {error})"
+        ) from None
     if "word/document.xml" not in names:
         raise FormatError(name, "not a Word document (no word/document.xml in the archive)")
-    parts = sorted((n for n in names if _PARTS.match(n)), key=lambda n: (n != "word/document.xml", n))
+    parts = sorted(
+        (n for n in names if _PARTS.match(n)), key=lambda n: (n != "word/document.xml", n)
+    )
     lang = _document_lang(archive)
     skeleton = TextSkeleton(lang)
     reader = _Reader(skeleton)
@@ -82,9 +86,13 @@ def read_docx(name: str, data: bytes) -> SourceDocument:
             finished = dict(zip(joined.split("\0"), rendered, strict=True))
             for info in archive.infolist():
                 if info.filename in finished:
-                    content = _switch_lang(finished[info.filename], lang, target_lang).encode("utf-8")
+                    content = _switch_lang(finished[info.filename], lang, target_lang).encode(
+                        "utf-8"
+                    )
                 elif info.filename == "word/styles.xml":
-                    content = _switch_lang(archive.read(info).decode("utf-8"), lang, target_lang).encode("utf-8")
+                    content = _switch_lang(
+                        archive.read(info).decode("utf-8"), lang, target_lang
+                    ).encode("utf-8")
                 else:
                     content = archive.read(info)
                 package.writestr(info, content)
@@ -120,7 +128,9 @@ def _switch_lang(xml: str, source_lang: str, target_lang: str) -> str:
         return xml
     tag = "en-US" if target_lang == "en" else "ja-JP" if target_lang == "ja" else target_lang
     value = re.compile(f'(w:(?:val|eastAsia)=")({source_lang}(?:-[A-Za-z]+)?)(")')
-    return _LANG_TAG.sub(lambda m: value.sub(lambda v: v.group(1) + tag + v.group(3), m.group(0)), xml)
+    return _LANG_TAG.sub(
+        lambda m: value.sub(lambda v: v.group(1) + tag + v.group(3), m.group(0)), xml
+    )
 
 
 def _xml(element: Any) -> str:
@@ -189,13 +199,30 @@ class _Reader:
                 else:
                     self.pairs += 1
                     kind = etree.QName(child).localname
-                    ctype = "lb" if kind in ("br", "cr") else "image" if kind == "drawing" else f"x-{kind}"
+                    ctype = (
+                        "lb"
+                        if kind in ("br", "cr")
+                        else "image"
+                        if kind == "drawing"
+                        else f"x-{kind}"
+                    )
                     run = f"<w:r>{own}{_xml(child)}</w:r>"
                     body.append(Code("ph", str(self.pairs), run, ctype, kind))
             if own == base or not any(isinstance(p, str) and p for p in body):
                 return body
-            ctype = next((v for k, v in _CTYPES.items() if properties is not None and properties.find(_w(k)) is not None), "x-run")
-            return [Code("open", pair, own, ctype, "run"), *body, Code("close", pair, own, ctype, "run")]
+            ctype = next(
+                (
+                    v
+                    for k, v in _CTYPES.items()
+                    if properties is not None and properties.find(_w(k)) is not None
+                ),
+                "x-run",
+            )
+            return [
+                Code("open", pair, own, ctype, "run"),
+                *body,
+                Code("close", pair, own, ctype, "run"),
+            ]
         if element.tag == _w("hyperlink") or tag in ("smartTag", "ins", "fldSimple", "customXml"):
             start = _xml(element)
             start = start[: start.index(">") + 1] if not start.endswith("/>") else start
@@ -206,9 +233,12 @@ class _Reader:
                 inner.extend(self.inline(child, base))
             end = f"</{start[1:].split()[0].rstrip('>')}>"
             ctype = "link" if tag == "hyperlink" else f"x-{tag}"
-            return [Code("open", pair, start, ctype, tag), *inner, Code("close", pair, end, ctype, tag)]
+            return [
+                Code("open", pair, start, ctype, tag),
+                *inner,
+                Code("close", pair, end, ctype, tag),
+            ]
         return [Code("ph", pair, _xml(element), f"x-{tag or 'other'}", tag)]
-
 
 
 def _emit(content: Any, base: str) -> str:

@@ -120,10 +120,16 @@ class _Reader:
     def _is_block(self, element: Any) -> bool:
         tag = _tag(element)
         if tag in INLINE_TAGS:
-            return any(_tag(d) not in INLINE_TAGS | VOID_TAGS | OPAQUE_TAGS for d in element.iter() if d is not element and _tag(d))
+            return any(
+                _tag(d) not in INLINE_TAGS | VOID_TAGS | OPAQUE_TAGS
+                for d in element.iter()
+                if d is not element and _tag(d)
+            )
         return tag not in VOID_TAGS and tag not in OPAQUE_TAGS
 
-    def _close_run(self, element: Any, anchor: Any, parts: list[str | Code], taken: list[Any], note: str) -> None:
+    def _close_run(
+        self, element: Any, anchor: Any, parts: list[str | Code], taken: list[Any], note: str
+    ) -> None:
         mark = self.skeleton.block(parts, note)
         if mark is None:
             return

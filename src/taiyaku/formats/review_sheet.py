@@ -42,7 +42,9 @@ def tagged(content: Sequence[str | Code]) -> str:
         if isinstance(part, str):
             out.append(part)
         else:
-            out.append({"open": f"<{part.id}>", "close": f"</{part.id}>"}.get(part.kind, f"<{part.id}/>"))
+            out.append(
+                {"open": f"<{part.id}>", "close": f"</{part.id}>"}.get(part.kind, f"<{part.id}/>")
+            )
     return "".join(out)
 
 
@@ -92,17 +94,29 @@ def write_review_sheet(
             target_style = {"alignment": wrap}
             if item.target is not None:
                 target_style["fill"] = filled_fill
-            terms = "; ".join(f"{t.source} → {t.target}" + ("" if t.status == "preferred" else f" ({t.status})") for t in item.terms)
+            terms = "; ".join(
+                f"{t.source} → {t.target}" + ("" if t.status == "preferred" else f" ({t.status})")
+                for t in item.terms
+            )
             sheet.append(
                 [
                     text_cell(sheet, item.segment.id, alignment=wrap),
                     text_cell(sheet, tagged(item.segment.content), alignment=wrap),
-                    text_cell(sheet, tagged(item.target) if item.target is not None else "", **target_style),
-                    styled_cell(sheet, round(item.score, 2) if item.score else None, alignment=wrap),
+                    text_cell(
+                        sheet,
+                        tagged(item.target) if item.target is not None else "",
+                        **target_style,
+                    ),
+                    styled_cell(
+                        sheet, round(item.score, 2) if item.score else None, alignment=wrap
+                    ),
                     text_cell(sheet, best.source if best else "", alignment=wrap),
                     text_cell(sheet, best.diff if best else "", alignment=wrap),
                     text_cell(sheet, terms, alignment=wrap),
-                    text_cell(sheet, row_fingerprint(document.fingerprint, item.segment.id, item.segment.text)),
+                    text_cell(
+                        sheet,
+                        row_fingerprint(document.fingerprint, item.segment.id, item.segment.text),
+                    ),
                 ]
             )
         info = book.create_sheet(INFO_SHEET)
@@ -117,7 +131,9 @@ def write_review_sheet(
         ):
             info.append([text_cell(info, label), text_cell(info, value)])
         for start in range(0, len(embedded), _CHUNK):
-            info.append([text_cell(info, "document"), text_cell(info, embedded[start : start + _CHUNK])])
+            info.append(
+                [text_cell(info, "document"), text_cell(info, embedded[start : start + _CHUNK])]
+            )
         book.save(tmp)
 
 
@@ -156,7 +172,9 @@ def read_review_sheet(path: str | os.PathLike[str]) -> Translated:
         cells = (cells + [""] * len(HEADER))[: len(HEADER)]
         segment_id, source, target = cells[0].strip(), cells[1], cells[2]
         where = f"row {number}"
-        plain_source = "".join(p for p in untagged(source, set(_TAG_IDS.findall(source))) if isinstance(p, str))
+        plain_source = "".join(
+            p for p in untagged(source, set(_TAG_IDS.findall(source))) if isinstance(p, str)
+        )
         if cells[7] != row_fingerprint(document_fingerprint, segment_id, plain_source):
             raise FormatError(
                 name,
@@ -167,7 +185,9 @@ def read_review_sheet(path: str | os.PathLike[str]) -> Translated:
         ids = set(_TAG_IDS.findall(source))
         content = untagged(target, ids) if target.strip() else None
         segments.append(
-            TranslatedSegment(segment_id, plain_source, content, "translated" if content else "new", where)
+            TranslatedSegment(
+                segment_id, plain_source, content, "translated" if content else "new", where
+            )
         )
     return Translated(
         name,

@@ -50,7 +50,10 @@ def source_format(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in SOURCE_FORMATS:
         known = ", ".join(sorted(SOURCE_FORMATS))
-        raise FormatError(path, f"cannot translate {suffix or 'a file without extension'!r} files (known: {known})")
+        raise FormatError(
+            path,
+            f"cannot translate {suffix or 'a file without extension'!r} files (known: {known})",
+        )
     return SOURCE_FORMATS[suffix]
 
 

@@ -102,7 +102,11 @@ def read_markdown(name: str, data: bytes) -> SourceDocument:
         fence = _FENCE.match(line)
         if fence:
             close = next(
-                (j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fence.group(1))),
+                (
+                    j
+                    for j in range(i + 1, len(lines))
+                    if lines[j].strip().startswith(fence.group(1))
+                ),
                 len(lines) - 1,
             )
             reader.out.extend(lines[i : close + 1])
@@ -139,7 +143,9 @@ def read_markdown(name: str, data: bytes) -> SourceDocument:
             body = line[len(prefix) :] + "".join(lines[i + 1 : j])
             stripped = body.rstrip("\r\n")
             reader.out.append(prefix)
-            reader.inline_block(stripped, "list item" if item else "quote" if quote else "paragraph")
+            reader.inline_block(
+                stripped, "list item" if item else "quote" if quote else "paragraph"
+            )
             reader.out.append(body[len(stripped) :])
             i, previous_blank = j, False
             continue
@@ -190,7 +196,12 @@ class _Markdown:
             pair = str(self.pairs)
             whole = found.group(0)
             if found.group("link"):
-                inner, opener, closer, ctype = found.group("ltext"), "[", "]" + found.group("lurl"), "link"
+                inner, opener, closer, ctype = (
+                    found.group("ltext"),
+                    "[",
+                    "]" + found.group("lurl"),
+                    "link",
+                )
             elif found.group("strong"):
                 mark = found.group("strong")
                 inner, opener, closer, ctype = found.group("stext"), mark, mark, "bold"
@@ -199,7 +210,13 @@ class _Markdown:
                 inner = found.group("etext") or found.group("utext")
                 opener, closer, ctype = mark, mark, "italic"
             else:
-                kind = "image" if found.group("image") else "x-code" if found.group("code") else "x-html"
+                kind = (
+                    "image"
+                    if found.group("image")
+                    else "x-code"
+                    if found.group("code")
+                    else "x-html"
+                )
                 parts.append(Code("ph", pair, whole, kind, whole[:12]))
                 continue
             parts.append(Code("open", pair, opener, ctype, opener))

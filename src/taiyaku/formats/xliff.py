@@ -45,7 +45,13 @@ TK = "urn:taiyaku:skeleton"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # XLIFF 1.2 datatype of each document format, and back.
-DATATYPES = {"html": "html", "text": "plaintext", "markdown": "x-markdown", "docx": "x-docx", "xliff": "xml"}
+DATATYPES = {
+    "html": "html",
+    "text": "plaintext",
+    "markdown": "x-markdown",
+    "docx": "x-docx",
+    "xliff": "xml",
+}
 FORMATS = {value: key for key, value in DATATYPES.items()}
 
 
@@ -97,7 +103,9 @@ def _q2(tag: str, namespace: str = XLIFF2) -> str:
     return f"{{{namespace}}}{tag}"
 
 
-def _fill(element: Any, content: Sequence[str | Code], pair: str, standalone: str, version: int) -> None:
+def _fill(
+    element: Any, content: Sequence[str | Code], pair: str, standalone: str, version: int
+) -> None:
     """Write text and codes into ``element``: pairs nest as elements, standalones are empty."""
     stack = [element]
     last: Any = None  # the element whose tail receives the next text
@@ -134,7 +142,9 @@ def _embedded(document: SourceDocument) -> str:
     return base64.b64encode(document.data).decode("ascii")
 
 
-def _xliff1(document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str) -> Any:
+def _xliff1(
+    document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str
+) -> Any:
     root = etree.Element(_q1("xliff"), nsmap={None: XLIFF1})
     root.set("version", "1.2")
     file = etree.SubElement(root, _q1("file"))
@@ -164,7 +174,12 @@ def _xliff1(document: SourceDocument, segments: Sequence[BilingualSegment], targ
             target = etree.SubElement(unit, _q1("target"))
             target.set(XML_LANG, target_lang)
             target.set("state", XLIFF1_STATES[item.state])
-            qualifier = {"exact": "exact-match", "context": "exact-match", "numbers": "fuzzy-match", "repetition": "leveraged-inherited"}.get(item.match)
+            qualifier = {
+                "exact": "exact-match",
+                "context": "exact-match",
+                "numbers": "fuzzy-match",
+                "repetition": "leveraged-inherited",
+            }.get(item.match)
             if qualifier:
                 target.set("state-qualifier", qualifier)
             _fill(target, item.target, _q1("g"), _q1("x"), 1)
@@ -191,7 +206,9 @@ def _xliff1(document: SourceDocument, segments: Sequence[BilingualSegment], targ
     return root
 
 
-def _xliff2(document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str) -> Any:
+def _xliff2(
+    document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str
+) -> Any:
     uses_matches = any(item.candidates for item in segments)
     uses_glossary = any(item.terms for item in segments)
     nsmap = {None: XLIFF2}
@@ -231,7 +248,13 @@ def _xliff2(document: SourceDocument, segments: Sequence[BilingualSegment], targ
                     match.set("subType", "tk:context")
                 match_source = etree.SubElement(match, _q2("source"))
                 match_source.text = candidate.source
-                _fill(etree.SubElement(match, _q2("target")), candidate.target, _q2("pc"), _q2("ph"), 2)
+                _fill(
+                    etree.SubElement(match, _q2("target")),
+                    candidate.target,
+                    _q2("pc"),
+                    _q2("ph"),
+                    2,
+                )
         if item.terms:
             glossary = etree.SubElement(unit, _q2("glossary", GLS))
             for term in item.terms:
@@ -266,7 +289,9 @@ def parse_xml(path: str | os.PathLike[str]) -> Any:
     from taiyaku.formats.xmlsafe import syntax_error
 
     check_readable(path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         return etree.parse(os.fspath(path), parser).getroot()
     except etree.XMLSyntaxError as error:
@@ -311,7 +336,9 @@ def _no_skeleton(path: str) -> FormatError:
 
 def _read1(path: str, root: Any) -> Translated:
     file = root.find(_q1("file"))
-    internal = None if file is None else file.find(f"{_q1('header')}/{_q1('skl')}/{_q1('internal-file')}")
+    internal = (
+        None if file is None else file.find(f"{_q1('header')}/{_q1('skl')}/{_q1('internal-file')}")
+    )
     if internal is None or internal.get("form") != "base64":
         raise _no_skeleton(path)
     states = {value: key for key, value in XLIFF1_STATES.items()}
@@ -328,9 +355,7 @@ def _read1(path: str, root: Any) -> Translated:
             state = states.get(target.get("state", "translated"), "translated")
             if not _has_text(content):
                 content = None
-        segments.append(
-            TranslatedSegment(unit_id, _plain(source), content, state, where)
-        )
+        segments.append(TranslatedSegment(unit_id, _plain(source), content, state, where))
     return Translated(
         path,
         file.get("original", ""),
@@ -348,7 +373,12 @@ def _read2(path: str, root: Any) -> Translated:
     embedded = None if file is None else file.find(f"{_q2('skeleton')}/{_q2('document', TK)}")
     if embedded is None:
         raise _no_skeleton(path)
-    states = {"initial": "new", "translated": "translated", "reviewed": "reviewed", "final": "final"}
+    states = {
+        "initial": "new",
+        "translated": "translated",
+        "reviewed": "reviewed",
+        "final": "final",
+    }
     segments = []
     for unit in file.iter(_q2("unit")):
         for segment in unit.iter(_q2("segment")):
@@ -364,7 +394,9 @@ def _read2(path: str, root: Any) -> Translated:
             if segment.get("subState") == "tk:needs-review":
                 state = "needs-review"
             segments.append(
-                TranslatedSegment(segment_id, _plain(segment.find(_q2("source"))), content, state, where)
+                TranslatedSegment(
+                    segment_id, _plain(segment.find(_q2("source"))), content, state, where
+                )
             )
     return Translated(
         path,
@@ -428,4 +460,3 @@ def _read_content(path: str, where: str, element: Any, version: int) -> tuple[st
 def embedded_fingerprint_ok(translated: Translated) -> bool:
     """True when the embedded document's bytes match the fingerprint the file gives."""
     return fingerprint(translated.data) == translated.fingerprint
-

@@ -138,4 +138,3 @@ def translated_units(translated: Translated, *, document: str | None = None) -> 
             )
         )
     return units
-

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from taiyaku.formats.bilingual import BilingualSegment, Candidate, GlossaryHint
 from taiyaku.errors import FormatError
+from taiyaku.formats.bilingual import BilingualSegment, Candidate, GlossaryHint
 from taiyaku.formats.document import (
     Content,
     SourceDocument,
@@ -27,11 +27,11 @@ from taiyaku.formats.document import (
     with_source_codes,
     wraps_only,
 )
-from taiyaku.models import Markup
 from taiyaku.match.analyze import BANDS, REPETITIONS, Band, band_of, size_of
 from taiyaku.match.diff import DiffSpan
 from taiyaku.match.search import Matcher
 from taiyaku.match.terms import find_glossary_terms
+from taiyaku.models import Markup
 from taiyaku.text.normalize import match_key
 
 CONTEXT = "101% (context)"
@@ -57,8 +57,13 @@ class Pretranslation:
 
     @property
     def filled(self) -> int:
-        """The number of segments with a translation filled in."""
-        return sum(1 for item in self.segments if item.target is not None)
+        """The number of segments filled in from the TM (repetitions included)."""
+        return sum(1 for i in self.segments if i.target is not None and i.match != "existing")
+
+    @property
+    def kept(self) -> int:
+        """The number of translations the source already had (XLIFF), kept."""
+        return sum(1 for item in self.segments if item.match == "existing")
 
     @property
     def total(self) -> Band:
@@ -114,7 +119,11 @@ def pretranslate(
             band = _match(matcher, memory, item, min_score, candidates, previous_key)
             first[key] = item
         if segment.existing is not None and not overwrite:
-            item.target, item.state, item.match = segment.existing, segment.existing_state, "existing"
+            item.target, item.state, item.match = (
+                segment.existing,
+                segment.existing_state,
+                "existing",
+            )
         rows[band].segments += 1
         rows[band].size += size
         out.append(item)
@@ -139,7 +148,9 @@ def _match(
     text = segment.text
     if not match_key(text):
         return band_of(0)
-    matches = matcher.search(text, min_score=min(min_score, _FLOOR), limit=limit, lang=None)  # an English heading in a Japanese page is matched as English
+    matches = matcher.search(
+        text, min_score=min(min_score, _FLOOR), limit=limit, lang=None
+    )  # an English heading in a Japanese page is matched as English
     if not matches:
         return band_of(0)
     best = matches[0]
@@ -147,10 +158,18 @@ def _match(
     offered = []
     for match in matches:
         score = match.score
-        if score >= 100 and previous_key and match_key(memory.source_before(match.unit) or "") == previous_key:
+        if (
+            score >= 100
+            and previous_key
+            and match_key(memory.source_before(match.unit) or "") == previous_key
+        ):
             score = 101.0
         if score >= min_score:
-            target = match.adapted_target if match.numbers_only and match.adapted_target else match.target
+            target = (
+                match.adapted_target
+                if match.numbers_only and match.adapted_target
+                else match.target
+            )
             origin = match.unit.document or "taiyaku TM"
             candidate = Candidate(score, match.source, (target,), origin, _diff_text(match.diff))
             offered.append((candidate, match))
@@ -224,6 +243,11 @@ def write_bilingual(
     elif suffix == ".xlsx":
         from taiyaku.formats.review_sheet import write_review_sheet
 
-        write_review_sheet(path, pretranslation.document, pretranslation.segments, target_lang=pretranslation.target_lang)
+        write_review_sheet(
+            path,
+            pretranslation.document,
+            pretranslation.segments,
+            target_lang=pretranslation.target_lang,
+        )
     else:
         raise FormatError(path, "write the bilingual file as .xlf, .xliff or .xlsx")

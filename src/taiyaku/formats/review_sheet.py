@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from taiyaku.errors import FormatError
 from taiyaku.formats.bilingual import BilingualSegment, Translated, TranslatedSegment
@@ -78,9 +79,17 @@ def write_review_sheet(
     from taiyaku.formats.xlsx import styled_cell, text_cell
 
     with atomic_write(path) as tmp:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Translation")
+        # An ordinary workbook (not write-only): rows get heights that fit their wrapped text.
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Translation"
         sheet.freeze_panes = "B2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         for number, width in enumerate(WIDTHS, 1):
             sheet.column_dimensions[get_column_letter(number)].width = width
         sheet.column_dimensions[get_column_letter(len(HEADER))].hidden = True
@@ -98,27 +107,25 @@ def write_review_sheet(
                 f"{t.source} → {t.target}" + ("" if t.status == "preferred" else f" ({t.status})")
                 for t in item.terms
             )
-            sheet.append(
-                [
-                    text_cell(sheet, item.segment.id, alignment=wrap),
-                    text_cell(sheet, tagged(item.segment.content), alignment=wrap),
-                    text_cell(
-                        sheet,
-                        tagged(item.target) if item.target is not None else "",
-                        **target_style,
-                    ),
-                    styled_cell(
-                        sheet, round(item.score, 2) if item.score else None, alignment=wrap
-                    ),
-                    text_cell(sheet, best.source if best else "", alignment=wrap),
-                    text_cell(sheet, best.diff if best else "", alignment=wrap),
-                    text_cell(sheet, terms, alignment=wrap),
-                    text_cell(
-                        sheet,
-                        row_fingerprint(document.fingerprint, item.segment.id, item.segment.text),
-                    ),
-                ]
-            )
+            row = [
+                text_cell(sheet, item.segment.id, alignment=wrap),
+                text_cell(sheet, tagged(item.segment.content), alignment=wrap),
+                text_cell(
+                    sheet,
+                    tagged(item.target) if item.target is not None else "",
+                    **target_style,
+                ),
+                styled_cell(sheet, round(item.score, 2) if item.score else None, alignment=wrap),
+                text_cell(sheet, best.source if best else "", alignment=wrap),
+                text_cell(sheet, best.diff if best else "", alignment=wrap),
+                text_cell(sheet, terms, alignment=wrap),
+                text_cell(
+                    sheet,
+                    row_fingerprint(document.fingerprint, item.segment.id, item.segment.text),
+                ),
+            ]
+            sheet.append(row)
+            sheet.row_dimensions[sheet.max_row].height = _row_height(row)
         info = book.create_sheet(INFO_SHEET)
         info.sheet_state = "hidden"
         embedded = base64.b64encode(document.data).decode("ascii")
@@ -135,6 +142,23 @@ def write_review_sheet(
                 [text_cell(info, "document"), text_cell(info, embedded[start : start + _CHUNK])]
             )
         book.save(tmp)
+
+
+def _row_height(row: Sequence[Any]) -> float:
+    """Points for a row whose wrapped cells are all visible (15 per line of text)."""
+    from taiyaku.formats.xlsx import display_width
+
+    lines = 1
+    for cell, width in zip(row[:-1], WIDTHS, strict=False):
+        if isinstance(cell.value, str) and cell.value:
+            lines = max(
+                lines,
+                sum(
+                    max(1, -(-display_width(part) // max(width - 1, 1)))
+                    for part in cell.value.split("\n")
+                ),
+            )
+    return 15.0 * lines
 
 
 def is_review_sheet(path: str | os.PathLike[str]) -> bool:

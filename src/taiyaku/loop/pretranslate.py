@@ -191,7 +191,9 @@ def _match(
 
 
 def _diff_text(spans: Sequence[DiffSpan]) -> str:
-    """A diff as one line: ``[-TM text-]{+segment text+}`` around what changed."""
+    """A diff as one line: ``[-TM text-]{+segment text+}`` around what changed ("" if nothing)."""
+    if all(span.op == "equal" for span in spans):
+        return ""
     out = []
     for span in spans:
         if span.op == "equal":

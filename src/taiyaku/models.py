@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ORIGINS = ("aligned", "imported", "added")
+ORIGINS = ("aligned", "imported", "added", "translated")
 STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
 
 
@@ -87,7 +87,8 @@ class Unit:
     :param target_text: its translation as written (the plain text, likewise)
     :param source_lang: BCP-47 tag of the source, e.g. ``ja``
     :param target_lang: BCP-47 tag of the target, e.g. ``en``
-    :param origin: how the unit came in: ``aligned``, ``imported`` or ``added``
+    :param origin: how the unit came in: ``aligned``, ``imported``, ``added`` or
+        ``translated`` (a segment translated through ``pretranslate`` and imported back)
     :param document: the document it came from, if known
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units

@@ -143,6 +143,49 @@ class TranslationMemory:
             self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
         return len(ids)
 
+    def source_before(self, unit: Unit) -> str | None:
+        """The source text of the unit just before ``unit`` in its document, if known.
+
+        What a context match compares with the segment before the one being translated.
+        """
+        if unit.document is None or unit.position is None:
+            return None
+        row = self.db.conn.execute(
+            "SELECT source_text FROM units WHERE document = ? AND position = ? "
+            "AND source_lang = ? ORDER BY id LIMIT 1",
+            [unit.document, unit.position - 1, unit.source_lang],
+        ).fetchone()
+        return row[0] if row else None
+
+    def replace_positions(self, units: Iterable[Unit]) -> AddResult:
+        """Store units, each replacing the unit of the same origin, document and position.
+
+        How a translated file is imported again after further edits: a segment's earlier
+        translation is updated, not kept beside the new one. A unit whose pair is already
+        stored (from any origin) is skipped.
+
+        :return: ``added`` counts units stored (new or replacing), ``skipped`` the rest
+        """
+        added = skipped = 0
+        now = now_iso()
+        with self._writing():
+            for unit in units:
+                row = self.db.conn.execute(
+                    "SELECT id, source_text, target_text FROM units "
+                    "WHERE origin = ? AND document = ? AND position = ?",
+                    [unit.origin, unit.document, unit.position],
+                ).fetchone()
+                if row and (row[1], row[2]) == (unit.source_text, unit.target_text):
+                    skipped += 1
+                    continue
+                if row:
+                    for hook in self.on_deleting:
+                        hook(self.db, [row[0]])
+                    self.db.conn.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                inserted = self._insert([_row(unit, now)])
+                added, skipped = added + inserted, skipped + 1 - inserted
+        return AddResult(added, skipped)
+
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""
         rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))

@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint clean
+.PHONY: demo test check lint clean browser
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ lint: $(BIN)/taiyaku
 check: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" --doctest-modules src tests
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded build) and need CJK fonts.
+browser:
+	@command -v chromium >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || \
+	  { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+
+test: lint browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src tests
 
 clean:

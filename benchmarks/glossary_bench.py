@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 
 from taiyaku.formats import read_terms
-from taiyaku.glossary import cache
+from taiyaku.glossary import Glossary, cache
 from taiyaku.glossary.find import find_terms, term_automata
 from taiyaku.glossary.termlookup import lookup, lookup_index
 from taiyaku.store.db import open_db
-from taiyaku.store.glossary import Glossary
 
 DATA = (
     Path(os.environ.get("TAIYAKU_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"

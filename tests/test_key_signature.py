@@ -59,7 +59,9 @@ def answers(path):
 def stored_keys(path):
     conn = sqlite3.connect(path)
     keys = {
-        "units": conn.execute("SELECT id, source_key, target_key FROM units ORDER BY id").fetchall(),
+        "units": conn.execute(
+            "SELECT id, source_key, target_key FROM units ORDER BY id"
+        ).fetchall(),
         "terms": conn.execute(
             "SELECT ja, en, ja_key, en_key, ja_fold, en_fold, ja_find, en_find, ja_reading "
             "FROM terms ORDER BY ja, en"

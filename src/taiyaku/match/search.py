@@ -31,11 +31,12 @@ from rapidfuzz.distance import Levenshtein
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.formats.inline import to_tmx_string
 from taiyaku.match.diff import DiffSpan, diff_spans
 from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
-from taiyaku.models import Unit
+from taiyaku.models import Markup, Unit
 from taiyaku.store.index_reader import IndexReader, change_stamp
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import key_grams
@@ -92,7 +93,14 @@ class Match:
             "document": self.unit.document,
             "created": self.unit.created,
             "changed": self.unit.changed,
+            # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
+            "source_markup": _markup(self.unit.source_markup),
+            "target_markup": _markup(self.unit.target_markup),
         }
+
+
+def _markup(markup: Markup | None) -> str | None:
+    return None if markup is None else to_tmx_string(markup)
 
 
 def _database(db_or_tm: Any) -> Database:

@@ -16,6 +16,8 @@ import functools
 import re
 import unicodedata
 
+from taiyaku.text.oldforms import modernize
+
 HIRAGANA = "\u3041-\u309f"  # ぁ … ゟ, with the voicing marks and ゝ ゞ
 KATAKANA = "\u30a0-\u30ff"  # ゠ … ヿ, with ・ and ー
 KANA = "\u3041-\u30ff"  # HIRAGANA and KATAKANA together
@@ -53,14 +55,15 @@ def is_kana(char: str) -> bool:
 
 @functools.lru_cache(maxsize=32768)
 def fold_char(char: str) -> str:
-    """One character as the keys compare it: NFKC, case-folded, katakana as hiragana.
+    """One character as the keys compare it: NFKC, case-folded, old kanji forms as the new
+    (:func:`~taiyaku.text.oldforms.modernize`), katakana as hiragana.
 
     >>> fold_char("Ａ"), fold_char("カ"), fold_char("ヶ")
     ('a', 'か', 'ヶ')
     """
     if char.isascii():
         return char.lower()
-    folded = unicodedata.normalize("NFKC", char).casefold()
+    folded = modernize(unicodedata.normalize("NFKC", char).casefold())
     # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
     return "".join(_fold_kana(c) for c in folded)
 

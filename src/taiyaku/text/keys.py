@@ -10,7 +10,8 @@ writing command recomputes the stored keys (:mod:`taiyaku.store.keys`).
 only character by character, so a sentence folded the same way keeps a map back to its
 original positions (:func:`fold_ja_with_offsets`, :func:`en_words`):
 
-- Japanese: NFKC (full/half width, half-width katakana with their voiced marks), case
+- Japanese: NFKC (full/half width, half-width katakana with their voiced marks), old kanji
+  forms made modern (總 → 総, 國 → 国, 辯 → 弁: :mod:`taiyaku.text.oldforms`), case
   folding, katakana → hiragana, iteration marks spelled out (人々 → 人人, いすゞ → いすず), a
   long-vowel mark ending a kana run dropped (コンピューター = コンピュータ), white space collapsed.
 - English: words of Latin letters and digits, case-folded and made singular
@@ -37,8 +38,9 @@ import unicodedata
 from taiyaku.text.chars import fold_char, is_kana, is_kanji
 from taiyaku.text.romaji import reading_key
 
-KEYS_VERSION = 1
-"""The version of the rules of this module and of :func:`~taiyaku.text.normalize.match_key`."""
+KEYS_VERSION = 2
+"""The version of the rules of this module and of :func:`~taiyaku.text.normalize.match_key`:
+raise it when a key changes (2: old kanji forms fold to the new, :mod:`taiyaku.text.oldforms`)."""
 
 _VOICED = {chr(c): chr(c + 1) for c in range(0x304B, 0x3062, 2)}  # か→が .. ち→ぢ
 _VOICED.update({"つ": "づ", "て": "で", "と": "ど"})

@@ -151,7 +151,9 @@ class Term:
     :param note: a usage note for translators
     :param domain: subject field, e.g. ``organisation``
     :param pos: part of speech, e.g. ``noun``
-    :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``
+    :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``; empty in a
+        term read from a file whose status cell was blank (an import keeps the stored status,
+        a new entry is ``preferred``)
     :param source: where the entry comes from (a file, a dictionary, a person)
     :param reading: the Japanese term's reading in kana as the source gives it (the JLT
         dictionary's 読み); empty when the file has none (readings are then computed)
@@ -165,7 +167,7 @@ class Term:
     note: str = ""
     domain: str = ""
     pos: str = ""
-    status: Status = "preferred"
+    status: Status | Literal[""] = "preferred"
     source: str = ""
     reading: str = ""
     created: str | None = None

@@ -141,7 +141,7 @@ def import_(
         warn=warn if skip_incomplete else None,
     )
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
-    defaults = {k: v for k, v in (("source", source), ("domain", domain)) if v}
+    defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
         fields |= set(defaults)
         terms = (

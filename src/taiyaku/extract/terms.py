@@ -211,7 +211,7 @@ def extract_terms(
             status = "same"
         else:
             status = "different"
-        documents = Counter(corpus.documents[i] for i in with_both if corpus.documents[i])
+        documents = Counter(d for i in with_both if (d := corpus.documents[i]))
         results.append(
             TermCandidate(
                 ja=ja,

@@ -116,7 +116,7 @@ def find_terms(
         spans += _find_en(automata.en, text)
     chosen = _longest_first(spans)
     terms = glossary.get_many(i for *_, ids in chosen for i in ids)
-    rank = {status: i for i, status in enumerate(STATUSES)}
+    rank: dict[str, int] = {status: i for i, status in enumerate(STATUSES)}
     found = []
     for start, end, side, ids in chosen:
         entries = sorted(

@@ -120,7 +120,8 @@ class LookupIndex:
     def build(cls, store: GlossaryStore) -> LookupIndex:
         rows = store.lookup_keys()
         ids = [r[0] for r in rows]
-        return cls(ids, *(_Field.of([r[i] for r in rows]) for i in range(1, 5)))
+        ja, en, reading, given = (_Field.of([str(r[i]) for r in rows]) for i in range(1, 5))
+        return cls(ids, ja, en, reading, given)
 
 
 def lookup_index(store: GlossaryStore) -> LookupIndex:

@@ -39,6 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from taiyaku import __version__
 from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
 from taiyaku.match.search import Matcher
+from taiyaku.models import Side
 from taiyaku.store.db import open_db
 
 log = logging.getLogger("taiyaku.server")
@@ -278,7 +279,7 @@ def api_router() -> Any:
         """Every glossary term occurring in a text, with its position."""
         from taiyaku.glossary.find import find_terms
 
-        sides = ("ja", "en") if body.side == "both" else (body.side,)
+        sides: tuple[Side, ...] = ("ja", "en") if body.side == "both" else (body.side,)
         return {
             "text": body.text,
             "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides)),
@@ -344,6 +345,8 @@ def api_router() -> Any:
 
         glossary = Glossary(dbs.db())
         term = glossary.get(term_id)
+        if term is None:
+            raise NotFound(f"no glossary entry with id {term_id}")
         changes = body.model_dump(exclude_none=True)
         if changes:
             glossary.add(dataclasses.replace(term, **changes, changed=None, id=None))
@@ -478,13 +481,13 @@ class BodyLimit:
 
         async def counting_receive() -> Message:
             nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+            received = await receive()
+            if received["type"] == "http.request":
+                seen += len(received.get("body", b""))
                 if seen > self.max_bytes:
                     # An HTTPException: FastAPI passes it through its body parsing unchanged.
                     raise StarletteHTTPException(413, message)
-            return message
+            return received
 
         async def tracking_send(message: Message) -> None:
             nonlocal started

@@ -273,7 +273,7 @@ def merge_term(old: Term, new: Term, fields: Collection[str], clear_empty: bool)
     ``clear_empty``, when it clears it (a blank status becomes ``preferred``). Timestamps
     and id are ``old``'s.
     """
-    values = {}
+    values: dict[str, Any] = {}
     for field in OPTIONAL_FIELDS:
         value = getattr(new, field)
         if field in fields and (value or clear_empty):

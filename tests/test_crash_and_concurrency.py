@@ -22,6 +22,8 @@ from taiyaku.store.db import transaction
 from taiyaku.store.migrations import migrations
 
 UNITS = 30_000
+# Real processes importing tens of thousands of units: seconds each.
+pytestmark = pytest.mark.slow
 
 
 def taiyaku(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen:

@@ -216,6 +216,7 @@ def generated(tmp_path_factory):
     database.close()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

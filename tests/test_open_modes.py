@@ -183,6 +183,7 @@ def read_only_folder():
     shutil.rmtree(folder)
 
 
+@pytest.mark.slow
 def test_reading_from_read_only_media(read_only_folder):
     folder = read_only_folder
     path = folder / "project.db"

@@ -82,6 +82,7 @@ def test_tmx_write_read_is_identity(tmp_path_factory, units):
     assert [_props(u) for u in back] == [_props(u) for u in units]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -58,7 +58,7 @@ def main() -> None:
             ]
         cache.clear()
         start = time.perf_counter()
-        lookup_index(db)
+        lookup_index(glossary)
         print(f"lookup index load: {1000 * (time.perf_counter() - start):.0f} ms")
         times = []
         for query in queries:
@@ -78,7 +78,7 @@ def main() -> None:
 
         cache.clear()
         start = time.perf_counter()
-        automata = term_automata(db)
+        automata = term_automata(glossary)
         print(
             f"automaton load: {time.perf_counter() - start:.2f} s for {automata.terms:,} terms "
             "(target ≤ 1 s)"

@@ -202,3 +202,24 @@ def test_reading_from_read_only_media(read_only_folder):
     lookup = _run_as_reader_who_cannot_write(["--db", str(path), "term", "lookup", "国際"], folder)
     assert "Global Strategy Bureau" in lookup.stdout
     assert file_hash(path) == before
+
+
+@pytest.mark.slow
+def test_reading_from_a_read_only_folder_sees_the_wal(read_only_folder):
+    # A writer still has the file open: its last import is in the -wal file, not yet in the
+    # database file. A reader who may not write the folder must still see it (SQLite reads
+    # existing -wal/-shm files read-only; immutable=1 would ignore them).
+    path = read_only_folder / "project.db"
+    make_project(path)
+    writer = open_db(path)
+    try:
+        TranslationMemory(writer).add_many([Unit("二つ目の文", "The second sentence")])
+        assert Path(f"{path}-wal").stat().st_size > 0
+        os.chmod(read_only_folder, 0o555)
+        done = _run_as_reader_who_cannot_write(
+            ["--db", str(path), "tm", "stats", "--json"], read_only_folder
+        )
+        assert done.returncode == 0, done.stderr
+        assert '"units": 2' in done.stdout
+    finally:
+        writer.close()

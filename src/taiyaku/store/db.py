@@ -122,9 +122,12 @@ def _connect_read_only(name: str, busy_timeout: float) -> sqlite3.Connection:
     """A read-only connection; ``immutable`` when SQLite could not create its lock files."""
     folder = Path(name).resolve().parent
     uri = f"{Path(name).resolve().as_uri()}?mode=ro"
-    if not os.access(folder, os.W_OK):
+    wal_files = all(Path(f"{name}-{suffix}").exists() for suffix in ("wal", "shm"))
+    if not os.access(folder, os.W_OK) and not wal_files:
         # A WAL database needs its -shm file; where it cannot be created, tell SQLite the
-        # file will not change under it (no locks, no -shm).
+        # file will not change under it (no locks, no -shm). With no -wal file either, every
+        # write is in the main file, so nothing is missed. (Where both exist SQLite reads
+        # them read-only, the WAL's last writes included.)
         uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
 

@@ -501,3 +501,26 @@ def test_xliff_from_another_tool_pretranslates_and_merges(tmp_path, runner):
         cli, ["pretranslate", str(source), "-o", "o.xlf", "--overwrite", "--json"]
     )
     assert '"kept": 0' in result.output
+
+
+def test_xliff2_from_another_tool(tmp_path, runner):
+    """XLIFF 2.0 with <pc>/<ph/>: codes kept through XLIFF 1.2 (as strict ctypes) and back."""
+    _tm_with_half(tmp_path, runner)
+    source = tmp_path / "other.xlf"
+    source.write_text(
+        f'<xliff xmlns="{X2}" version="2.0" srcLang="ja"><file id="f"><unit id="u1">'
+        '<segment><source><pc id="1" type="fmt">国際戦略局</pc></source></segment></unit>'
+        '<unit id="u2"><segment><source>海外展開の推進<ph id="1" type="other"/></source></segment>'
+        "</unit></file></xliff>",
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, ["pretranslate", str(source), "-o", "o.xlf"]).exit_code == 0
+    ours = etree.parse(str(tmp_path / "o.xlf")).getroot()
+    assert [g.get("ctype") for g in ours.iter(f"{{{X1}}}g")][:1] == ["x-fmt"]
+    result = runner.invoke(cli, ["merge", "o.xlf", "-o", "done.xlf"])
+    assert result.exit_code == 0, result.output
+    done = etree.parse(str(tmp_path / "done.xlf")).getroot()
+    assert done.get("trgLang") == "en"
+    targets = [etree.tostring(t, encoding="unicode") for t in done.iter(f"{{{X2}}}target")]
+    assert '<pc id="1" type="fmt">Global Strategy Bureau</pc>' in targets[0]
+    assert '<ph id="1" type="other"/>' in targets[1]

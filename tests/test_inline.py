@@ -14,6 +14,7 @@ from taiyaku.formats.inline import from_json, join, plain_text, to_json, to_tmx_
 from taiyaku.match.search import Matcher
 from taiyaku.models import Code
 from tests.conftest import FIXTURES
+from tests.test_tmx_fidelity import assert_valid_tmx
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -184,7 +185,9 @@ def _markup(inner):
 MARKUP = st.recursive(st.just(()), _markup, max_leaves=8)
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(source=MARKUP, target=MARKUP)
 def test_any_codes_round_trip_tmx_store_tmx_unchanged(tmp_path_factory, source, target):
     folder = tmp_path_factory.mktemp("codes")
@@ -201,5 +204,6 @@ def test_any_codes_round_trip_tmx_store_tmx_unchanged(tmp_path_factory, source, 
     assert from_json(to_json(source)) == source
     _, out = _round_trip(folder, folder / "a.tmx")
     assert _segs(out) == _segs(folder / "a.tmx")
+    assert_valid_tmx(out)
     (back,) = read_units(out)
     assert (back.source_text, back.target_text) == (unit.source_text, unit.target_text)

@@ -49,6 +49,32 @@ class Code:
 # A segment's text with its inline codes: text runs and codes, in order, no two runs adjacent.
 Markup = tuple[str | Code, ...]
 
+SIDES = ("unit", "source", "target")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A note, property or attribute a file gave a unit or one side of it, kept to write back.
+
+    TMX puts ``<note>``s and ``<prop>``s on the ``<tu>`` and on each ``<tuv>`` (memoQ's
+    ``x-context-pre``/``x-context-post`` props drive its context matches), and attributes such
+    as ``tuid``, ``usagecount``, ``lastusagedate``, ``creationid`` or a tool's own on both.
+    A unit keeps them in document order as annotations, and TMX export writes them back where
+    they were.
+
+    :param kind: ``note``, ``prop`` or ``attr`` (an XML attribute)
+    :param text: the note's or prop's text, or the attribute's value
+    :param type: a prop's ``type``, or the attribute's name; empty for a note
+    :param attrs: the note's or prop's own attributes in order (``xml:lang``, ``o-encoding``)
+    :param on: ``unit`` (the ``<tu>``), ``source`` or ``target`` (that side's ``<tuv>``)
+    """
+
+    kind: str
+    text: str
+    type: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()
+    on: str = "unit"
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -67,9 +93,13 @@ class Unit:
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units
     :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``), for aligned units
-    :param created: ISO 8601 UTC timestamp; the store fills it in when missing
-    :param changed: ISO 8601 UTC timestamp; the store fills it in when missing
-    :param metadata: free key/value data (TMX ``<prop>``s, notes, ...)
+    :param created: ISO 8601 UTC timestamp; ``None`` when the source gave none (the store
+        dates a unit taiyaku made itself, ``added`` or ``aligned``, and no other)
+    :param changed: ISO 8601 UTC timestamp, likewise
+    :param metadata: free key/value data (a table's ``metadata`` column), written to TMX as
+        ``<prop>``s
+    :param annotations: the notes, props and attributes a TMX file gave the unit and its sides,
+        in order
     :param source_markup: the source with its inline codes, ``None`` when it has none
     :param target_markup: the target with its inline codes, ``None`` when it has none
     :param id: the store's id, once stored
@@ -87,6 +117,7 @@ class Unit:
     created: str | None = None
     changed: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    annotations: tuple[Annotation, ...] = ()
     source_markup: Markup | None = None
     target_markup: Markup | None = None
     id: int | None = None

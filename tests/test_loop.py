@@ -524,3 +524,28 @@ def test_xliff2_from_another_tool(tmp_path, runner):
     targets = [etree.tostring(t, encoding="unicode") for t in done.iter(f"{{{X2}}}target")]
     assert '<pc id="1" type="fmt">Global Strategy Bureau</pc>' in targets[0]
     assert '<ph id="1" type="other"/>' in targets[1]
+
+
+def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
+    page = tmp_path / "page.xhtml"
+    page.write_bytes(
+        '<?xml version="1.0" encoding="Shift_JIS"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+        'lang="ja"><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"/>'
+        "</head><body><p>国際戦略局の組織です。</p></body></html>".encode("cp932")
+    )
+    document = read_source(page)
+    assert [s.text for s in document.segments] == ["国際戦略局の組織です。"]
+    out = document.render({"1": ("It is the Global Strategy Bureau.",)}, "en").decode("utf-8")
+    assert "charset=utf-8" in out and "It is the Global Strategy Bureau." in out
+
+
+def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+    page = tmp_path / "a.txt"
+    page.write_text("国際戦略局\n", encoding="utf-8")
+    assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
+    xlf = tmp_path / "a.txt.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    xlf.write_text(text.replace('crc="', 'crc="0', 1), encoding="utf-8")
+    result = runner.invoke(cli, ["merge", str(xlf)])
+    assert result.exit_code == 1 and "does not match its fingerprint" in result.output
+    assert not (tmp_path / "a.en.txt").exists()

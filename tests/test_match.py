@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from taiyaku import Term, TranslationMemory, Unit
 from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import Glossary
 from taiyaku.match import diff_spans, fuzzy_matches, similarity
 from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
-from taiyaku.store.glossary import Glossary
 from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
 
@@ -217,6 +217,7 @@ def generated(tmp_path_factory):
     database.close()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -286,46 +287,6 @@ def test_batches_on_several_cores_answer_in_input_order(generated):
     found = list(search_many(matcher, queries, min_score=60, limit=3, workers=2))
     assert [[(m.score, m.unit.id) for m in ms] for ms in found] == alone
     assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
-
-
-def test_an_index_in_an_older_format_is_refused_then_rebuilt(db_path):
-    from click.testing import CliRunner
-
-    from taiyaku.cli import cli
-    from taiyaku.errors import TaiyakuError
-    from taiyaku.store.db import open_db
-
-    database = open_db(db_path)
-    tm = TranslationMemory(database)
-    tm.add_many([Unit("古い単位です", "An old unit"), Unit("新しい単位です", "A new unit")])
-    # What migration m009 leaves of an index written by an older taiyaku: nothing, unmarked.
-    for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes"):
-        database.execute(f"DELETE FROM {table}")
-    database.execute("DELETE FROM meta WHERE key = 'index_version'")
-    with pytest.raises(TaiyakuError, match="tm reindex"):
-        fuzzy_matches(database, "古い単位です")
-    database.close()
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "tm", "reindex"])
-    assert result.exit_code == 0, result.output
-    assert "index rebuilt for 2 units" in result.output
-    assert fuzzy_matches(open_db(db_path), "古い単位です")[0].score == 100
-
-
-def test_the_first_write_after_an_upgrade_rebuilds_the_whole_index(db_path):
-    from taiyaku.store.db import open_db
-
-    database = open_db(db_path)
-    tm = TranslationMemory(database)
-    tm.add_many([Unit("古い単位です", "An old unit")])
-    database.execute("DELETE FROM match_postings")
-    database.execute("DELETE FROM match_sizes")
-    database.execute("DELETE FROM meta WHERE key = 'index_version'")
-    tm.add_many([Unit("新しい単位です", "A new unit")])
-    assert [m.unit.source_text for m in fuzzy_matches(database, "古い単位です")] == [
-        "古い単位です",
-        "新しい単位です",
-    ]
-    assert fuzzy_matches(database, "新しい単位です")[0].score == 100
 
 
 def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:

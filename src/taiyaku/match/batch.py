@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from taiyaku.match.search import Match, Matcher
+from taiyaku.store.db import database_file, open_db
 
 _CHUNK = 8  # queries per task: small enough to balance, large enough to amortise the pipe
 _PARALLEL_FROM = 48  # fewer queries than this are not worth starting workers for
@@ -30,19 +31,10 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _database_file(matcher: Matcher) -> str | None:
-    """The file of the matcher's database, or ``None`` for an in-memory one."""
-    for _, name, path in matcher.db.conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return path or None
-    return None
-
-
 def _start_worker(path: str) -> None:
     global _worker
-    from taiyaku.store.db import open_db
 
-    _worker = Matcher(open_db(path))
+    _worker = Matcher(open_db(path, write=False))  # workers only read
 
 
 def _run(task: tuple[str, list[str], dict[str, Any]]) -> list[Any]:
@@ -57,7 +49,7 @@ def _answers(
 ) -> Iterator[Any]:
     matcher = db_or_tm if isinstance(db_or_tm, Matcher) else Matcher(db_or_tm)
     workers = default_workers() if workers is None else workers
-    path = _database_file(matcher)
+    path = database_file(matcher.db)
     if workers <= 1 or len(queries) < _PARALLEL_FROM or path is None:
         run = getattr(matcher, method)
         for query in queries:

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from sqlite_utils import Database
 
-from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
-from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS, index_is_current
+from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
 
@@ -53,11 +52,6 @@ class IndexReader:
         stamp = change_stamp(self.db)
         if stamp == self._stamp:
             return
-        if not index_is_current(self.db):
-            raise TaiyakuError(
-                "the fuzzy-match index of this database is in an older format: "
-                "rebuild it with `taiyaku tm reindex`"
-            )
         rows = self.db.conn.execute(
             f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
             [self.lang],

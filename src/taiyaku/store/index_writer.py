@@ -175,7 +175,8 @@ class _LangBuffer:
                 raise TaiyakuError("more than 65,535 distinct characters in one import batch")
             table[unseen] = np.arange(len(self.chars), len(self.chars) + len(unseen))
             self.chars.extend(unseen.tolist())
-        return table[first] * 65536 + table[second]
+        numbers: np.ndarray = table[first] * 65536 + table[second]
+        return numbers
 
     def _trigram_numbers(self, codes: np.ndarray) -> np.ndarray:
         distinct, where = np.unique(codes, return_inverse=True)
@@ -191,9 +192,11 @@ class _LangBuffer:
 
     def _codes_of(self, numbers: np.ndarray) -> np.ndarray:
         if self.char_numbers is None:
-            return np.asarray(self.gram_codes, dtype=np.int64)[numbers]
+            codes: np.ndarray = np.asarray(self.gram_codes, dtype=np.int64)[numbers]
+            return codes
         chars = np.asarray(self.chars, dtype=np.int64)
-        return (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
+        pairs: np.ndarray = (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
+        return pairs
 
     def _texts(self, numbers: np.ndarray) -> list[str]:
         return unpack_grams(self._codes_of(numbers), self.q)
@@ -358,7 +361,6 @@ class IndexWriter:
         self._words: _WordBuffer | None = None
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
-        self._current = not sources  # a rebuild of the target words only does not check
         self._carried = 0  # postings of rare grams kept back by the last flush
 
     def _with_targets(self, db: Database) -> bool:
@@ -372,19 +374,7 @@ class IndexWriter:
         return sum(b.count for b in self._buffers.values()) + words
 
     def added(self, db: Database, ids: list[int]) -> None:
-        """Collect the postings of units just inserted (an ``on_added`` hook).
-
-        The first write to a database whose index is in an older format (after migration
-        ``m009``) rebuilds the whole index, these units included.
-        """
-        if not self._current and ids:
-            self._current = True
-            if stored_index_version(db) != str(INDEX_VERSION):
-                older = db.conn.execute("SELECT 1 FROM units WHERE id < ? LIMIT 1", [min(ids)])
-                if older.fetchone() is not None:
-                    rebuild_index(db)
-                    return
-                _mark_current(db)
+        """Collect the postings of units just inserted (an ``on_added`` hook)."""
         rows = _unit_rows(db, ids)
         if self._sources:
             for lang, (unit_ids, keys) in source_sides(rows).items():
@@ -415,7 +405,6 @@ class IndexWriter:
         finally:
             self._buffers = {}
             self._words = None
-            self._current = not self._sources  # checked again by the next write
             self._carried = 0
 
     def flush(self, db: Database, *, final: bool = True) -> None:
@@ -436,8 +425,8 @@ class IndexWriter:
 
     def deleting(self, db: Database, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
-        if not ids or not index_is_current(db):
-            return  # an index in an older format is rebuilt whole by the next write
+        if not ids:
+            return
         rows = _unit_rows(db, ids)
         for lang, (unit_ids, keys) in source_sides(rows).items():
             gone = np.asarray(unit_ids, dtype="<i4")
@@ -581,25 +570,6 @@ def _write_sizes(
         )
 
 
-def stored_index_version(db: Database) -> str | None:
-    """Return the index format the database's index was written in (``meta.index_version``)."""
-    row = db.conn.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
-    return row[0] if row else None
-
-
-def index_is_current(db: Database) -> bool:
-    """True when the index was written in this version's format, or there is nothing to index."""
-    if stored_index_version(db) == str(INDEX_VERSION):
-        return True
-    return db.conn.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None
-
-
-def _mark_current(db: Database) -> None:
-    db.conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('index_version', ?)", [str(INDEX_VERSION)]
-    )
-
-
 def rebuild_index(db: Database, *, sources: bool = True) -> None:
     """Rebuild the whole index from the units (in the caller's transaction).
 
@@ -626,5 +596,3 @@ def rebuild_index(db: Database, *, sources: bool = True) -> None:
         writer.added(db, ids)
         last = ids[-1]
     writer.finished(db, True)
-    if sources:
-        _mark_current(db)

@@ -12,14 +12,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.models import ORIGINS, Unit
-from taiyaku.store.db import now_iso, transaction
+from taiyaku.formats.inline import from_json, to_json
+from taiyaku.models import ORIGINS, Annotation, Unit, now_iso
+from taiyaku.store.db import transaction
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
     "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
-    "document, position, confidence, bead, created, changed, metadata"
+    "document, position, confidence, bead, created, changed, metadata, source_markup, "
+    "target_markup, annotations, created_absent, changed_absent"
 )
 _BATCH = 5000
 
@@ -95,7 +97,7 @@ class TranslationMemory:
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
-            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
         )
         inserted = conn.total_changes - before
         if inserted and self.on_added:
@@ -141,15 +143,48 @@ class TranslationMemory:
             self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
         return len(ids)
 
-    def reindex(self) -> None:
-        """Rebuild the fuzzy-match index from the units, in one transaction.
+    def source_before(self, unit: Unit) -> str | None:
+        """The source text of the unit just before ``unit`` in its document, if known.
 
-        Needed once after an upgrade that changed the index's format (reading commands say so).
+        What a context match compares with the segment before the one being translated.
         """
-        from taiyaku.store.index_writer import rebuild_index
+        if unit.document is None or unit.position is None:
+            return None
+        row = self.db.conn.execute(
+            "SELECT source_text FROM units WHERE document = ? AND position = ? "
+            "AND source_lang = ? ORDER BY id LIMIT 1",
+            [unit.document, unit.position - 1, unit.source_lang],
+        ).fetchone()
+        return row[0] if row else None
 
-        with transaction(self.db):
-            rebuild_index(self.db)
+    def replace_positions(self, units: Iterable[Unit]) -> AddResult:
+        """Store units, each replacing the unit of the same origin, document and position.
+
+        How a translated file is imported again after further edits: a segment's earlier
+        translation is updated, not kept beside the new one. A unit whose pair is already
+        stored (from any origin) is skipped.
+
+        :return: ``added`` counts units stored (new or replacing), ``skipped`` the rest
+        """
+        added = skipped = 0
+        now = now_iso()
+        with self._writing():
+            for unit in units:
+                row = self.db.conn.execute(
+                    "SELECT id, source_text, target_text FROM units "
+                    "WHERE origin = ? AND document = ? AND position = ?",
+                    [unit.origin, unit.document, unit.position],
+                ).fetchone()
+                if row and (row[1], row[2]) == (unit.source_text, unit.target_text):
+                    skipped += 1
+                    continue
+                if row:
+                    for hook in self.on_deleting:
+                        hook(self.db, [row[0]])
+                    self.db.conn.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                inserted = self._insert([_row(unit, now)])
+                added, skipped = added + inserted, skipped + 1 - inserted
+        return AddResult(added, skipped)
 
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""
@@ -226,9 +261,48 @@ class TranslationMemory:
             "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
         ).fetchall()
 
+    def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
+        """Compute every unit's match keys again, in the caller's transaction.
+
+        The fuzzy index is not touched: rebuild it afterwards
+        (:func:`taiyaku.store.index_writer.rebuild_index`).
+
+        :param progress: called with the number of units done after each batch
+        """
+        conn = self.db.conn
+        last = 0
+        while True:
+            rows = conn.execute(
+                "SELECT id, source_text, target_text FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                [last, _BATCH],
+            ).fetchall()
+            if not rows:
+                return
+            conn.executemany(
+                "UPDATE units SET source_key = ?, target_key = ? WHERE id = ?",
+                [(match_key(s), match_key(t), unit_id) for unit_id, s, t in rows],
+            )
+            last = rows[-1][0]
+            if progress:
+                progress(len(rows))
+
     def count(self) -> int:
         """Return the number of units."""
         return int(self.db.conn.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def documents(self, *, low_confidence: float = 0.5) -> list[dict[str, Any]]:
+        """The named documents, by name: units, aligned units, low-confidence units, languages.
+
+        :param low_confidence: aligned units below this confidence count as low
+        """
+        sql = (
+            "SELECT document AS name, count(*) AS units, "
+            "sum(origin = 'aligned') AS aligned, sum(confidence < ?) AS low_confidence, "
+            "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
+            "max(changed) AS changed "
+            "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
+        )
+        return [dict(r) for r in self.db.query(sql, [low_confidence])]
 
     def stats(self) -> dict[str, Any]:
         """Counts of units in all, by language pair, by origin and by document."""
@@ -253,9 +327,14 @@ _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:
-    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps."""
+    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps.
+
+    A unit taiyaku made (``added``, ``aligned``) is dated ``now``; an imported one without a
+    date gets ``now`` for ordering, flagged absent, so export does not invent a date.
+    """
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
+    imported = unit.origin == "imported"
     return (
         _lang_tag(unit.source_lang),
         _lang_tag(unit.target_lang),
@@ -271,6 +350,30 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         unit.created or now,
         unit.changed or unit.created or now,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
+        to_json(unit.source_markup),
+        to_json(unit.target_markup),
+        _annotations_json(unit.annotations),
+        int(imported and unit.created is None),
+        int(imported and unit.changed is None),
+    )
+
+
+def _annotations_json(annotations: tuple[Annotation, ...]) -> str | None:
+    if not annotations:
+        return None
+    return json.dumps(
+        [[a.kind, a.text, a.type, [list(p) for p in a.attrs], a.on] for a in annotations],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _annotations_of(stored: str | None) -> tuple[Annotation, ...]:
+    if not stored:
+        return ()
+    return tuple(
+        Annotation(kind, text, type_, tuple((k, v) for k, v in attrs), on)
+        for kind, text, type_, attrs, on in json.loads(stored)
     )
 
 
@@ -286,8 +389,11 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         position=row["position"],
         confidence=row["confidence"],
         bead=row["bead"],
-        created=row["created"],
-        changed=row["changed"],
+        created=None if row.get("created_absent") else row["created"],
+        changed=None if row.get("changed_absent") else row["changed"],
         metadata=json.loads(row["metadata"] or "{}"),
+        annotations=_annotations_of(row.get("annotations")),
+        source_markup=from_json(row.get("source_markup")),
+        target_markup=from_json(row.get("target_markup")),
         id=row["id"],
     )

@@ -1,18 +1,23 @@
 """Fuzzy matching: the TM units closest to a query, with why they matched.
 
-The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.store.index_writer`) it counts, with numpy, how
-many of the query's grams each unit shares, and turns that count into an upper bound on the
-unit's score: one edit changes at most ``q`` grams of either string, and at least the length
-difference. Units whose bound is below ``min_score`` are never read. The rest are scored with
-rapidfuzz in order of their bound, best first, and the search stops as soon as the next bound
-cannot beat the ``limit``-th score found. (A ``max_candidates`` cap can bound the work per
-query, at the price of exactness: with fewer than ``limit`` units at or above ``min_score``,
-a unit tied at the cap's bound may be missed. By default there is none: on the 1,000,000-unit
-benchmark TM the cap of 3,000 saved nothing measurable, 7.0 against 6.8 ms median.)
+The search is exact with respect to the score (:mod:`taiyaku.match.score`): from the index
+(:mod:`taiyaku.store.index_writer`) it bounds every unit's score from above, never reads a
+unit whose bound is below ``min_score``, scores the rest with rapidfuzz in order of their
+bound, best first, and stops as soon as the next bound cannot beat the ``limit``-th score
+found. (A ``max_candidates`` cap can bound the work per query, at the price of exactness.)
 
-Grams shared by very many units (``た。``, ``して``) cost the most to count and say the least;
-they are left out of the count when a unit sharing none of the remaining grams provably
-cannot reach ``min_score``, and the bound allows for them.
+Two bounds, by the query's script:
+
+- **Layered characters** (Japanese, Chinese, Korean): a unit sharing ``x`` characters with
+  the query (counted with multiplicity) is at least ``max(len) - x`` edits away. Unlike the
+  q-gram bound it stays tight at low thresholds: at ``--min 50`` a 30-character query may be
+  15 edits from a unit sharing no bigram, but must share 15 characters. The rare characters
+  are counted for every unit from their postings; the common ones (``の``, ``。``: bitmaps)
+  only for the units left (:meth:`Matcher._char_bounds`).
+- **q-grams** (other scripts, trigrams): one edit changes at most ``q`` grams of either
+  string, and at least the length difference. Grams shared by very many units (``the``) are
+  left out of the count when a unit sharing none of the others provably cannot reach
+  ``min_score``, and the bound allows for them.
 
 :func:`exhaustive_scores` scores every key with ``rapidfuzz.process.extract``: the reference
 the benchmarks and property tests compare against.

@@ -33,7 +33,7 @@ def test_many_lists_are_coded_as_each_alone(lists):
 
 
 def test_the_smallest_coding_is_chosen():
-    assert postings.encode(np.array([7]))[0] == postings.IDS32
+    assert len(postings.encode(np.array([7]))) == 5
     assert postings.encode(np.arange(10, 4000, 40))[0] == postings.GAPS8
     assert postings.encode(np.arange(0, 10**6, 1000))[0] == postings.GAPS16
     assert postings.encode(np.array([1, 10**6, 10**8]))[0] == postings.IDS32

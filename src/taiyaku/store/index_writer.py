@@ -74,7 +74,8 @@ BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
-CARRY_BELOW = 256
+CARRY_BELOW = 16
+CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
@@ -207,8 +208,9 @@ class _LangBuffer:
         """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
 
         :param final: take every posting; otherwise the grams with fewer than
-            ``CARRY_BELOW`` postings stay in the buffer for the next take, so that a rare gram
-            is written as one chunk at the end of an import, not as one tiny chunk per flush
+            ``CARRY_BELOW`` postings stay in the buffer for the next take (unless they are
+            more than ``CARRY_AT_MOST``: memory stays bounded), so that a rare gram is
+            written as one chunk at the end of an import, not as one tiny chunk per flush
         :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
             ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
         """
@@ -236,14 +238,15 @@ class _LangBuffer:
             group_sizes = np.diff(np.append(firsts, len(ids)))
             rare = group_sizes < CARRY_BELOW
             carried = np.repeat(rare, group_sizes)
-            self.postings = [
-                (numbers[carried].astype(np.uint64) << np.uint64(32))
-                | ids[carried].astype(np.uint64)
-            ]
-            self.count = int(np.count_nonzero(carried))
-            ids, numbers = ids[~carried], numbers[~carried]
-            firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
-            firsts = firsts if len(ids) else firsts[:0]
+            if np.count_nonzero(carried) <= CARRY_AT_MOST:
+                self.postings = [
+                    (numbers[carried].astype(np.uint64) << np.uint64(32))
+                    | ids[carried].astype(np.uint64)
+                ]
+                self.count = int(np.count_nonzero(carried))
+                ids, numbers = ids[~carried], numbers[~carried]
+                firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
+                firsts = firsts if len(ids) else firsts[:0]
         grams = self._texts(numbers[firsts])
         del numbers
         bounds = np.append(firsts, len(ids))

@@ -365,6 +365,7 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
+        self._flushes = 0  # flushes of the current write
 
     def _with_targets(self, db: Database) -> bool:
         if self._targets is None:
@@ -404,17 +405,26 @@ class IndexWriter:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
+                langs = [b.lang for b in self._buffers.values()]
+                words = self._words is not None
                 self.flush(db)
+                if self._flushes > 1:  # a bulk write: its grams are in one chunk per flush
+                    for lang in langs:
+                        _compact(db, "match_postings", lang)
+                    if words:
+                        _compact(db, "match_words", TARGETS)
         finally:
             self._buffers = {}
             self._words = None
             self._carried = 0
+            self._flushes = 0
 
     def flush(self, db: Database, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
         :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
         """
+        self._flushes += 1
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
             _write_postings(db, buffer.lang, grams, bounds, ids)
@@ -451,6 +461,31 @@ class IndexWriter:
             _remove(db, "match_words", TARGETS, words, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
+
+
+def _compact(db: Database, table: str, lang: str) -> None:
+    """Merge the chunks of every gram of ``lang`` that has several into one.
+
+    A bulk import writes a common gram's postings as one chunk per flush; a search then
+    reads and tests a dozen chunks where one would do.
+    """
+    conn = db.conn
+    grams = [
+        g
+        for (g,) in conn.execute(
+            f"SELECT gram FROM {table} WHERE lang = ? GROUP BY gram HAVING count(*) > 1", [lang]
+        )
+    ]
+    for gram in grams:
+        chunks = conn.execute(
+            f"SELECT ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
+        ).fetchall()
+        ids = np.unique(np.concatenate([postings.decode(blob) for (blob,) in chunks]))
+        conn.execute(f"DELETE FROM {table} WHERE lang = ? AND gram = ?", [lang, gram])
+        conn.execute(
+            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            [lang, gram, len(ids), postings.encode(ids)],
+        )
 
 
 def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:

@@ -316,6 +316,7 @@ def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
     )
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert (
         runner.invoke(
             cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]

@@ -69,9 +69,10 @@ def align_command(
     """Align SOURCE with its translation TARGET and store the pairs in the TM.
 
     \b
-    Plain text or HTML, Japanese→English or English→Japanese. Blocks are
-    aligned first, then sentences (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1), by
-    lengths and anchors: numbers, Latin words, glossary terms, quotes.
+    Plain text or HTML, Japanese→English or English→Japanese. Sentences
+    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1) by lengths and anchors
+    (numbers, Latin words, names, glossary terms, quotes); paragraphs help
+    when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
     document again replaces its pairs. With --json, one object per bead:
     source, target, type, confidence.

@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
@@ -108,16 +109,20 @@ def databases(request: Request) -> Databases:
     return request.app.state.databases  # type: ignore[no-any-return]
 
 
-def require_token(request: Request) -> None:
+_bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
     """Refuse a write unless it carries the server's bearer token (a FastAPI dependency)."""
     token = request.app.state.config.token
     if token is None:
         raise ApiError(403, "this server is read-only: start it with --token-file to allow writes")
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
+    if credentials is None or not credentials.credentials.strip():
         raise ApiError(401, "this request writes: send 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+    if not hmac.compare_digest(credentials.credentials.strip().encode(), token.encode()):
         raise ApiError(403, "wrong token")
 
 

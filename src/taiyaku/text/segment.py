@@ -45,8 +45,10 @@ _CLOSERS = "」』）)】〕］]｝}〉》”’"
 _PAIRS = dict(zip(_OPENERS, _CLOSERS, strict=True))
 _QUOTE_SPAN_LIMIT = 600  # a "pair" wider than this is a stray bracket, not a quotation
 _BLANK = re.compile(r"^[\s\u3000\u00a0]*$")
+# List markers: "1. " and "1.Confirm" (not "2.1" or "3.5 million"), "1．確認", "(1)", "・".
 _MARKER = re.compile(
-    r"^(?:[-*+•‣◦▪]\s+|[・●○◆◇■□※]\s*|\d{1,3}[.)．]\s+|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)"
+    r"^(?:[-*+•‣◦▪]\s+|[・●○◆◇■□※]\s*|\d{1,3}(?:[.)]\s+|[.)．](?=[^\W\d_])|．\s*)"
+    r"|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)"
 )
 # A Japanese line that begins with a case particle continues the line before it.
 _JA_CONTINUATION = re.compile(
@@ -364,6 +366,13 @@ _EN_BRACKET_END = re.compile(r"[.!?][)\]\"”’]+\s+(?=[A-Z])")
 
 
 _WORDY = re.compile(r"[^\W_]")
+# "Chapter I." / "Article 12." / "Part IV." alone: the label of what follows, not a sentence.
+_EN_LABEL = re.compile(
+    r"^(?:Chapter|Section|Article|Part|Title|Book|Division|Subsection|Appendix|Annex|"
+    r"Schedule|Paragraph|Item|Rule|Clause|Step|Lesson|Unit|Figure|Fig|Table)\s+"
+    r"(?:\d{1,4}(?:-\d{1,4})?|[IVXLC]{1,7}|[A-Z])\.$",
+    re.IGNORECASE,
+)
 _EN_NUMBERED = re.compile(r"\b(?:Vol|Vols|No|Nos|pp?|Art|Ch|Fig|Sec|Ex|Op)\.\s*$")
 
 
@@ -394,11 +403,14 @@ def _split_en(text: str) -> list[tuple[int, int]]:
         out.append((last, b))
     # pysbd cuts "… 'Koin.'" before its closing quote and "Vol. 33" after the abbreviation:
     # a piece with no letter or digit, or a number after "Vol."/"No.", continues the sentence.
+    # "Chapter I." and "Article 3." label the piece after them: "Chapter I. General
+    # Provisions" is one heading, "Article 1. This Act aims …" one provision.
     merged: list[tuple[int, int]] = []
     for a, b in out:
         piece = text[a:b].strip()
         if merged and (
-            not _WORDY.search(piece)
+            _EN_LABEL.match(text[merged[-1][0] : merged[-1][1]].strip())
+            or not _WORDY.search(piece)
             or (
                 piece[:1].isdigit()
                 and _EN_NUMBERED.search(text, max(0, merged[-1][1] - 16), merged[-1][1])

@@ -543,6 +543,7 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
 def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
     xlf = tmp_path / "a.txt.xlf"
     text = xlf.read_text(encoding="utf-8")

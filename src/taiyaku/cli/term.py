@@ -173,8 +173,15 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> N
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @format_option
+@click.option(
+    "--tbx-version",
+    type=click.Choice(["2", "3"]),
+    default="3",
+    show_default=True,
+    help="TBX-Basic v3 (ISO 30042:2019) or v2 (<martif>: OmegaT, Translate Toolkit).",
+)
 @click.pass_context
-def export(ctx: click.Context, file: str, fmt: str | None) -> None:
+def export(ctx: click.Context, file: str, fmt: str | None, tbx_version: str) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
     from taiyaku import __version__
     from taiyaku.cli import open_store
@@ -194,7 +201,14 @@ def export(ctx: click.Context, file: str, fmt: str | None) -> None:
         *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
         ("taiyaku version", __version__),
     ]
-    count = write_terms(file, glossary.iter_terms(), about=about, fmt=fmt)
+    count = write_terms(
+        file,
+        glossary.iter_terms(),
+        about=about,
+        fmt=fmt,
+        tbx_version=int(tbx_version),
+        warn=warn,
+    )
     click.echo(f"{file}: {count:,} terms exported")
 
 

@@ -165,11 +165,15 @@ def write_terms(
     *,
     about: Iterable[tuple[str, str]] = (),
     fmt: str | None = None,
+    tbx_version: int = 3,
+    warn: Callable[[str], None] | None = None,
 ) -> int:
     """Write glossary entries as TSV, CSV, XLSX, TBX or OmegaT (by extension); return how many.
 
     :param about: (label, value) lines describing the export: the XLSX "About" sheet, the
         TBX header, the OmegaT comment line
+    :param tbx_version: 3 (TBX-Basic v3, ISO 30042:2019) or 2 (TBX-Basic ``<martif>``)
+    :param warn: called with a message for each value a format cannot hold and leaves out
     """
     if fmt is not None:
         found = detect_term_format(path, fmt)
@@ -181,7 +185,7 @@ def write_terms(
     if found == "tbx":
         from taiyaku.formats.tbx import write_tbx
 
-        return write_tbx(path, terms, description=summary)
+        return write_tbx(path, terms, description=summary, version=tbx_version, warn=warn)
     if found == "omegat":
         from taiyaku.formats.omegat_glossary import write_omegat
 

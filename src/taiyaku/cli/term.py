@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from taiyaku.cli.output import echo_json, json_option, warn
-from taiyaku.models import STATUSES
+from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
 format_option = click.option(
@@ -36,15 +35,27 @@ def term() -> None:
 def add(
     ctx: click.Context, ja: str, en: str, note: str, domain: str, pos: str, status: str, source: str
 ) -> None:
-    """Add the entry JA → EN (or update its note, status, ... if it exists)."""
+    """Add the entry JA → EN, or change the fields given of an existing one.
+
+    Options not given leave a stored entry's fields as they are; `--note ""` clears its note.
+    """
     from taiyaku.cli import open_store
     from taiyaku.models import Term
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.store.glossary import OPTIONAL_FIELDS
 
-    term_id = Glossary(open_store(ctx)).add(
-        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source)
+    given = [
+        f
+        for f in OPTIONAL_FIELDS
+        if ctx.get_parameter_source(f) is not click.core.ParameterSource.DEFAULT
+    ]
+    chosen = cast(Status, status)  # click.Choice(STATUSES) allows nothing else
+    glossary = open_store(ctx, write=True).glossary
+    term_id = glossary.add(
+        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=chosen, source=source),
+        fields=given,
     )
-    click.echo(f"term {term_id}: {ja} → {en} ({status})")
+    stored = glossary.get(term_id)
+    click.echo(f"term {term_id}: {ja} → {en} ({stored.status if stored else status})")
 
 
 @term.command(name="import")
@@ -69,6 +80,14 @@ def add(
     help="Treat FILE as the whole edited glossary: show what would be added, changed and removed.",
 )
 @click.option("--yes", is_flag=True, help="With --update: apply the changes (one transaction).")
+@click.option(
+    "--clear-empty",
+    is_flag=True,
+    help="An empty cell clears the stored note, domain, ... of an entry "
+    "(by default it leaves it as it is).",
+)
+@click.option("--source", "source", help="The source of every entry the file gives none for.")
+@click.option("--domain", "domain", help="The domain of every entry the file gives none for.")
 @json_option
 @click.pass_context
 def import_(
@@ -81,6 +100,9 @@ def import_(
     skip_incomplete: bool,
     update: bool,
     yes: bool,
+    clear_empty: bool,
+    source: str | None,
+    domain: str | None,
     as_json: bool,
 ) -> None:
     """Import glossary entries from FILE: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
@@ -93,18 +115,23 @@ def import_(
     OmegaT glossaries (.txt/.utf8/.tab) and the legal-terms dictionary (.xml) are read
     by their own rules (docs/formats.md).
     \b
+    A stored entry (the same ja/en pair) is updated only in the fields the file
+    has columns for, and an empty cell leaves the stored value unless
+    --clear-empty: importing a ja,en list never wipes notes.
+    \b
     With --update, FILE is taken as the whole glossary edited (an export changed
     in Excel): the differences are listed, and applied only with --yes.
     """
+    from dataclasses import replace
+
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_terms
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.formats import read_terms, term_fields
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
     if split is not None:
         split = split.replace("\\n", "\n")
-    glossary = Glossary(open_store(ctx))
+    glossary = open_store(ctx, write=True).glossary
     terms = read_terms(
         file,
         encoding=encoding,
@@ -113,10 +140,17 @@ def import_(
         split=split,
         warn=warn if skip_incomplete else None,
     )
+    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
+    defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
+    if defaults:
+        fields |= set(defaults)
+        terms = (
+            replace(t, **{k: v for k, v in defaults.items() if not getattr(t, k)}) for t in terms
+        )
     if update:
-        _update(glossary, file, terms, yes, as_json)
+        _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
         return
-    result = glossary.add_many(terms)
+    result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
     if as_json:
         echo_json({"file": file, **result.__dict__})
     else:
@@ -126,10 +160,10 @@ def import_(
         )
 
 
-def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> None:
+def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **merge: Any) -> None:
     from taiyaku.glossary.changes import apply_changes, plan_changes
 
-    changes = plan_changes(glossary, terms)
+    changes = plan_changes(glossary, terms, **merge)
     if yes and changes:
         apply_changes(glossary, changes)
     if as_json:
@@ -183,27 +217,16 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> N
 @click.pass_context
 def export(ctx: click.Context, file: str, fmt: str | None, tbx_version: str) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
-    from taiyaku import __version__
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
-    from taiyaku.store.db import now_iso
-    from taiyaku.store.glossary import Glossary
 
-    glossary = Glossary(open_store(ctx))
-    counts = dict(
-        glossary.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status").fetchall()
+    project = open_store(ctx)
+    about = project.glossary_about(
+        "taiyaku glossary export: one row per Japanese/English term pair"
     )
-    about = [
-        ("What", "taiyaku glossary export: one row per Japanese/English term pair"),
-        ("Database", os.path.abspath(ctx.obj["db_path"])),
-        ("Exported", now_iso()),
-        ("Terms", str(glossary.count())),
-        *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
-        ("taiyaku version", __version__),
-    ]
     count = write_terms(
         file,
-        glossary.iter_terms(),
+        project.glossary.iter_terms(),
         about=about,
         fmt=fmt,
         tbx_version=int(tbx_version),
@@ -231,9 +254,8 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
     Exit status 1 when nothing matches.
     """
     from taiyaku.cli import open_store
-    from taiyaku.store.glossary import Glossary
 
-    hits = Glossary(open_store(ctx)).lookup(query, limit=limit, min_score=min_score)
+    hits = open_store(ctx).lookup(query, limit=limit, min_score=min_score)
     if as_json:
         echo_json({"query": query, "results": hits})
         return
@@ -281,21 +303,18 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     plurals. Positions are character offsets in the line.
     """
     from taiyaku.cli import open_store
-    from taiyaku.glossary.find import find_terms
-    from taiyaku.store.glossary import Glossary
-    from taiyaku.text.decode import decode_bytes
+    from taiyaku.text.decode import read_text
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both and not neither")
     if file is not None:
-        with open(file, "rb") as handle:
-            lines = decode_bytes(handle.read(), file, None).splitlines()
+        lines = read_text(file).splitlines()
     else:
         lines = [text or ""]
-    sides = ("ja", "en") if side == "both" else (side,)
-    glossary = Glossary(open_store(ctx))
+    sides: tuple[Side, ...] = ("ja", "en") if side == "both" else (cast(Side, side),)
+    project = open_store(ctx)
     for number, line in enumerate(lines, start=1):
-        found = find_terms(glossary, line, sides=sides)
+        found = project.find_terms(line, sides=sides)
         if as_json:
             echo_json({"line": number, "text": line, "terms": found})
             continue

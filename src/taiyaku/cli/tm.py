@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -35,15 +36,22 @@ def import_(
     project_save.tmx); TSV/CSV/XLSX with a header row naming source and
     target columns, or two language columns such as ja and en.
 
+    An XLIFF file or review sheet that `taiyaku pretranslate` wrote, once
+    translated, adds its confirmed segments (translated, reviewed or final;
+    in a sheet, every filled target) as units of origin `translated`, with
+    their inline codes; importing it again updates them.
+
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units
-    from taiyaku.store.tm import TranslationMemory
 
-    memory = TranslationMemory(open_store(ctx))
+    memory = open_store(ctx, write=True).tm
     for path in files:
+        if _is_translated_file(path):
+            _import_translated(memory, path, as_json)
+            continue
         warnings: list[str] = []
         note = _warning_collector(warnings)
         total = estimate_units(path) if sys.stderr.isatty() else None
@@ -75,9 +83,8 @@ def export(ctx: click.Context, file: str, document: str | None) -> None:
     """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension."""
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
-    from taiyaku.store.tm import TranslationMemory
 
-    count = write_units(file, TranslationMemory(open_store(ctx)).iter_units(document=document))
+    count = write_units(file, open_store(ctx).tm.iter_units(document=document))
     click.echo(f"{file}: {count:,} units exported")
 
 
@@ -87,9 +94,8 @@ def export(ctx: click.Context, file: str, document: str | None) -> None:
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Count units by language pair, origin and document."""
     from taiyaku.cli import open_store
-    from taiyaku.store.tm import TranslationMemory
 
-    figures = TranslationMemory(open_store(ctx)).stats()
+    figures = open_store(ctx).tm.stats()
     if as_json:
         echo_json(figures)
         return
@@ -102,6 +108,33 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         rows = [(r["name"] or "(none)", f"{r['units']:,}") for r in figures[key]]
         if rows:
             echo_table((title, "Units"), rows)
+
+
+def _is_translated_file(path: str) -> bool:
+    """True for XLIFF, and for a review sheet that pretranslate wrote."""
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlf", ".xliff"):
+        return True
+    if suffix == ".xlsx":
+        from taiyaku.formats.review_sheet import is_review_sheet
+
+        return is_review_sheet(path)
+    return False
+
+
+def _import_translated(memory: Any, path: str, as_json: bool) -> None:
+    from taiyaku.loop import read_translated, translated_units
+
+    result = memory.replace_positions(translated_units(read_translated(path)))
+    if as_json:
+        echo_json({"file": path, "added": result.added, "already_present": result.skipped})
+    else:
+        click.echo(
+            f"{path}: {result.added:,} translated segments added or updated, "
+            f"{result.skipped:,} already present"
+        )
 
 
 def _warning_collector(warnings: list[str]) -> Callable[[str], None]:

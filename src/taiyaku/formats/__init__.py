@@ -59,6 +59,25 @@ def read_units(
     return read_table_units(path, encoding=encoding, sheet=sheet)
 
 
+def read_units_with_places(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, Unit]]:
+    """Like :func:`read_units`, each unit with its place in the file, for messages about it:
+    ``line 3`` (TSV/CSV), ``row 3`` (XLSX), ``unit 3`` (the third unit of a TMX file)."""
+    fmt = _format_of(path, UNIT_FORMATS, "TM")
+    if fmt == "tmx":
+        from taiyaku.formats.tmx import read_tmx
+
+        return ((f"unit {n}", unit) for n, unit in enumerate(read_tmx(path, warn=warn), 1))
+    from taiyaku.formats.tabular import read_unit_rows
+
+    return read_unit_rows(path, encoding=encoding, sheet=sheet)
+
+
 def estimate_units(path: str | os.PathLike[str]) -> int | None:
     """A quick count of the units in a file, for a progress bar (``None`` if unknown).
 
@@ -85,8 +104,11 @@ def estimate_units(path: str | os.PathLike[str]) -> int | None:
     return count if fmt == "tmx" else max(0, count - 1)
 
 
-def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
-    """Write units as TMX, TSV, CSV or XLSX (by extension); return how many were written."""
+def write_units(path: str | os.PathLike[str], units: Iterable[Unit], *, excel: bool = False) -> int:
+    """Write units as TMX, TSV, CSV or XLSX (by extension); return how many were written.
+
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, as Excel wants them
+    """
     fmt = _format_of(path, UNIT_FORMATS, "TM")
     if fmt == "tmx":
         from taiyaku.formats.tmx import write_tmx
@@ -94,7 +116,9 @@ def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
         return write_tmx(path, units)
     from taiyaku.formats.tabular import UNIT_COLUMNS, unit_rows, write_table
 
-    return write_table(path, UNIT_COLUMNS, unit_rows(units), title="Translation memory")
+    return write_table(
+        path, UNIT_COLUMNS, unit_rows(units), title="Translation memory", excel=excel
+    )
 
 
 def detect_term_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -159,6 +183,34 @@ def read_terms(
     return read_table_terms(path, encoding=encoding, sheet=sheet, split=split, warn=warn)
 
 
+# The glossary fields each format can carry, beside ja and en (tables: their header's columns).
+_TERM_FORMAT_FIELDS = {
+    "tbx": frozenset({"note", "domain", "pos", "status", "source"}),
+    "omegat": frozenset({"note"}),
+    "jlt": frozenset({"note", "domain", "source", "reading"}),
+}
+
+
+def term_fields(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    fmt: str | None = None,
+) -> frozenset[str]:
+    """The glossary fields a file carries: an import leaves the others of a stored entry alone.
+
+    For TSV, CSV and XLSX the columns of the header; for the other formats what the format
+    can hold (an OmegaT glossary: the note only).
+    """
+    found = detect_term_format(path, fmt)
+    if found in _TERM_FORMAT_FIELDS:
+        return _TERM_FORMAT_FIELDS[found]
+    from taiyaku.formats.tabular import term_fields as table_fields
+
+    return table_fields(path, encoding=encoding, sheet=sheet)
+
+
 def write_terms(
     path: str | os.PathLike[str],
     terms: Iterable[Term],
@@ -167,6 +219,7 @@ def write_terms(
     fmt: str | None = None,
     tbx_version: int = 3,
     warn: Callable[[str], None] | None = None,
+    excel: bool = False,
 ) -> int:
     """Write glossary entries as TSV, CSV, XLSX, TBX or OmegaT (by extension); return how many.
 
@@ -174,6 +227,7 @@ def write_terms(
         TBX header, the OmegaT comment line
     :param tbx_version: 3 (TBX-Basic v3, ISO 30042:2019) or 2 (TBX-Basic ``<martif>``)
     :param warn: called with a message for each value a format cannot hold and leaves out
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, as Excel wants them
     """
     if fmt is not None:
         found = detect_term_format(path, fmt)
@@ -194,4 +248,6 @@ def write_terms(
         raise FormatError(path, "taiyaku reads the legal-terms dictionary but does not write it")
     from taiyaku.formats.tabular import TERM_COLUMNS, term_rows, write_table
 
-    return write_table(path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about)
+    return write_table(
+        path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about, excel=excel
+    )

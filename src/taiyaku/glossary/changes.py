@@ -4,21 +4,21 @@ A translator exports the glossary, edits it in Excel (fixes a note, marks a term
 deletes a row, adds a few) and imports it again with ``--update``. Entries are matched on
 their Japanese and English terms: a pair only in the file is *added*, a pair only in the
 database is *removed*, a pair in both whose note, domain, part of speech, status or source
-differ is *changed* (its ``changed`` time becomes now; ``created`` is kept). Editing a term
+differ is *changed* (its ``changed`` time becomes now; ``created`` is kept). A column the file
+does not have, or an empty cell, changes nothing unless asked (see
+:func:`taiyaku.store.glossary.merge_term`). Editing a term
 itself therefore shows as one removal and one addition. Nothing is written until
 :func:`apply_changes`, which does all of it in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from taiyaku.models import Term
-from taiyaku.store.db import now_iso, transaction
-from taiyaku.store.glossary import Glossary
-
-_COMPARED = ("note", "domain", "pos", "status", "source")
+from taiyaku.models import Term, now_iso
+from taiyaku.store.db import transaction
+from taiyaku.store.glossary import OPTIONAL_FIELDS, GlossaryStore, merge_term
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,27 @@ class TermChanges:
         return bool(self.added or self.changed or self.removed)
 
 
-def plan_changes(glossary: Glossary, terms: Iterable[Term]) -> TermChanges:
+def plan_changes(
+    glossary: GlossaryStore,
+    terms: Iterable[Term],
+    *,
+    fields: Collection[str] = OPTIONAL_FIELDS,
+    clear_empty: bool = False,
+) -> TermChanges:
     """Compare ``terms`` (the whole edited glossary) with the stored entries; write nothing.
 
     A pair listed twice in the file counts once, its last row winning.
+
+    :param fields: the optional fields the file carries (the others are left alone)
+    :param clear_empty: an empty cell clears a stored value
     """
     wanted: dict[tuple[str, str], Term] = {}
     for term in terms:
         wanted[(term.ja, term.en)] = term
     stored = {(t.ja, t.en): t for t in glossary.iter_terms()}
-    added = tuple(t for key, t in wanted.items() if key not in stored)
+    added = tuple(
+        replace(t, status=t.status or "preferred") for key, t in wanted.items() if key not in stored
+    )
     removed = tuple(t for key, t in stored.items() if key not in wanted)
     changed = []
     unchanged = 0
@@ -51,23 +62,26 @@ def plan_changes(glossary: Glossary, terms: Iterable[Term]) -> TermChanges:
         old = stored.get(key)
         if old is None:
             continue
-        if any(getattr(old, f) != getattr(new, f) for f in _COMPARED):
-            changed.append((old, new))
+        merged = merge_term(old, new, fields, clear_empty)
+        if merged != old:
+            changed.append((old, merged))
         else:
             unchanged += 1
     return TermChanges(added, tuple(changed), removed, unchanged)
 
 
-def apply_changes(glossary: Glossary, changes: TermChanges) -> None:
+def apply_changes(glossary: GlossaryStore, changes: TermChanges) -> None:
     """Apply planned changes in one transaction: all of them, or none if anything fails."""
     now = now_iso()
     with transaction(glossary.db):
         for term in changes.removed:
             if term.id is not None:
                 glossary.delete(term.id)
+        # The changed entries are complete (merged with what was stored): write them as they are.
         glossary.add_many(
             [
                 *changes.added,
                 *(replace(new, created=old.created, changed=now) for old, new in changes.changed),
-            ]
+            ],
+            clear_empty=True,
         )

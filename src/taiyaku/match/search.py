@@ -1,6 +1,6 @@
 """Fuzzy matching: the TM units closest to a query, with why they matched.
 
-The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.match.index`) it counts, with numpy, how
+The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.store.index_writer`) it counts, with numpy, how
 many of the query's grams each unit shares, and turns that count into an upper bound on the
 unit's score: one edit changes at most ``q`` grams of either string, and at least the length
 difference. Units whose bound is below ``min_score`` are never read. The rest are scored with
@@ -21,9 +21,7 @@ the benchmarks and property tests compare against.
 from __future__ import annotations
 
 import heapq
-import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +31,16 @@ from rapidfuzz.distance import Levenshtein
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.formats.inline import to_tmx_string
 from taiyaku.match.diff import DiffSpan, diff_spans
-from taiyaku.match.grams import key_grams
-from taiyaku.match.index_reader import IndexReader
 from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
-from taiyaku.models import Unit
-from taiyaku.text.lang import detect_lang, primary_lang
+from taiyaku.models import Markup, Unit
+from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.tm import TranslationMemory
+from taiyaku.text.grams import key_grams
+from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
@@ -74,6 +74,34 @@ class Match:
     adapted_target: str | None
     metric: str = METRIC
 
+    def to_dict(self) -> dict[str, Any]:
+        """The match as ``--json`` prints it: texts, diff, terms, numbers and provenance."""
+        return {
+            "score": self.score,
+            "source": self.source,
+            "target": self.target,
+            "diff": [{"op": s.op, "source": s.source, "query": s.query} for s in self.diff],
+            "terms": [
+                {"term": t.text, "translation": t.translation, "status": t.status}
+                for t in self.terms
+            ],
+            "numbers_only": self.numbers_only,
+            "adapted_target": self.adapted_target,
+            "metric": self.metric,
+            "unit_id": self.unit.id,
+            "origin": self.unit.origin,
+            "document": self.unit.document,
+            "created": self.unit.created,
+            "changed": self.unit.changed,
+            # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
+            "source_markup": _markup(self.unit.source_markup),
+            "target_markup": _markup(self.unit.target_markup),
+        }
+
+
+def _markup(markup: Markup | None) -> str | None:
+    return None if markup is None else to_tmx_string(markup)
+
 
 def _database(db_or_tm: Any) -> Database:
     db = getattr(db_or_tm, "db", db_or_tm)
@@ -94,6 +122,9 @@ class Matcher:
 
     def __init__(self, db_or_tm: Any, *, max_candidates: int | None = None):
         self.db = _database(db_or_tm)
+        self.tm = (
+            db_or_tm if isinstance(db_or_tm, TranslationMemory) else TranslationMemory(self.db)
+        )
         self.max_candidates = max_candidates
         self._readers: dict[str, IndexReader] = {}
         self._all_keys: dict[str, tuple[tuple[int, int], list[int], list[str]]] = {}
@@ -223,12 +254,7 @@ class Matcher:
             if len(best) == limit and bounds[start] + _ROUNDING < best[0][0]:
                 break
             batch = ids[start : start + _BATCH]
-            keys = dict(
-                self.db.conn.execute(
-                    "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
-                    [json.dumps(batch)],
-                ).fetchall()
-            )
+            keys = self.tm.source_keys_by_ids(batch)
             for unit_id, bound in zip(batch, bounds[start : start + _BATCH], strict=True):
                 floor = best[0][0] if len(best) == limit else min_score
                 if bound + _ROUNDING < floor:
@@ -247,20 +273,11 @@ class Matcher:
         return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
 
     def _explain(self, query: str, lang: str, scored: list[tuple[float, int]]) -> list[Match]:
-        from taiyaku.store.tm import unit_from_row
-
-        ids = [unit_id for _, unit_id in scored]
-        rows = {
-            row["id"]: row
-            for row in self.db.query(
-                "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(ids)],
-            )
-        }
+        units = self.tm.units_by_ids(unit_id for _, unit_id in scored)
         terms = tuple(find_glossary_terms(self.db, query, lang))
         matches = []
         for score, unit_id in scored:
-            unit = unit_from_row(rows[unit_id])
+            unit = units[unit_id]
             adaptation = adapt_numbers(unit.source_text, query, unit.target_text)
             matches.append(
                 Match(
@@ -278,19 +295,10 @@ class Matcher:
 
     def all_keys(self, lang: str) -> tuple[list[int], list[str]]:
         """Return the ids and source keys of every unit whose source is in ``lang``."""
-        stamp = (
-            self.db.conn.execute("PRAGMA data_version").fetchone()[0],
-            self.db.conn.total_changes,
-        )
+        stamp = change_stamp(self.db)
         cached = self._all_keys.get(lang)
         if cached is None or cached[0] != stamp:
-            ids, keys = [], []
-            for unit_id, source_lang, key in self.db.conn.execute(
-                "SELECT id, source_lang, source_key FROM units ORDER BY id"
-            ):
-                if primary_lang(source_lang) == lang:
-                    ids.append(unit_id)
-                    keys.append(key)
+            ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
 
@@ -332,11 +340,3 @@ def fuzzy_matches(
     :param limit: at most this many matches
     """
     return Matcher(db_or_tm).search(query, min_score=min_score, limit=limit)
-
-
-def search_many(
-    db_or_tm: Any, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
-) -> list[list[Match]]:
-    """Run :func:`fuzzy_matches` for several queries, loading the index sizes once."""
-    matcher = Matcher(db_or_tm)
-    return [matcher.search(q, min_score=min_score, limit=limit) for q in queries]

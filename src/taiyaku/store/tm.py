@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
-from taiyaku.models import ORIGINS, Annotation, Unit
-from taiyaku.store.db import now_iso, transaction
-from taiyaku.text.lang import normalize_lang_tag
+from taiyaku.models import ORIGINS, Annotation, Unit, now_iso
+from taiyaku.store.db import transaction
+from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
@@ -58,7 +58,8 @@ class TranslationMemory:
         # across batches (the fuzzy index builds postings in memory) write it or drop it here.
         self.on_finished: list[Callable[[Database, bool], None]] = []
         # Every write through a TranslationMemory keeps the fuzzy-match index in step.
-        from taiyaku.match.index import attach
+        # (Imported here: the writer needs numpy, which commands that only read units skip.)
+        from taiyaku.store.index_writer import attach
 
         attach(self)
 
@@ -142,6 +143,49 @@ class TranslationMemory:
             self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
         return len(ids)
 
+    def source_before(self, unit: Unit) -> str | None:
+        """The source text of the unit just before ``unit`` in its document, if known.
+
+        What a context match compares with the segment before the one being translated.
+        """
+        if unit.document is None or unit.position is None:
+            return None
+        row = self.db.conn.execute(
+            "SELECT source_text FROM units WHERE document = ? AND position = ? "
+            "AND source_lang = ? ORDER BY id LIMIT 1",
+            [unit.document, unit.position - 1, unit.source_lang],
+        ).fetchone()
+        return row[0] if row else None
+
+    def replace_positions(self, units: Iterable[Unit]) -> AddResult:
+        """Store units, each replacing the unit of the same origin, document and position.
+
+        How a translated file is imported again after further edits: a segment's earlier
+        translation is updated, not kept beside the new one. A unit whose pair is already
+        stored (from any origin) is skipped.
+
+        :return: ``added`` counts units stored (new or replacing), ``skipped`` the rest
+        """
+        added = skipped = 0
+        now = now_iso()
+        with self._writing():
+            for unit in units:
+                row = self.db.conn.execute(
+                    "SELECT id, source_text, target_text FROM units "
+                    "WHERE origin = ? AND document = ? AND position = ?",
+                    [unit.origin, unit.document, unit.position],
+                ).fetchone()
+                if row and (row[1], row[2]) == (unit.source_text, unit.target_text):
+                    skipped += 1
+                    continue
+                if row:
+                    for hook in self.on_deleting:
+                        hook(self.db, [row[0]])
+                    self.db.conn.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                inserted = self._insert([_row(unit, now)])
+                added, skipped = added + inserted, skipped + 1 - inserted
+        return AddResult(added, skipped)
+
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""
         rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
@@ -158,9 +202,107 @@ class TranslationMemory:
         for row in rows:
             yield unit_from_row(row)
 
+    def units_by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
+        """Return the units with these ids (whole units, every field), by id; missing ids are left out."""
+        rows = self.db.query(
+            "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+        return {row["id"]: unit_from_row(row) for row in rows}
+
+    def source_keys_by_ids(self, ids: Iterable[int]) -> dict[int, str]:
+        """Return the source match keys of the units with these ids, by id."""
+        return dict(
+            self.db.conn.execute(
+                "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(ids))],
+            ).fetchall()
+        )
+
+    def source_keys_in_lang(self, lang: str) -> tuple[list[int], list[str]]:
+        """Return the ids and source keys, in id order, of the units whose source is in ``lang``.
+
+        :param lang: a primary language subtag (``ja``, ``en``)
+        """
+        ids, keys = [], []
+        primary: dict[str, str] = {}
+        for unit_id, source_lang, key in self.db.conn.execute(
+            "SELECT id, source_lang, source_key FROM units ORDER BY id"
+        ):
+            tag = primary.get(source_lang) or primary.setdefault(
+                source_lang, primary_lang(source_lang)
+            )
+            if tag == lang:
+                ids.append(unit_id)
+                keys.append(key)
+        return ids, keys
+
+    def ids_containing(self, ids: Iterable[int], key: str, *, side: str) -> list[int]:
+        """Return those of ``ids`` whose source or target match key contains ``key``.
+
+        :param side: ``source`` or ``target``
+        """
+        column = {"source": "source_key", "target": "target_key"}[side]
+        return [
+            i
+            for (i,) in self.db.conn.execute(
+                "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
+                f"AND instr({column}, ?) > 0",
+                [json.dumps(list(ids)), key],
+            )
+        ]
+
+    def target_key_lengths_containing(self, key: str) -> list[tuple[int, int]]:
+        """Return ``(id, target key length)`` of every unit whose target match key contains ``key``.
+
+        A scan of every unit: for queries the target-word index cannot answer.
+        """
+        return self.db.conn.execute(
+            "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
+        ).fetchall()
+
+    def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
+        """Compute every unit's match keys again, in the caller's transaction.
+
+        The fuzzy index is not touched: rebuild it afterwards
+        (:func:`taiyaku.store.index_writer.rebuild_index`).
+
+        :param progress: called with the number of units done after each batch
+        """
+        conn = self.db.conn
+        last = 0
+        while True:
+            rows = conn.execute(
+                "SELECT id, source_text, target_text FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                [last, _BATCH],
+            ).fetchall()
+            if not rows:
+                return
+            conn.executemany(
+                "UPDATE units SET source_key = ?, target_key = ? WHERE id = ?",
+                [(match_key(s), match_key(t), unit_id) for unit_id, s, t in rows],
+            )
+            last = rows[-1][0]
+            if progress:
+                progress(len(rows))
+
     def count(self) -> int:
         """Return the number of units."""
         return int(self.db.conn.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def documents(self, *, low_confidence: float = 0.5) -> list[dict[str, Any]]:
+        """The named documents, by name: units, aligned units, low-confidence units, languages.
+
+        :param low_confidence: aligned units below this confidence count as low
+        """
+        sql = (
+            "SELECT document AS name, count(*) AS units, "
+            "sum(origin = 'aligned') AS aligned, sum(confidence < ?) AS low_confidence, "
+            "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
+            "max(changed) AS changed "
+            "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
+        )
+        return [dict(r) for r in self.db.query(sql, [low_confidence])]
 
     def stats(self) -> dict[str, Any]:
         """Counts of units in all, by language pair, by origin and by document."""

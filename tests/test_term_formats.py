@@ -295,10 +295,16 @@ def test_bad_tbx_names_the_place(tmp_path, content, message):
     assert "line" in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_omegat_line_without_target(tmp_path):
+def test_omegat_line_without_target_is_skipped_with_a_warning(tmp_path):
     path = tmp_path / "g.utf8"
-    path.write_text("政府\tgovernment\n総務省\n", encoding="utf-8")
-    with pytest.raises(FormatError, match="line 2"):
+    path.write_text("総務省\n政府\tgovernment\n\tlost\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [(t.ja, t.en) for t in read_terms(path, warn=warnings.append)] == [
+        ("政府", "government")
+    ]
+    assert [w.split(": ")[1] for w in warnings] == ["line 1", "line 3"]
+    path.write_text("総務省\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1"):
         list(read_terms(path))
 
 

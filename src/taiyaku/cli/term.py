@@ -86,6 +86,13 @@ def add(
     help="An empty cell clears the stored note, domain, ... of an entry "
     "(by default it leaves it as it is).",
 )
+@click.option(
+    "--columns",
+    metavar="FIELD=HEADING,...",
+    help="Which column holds each field, for a table laid out otherwise: "
+    "'ja=見出し語,en=訳語,note=備考' (fields: ja, en, note, domain, pos, status, source, "
+    "reading, created, changed); columns not named are not read.",
+)
 @click.option("--source", "source", help="The source of every entry the file gives none for.")
 @click.option("--domain", "domain", help="The domain of every entry the file gives none for.")
 @json_option
@@ -101,6 +108,7 @@ def import_(
     update: bool,
     yes: bool,
     clear_empty: bool,
+    columns: str | None,
     source: str | None,
     domain: str | None,
     as_json: bool,
@@ -125,12 +133,14 @@ def import_(
     from dataclasses import replace
 
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_terms, term_fields
+    from taiyaku.formats import detect_term_format, read_terms, term_fields
+    from taiyaku.formats.tabular import parse_columns
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
     if split is not None:
         split = split.replace("\\n", "\n")
+    mapping = parse_columns(columns) if columns else None
     glossary = open_store(ctx, write=True).glossary
     terms = read_terms(
         file,
@@ -138,9 +148,11 @@ def import_(
         sheet=sheet,
         fmt=fmt,
         split=split,
-        warn=warn if skip_incomplete else None,
+        # OmegaT skips a bad line of a glossary, and so does taiyaku, saying so.
+        warn=warn if skip_incomplete or detect_term_format(file, fmt) == "omegat" else None,
+        columns=mapping,
     )
-    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
+    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt, columns=mapping))
     defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
         fields |= set(defaults)
@@ -214,8 +226,16 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
     show_default=True,
     help="TBX-Basic v3 (ISO 30042:2019) or v2 (<martif>: OmegaT, Translate Toolkit).",
 )
+@click.option(
+    "--source-lang",
+    type=click.Choice(["ja", "en"]),
+    help="OmegaT glossary: the project's source language, written in the first column "
+    "[default: the source language of most TM units, else ja].",
+)
 @click.pass_context
-def export(ctx: click.Context, file: str, fmt: str | None, tbx_version: str) -> None:
+def export(
+    ctx: click.Context, file: str, fmt: str | None, tbx_version: str, source_lang: str | None
+) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
@@ -231,8 +251,15 @@ def export(ctx: click.Context, file: str, fmt: str | None, tbx_version: str) -> 
         fmt=fmt,
         tbx_version=int(tbx_version),
         warn=warn,
+        source_lang=source_lang or _tm_source_lang(project),
     )
     click.echo(f"{file}: {count:,} terms exported")
+
+
+def _tm_source_lang(project: Any) -> str:
+    """The TM's dominant source language if it is ja or en, else ja."""
+    lang = project.tm.dominant_source_lang()
+    return lang if lang in ("ja", "en") else "ja"
 
 
 @term.command()

@@ -6,7 +6,13 @@ from typing import Any, cast
 
 import click
 
-from taiyaku.cli.output import echo_json, json_option, warn
+from taiyaku.cli.output import (
+    echo_json,
+    json_option,
+    language_pair,
+    language_pair_options,
+    warn,
+)
 from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
@@ -93,6 +99,7 @@ def add(
     "'ja=見出し語,en=訳語,note=備考' (fields: ja, en, note, domain, pos, status, source, "
     "reading, created, changed); columns not named are not read.",
 )
+@language_pair_options
 @click.option("--source", "source", help="The source of every entry the file gives none for.")
 @click.option("--domain", "domain", help="The domain of every entry the file gives none for.")
 @json_option
@@ -109,6 +116,8 @@ def import_(
     yes: bool,
     clear_empty: bool,
     columns: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
     source: str | None,
     domain: str | None,
     as_json: bool,
@@ -134,6 +143,7 @@ def import_(
 
     from taiyaku.cli import open_store
     from taiyaku.formats import detect_term_format, read_terms, term_fields
+    from taiyaku.formats.langcheck import checked_terms
     from taiyaku.formats.tabular import parse_columns
 
     if yes and not update:
@@ -141,6 +151,7 @@ def import_(
     if split is not None:
         split = split.replace("\\n", "\n")
     mapping = parse_columns(columns) if columns else None
+    langs = language_pair(src_lang, tgt_lang)
     glossary = open_store(ctx, write=True).glossary
     terms = read_terms(
         file,
@@ -151,7 +162,10 @@ def import_(
         # OmegaT skips a bad line of a glossary, and so does taiyaku, saying so.
         warn=warn if skip_incomplete or detect_term_format(file, fmt) == "omegat" else None,
         columns=mapping,
+        langs=langs,
     )
+    # A Korean or French file is refused unless --src-lang/--tgt-lang say what it is.
+    terms = checked_terms(file, terms, langs_given=langs is not None)
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt, columns=mapping))
     defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:

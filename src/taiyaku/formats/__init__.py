@@ -170,6 +170,7 @@ def read_terms(
     split: str | None = None,
     warn: Callable[[str], None] | None = None,
     columns: dict[str, str] | None = None,
+    langs: tuple[str, str] | None = None,
 ) -> Iterator[Term]:
     """Yield the glossary entries of a file: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
 
@@ -182,12 +183,14 @@ def read_terms(
         OmegaT glossaries: told of each line skipped
     :param columns: for TSV, CSV and XLSX: which column holds each field (``{"ja": "見出し語",
         "en": "訳語"}``), for a layout taiyaku does not know; other columns are ignored
+    :param langs: for TBX: the languages read as the ``ja`` and ``en`` sides (default
+        ``("ja", "en")``)
     """
     found = "csv" if columns else detect_term_format(path, fmt)
     if found == "tbx":
         from taiyaku.formats.tbx import read_tbx
 
-        return read_tbx(path)
+        return read_tbx(path, langs=langs or ("ja", "en"))
     if found == "omegat":
         from taiyaku.formats.omegat_glossary import read_omegat
 

@@ -217,9 +217,12 @@ def read_tbx(
 
     :param langs: the languages read as the ``ja`` and ``en`` sides (another pair, e.g.
         ``("es", "en")``, reads a termbase without Japanese, such as the TBX-Basic samples)
-    :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column)
+    :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column);
+        a termbase with terms but none in ``langs`` (naming the languages it has)
     """
     root_checked = False
+    seen: set[str] = set()
+    found = 0
     for event, element in iterparse_safe(path):
         name = _local(element)
         if event == "start":
@@ -228,9 +231,20 @@ def read_tbx(
                 if name not in ("martif", "tbx"):
                     raise FormatError(path, f"not a TBX file (root element <{name}>)", "line 1")
             continue
-        if name in _ENTRY_TAGS:
-            yield from _entry_terms(path, element, langs)
+        if name in _LANG_TAGS:
+            seen.add(primary_lang(element.get(XML_LANG) or element.get("lang") or ""))
+        elif name in _ENTRY_TAGS:
+            for term in _entry_terms(path, element, langs):
+                found += 1
+                yield term
             release(element)
+    if not found and seen and not {langs[0], langs[1]} <= seen:
+        raise FormatError(
+            path,
+            f"no {langs[0]}–{langs[1]} entries: the termbase's languages are "
+            f"{', '.join(sorted(seen))}; to import another pair, say which with --src-lang "
+            "and --tgt-lang",
+        )
 
 
 def _entry_terms(path: Any, entry: Any, langs: tuple[str, str]) -> Iterator[Term]:

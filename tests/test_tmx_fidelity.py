@@ -163,3 +163,10 @@ def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(tmp_path):
     # Toolkit shows the native code of each inline element in place.
     assert units[2].source == "This is<br>a test"
     assert units[3].target.startswith("<b>OK</b>を押して<img")
+
+
+def test_header_notes_props_and_character_maps_are_not_carried(tmp_path):
+    _, out = _export(tmp_path, FIXTURES / "lisa-ImportTest2C.tmx")
+    header = etree.parse(str(out)).getroot().find("header")
+    assert (header.get("creationtool"), list(header)) == ("taiyaku", [])
+    assert "Text of header note" not in out.read_text(encoding="utf-8")

@@ -445,3 +445,16 @@ def test_serve_refuses_a_bad_database_before_listening(runner, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert "bad.db" in result.output
+
+
+def test_a_review_leaves_pairs_added_under_the_document_alone(api: TestClient) -> None:
+    added = {"source_text": "追加の文", "target_text": "An added sentence", "document": DOCUMENT}
+    assert api.post("/api/units", json={"units": [added]}, headers=AUTH).status_code == 201
+    body = {"pairs": [{"source": "国際戦略局", "target": "Global Strategy Bureau"}]}
+    answer = api.post(f"/api/documents/{DOCUMENT}/review", json=body, headers=AUTH)
+    assert answer.json()["stored"] == 1
+    stored = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
+    assert sorted((p["origin"], p["target_text"]) for p in stored) == [
+        ("added", "An added sentence"),
+        ("aligned", "Global Strategy Bureau"),
+    ]

@@ -458,3 +458,24 @@ def test_a_review_leaves_pairs_added_under_the_document_alone(api: TestClient) -
         ("added", "An added sentence"),
         ("aligned", "Global Strategy Bureau"),
     ]
+
+
+def test_a_read_only_server_sees_what_another_program_writes(
+    readonly: TestClient, project: Path
+) -> None:
+    from taiyaku.models import Unit
+    from taiyaku.project import Project
+
+    assert readonly.get("/api/match", params={"q": "後から来た文"}).json()["matches"] == []
+    with Project.open(project, write=True) as writer:
+        writer.tm.add(Unit("後から来た文", "A sentence that came later"))
+    found = readonly.get("/api/match", params={"q": "後から来た文"}).json()["matches"]
+    assert [m["target"] for m in found] == ["A sentence that came later"]
+
+
+def test_a_read_only_server_needs_an_existing_database(tmp_path: Path) -> None:
+    from taiyaku.errors import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        create_app(ServerConfig(str(tmp_path / "missing.db")))
+    assert not (tmp_path / "missing.db").exists()

@@ -479,3 +479,19 @@ def test_a_read_only_server_needs_an_existing_database(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError):
         create_app(ServerConfig(str(tmp_path / "missing.db")))
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> None:
+    answer = api.post(
+        "/api/terms",
+        json={"ja": "国際戦略局", "en": "Global Strategy Bureau", "pos": "noun"},
+        headers=AUTH,
+    )
+    assert answer.status_code == 201
+    term = answer.json()["term"]
+    assert (term["id"], term["pos"], term["note"], term["domain"]) == (
+        1,
+        "noun",
+        "bureau of MIC",
+        "organisation",
+    )

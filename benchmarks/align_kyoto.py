@@ -24,9 +24,10 @@ even-numbered documents, the English for odd ones); *rebroken* moves each break 
 English body paragraphs one or two sentences earlier or later.
 
 Every variant is scored with strict and lax precision/recall/F1 (``taiyaku.align.score``,
-Vecalign's definitions), overall and per bead type, for taiyaku's aligner (blocks, then
-sentences, lengths + anchors) and, in the same run, a length-only Gale–Church baseline (one
-pass over the sentences, ratio estimated from the pair, Gale–Church priors).
+Vecalign's definitions), overall and per bead type, for taiyaku's aligner (lengths, anchors,
+paragraphs as evidence), the same without paragraphs, and a length-only Gale–Church baseline
+(one pass over the sentences, ratio estimated from the pair, Gale–Church priors). On the
+perturbed variant each kind of anchor is then switched off in turn (the ablations).
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ import argparse
 import csv
 import os
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from taiyaku.align import align
+from taiyaku.align import Bead, align
+from taiyaku.align.anchors import WEIGHTS
 from taiyaku.align.score import Scores, score
 from taiyaku.text.segment import split_sentences
 
@@ -187,6 +190,8 @@ def rebreak(doc: Doc, rng: random.Random) -> Doc:
 
 
 def run(args: argparse.Namespace) -> None:
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"uptime: {load}")
     path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
     if not path.exists():
         sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
@@ -220,19 +225,8 @@ def run(args: argparse.Namespace) -> None:
             + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
         )
         systems = {
-            "taiyaku": lambda d: align(
-                d[0],
-                d[2],
-                source_lang="ja",
-                target_lang="en",
-                source_blocks=d[1],
-                target_blocks=d[3],
-                source_kinds=d[5],
-                target_kinds=d[6],
-            ),
-            "taiyaku-flat": lambda d: align(
-                d[0], d[2], source_lang="ja", target_lang="en", source_kinds=d[5], target_kinds=d[6]
-            ),
+            "taiyaku": lambda d: taiyaku(d),
+            "taiyaku, no blocks": lambda d: taiyaku(d, blocks=False),
             "gale-church": lambda d: align(
                 d[0], d[2], source_lang="ja", target_lang="en", anchors=False
             ),
@@ -242,6 +236,56 @@ def run(args: argparse.Namespace) -> None:
             test = [[(b.source, b.target) for b in fn(d)] for d in docs]
             elapsed = time.perf_counter() - started
             report(system, score(gold, test), elapsed)
+        if name == "perturbed" and not args.no_ablations:
+            ablations(docs, gold)
+
+
+def taiyaku(d: Doc, *, blocks: bool = True, lexicon: bool = True) -> list[Bead]:
+    return align(
+        d[0],
+        d[2],
+        source_lang="ja",
+        target_lang="en",
+        source_blocks=d[1] if blocks else None,
+        target_blocks=d[3] if blocks else None,
+        source_kinds=d[5],
+        target_kinds=d[6],
+        lexicon=lexicon,
+    )
+
+
+# Anchor kinds switched off one at a time (weight 0: the feature is found but counts for
+# nothing), and the second pass's learnt word associations.
+ABLATIONS = {
+    "numbers": ("num", "small"),
+    "Latin tokens": ("latin",),
+    "names (kanji ↔ romaji)": ("name",),
+    "quotes and brackets": ("quote", "paren"),
+    "learnt word associations": ("lex",),
+}
+
+
+def ablations(docs: list[Doc], gold: list[Beads]) -> None:
+    full = score(gold, [[(b.source, b.target) for b in taiyaku(d)] for d in docs])["all"]
+    print(f"-- anchor ablations (strict F1 without the anchor; all anchors: {full.strict_f1:.4f})")
+    for label, kinds in ABLATIONS.items():
+        saved = {k: WEIGHTS[k] for k in kinds}
+        try:
+            for k in kinds:
+                WEIGHTS[k] = 0.0
+            started = time.perf_counter()
+            if kinds == ("lex",):
+                test = [[(b.source, b.target) for b in taiyaku(d, lexicon=False)] for d in docs]
+            else:
+                test = [[(b.source, b.target) for b in taiyaku(d)] for d in docs]
+            elapsed = time.perf_counter() - started
+        finally:
+            WEIGHTS.update(saved)
+        s = score(gold, test)["all"]
+        print(
+            f"   without {label:28} strict F1 {s.strict_f1:.4f} ({s.strict_f1 - full.strict_f1:+.4f})"
+            f"   lax F1 {s.lax_f1:.4f}   ({elapsed:.1f} s)"
+        )
 
 
 def report(system: str, scores: dict[str, Scores], elapsed: float) -> None:
@@ -269,6 +313,7 @@ def main() -> None:
     parser.add_argument(
         "--every", type=int, default=1, help="every Nth document (16: the tuning subset)"
     )
+    parser.add_argument("--no-ablations", action="store_true", help="skip the anchor ablations")
     parser.add_argument("--seed", default="taiyaku", help="seed of the perturbations")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     run(parser.parse_args())

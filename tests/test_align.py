@@ -12,7 +12,7 @@ from taiyaku.align.score import score
 from taiyaku.models import Term
 from taiyaku.store.tm import TranslationMemory
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT
 
 SEED = ROOT / "tm" / "mic-global-strategy-bureau"
 
@@ -245,6 +245,24 @@ def test_seed_page_reproduces_the_gold_alignment(use_glossary: bool) -> None:
     got = [(b.source_text, b.target_text, b.type) for b in alignment.beads]
     assert got == _gold()
     assert (alignment.source_lang, alignment.target_lang) == ("ja", "en")
+
+
+def test_captions_missing_from_the_english_leave_every_heading_with_its_heading() -> None:
+    # The English without its three photo captions: by length, the Japanese caption
+    # ドイツ…署名した松本総務大臣 fits the heading "Policy Coordination with … International
+    # Organizations" better than 諸外国・国際機関との政策協調等 does; the words the page's other
+    # pairs teach (国際 ↔ international, 政策 ↔ policy) put the heading back.
+    english = FIXTURES / "mic-global-strategy-bureau.nocaptions.en.txt"
+    alignment = align_files(SEED.with_suffix(".ja.txt"), english)
+    captions = {
+        "ドイツ ヴィッティンゲン デジタル・交通大臣との協力覚書に署名した松本総務大臣",
+        "G7群馬高崎デジタル・技術大臣会合で発言する松本大臣",
+        "G7群馬高崎デジタル・技術大臣会合の様相",
+    }
+    expected = [(ja, "", "1-0") if ja in captions else (ja, en, bead) for ja, en, bead in _gold()]
+    assert [(b.source_text, b.target_text, b.type) for b in alignment.beads] == expected
+    without = align_files(SEED.with_suffix(".ja.txt"), english, lexicon=False)
+    assert [(b.source_text, b.target_text, b.type) for b in without.beads] != expected
 
 
 def test_save_alignment_replaces_the_document(db) -> None:

@@ -37,6 +37,7 @@ WEIGHTS = {
     "name": 1.0,
     "quote": 0.4,
     "paren": 0.3,
+    "lex": 0.25,
 }
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
@@ -307,7 +308,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     for feature, n in frequency.items():
         kind = _kind(feature)
         # Only names are discounted: brackets and numbers keep helping however common.
-        discount = min(1.0, common / n) if kind in ("term", "latin", "name") else 1.0
+        discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights
 

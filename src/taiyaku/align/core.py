@@ -33,9 +33,11 @@ from taiyaku.align.anchors import (
 )
 from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
 from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
+from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.segment import Segment
 
+Path = list[tuple[tuple[int, ...], tuple[int, ...]]]
 BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-0", "0-1")
 
 
@@ -101,6 +103,7 @@ def align(
     source_kinds: Sequence[str] | None = None,
     target_kinds: Sequence[str] | None = None,
     anchors: bool = True,
+    lexicon: bool = True,
     model: CostModel | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences; return beads covering every sentence once, in order.
@@ -123,6 +126,8 @@ def align(
         a sentence costs more
     :param target_kinds: likewise for the target
     :param anchors: use lexical anchors (``False``: length only, plain Gale–Church costs)
+    :param lexicon: with ``anchors``, a second pass adds the word associations the first
+        pass's 1-1 beads teach (:mod:`taiyaku.align.lexicon`)
     :param model: cost parameters; by default the ratio is estimated from the two lists
     :return: the beads; ``confidence`` blends the length agreement ``P(|δ|)`` with the share
         of anchors matched, and is 0.3 for a sentence left unaligned
@@ -135,32 +140,47 @@ def align(
     if model is None:
         ratio = estimate_ratio(source_lengths, target_lengths)
         model = CostModel(ratio) if anchors else _gale_church(ratio)
-    if anchors:
-        ja, en = (source, target) if source_lang == "ja" else (target, source)
-        extractor = FeatureExtractor(ja, en, glossary)
-        source_features = [extractor.features(s, source_lang) for s in source]
-        target_features = [extractor.features(t, target_lang) for t in target]
-        weights = document_weights(source_features, target_features)
-        source_features = reweigh(source_features, weights)
-        target_features = reweigh(target_features, weights)
-    else:
-        source_features = target_features = []
-        weights = {}
     lines: tuple[list[bool], list[bool]] | None = None
     if anchors and source_kinds is not None and target_kinds is not None:
         lines = ([k != "sentence" for k in source_kinds], [k != "sentence" for k in target_kinds])
     blocks = None
     if source_blocks is not None and target_blocks is not None:
         blocks = (list(source_blocks), list(target_blocks))
-    path = _align_range(
-        source_lengths, target_lengths, source_features, target_features, model, weights,
-        (0, len(source)), (0, len(target)), lines, blocks,
-    )  # fmt: skip
-    if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
-        path = _align_blocks(
-            source_lengths, target_lengths, blocks[0], blocks[1],
-            source_features, target_features, model, weights, lines,
+
+    def solve(
+        source_features: list[Features], target_features: list[Features]
+    ) -> tuple[Path, list[Features], list[Features], dict[str, float]]:
+        weights: dict[str, float] = {}
+        if source_features:
+            weights = document_weights(source_features, target_features)
+            source_features = reweigh(source_features, weights)
+            target_features = reweigh(target_features, weights)
+        path = _align_range(
+            source_lengths, target_lengths, source_features, target_features, model, weights,
+            (0, len(source)), (0, len(target)), lines, blocks,
         )  # fmt: skip
+        if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
+            path = _align_blocks(
+                source_lengths, target_lengths, blocks[0], blocks[1],
+                source_features, target_features, model, weights, lines,
+            )  # fmt: skip
+        return path, source_features, target_features, weights
+
+    source_features: list[Features] = []
+    target_features: list[Features] = []
+    if anchors:
+        ja, en = (source, target) if source_lang == "ja" else (target, source)
+        extractor = FeatureExtractor(ja, en, glossary)
+        source_features = [extractor.features(s, source_lang) for s in source]
+        target_features = [extractor.features(t, target_lang) for t in target]
+    path, source_features, target_features, weights = solve(source_features, target_features)
+    if anchors and lexicon:
+        learnt = learn(source, target, path, source_lang)
+        if learnt:
+            path, source_features, target_features, weights = solve(
+                _with(source_features, learnt, source, source_lang),
+                _with(target_features, learnt, target, target_lang),
+            )
     beads = []
     for src, tgt in path:
         beads.append(
@@ -221,6 +241,18 @@ def block_model(model: CostModel) -> CostModel:
 
 BLOCK_PRIORS = {(1, 2): 0.01, (2, 1): 0.01, (2, 2): 0.001}
 BLOCK_SKIP = 4.0
+
+
+def _with(
+    features: list[Features], lexicon: Lexicon, texts: Sequence[str], lang: str
+) -> list[Features]:
+    """``features`` with each sentence's ``lex:`` features added."""
+    out = []
+    for f, text in zip(features, texts, strict=True):
+        counts = f.counts.copy()
+        counts.update(lexicon.features(text, lang))
+        out.append(Features(counts, f.total))
+    return out
 
 
 def _gale_church(ratio: float) -> CostModel:

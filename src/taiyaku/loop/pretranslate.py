@@ -6,7 +6,8 @@ also matches the segment before); an exact match but for numbers is filled with 
 adapted, for review; fuzzy matches at or above ``min_score`` are offered as candidates; a
 segment seen earlier in the document (a repetition) gets the same translation. Glossary
 terms are attached to every segment. The summary counts segments and their size by match
-band, as ``analyze`` does.
+band, as ``analyze`` does, down to ``min_score``: weaker matches are not searched for (on a
+large TM that search costs about a second per segment) and count as no match.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from taiyaku.models import Markup
 from taiyaku.text.normalize import match_key
 
 CONTEXT = "101% (context)"
-_FLOOR = 50  # matches below this count as "no match" in the summary, as in analyze
 
 
 @dataclass
@@ -95,7 +95,9 @@ def pretranslate(
     memory = TranslationMemory(matcher.db)
     lang = document.lang
     target_lang = "en" if lang == "ja" else "ja"
-    rows = {CONTEXT: Band(CONTEXT), **{name: Band(name) for name, _, _ in BANDS}}
+    # The bands of analyze, less those below min_score (not searched: they count as no match).
+    shown = [name for name, low, high in BANDS if high >= min_score or low == 0]
+    rows = {CONTEXT: Band(CONTEXT), **{name: Band(name) for name in shown}}
     rows[REPETITIONS] = Band(REPETITIONS)
     first: dict[str, BilingualSegment] = {}
     out: list[BilingualSegment] = []
@@ -151,9 +153,9 @@ def _match(
     text = segment.text
     if not match_key(text):
         return band_of(0)
-    matches = matcher.search(
-        text, min_score=min(min_score, _FLOOR), limit=limit, lang=None
-    )  # an English heading in a Japanese page is matched as English
+    # Only matches at min_score or better are looked for: below that, on a large TM, almost
+    # every unit is a candidate and the search costs a second per segment.
+    matches = matcher.search(text, min_score=min_score, limit=limit, lang=None)
     if not matches:
         return band_of(0)
     best = matches[0]
@@ -190,7 +192,7 @@ def _match(
         item.state = "needs-review"
     if item.score > 100:
         return CONTEXT
-    return band_of(item.score if item.score >= _FLOOR else 0)
+    return band_of(item.score)
 
 
 def _diff_text(spans: Sequence[DiffSpan]) -> str:

@@ -347,10 +347,17 @@ def test_sheet_round_trip_and_rows_from_another_document(tmp_path, runner):
     sheet = book["Translation"]
     assert sheet.freeze_panes == "B2" and sheet.column_dimensions["H"].hidden
     assert book["taiyaku"].sheet_state == "hidden"
+    empty = 0
     for row in sheet.iter_rows(min_row=2):
         if not row[2].value:
             row[2].value = "EN " + str(row[0].value)
+            empty += 1
     book.save(tmp_path / "page.xlsx")
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    result = runner.invoke(cli, ["tm", "import", "page.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert TranslationMemory(db).count() - before == empty  # the rows the translator filled
     result = runner.invoke(cli, ["merge", "page.xlsx", "-o", "page.en.html"])
     assert result.exit_code == 0, result.output
     merged = (tmp_path / "page.en.html").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
@@ -66,9 +68,9 @@ def pretranslate(
 
     output = output or f"{source}.xlf"
     doc = read_source(source, name=document)
-    with progress_bar(
-        f"Pretranslating {click.format_filename(source)}", len(doc.segments)
-    ) as advance:
+    # A progress bar on a terminal, never beside --json.
+    bar = progress_bar(f"Pretranslating {click.format_filename(source)}", len(doc.segments))
+    with contextlib.nullcontext(lambda n: None) if as_json else bar as advance:
         result = run(
             open_store(ctx), doc, min_score=min_score, overwrite=overwrite, progress=advance
         )

@@ -556,3 +556,16 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
     result = runner.invoke(cli, ["merge", str(xlf)])
     assert result.exit_code == 1 and "does not match its fingerprint" in result.output
     assert not (tmp_path / "a.en.txt").exists()
+
+
+def test_pretranslate_reads_standard_input(tmp_path, runner):
+    result = runner.invoke(
+        cli,
+        ["pretranslate", "-", "--document", "notes.md", "-o", "notes.xlf"],
+        input="# 国際戦略局\n\n本文です。\n".encode(),
+    )
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(tmp_path / "notes.xlf")).getroot()
+    assert root.find(f"{{{X1}}}file").get("original") == "notes.md"
+    result = runner.invoke(cli, ["pretranslate", "-"], input=b"x")
+    assert result.exit_code == 2 and "--document NAME.EXT" in result.output

@@ -569,3 +569,20 @@ def test_pretranslate_reads_standard_input(tmp_path, runner):
     assert root.find(f"{{{X1}}}file").get("original") == "notes.md"
     result = runner.invoke(cli, ["pretranslate", "-"], input=b"x")
     assert result.exit_code == 2 and "--document NAME.EXT" in result.output
+
+
+def test_numbers_are_adapted_and_left_for_review(tmp_path, runner):
+    from taiyaku.models import Unit
+
+    db = open_db(tmp_path / "taiyaku.db")
+    TranslationMemory(db).add_many(
+        [Unit("令和4年度の予算は3億円です。", "The budget for FY2022 is 300 million yen.")]
+    )
+    doc = tmp_path / "new.txt"
+    doc.write_text("令和5年度の予算は4億円です。\n", encoding="utf-8")
+    result = runner.invoke(cli, ["pretranslate", str(doc), "-o", "new.xlf"])
+    assert result.exit_code == 0, result.output
+    target = etree.parse(str(tmp_path / "new.xlf")).find(f".//{{{X1}}}target")
+    assert target.text == "The budget for FY2023 is 400 million yen."
+    assert target.get("state") == "needs-review-translation"
+    assert target.get("state-qualifier") == "fuzzy-match"

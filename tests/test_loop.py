@@ -586,3 +586,27 @@ def test_numbers_are_adapted_and_left_for_review(tmp_path, runner):
     assert target.text == "The budget for FY2023 is 400 million yen."
     assert target.get("state") == "needs-review-translation"
     assert target.get("state-qualifier") == "fuzzy-match"
+
+
+def test_codes_go_to_the_tm_and_come_back(tmp_path, runner):
+    """Imported translations keep their tags (TMX bpt/ept/ph) and put them back when matched."""
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    runner.invoke(cli, ["pretranslate", str(page)])
+    xlf = tmp_path / "page.html.xlf"
+    _fill_xliff1(xlf)
+    assert runner.invoke(cli, ["tm", "import", str(xlf)]).exit_code == 0
+    assert runner.invoke(cli, ["tm", "export", "memory.tmx"]).exit_code == 0
+    tmx = etree.parse(str(tmp_path / "memory.tmx")).getroot()
+    bpt = tmx.find(".//bpt")
+    assert bpt is not None and bpt.get("i") == "1" and bpt.text.startswith("<")
+    assert runner.invoke(cli, ["pretranslate", str(page), "-o", "again.xlf"]).exit_code == 0
+    again = etree.parse(str(tmp_path / "again.xlf")).getroot()
+    placed = [
+        t
+        for t in again.iter(f"{{{X1}}}target")
+        if t.get("state") == "translated" and t.find(f"{{{X1}}}g") is not None and t.text
+    ]
+    assert placed  # a coded segment filled with its tags where the translator put them
+    assert all(len(t.find(f"{{{X1}}}g")) == 0 for t in placed)

@@ -214,7 +214,7 @@ def _diff_text(spans: Sequence[DiffSpan]) -> str:
 def _dressed(source: Content, text: str, markup: Markup | None) -> tuple[Content, bool]:
     """The TM's translation with the source segment's codes; True when each is in place.
 
-    A TM unit imported from a translated file keeps its tags (``<g id>``/``<x id>``): when
+    A TM unit imported from a translated file keeps its tags (``<bpt i>``, ``<ph x>``): when
     they name this segment's codes they are used as they are. Otherwise codes wrapping the
     whole segment wrap the translation and any others follow it, for the translator to move.
     """

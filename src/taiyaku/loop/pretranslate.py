@@ -20,8 +20,10 @@ from typing import Any
 from taiyaku.errors import FormatError
 from taiyaku.formats.bilingual import BilingualSegment, Candidate, GlossaryHint
 from taiyaku.formats.document import (
+    CodeRef,
     Content,
     SourceDocument,
+    codes_of,
     plain_text,
     refs_from_markup,
     resolve_target,
@@ -32,7 +34,7 @@ from taiyaku.match.analyze import BANDS, REPETITIONS, Band, band_of, size_of
 from taiyaku.match.diff import DiffSpan
 from taiyaku.match.search import Matcher
 from taiyaku.match.terms import find_glossary_terms
-from taiyaku.models import Markup
+from taiyaku.models import Unit
 from taiyaku.text.normalize import match_key
 
 CONTEXT = "101% (context)"
@@ -184,7 +186,7 @@ def _match(
         top, match = offered[0]
         item.score = top.score
         item.match = "context" if top.score > 100 else "exact"
-        item.target, placed = _dressed(segment.content, match.target, match.unit.target_markup)
+        item.target, placed = _dressed(segment.content, match.target, match.unit)
         item.state = "translated" if placed else "needs-review"
     elif best.numbers_only and best.adapted_target and best.score >= min_score:
         item.match = "numbers"
@@ -211,19 +213,26 @@ def _diff_text(spans: Sequence[DiffSpan]) -> str:
     return "".join(out)
 
 
-def _dressed(source: Content, text: str, markup: Markup | None) -> tuple[Content, bool]:
+def _dressed(source: Content, text: str, unit: Unit) -> tuple[Content, bool]:
     """The TM's translation with the source segment's codes; True when each is in place.
 
     A TM unit imported from a translated file keeps its tags (``<bpt i>``, ``<ph x>``): when
-    they name this segment's codes they are used as they are. Otherwise codes wrapping the
-    whole segment wrap the translation and any others follow it, for the translator to move.
+    its source has the same tags as this segment, in the same order, the translation's tags
+    are put where the translator put them. Otherwise codes wrapping the whole segment wrap
+    the translation and any others follow it, for the translator to move.
     """
-    refs = refs_from_markup(markup) if markup else None
-    if refs is not None and plain_text(refs) == text:  # type: ignore[arg-type]
-        try:
-            return resolve_target("TM", "", source, refs), True
-        except FormatError:
-            pass
+    if unit.source_markup and unit.target_markup:
+        tm_source = refs_from_markup(unit.source_markup)
+        refs = refs_from_markup(unit.target_markup)
+        ours = [CodeRef(code.kind, code.id) for code in codes_of(source)]
+        same_tags = (
+            tm_source is not None and [p for p in tm_source if isinstance(p, CodeRef)] == ours
+        )
+        if same_tags and refs is not None and plain_text(refs) == text:  # type: ignore[arg-type]
+            try:
+                return resolve_target("TM", "", source, refs), True
+            except FormatError:
+                pass
     return with_source_codes(source, text), wraps_only(source)
 
 

@@ -610,3 +610,12 @@ def test_codes_go_to_the_tm_and_come_back(tmp_path, runner):
     ]
     assert placed  # a coded segment filled with its tags where the translator put them
     assert all(len(t.find(f"{{{X1}}}g")) == 0 for t in placed)
+
+
+def test_translated_sentences_of_one_paragraph_are_spaced():
+    from taiyaku.formats.text_doc import read_plain
+
+    document = read_plain("a.txt", "一つ目の文。二つ目の文。三つ目の文。\n".encode())
+    assert len(document.segments) == 3
+    out = document.render({"1": ("First.",), "2": ("Second.",)}, "en").decode()
+    assert out == "First. Second. 三つ目の文。\n"

@@ -459,10 +459,24 @@ class TextSkeleton:
                 escape = escape_attr if slot.kind == "attr" else escape_text
                 numbers = iter(ids[int(found.group(1))])
                 out = []
+                # Whether the piece just before was a segment, and whether it was translated.
+                previous: bool | None = None
                 for piece in slot.pieces:
                     content = piece.content
                     if piece.segment:
-                        content = targets.get(next(numbers), content)
+                        number = next(numbers)
+                        translated = number in targets
+                        content = targets.get(number, content)
+                        # Japanese puts no space between sentences; their translations need one.
+                        if (
+                            previous is not None
+                            and target_lang != "ja"
+                            and (previous or translated)
+                        ):
+                            content = (" ", *content)
+                        previous = translated
+                    else:
+                        previous = None
                     if slot.kind == "attr":  # an attribute holds no codes
                         content = (plain_text(content),)
                     if emit is not None and slot.kind == "block":

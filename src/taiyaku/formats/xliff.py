@@ -224,7 +224,7 @@ def _xliff2(
 ) -> Any:
     uses_matches = any(item.candidates for item in segments)
     uses_glossary = any(item.terms for item in segments)
-    nsmap = {None: XLIFF2}
+    nsmap: dict[str | None, str] = {None: XLIFF2}
     if uses_matches:
         nsmap["mtc"] = MTC
     if uses_glossary:

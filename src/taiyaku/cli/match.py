@@ -23,6 +23,7 @@ from taiyaku.match.score import METRIC
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Matches per query."
 )
 @click.option(
+    "--min-score",
     "--min",
     "min_score",
     default=70.0,

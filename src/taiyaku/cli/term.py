@@ -57,6 +57,22 @@ def add(
     click.echo(f"term {term_id}: {ja} → {en} ({glossary.get(term_id).status})")
 
 
+@term.command()
+@click.argument("ja")
+@click.argument("en")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+@click.pass_context
+def remove(ctx: click.Context, ja: str, en: str, dry_run: bool) -> None:
+    """Remove the entry JA → EN (exactly as stored: see `term lookup`)."""
+    from taiyaku.cli import open_store
+    from taiyaku.store.glossary import Glossary
+
+    count = Glossary(open_store(ctx)).remove(ja, en, dry_run=dry_run)
+    if not count:
+        raise click.ClickException(f"no glossary entry {ja} → {en}")
+    click.echo(f"{'would remove' if dry_run else 'removed'}: {ja} → {en}")
+
+
 @term.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @format_option

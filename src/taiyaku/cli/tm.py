@@ -8,6 +8,7 @@ from collections.abc import Callable
 import click
 
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
+from taiyaku.models import ORIGINS
 
 
 @click.group()
@@ -79,6 +80,42 @@ def export(ctx: click.Context, file: str, document: str | None) -> None:
 
     count = write_units(file, TranslationMemory(open_store(ctx)).iter_units(document=document))
     click.echo(f"{file}: {count:,} units exported")
+
+
+@tm.command()
+@click.option("--document", help="Delete the units of this document.")
+@click.option("--origin", type=click.Choice(ORIGINS), help="Delete the units of this origin.")
+@click.option("--id", "ids", type=int, multiple=True, help="Delete this unit (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
+@click.pass_context
+def delete(
+    ctx: click.Context,
+    document: str | None,
+    origin: str | None,
+    ids: tuple[int, ...],
+    dry_run: bool,
+) -> None:
+    """Delete units: those matching every option given, in one transaction.
+
+    \b
+      taiyaku tm delete --document report-2023 --dry-run
+      taiyaku tm delete --origin aligned --document report-2023
+      taiyaku tm delete --id 12 --id 13
+    """
+    from taiyaku.cli import open_store
+    from taiyaku.store.tm import TranslationMemory
+
+    if document is None and origin is None and not ids:
+        raise click.UsageError("say which units: --document, --origin and/or --id")
+    count = TranslationMemory(open_store(ctx)).delete(
+        document=document, origin=origin, ids=ids or None, dry_run=dry_run
+    )
+    if dry_run:
+        click.echo(f"{count:,} units would be deleted (nothing changed: --dry-run)")
+    elif count:
+        click.echo(f"{count:,} unit{'' if count == 1 else 's'} deleted")
+    else:
+        click.echo("no unit matches: nothing deleted")
 
 
 @tm.command()

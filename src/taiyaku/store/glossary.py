@@ -178,6 +178,19 @@ class Glossary:
         )
         return len(inserts), len(updates) + repeated, unchanged
 
+    def remove(self, ja: str, en: str, *, dry_run: bool = False) -> int:
+        """Delete the entry of this exact ja/en pair; return how many were deleted (0 or 1).
+
+        :param dry_run: count, delete nothing
+        """
+        with transaction(self.db):
+            found = self.db.conn.execute(
+                "SELECT count(*) FROM terms WHERE ja = ? AND en = ?", [ja, en]
+            ).fetchone()[0]
+            if found and not dry_run:
+                self.db.conn.execute("DELETE FROM terms WHERE ja = ? AND en = ?", [ja, en])
+        return int(found)
+
     def delete(self, term_id: int) -> None:
         """Delete one entry by id."""
         with transaction(self.db):

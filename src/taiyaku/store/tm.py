@@ -128,17 +128,63 @@ class TranslationMemory:
 
         :return: the number of units deleted
         """
-        where, params = "document = ?", [document]
-        if origin is not None:
-            where, params = where + " AND origin = ?", [document, origin]
-        with transaction(self.db):
-            ids = [
+        return self.delete(document=document, origin=origin)
+
+    def delete(
+        self,
+        *,
+        document: str | None = None,
+        origin: str | None = None,
+        ids: Iterable[int] | None = None,
+        dry_run: bool = False,
+    ) -> int:
+        """Delete the units matching every condition given, in one transaction.
+
+        The fuzzy index is kept in step (the ``on_deleting`` hooks run in the same
+        transaction). At least one condition is required: this never empties the TM by
+        accident.
+
+        :param document: units of this document
+        :param origin: units of this origin (``imported``, ``aligned``, ...)
+        :param ids: units with these ids
+        :param dry_run: count what would be deleted, delete nothing
+        :return: the number of units deleted (or that would be)
+        :raises TaiyakuError: no condition given
+        """
+        where, params = self._where(document, origin, ids)
+        with self._writing():
+            found = [
                 r[0] for r in self.db.conn.execute(f"SELECT id FROM units WHERE {where}", params)
             ]
-            for hook in self.on_deleting:
-                hook(self.db, ids)
-            self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
-        return len(ids)
+            if found and not dry_run:
+                for hook in self.on_deleting:
+                    hook(self.db, found)
+                for start in range(0, len(found), 500):
+                    chunk = found[start : start + 500]
+                    self.db.conn.execute(
+                        f"DELETE FROM units WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                    )
+        return len(found)
+
+    @staticmethod
+    def _where(
+        document: str | None, origin: str | None, ids: Iterable[int] | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if document is not None:
+            clauses.append("document = ?")
+            params.append(document)
+        if origin is not None:
+            clauses.append("origin = ?")
+            params.append(origin)
+        if ids is not None:
+            id_list = sorted(set(ids))
+            clauses.append(f"id IN ({', '.join('?' * len(id_list))})" if id_list else "0")
+            params += id_list
+        if not clauses:
+            raise TaiyakuError("say which units to delete: a document, an origin or ids")
+        return " AND ".join(clauses), params
 
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""

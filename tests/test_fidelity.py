@@ -203,3 +203,66 @@ def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_pa
         ("政府", "government", "", "law", "", "preferred", "kyoto"),
         ("総務省", "MIC", "", "law", "", "preferred", "白書"),
     ]
+
+
+def test_headerless_tsv_like_tatoeba(runner, tmp_path):
+    # The shape of manythings.org's jpn.txt (Tatoeba, CC BY 2.0 FR): English, Japanese,
+    # and in newer exports an attribution.
+    source = write(
+        tmp_path / "jpn.txt",
+        "No.\tいいえ。\n"
+        "Hi.\tこんにちは。\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)\n",
+    )
+    db = tmp_path / "t.db"
+    assert "2 units added" in invoke(runner, db, "tm", "import", source)
+    assert stored_units(db) == [
+        ("No.", "いいえ。", "en", "ja"),
+        ("Hi.", "こんにちは。", "en", "ja"),
+    ]
+    with sqlite3.connect(db) as conn:
+        (metadata,) = conn.execute("SELECT metadata FROM units WHERE id = 2").fetchone()
+    assert metadata == '{"attribution": "CC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)"}'
+
+
+def test_direction_and_provenance_options(runner, tmp_path):
+    source = write(tmp_path / "en-first.tsv", "Hi.\tこんにちは。\nRun.\t走れ。\n")
+    db = tmp_path / "t.db"
+    invoke(
+        runner,
+        db,
+        "tm",
+        "import",
+        source,
+        "--src-lang",
+        "ja",
+        "--tgt-lang",
+        "en",
+        "--document",
+        "tatoeba",
+        "--origin",
+        "added",
+    )
+    assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT DISTINCT document, origin FROM units").fetchall() == [
+            ("tatoeba", "added")
+        ]
+
+
+def test_direction_by_text_per_unit(runner, tmp_path):
+    mixed = write(tmp_path / "m.csv", "source,target\nHi.,こんにちは。\n走れ。,Run.\n")
+    db = tmp_path / "t.db"
+    invoke(runner, db, "tm", "import", mixed, "--src-lang", "ja", "--tgt-lang", "en")
+    assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
+
+
+def test_line_aligned_file_pair(runner, tmp_path):
+    ja = write(tmp_path / "train.ja", "誰 ？\n走れ 。\n\n")
+    en = write(tmp_path / "train.en", "who ?\nrun .\n\n")
+    db = tmp_path / "t.db"
+    assert invoke(runner, db, "tm", "import", ja, en).endswith("2 units added, 0 already present\n")
+    assert stored_units(db) == [("誰 ？", "who ?", "ja", "en"), ("走れ 。", "run .", "ja", "en")]
+    short = write(tmp_path / "short.en", "who ?\n")
+    result = runner.invoke(cli, ["--db", str(db), "tm", "import", str(ja), str(short)])
+    assert result.exit_code == 1
+    assert "3 lines, but" in result.output and "has 1" in result.output

@@ -18,8 +18,12 @@ def tm() -> None:
 
 @tm.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--encoding", help="Encoding of TSV/CSV files (default: detected).")
+@click.option("--encoding", help="Encoding of TSV/CSV/text files (default: detected).")
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
+@click.option("--document", help="The document of every unit the file does not place in one.")
+@click.option("--origin", type=click.Choice(ORIGINS), help="The origin of every unit.")
+@click.option("--src-lang", help="Source language (with --tgt-lang): units the other way round.")
+@click.option("--tgt-lang", help="Target language (with --src-lang).")
 @json_option
 @click.pass_context
 def import_(
@@ -27,31 +31,53 @@ def import_(
     files: tuple[str, ...],
     encoding: str | None,
     sheet: str | None,
+    document: str | None,
+    origin: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
     as_json: bool,
 ) -> None:
-    """Import translation units from TMX, TSV, CSV or XLSX files.
+    """Import translation units from TMX, TSV, CSV or XLSX files, or a line-aligned pair.
 
     \b
     TMX 1.1–1.4b (xml:lang or the older lang attribute, as in OmegaT's
     project_save.tmx); TSV/CSV/XLSX with a header row naming source and
-    target columns, or two language columns such as ja and en.
+    target columns, or two language columns such as ja and en; a TSV with
+    no header (Tatoeba's jpn.txt: source, target, optional attribution).
+    Two files named by language, such as train.ja train.en, are one
+    line-aligned corpus: line N of each is a unit.
+
+    \b
+    --src-lang ja --tgt-lang en turns units that go the other way round
+    (by their language tags, or by their text when untagged): an
+    English-first file becomes ja→en.
 
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats import estimate_units, read_units
+    from taiyaku.formats import estimate_units, read_units, with_provenance
+    from taiyaku.formats.parallel import is_line_pair, read_line_pair
     from taiyaku.store.tm import TranslationMemory
 
+    if (src_lang is None) != (tgt_lang is None):
+        raise click.UsageError("give --src-lang and --tgt-lang together")
     memory = TranslationMemory(open_store(ctx))
-    for path in files:
+    pair = len(files) == 2 and is_line_pair(*files)
+    for path in [" + ".join(files)] if pair else files:
         warnings: list[str] = []
         note = _warning_collector(warnings)
-        total = estimate_units(path) if sys.stderr.isatty() else None
+        if pair:
+            units = read_line_pair(*files, encoding=encoding, warn=note)
+            total = None
+        else:
+            units = read_units(path, encoding=encoding, sheet=sheet, warn=note)
+            total = estimate_units(path) if sys.stderr.isatty() else None
+        units = with_provenance(
+            units, document=document, origin=origin, src_lang=src_lang, tgt_lang=tgt_lang
+        )
         with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
-            result = memory.add_many(
-                read_units(path, encoding=encoding, sheet=sheet, warn=note), progress=advance
-            )
+            result = memory.add_many(units, progress=advance)
         if as_json:
             echo_json(
                 {

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from taiyaku.errors import FormatError
+from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.models import Term, Unit
 
 UNIT_FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".xlsx": "xlsx"}
@@ -57,6 +57,51 @@ def read_units(
     from taiyaku.formats.tabular import read_units as read_table_units
 
     return read_table_units(path, encoding=encoding, sheet=sheet)
+
+
+def with_provenance(
+    units: Iterable[Unit],
+    *,
+    document: str | None = None,
+    origin: str | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> Iterator[Unit]:
+    """Units with where they came from and which way they go, as the user says.
+
+    :param document: the document of every unit the file does not place in one
+    :param origin: the origin of every unit (``imported``, ``aligned``, ``added``)
+    :param src_lang: with ``tgt_lang``: the direction. A unit going the other way (by its
+        language tags, or, when they name neither language, by its text) is turned round,
+        so an English-first file becomes ja→en.
+    """
+    from dataclasses import replace
+
+    from taiyaku.text.lang import detect_lang, primary_lang
+
+    if (src_lang is None) != (tgt_lang is None):
+        raise TaiyakuError("give both the source and the target language, or neither")
+    for unit in units:
+        changes: dict[str, object] = {}
+        if document and not unit.document:
+            changes["document"] = document
+        if origin:
+            changes["origin"] = origin
+        if src_lang and tgt_lang:
+            src, tgt = primary_lang(src_lang), primary_lang(tgt_lang)
+            langs = (primary_lang(unit.source_lang), primary_lang(unit.target_lang))
+            if langs == (tgt, src):  # tagged the other way: turn round, tags and all
+                changes.update(
+                    source_text=unit.target_text,
+                    target_text=unit.source_text,
+                    source_lang=unit.target_lang,
+                    target_lang=unit.source_lang,
+                )
+            elif langs != (src, tgt):  # tags name neither: the text tells
+                if (detect_lang(unit.source_text), detect_lang(unit.target_text)) == (tgt, src):
+                    changes.update(source_text=unit.target_text, target_text=unit.source_text)
+                changes.update(source_lang=src_lang, target_lang=tgt_lang)
+        yield replace(unit, **changes) if changes else unit
 
 
 def estimate_units(path: str | os.PathLike[str]) -> int | None:

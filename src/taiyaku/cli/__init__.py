@@ -75,13 +75,15 @@ def open_store(ctx: click.Context) -> Any:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, demo, match, term, tm
+    from taiyaku.cli import align, demo, loop, match, serve, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
     align.register(cli)
     match.register(cli)
+    loop.register(cli)
     cli.add_command(demo.demo)
+    cli.add_command(serve.serve)
 
 
 _register()

@@ -104,6 +104,25 @@ def with_provenance(
         yield replace(unit, **changes) if changes else unit
 
 
+def read_units_with_places(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, Unit]]:
+    """Like :func:`read_units`, each unit with its place in the file, for messages about it:
+    ``line 3`` (TSV/CSV), ``row 3`` (XLSX), ``unit 3`` (the third unit of a TMX file)."""
+    fmt = _format_of(path, UNIT_FORMATS, "TM")
+    if fmt == "tmx":
+        from taiyaku.formats.tmx import read_tmx
+
+        return ((f"unit {n}", unit) for n, unit in enumerate(read_tmx(path, warn=warn), 1))
+    from taiyaku.formats.tabular import read_unit_rows
+
+    return read_unit_rows(path, encoding=encoding, sheet=sheet)
+
+
 def estimate_units(path: str | os.PathLike[str]) -> int | None:
     """A quick count of the units in a file, for a progress bar (``None`` if unknown).
 

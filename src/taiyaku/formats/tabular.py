@@ -247,7 +247,16 @@ def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
 def read_units(
     path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
 ) -> Iterator[Unit]:
-    """Yield the units of a TSV, CSV or XLSX file.
+    """Yield the units of a TSV, CSV or XLSX file (see :func:`read_unit_rows`)."""
+    for _, unit in read_unit_rows(path, encoding=encoding, sheet=sheet):
+        yield unit
+
+
+def read_unit_rows(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[str, Unit]]:
+    """Yield the units of a TSV, CSV or XLSX file, each with its place (``line 3`` in a
+    TSV/CSV file, ``row 3`` in a workbook).
 
     The header names ``source`` and ``target`` columns (with optional ``source_lang`` and
     ``target_lang``), or two language columns such as ``ja`` and ``en`` (the first is the
@@ -282,7 +291,8 @@ def read_units(
     clean = _cleaner(path)
     for number, cells in rows:
         values = {f: clean(cells[i]) if i < len(cells) else "" for f, i in mapping.items()}
-        yield _checked_unit(path, values, fixed_langs, f"{place} {number}")
+        where = f"{place} {number}"
+        yield where, _checked_unit(path, values, fixed_langs, where)
 
 
 def _column_lang(name: str) -> str:
@@ -303,7 +313,9 @@ def _names_a_unit_column(header: Sequence[str]) -> bool:
     )
 
 
-def _headerless_units(path: str | os.PathLike[str], encoding: str | None) -> Iterator[Unit]:
+def _headerless_units(
+    path: str | os.PathLike[str], encoding: str | None
+) -> Iterator[tuple[str, Unit]]:
     _, rows = delimited.read_rows(path, encoding=encoding, header=False)
     clean = _cleaner(path)
     for number, cells in rows:
@@ -318,7 +330,7 @@ def _headerless_units(path: str | os.PathLike[str], encoding: str | None) -> Ite
         values = {"source": clean(cells[0]), "target": clean(cells[1])}
         if len(cells) == 3 and cells[2].strip():
             values["metadata"] = json.dumps({"attribution": clean(cells[2])}, ensure_ascii=False)
-        yield _checked_unit(path, values, None, where)
+        yield where, _checked_unit(path, values, None, where)
 
 
 def _checked_unit(

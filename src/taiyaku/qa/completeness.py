@@ -1,0 +1,61 @@
+"""The completeness check: every unit is translated, into the right language, at full length.
+
+- an empty target, or one equal to its source (by match key) while the source is written in
+  its own language (an acronym such as ``ICT`` may stay as it is);
+- a target written in the source's language (detected by script, :mod:`taiyaku.text.lang`);
+- a target far shorter or longer than the alignment's length model predicts
+  (:mod:`taiyaku.align.lengths`: Gale–Church's δ with the target/source character ratio of
+  the whole file or TM): a dropped clause, or two sentences where one was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from taiyaku.align.lengths import length_delta, text_length
+from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.lang import detect_lang, primary_lang
+from taiyaku.text.normalize import match_key
+
+# |δ| beyond this is reported: about one unit in a thousand of kyoto-wiki's checked pairs.
+LENGTH_DELTA = 6.0
+# Texts this short vary too much in length to judge (a heading, a name).
+MIN_LENGTH = 12
+
+
+def check_completeness(item: Located, ratio: float) -> Iterator[Finding]:
+    """The completeness findings of one unit.
+
+    :param ratio: target characters per source character over the whole file or TM
+    """
+    unit = item.unit
+    source, target = unit.source_text, unit.target_text
+    source_lang, target_lang = primary_lang(unit.source_lang), primary_lang(unit.target_lang)
+    if not target.strip():
+        yield finding(item, "completeness", "empty-target", "error", "the target is empty")
+        return
+    whole_target = [(0, len(target))]
+    if source_lang == target_lang or source_lang not in ("ja", "en"):
+        return
+    source_in_own_lang = detect_lang(source, default="") == source_lang
+    if match_key(source) == match_key(target):
+        if source_in_own_lang and source_lang == "ja":
+            yield finding(item, "completeness", "untranslated", "error",
+                          "the target is the source, untranslated", (), whole_target)  # fmt: skip
+        return
+    if source_in_own_lang and detect_lang(target, default=target_lang) == source_lang:
+        yield finding(item, "completeness", "wrong-language", "error",
+                      f"the target is in {source_lang}, not {target_lang}", (), whole_target)  # fmt: skip
+        return
+    s_len, t_len = text_length(source), text_length(target)
+    if min(s_len * ratio, t_len) < MIN_LENGTH:
+        return
+    delta = float(length_delta(s_len, t_len, ratio))
+    if abs(delta) >= LENGTH_DELTA:
+        expected = round(s_len * ratio)
+        how = "short" if delta < 0 else "long"
+        yield finding(
+            item, "completeness", f"too-{how}", "warning",
+            f"the target is too {how}: {t_len} characters where about {expected} are expected",
+            (), whole_target,
+        )  # fmt: skip

@@ -1,0 +1,75 @@
+"""The consistency check: the same source translated one way, one target for one source.
+
+Across the whole file (or TM, or document): units whose sources have the same match key
+(:func:`taiyaku.text.normalize.match_key`: width, white space) but whose targets differ
+beyond width, case, white space and punctuation are reported, each unit whose translation
+is not the one most used; likewise units whose targets are the same but whose sources
+differ beyond those (an information finding: synonyms are sometimes right).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+
+from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.normalize import match_key
+
+_PUNCTUATION = re.compile(r"[\W_]+")
+# A target this short ("Overview", "History") rightly stands for several sources.
+MIN_TARGET_CHARS = 12
+
+
+def _loose(text: str) -> str:
+    return _PUNCTUATION.sub("", match_key(text).casefold())
+
+
+def _groups(
+    items: Sequence[Located], key: Callable[[Located], str], value: Callable[[Located], str]
+) -> Iterator[tuple[list[Located], str]]:
+    """Groups of items with one key and several values, with the most used value."""
+    by_key: dict[str, list[Located]] = defaultdict(list)
+    for item in items:
+        by_key[key(item)].append(item)
+    for group in by_key.values():
+        values = Counter(value(item) for item in group)
+        if len(values) > 1:
+            yield group, values.most_common(1)[0][0]
+
+
+def check_consistency(items: Sequence[Located]) -> Iterator[Finding]:
+    """The consistency findings of a set of units (a file, a TM, a document)."""
+    checked = [i for i in items if i.unit.target_text.strip() and _loose(i.unit.source_text)]
+    for group, usual in _groups(
+        checked, lambda i: match_key(i.unit.source_text), lambda i: _loose(i.unit.target_text)
+    ):
+        reference = next(i for i in group if _loose(i.unit.target_text) == usual)
+        for item in group:
+            if _loose(item.unit.target_text) != usual:
+                others = len([i for i in group if _loose(i.unit.target_text) == usual])
+                yield finding(
+                    item, "consistency", "source-translated-differently", "warning",
+                    f"the same source is translated differently in {others} other unit(s), "
+                    f"e.g. {reference.where}: {reference.unit.target_text}",
+                    (), [(0, len(item.unit.target_text))],
+                )  # fmt: skip
+    # A source left as it is (an English heading in a Japanese page) is no other source.
+    long_enough = [
+        i
+        for i in checked
+        if len(_loose(i.unit.target_text)) >= MIN_TARGET_CHARS
+        and _loose(i.unit.target_text) != _loose(i.unit.source_text)
+    ]
+    for group, usual in _groups(
+        long_enough, lambda i: _loose(i.unit.target_text), lambda i: _loose(i.unit.source_text)
+    ):
+        reference = next(i for i in group if _loose(i.unit.source_text) == usual)
+        for item in group:
+            if _loose(item.unit.source_text) != usual:
+                yield finding(
+                    item, "consistency", "target-for-different-sources", "info",
+                    f"the same target translates another source at {reference.where}: "
+                    f"{reference.unit.source_text}",
+                    [(0, len(item.unit.source_text))],
+                )  # fmt: skip

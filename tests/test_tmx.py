@@ -69,7 +69,9 @@ def _props(unit: Unit) -> set[tuple[str, str]]:
     return {(a.type, a.text) for a in unit.annotations}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(units=UNITS)
 def test_tmx_write_read_is_identity(tmp_path_factory, units):
     path = tmp_path_factory.mktemp("tmx") / "out.tmx"
@@ -80,7 +82,9 @@ def test_tmx_write_read_is_identity(tmp_path_factory, units):
     assert [_props(u) for u in back] == [_props(u) for u in units]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(units=UNITS)
 def test_tmx_export_import_export_gives_the_same_units(tmp_path_factory, units):
     folder = tmp_path_factory.mktemp("roundtrip")

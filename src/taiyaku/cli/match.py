@@ -8,11 +8,12 @@ from typing import Any
 import click
 
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
+from taiyaku.cli.query import nonempty_query
 from taiyaku.match.score import METRIC
 
 
 @click.command()
-@click.argument("texts", nargs=-1)
+@click.argument("texts", nargs=-1, callback=nonempty_query)
 @click.option(
     "--file",
     "file",
@@ -158,7 +159,7 @@ def _diff_text(spans: Any, colour: bool) -> str:
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", callback=nonempty_query)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Hits to show."
 )

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from taiyaku.cli.output import echo_json, json_option, warn
+from taiyaku.cli.query import nonempty_query
 from taiyaku.models import STATUSES
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
@@ -15,6 +16,12 @@ format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
+    help="The file's format, when its extension does not say.",
+)
+write_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS[:-1]),  # the legal-terms dictionary is read, never written
     help="The file's format, when its extension does not say.",
 )
 
@@ -140,7 +147,7 @@ def import_(
     from dataclasses import replace
 
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_terms, term_fields
+    from taiyaku.formats import detect_term_format, read_terms, term_fields
     from taiyaku.store.glossary import Glossary
 
     if yes and not update:
@@ -148,14 +155,20 @@ def import_(
     if split is not None:
         split = split.replace("\\n", "\n")
     glossary = Glossary(open_store(ctx))
-    terms = read_terms(
-        file,
-        encoding=encoding,
-        sheet=sheet,
-        fmt=fmt,
-        split=split,
-        warn=warn if skip_incomplete else None,
+    table = detect_term_format(file, fmt) in ("tsv", "csv", "xlsx")
+    read = _counting(
+        read_terms(
+            file,
+            encoding=encoding,
+            sheet=sheet,
+            fmt=fmt,
+            split=split,
+            # A table's incomplete row is an error unless --skip-incomplete; a TBX concept
+            # without both sides is skipped with a count.
+            warn=warn if skip_incomplete or not table else None,
+        )
     )
+    terms: Any = read
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
     defaults = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
@@ -167,6 +180,11 @@ def import_(
         _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
         return
     result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
+    if not read.count:
+        # Nothing read from a file that is not empty: say so, do not report "0 added".
+        raise click.ClickException(
+            f"{file}: no entry with both a Japanese and an English term was found"
+        )
     if as_json:
         echo_json({"file": file, **result.__dict__})
     else:
@@ -174,6 +192,22 @@ def import_(
             f"{file}: {result.added:,} terms added, {result.updated:,} updated, "
             f"{result.unchanged:,} unchanged"
         )
+
+
+class _counting:
+    """An iterator that counts what passed through it."""
+
+    def __init__(self, items: Any):
+        self.items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self.items)
+        self.count += 1
+        return item
 
 
 def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **merge: Any) -> None:
@@ -222,7 +256,7 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@format_option
+@write_format_option
 @click.pass_context
 def export(ctx: click.Context, file: str, fmt: str | None) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
@@ -249,8 +283,14 @@ def export(ctx: click.Context, file: str, fmt: str | None) -> None:
 
 
 @term.command()
-@click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="At most this many results.")
+@click.argument("query", callback=nonempty_query)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many results.",
+)
 @click.option(
     "--min-score", default=70.0, show_default=True, help="Lowest fuzzy score shown (0-100)."
 )
@@ -275,7 +315,7 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
         return
     if not hits:
         click.echo(f"no glossary entry matches {query!r}")
-        ctx.exit(1)
+        return
     for hit in hits:
         t = hit.term
         flag = f" [{t.status.upper()}]" if t.status in ("deprecated", "forbidden") else ""
@@ -293,7 +333,7 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
 
 
 @term.command()
-@click.argument("text", required=False)
+@click.argument("text", required=False, callback=nonempty_query)
 @click.option(
     "--file",
     "file",
@@ -330,8 +370,10 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
         lines = [text or ""]
     sides = ("ja", "en") if side == "both" else (side,)
     glossary = Glossary(open_store(ctx))
+    any_found = False
     for number, line in enumerate(lines, start=1):
         found = find_terms(glossary, line, sides=sides)
+        any_found = any_found or bool(found)
         if as_json:
             echo_json({"line": number, "text": line, "terms": found})
             continue
@@ -342,3 +384,5 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
         for o in found:
             flag = f" [{o.term.status}]" if o.term.status != "preferred" else ""
             click.echo(f"  {o.start}-{o.end}  {o.text}  →  {o.term.ja} / {o.term.en}{flag}")
+    if not any_found and not as_json:
+        click.echo("no glossary term found")

@@ -28,6 +28,8 @@ TERM_FORMATS = {
     ".tab": "omegat",
 }
 TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+# The glossary formats taiyaku writes (the legal-terms dictionary is only read).
+TERM_WRITE_FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat")
 
 
 def _format_of(path: str | os.PathLike[str], formats: dict[str, str], what: str) -> str:
@@ -208,13 +210,14 @@ def read_terms(
     :param fmt: the format, when the extension does not say (see :func:`detect_term_format`)
     :param split: for TSV, CSV and XLSX: separators between several renderings in one cell
         (each character separates; a line break splits at line breaks)
-    :param warn: for TSV, CSV and XLSX: skip rows missing a side, reporting each here
+    :param warn: for TSV, CSV and XLSX: skip rows missing a side, reporting each here (by
+        default such a row is an error); for TBX: told how many concepts lacked a side
     """
     found = detect_term_format(path, fmt)
     if found == "tbx":
         from taiyaku.formats.tbx import read_tbx
 
-        return read_tbx(path)
+        return read_tbx(path, warn=warn)
     if found == "omegat":
         from taiyaku.formats.omegat_glossary import read_omegat
 

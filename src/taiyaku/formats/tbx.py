@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,15 +193,21 @@ def root_name(path: str | os.PathLike[str]) -> str:
 
 
 def read_tbx(
-    path: str | os.PathLike[str], *, langs: tuple[str, str] = ("ja", "en")
+    path: str | os.PathLike[str],
+    *,
+    langs: tuple[str, str] = ("ja", "en"),
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Term]:
     """Yield the Japanese–English entries of a TBX v2 or v3 file, streaming.
 
     :param langs: the languages read as the ``ja`` and ``en`` sides (another pair, e.g.
         ``("es", "en")``, reads a termbase without Japanese, such as the TBX-Basic samples)
+    :param warn: told, at the end, how many concepts were skipped for lacking a term on
+        one side
     :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column)
     """
     root_checked = False
+    skipped = 0
     for event, element in iterparse_safe(path):
         name = _local(element)
         if event == "start":
@@ -211,8 +217,17 @@ def read_tbx(
                     raise FormatError(path, f"not a TBX file (root element <{name}>)", "line 1")
             continue
         if name in _ENTRY_TAGS:
-            yield from _entry_terms(path, element, langs)
+            produced = False
+            for term in _entry_terms(path, element, langs):
+                produced = True
+                yield term
+            skipped += not produced
             release(element)
+    if skipped and warn is not None:
+        warn(
+            f"{os.fspath(path)}: {skipped:,} concept(s) without both a {langs[0]} and a "
+            f"{langs[1]} term skipped"
+        )
 
 
 def _entry_terms(path: Any, entry: Any, langs: tuple[str, str]) -> Iterator[Term]:

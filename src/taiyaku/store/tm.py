@@ -94,6 +94,7 @@ class TranslationMemory:
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> int:
         conn = self.db.conn
+        rows = self._not_stored(rows)
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
@@ -105,6 +106,27 @@ class TranslationMemory:
             for hook in self.on_added:
                 hook(self.db, ids)
         return inserted
+
+    def _not_stored(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """``rows`` without the pairs already stored, or earlier in ``rows``, under the same
+        primary languages: a pair tagged ``en`` and again ``en-US`` is one pair, not two."""
+        seen: set[tuple[str, str, str, str]] = set()
+        keys = sorted({row[4] for row in rows})
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found = self.db.conn.execute(
+                "SELECT source_lang, target_lang, source_text, target_text FROM units "
+                f"WHERE source_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
+        fresh = []
+        for row in rows:
+            pair = (_primary(row[0]), _primary(row[1]), row[2], row[3])
+            if pair not in seen:
+                seen.add(pair)
+                fresh.append(row)
+        return fresh
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -345,6 +367,7 @@ class TranslationMemory:
 
 # A million units carry a handful of distinct tags: normalise each once.
 _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
+_primary = functools.lru_cache(maxsize=512)(primary_lang)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:

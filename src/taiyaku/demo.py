@@ -64,7 +64,7 @@ def run_demo(
     replaced, units = save_alignment(db, alignment, SEED)
     about = [
         ("What", "taiyaku demo: the glossary of the MIC Global Strategy Bureau page"),
-        ("Database", os.path.abspath(db_path)),
+        ("Database", os.path.basename(db_path)),
         ("Exported", now_iso()),
         ("Terms", str(glossary.count())),
     ]

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
+from taiyaku.cli.options import nonempty_query
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
-from taiyaku.cli.query import nonempty_query
 from taiyaku.match.score import METRIC
 
 

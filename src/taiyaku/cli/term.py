@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from taiyaku.cli.output import echo_json, json_option, warn
-from taiyaku.cli.query import nonempty_query
+from taiyaku.cli.options import advancing, excel_option, nonempty_query
+from taiyaku.cli.output import echo_json, json_option, progress_bar, warn
 from taiyaku.models import STATUSES
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
@@ -257,9 +257,13 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @write_format_option
+@excel_option
 @click.pass_context
-def export(ctx: click.Context, file: str, fmt: str | None) -> None:
-    """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
+def export(ctx: click.Context, file: str, fmt: str | None, excel: bool) -> None:
+    """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8.
+
+    The export names the database by its file name only, never its full path.
+    """
     from taiyaku import __version__
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
@@ -272,13 +276,17 @@ def export(ctx: click.Context, file: str, fmt: str | None) -> None:
     )
     about = [
         ("What", "taiyaku glossary export: one row per Japanese/English term pair"),
-        ("Database", os.path.abspath(ctx.obj["db_path"])),
+        # The file name only: an export travels, the path of someone's disk should not.
+        ("Database", os.path.basename(ctx.obj["db_path"])),
         ("Exported", now_iso()),
         ("Terms", str(glossary.count())),
         *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
         ("taiyaku version", __version__),
     ]
-    count = write_terms(file, glossary.iter_terms(), about=about, fmt=fmt)
+    with progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance:
+        count = write_terms(
+            file, advancing(glossary.iter_terms(), advance), about=about, fmt=fmt, excel=excel
+        )
     click.echo(f"{file}: {count:,} terms exported")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from taiyaku.cli.options import advancing, excel_option
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
 from taiyaku.models import ORIGINS
 
@@ -106,14 +107,23 @@ def import_(
 @tm.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--document", help="Export only the units of this document.")
+@excel_option
 @click.pass_context
-def export(ctx: click.Context, file: str, document: str | None) -> None:
-    """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension."""
+def export(ctx: click.Context, file: str, document: str | None, excel: bool) -> None:
+    """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension.
+
+    TSV is written verbatim for other tools (tab, line break and backslash inside a field
+    as \\t, \\n, \\\\); CSV and XLSX guard cells that a spreadsheet would run as formulas.
+    """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
     from taiyaku.store.tm import TranslationMemory
 
-    count = write_units(file, TranslationMemory(open_store(ctx)).iter_units(document=document))
+    memory = TranslationMemory(open_store(ctx))
+    total = memory.count() if sys.stderr.isatty() else None
+    with progress_bar(f"Exporting {click.format_filename(file)}", total) as advance:
+        units = advancing(memory.iter_units(document=document), advance)
+        count = write_units(file, units, excel=excel)
     click.echo(f"{file}: {count:,} units exported")
 
 
@@ -153,11 +163,18 @@ def delete(
         click.echo("no unit matches: nothing deleted")
 
 
+TOP = 10
+
+
 @tm.command()
+@click.option("--all", "show_all", is_flag=True, help=f"List every document, not the top {TOP}.")
 @json_option
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Count units by language pair, origin and document."""
+def stats(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Count units by language pair, origin and document (the largest documents first).
+
+    --json always lists every document.
+    """
     from taiyaku.cli import open_store
     from taiyaku.store.tm import TranslationMemory
 
@@ -165,15 +182,24 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(figures)
         return
-    click.echo(f"{figures['units']:,} units in {ctx.obj['db_path']}")
+    documents = figures["documents"]
+    click.echo(
+        f"{figures['units']:,} units, {len(documents):,} document(s) in "
+        f"{click.format_filename(ctx.obj['db_path'])}"
+    )
     for key, title in (
         ("language_pairs", "Language pair"),
         ("origins", "Origin"),
         ("documents", "Document"),
     ):
-        rows = [(r["name"] or "(none)", f"{r['units']:,}") for r in figures[key]]
+        shown = figures[key] if show_all or key != "documents" else documents[:TOP]
+        rows = [(r["name"] or "(none)", f"{r['units']:,}") for r in shown]
         if rows:
             echo_table((title, "Units"), rows)
+    hidden = len(documents) - TOP
+    if hidden > 0 and not show_all:
+        rest = sum(r["units"] for r in documents[TOP:])
+        click.echo(f"... and {hidden:,} more documents ({rest:,} units): --all lists them")
 
 
 def _is_translated_file(path: str) -> bool:

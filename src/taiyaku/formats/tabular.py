@@ -210,6 +210,12 @@ def read_terms(
             )
         for ja in _split(values["ja"], split):
             for en in _split(values["en"], split):
+                for side in (ja, en):
+                    if "\n" in side or "\r" in side:
+                        hint = "" if split else "; --split '\\n' makes each line an entry"
+                        raise FormatError(
+                            path, f"a term is one line ({side!r}{hint})", f"{place} {number}"
+                        )
                 yield Term(
                     ja=ja,
                     en=en,

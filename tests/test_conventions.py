@@ -1,0 +1,97 @@
+"""Everyday conventions: --excel CSV, no absolute paths in exports, -h, Ctrl-C, stats, errors."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from taiyaku.cli import cli
+from taiyaku.store.tm import TranslationMemory
+from tests.conftest import table_digest
+
+
+def run(db, *args, status=0, **kwargs):
+    result = CliRunner().invoke(cli, ["--db", str(db), *map(str, args)], **kwargs)
+    assert result.exit_code == status, result.output
+    return result.output
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    db = tmp_path / "work" / "project.db"
+    db.parent.mkdir()
+    run(db, "term", "add", "国際戦略局", "Global Strategy Bureau", "--note", "=部局")
+    source = tmp_path / "u.tsv"
+    rows = "".join(f"文{i}です。\tSentence {i}.\tdoc{i % 12:02d}\n" for i in range(30))
+    source.write_text("ja\ten\tdocument\n" + rows, encoding="utf-8")
+    run(db, "tm", "import", source)
+    return db
+
+
+def test_excel_csv_has_bom_and_crlf(seeded, tmp_path):
+    run(seeded, "term", "export", tmp_path / "g.csv", "--excel")
+    data = (tmp_path / "g.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfja,en,") and data.count(b"\r\n") == 2
+    assert b"'=\xe9\x83\xa8\xe5\xb1\x80" in data  # the formula guard: '=部局
+    run(seeded, "tm", "export", tmp_path / "u.csv", "--excel")
+    assert (tmp_path / "u.csv").read_bytes().startswith(b"\xef\xbb\xbfsource,target,")
+    # And it reads back as it was.
+    assert "1 terms added" in run(tmp_path / "back.db", "term", "import", tmp_path / "g.csv")
+
+
+def test_plain_csv_and_tsv_have_no_bom(seeded, tmp_path):
+    run(seeded, "term", "export", tmp_path / "g.csv")
+    run(seeded, "term", "export", tmp_path / "g.tsv")
+    assert (tmp_path / "g.csv").read_bytes().startswith(b"ja,en,")
+    assert "\t=部局\t" in (tmp_path / "g.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["g.xlsx", "g.tbx", "g.utf8"])
+def test_exports_name_the_database_by_file_name_only(seeded, tmp_path, name):
+    run(seeded, "term", "export", tmp_path / name)
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        text = "".join(
+            zipfile.ZipFile(path).read(n).decode("utf-8")
+            for n in zipfile.ZipFile(path).namelist()
+            if n.endswith(".xml")
+        )
+    else:
+        text = path.read_text(encoding="utf-8")
+    assert "project.db" in text and str(seeded.parent) not in text
+
+
+def test_short_help_everywhere(tmp_path):
+    for command in (["-h"], ["tm", "-h"], ["tm", "import", "-h"], ["term", "lookup", "-h"]):
+        assert "Usage:" in run(tmp_path / "g.db", *command)
+
+
+def test_ctrl_c_exits_130_and_changes_nothing(seeded, tmp_path, monkeypatch):
+    before = table_digest(seeded)
+    source = tmp_path / "more.tsv"
+    source.write_text("ja\ten\n新しい文。\tA new sentence.\n", encoding="utf-8")
+
+    def interrupted(self, rows):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(TranslationMemory, "_insert", interrupted)
+    result = CliRunner().invoke(cli, ["--db", str(seeded), "tm", "import", str(source)])
+    assert result.exit_code == 130 and "Interrupted" in result.output
+    assert table_digest(seeded) == before
+
+
+def test_stats_summarises_the_largest_documents(seeded):
+    out = run(seeded, "tm", "stats")
+    assert out.splitlines()[0] == f"30 units, 12 document(s) in {seeded}"
+    assert "... and 2 more documents (4 units): --all lists them" in out
+    everything = run(seeded, "tm", "stats", "--all")
+    assert "doc11\t2" in everything and "more documents" not in everything
+
+
+def test_a_term_error_names_file_and_line(tmp_path):
+    source = tmp_path / "terms.csv"
+    source.write_text('ja,en\n政府,government\n"改行\nあり",newline\n', encoding="utf-8")
+    out = run(tmp_path / "g.db", "term", "import", source, status=1)
+    assert out.startswith(f"Error: {source}: line 4: a term is one line ('改行\\nあり'")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from taiyaku.cli.options import advancing, excel_option, nonempty_query
 from taiyaku.cli.output import echo_json, json_option, progress_bar, warn
-from taiyaku.models import STATUSES
+from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
 format_option = click.option(
@@ -49,19 +48,21 @@ def add(
     """
     from taiyaku.cli import open_store
     from taiyaku.models import Term
-    from taiyaku.store.glossary import OPTIONAL_FIELDS, Glossary
+    from taiyaku.store.glossary import OPTIONAL_FIELDS
 
     given = [
         f
         for f in OPTIONAL_FIELDS
         if ctx.get_parameter_source(f) is not click.core.ParameterSource.DEFAULT
     ]
-    glossary = Glossary(open_store(ctx))
+    chosen = cast(Status, status)  # click.Choice(STATUSES) allows nothing else
+    glossary = open_store(ctx, write=True).glossary
     term_id = glossary.add(
-        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source),
+        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=chosen, source=source),
         fields=given,
     )
-    click.echo(f"term {term_id}: {ja} → {en} ({glossary.get(term_id).status})")
+    stored = glossary.get(term_id)
+    click.echo(f"term {term_id}: {ja} → {en} ({stored.status if stored else status})")
 
 
 @term.command()
@@ -72,9 +73,8 @@ def add(
 def remove(ctx: click.Context, ja: str, en: str, dry_run: bool) -> None:
     """Remove the entry JA → EN (exactly as stored: see `term lookup`)."""
     from taiyaku.cli import open_store
-    from taiyaku.store.glossary import Glossary
 
-    count = Glossary(open_store(ctx)).remove(ja, en, dry_run=dry_run)
+    count = open_store(ctx, write=not dry_run).glossary.remove(ja, en, dry_run=dry_run)
     if not count:
         raise click.ClickException(f"no glossary entry {ja} → {en}")
     click.echo(f"{'would remove' if dry_run else 'removed'}: {ja} → {en}")
@@ -148,13 +148,12 @@ def import_(
 
     from taiyaku.cli import open_store
     from taiyaku.formats import detect_term_format, read_terms, term_fields
-    from taiyaku.store.glossary import Glossary
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
     if split is not None:
         split = split.replace("\\n", "\n")
-    glossary = Glossary(open_store(ctx))
+    glossary = open_store(ctx, write=True).glossary
     table = detect_term_format(file, fmt) in ("tsv", "csv", "xlsx")
     read = _counting(
         read_terms(
@@ -170,7 +169,7 @@ def import_(
     )
     terms: Any = read
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
-    defaults = {k: v for k, v in (("source", source), ("domain", domain)) if v}
+    defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
         fields |= set(defaults)
         terms = (
@@ -264,25 +263,14 @@ def export(ctx: click.Context, file: str, fmt: str | None, excel: bool) -> None:
 
     The export names the database by its file name only, never its full path.
     """
-    from taiyaku import __version__
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
-    from taiyaku.store.db import now_iso
-    from taiyaku.store.glossary import Glossary
 
-    glossary = Glossary(open_store(ctx))
-    counts = dict(
-        glossary.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status").fetchall()
+    project = open_store(ctx)
+    about = project.glossary_about(
+        "taiyaku glossary export: one row per Japanese/English term pair"
     )
-    about = [
-        ("What", "taiyaku glossary export: one row per Japanese/English term pair"),
-        # The file name only: an export travels, the path of someone's disk should not.
-        ("Database", os.path.basename(ctx.obj["db_path"])),
-        ("Exported", now_iso()),
-        ("Terms", str(glossary.count())),
-        *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
-        ("taiyaku version", __version__),
-    ]
+    glossary = project.glossary
     with progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance:
         count = write_terms(
             file, advancing(glossary.iter_terms(), advance), about=about, fmt=fmt, excel=excel
@@ -315,9 +303,8 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
     Exit status 1 when nothing matches.
     """
     from taiyaku.cli import open_store
-    from taiyaku.store.glossary import Glossary
 
-    hits = Glossary(open_store(ctx)).lookup(query, limit=limit, min_score=min_score)
+    hits = open_store(ctx).lookup(query, limit=limit, min_score=min_score)
     if as_json:
         echo_json({"query": query, "results": hits})
         return
@@ -365,22 +352,19 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     plurals. Positions are character offsets in the line.
     """
     from taiyaku.cli import open_store
-    from taiyaku.glossary.find import find_terms
-    from taiyaku.store.glossary import Glossary
-    from taiyaku.text.decode import decode_bytes
+    from taiyaku.text.decode import read_text
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both and not neither")
     if file is not None:
-        with open(file, "rb") as handle:
-            lines = decode_bytes(handle.read(), file, None).splitlines()
+        lines = read_text(file).splitlines()
     else:
         lines = [text or ""]
-    sides = ("ja", "en") if side == "both" else (side,)
-    glossary = Glossary(open_store(ctx))
+    sides: tuple[Side, ...] = ("ja", "en") if side == "both" else (cast(Side, side),)
+    project = open_store(ctx)
     any_found = False
     for number, line in enumerate(lines, start=1):
-        found = find_terms(glossary, line, sides=sides)
+        found = project.find_terms(line, sides=sides)
         any_found = any_found or bool(found)
         if as_json:
             echo_json({"line": number, "text": line, "terms": found})

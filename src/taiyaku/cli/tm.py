@@ -65,11 +65,10 @@ def import_(
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units, with_provenance
     from taiyaku.formats.parallel import is_line_pair, read_line_pair
-    from taiyaku.store.tm import TranslationMemory
 
     if (src_lang is None) != (tgt_lang is None):
         raise click.UsageError("give --src-lang and --tgt-lang together")
-    memory = TranslationMemory(open_store(ctx))
+    memory = open_store(ctx, write=True).tm
     pair = len(files) == 2 and is_line_pair(*files)
     for path in [" + ".join(files)] if pair else files:
         if not pair and _is_translated_file(path):
@@ -117,9 +116,8 @@ def export(ctx: click.Context, file: str, document: str | None, excel: bool) -> 
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
-    from taiyaku.store.tm import TranslationMemory
 
-    memory = TranslationMemory(open_store(ctx))
+    memory = open_store(ctx).tm
     total = memory.count() if sys.stderr.isatty() else None
     with progress_bar(f"Exporting {click.format_filename(file)}", total) as advance:
         units = advancing(memory.iter_units(document=document), advance)
@@ -148,11 +146,10 @@ def delete(
       taiyaku tm delete --id 12 --id 13
     """
     from taiyaku.cli import open_store
-    from taiyaku.store.tm import TranslationMemory
 
     if document is None and origin is None and not ids:
         raise click.UsageError("say which units: --document, --origin and/or --id")
-    count = TranslationMemory(open_store(ctx)).delete(
+    count = open_store(ctx, write=not dry_run).tm.delete(
         document=document, origin=origin, ids=ids or None, dry_run=dry_run
     )
     if dry_run:
@@ -176,9 +173,8 @@ def stats(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     --json always lists every document.
     """
     from taiyaku.cli import open_store
-    from taiyaku.store.tm import TranslationMemory
 
-    figures = TranslationMemory(open_store(ctx)).stats()
+    figures = open_store(ctx).tm.stats()
     if as_json:
         echo_json(figures)
         return

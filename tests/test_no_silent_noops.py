@@ -101,6 +101,7 @@ def test_one_rule_for_empty_queries(tmp_path, command):
     ],
 )
 def test_nothing_found_is_a_message_and_exit_zero(tmp_path, command, message):
+    run(tmp_path / "g.db", "upgrade")  # an empty database
     assert message in run(tmp_path / "g.db", *command)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -180,9 +181,11 @@ def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> N
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import write_analysis_xlsx
 
-    analysis = open_store(ctx).analyze(file)
+    project = open_store(ctx)
+    analysis = project.analyze(file)
     if xlsx:
-        write_analysis_xlsx(analysis, xlsx)
+        database = os.path.basename(ctx.obj["db_path"])
+        write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)
     if as_json:
         echo_json({"file": file, **analysis.to_dict()})
         return

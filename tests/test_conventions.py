@@ -95,3 +95,21 @@ def test_a_term_error_names_file_and_line(tmp_path):
     source.write_text('ja,en\n政府,government\n"改行\nあり",newline\n', encoding="utf-8")
     out = run(tmp_path / "g.db", "term", "import", source, status=1)
     assert out.startswith(f"Error: {source}: line 4: a term is one line ('改行\\nあり'")
+
+
+def test_standard_input_as_dash(seeded):
+    out = run(seeded, "tm", "import", "-", input="ja\ten\n新しい文です。\tA new sentence.\n")
+    assert out == "<stdin>: 1 units added, 0 already present\n"
+    tmx = (
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="ja" creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/>'
+        '<body><tu><tuv xml:lang="ja"><seg>古い文です。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>An old sentence.</seg></tuv></tu></body></tmx>'
+    )
+    assert "1 units added" in run(seeded, "tm", "import", "-", input=tmx)
+    assert "100.00" in run(seeded, "match", "--file", "-", input="新しい文です。\n")
+    assert "国際戦略局" in run(seeded, "term", "find", "--file", "-", input="國際戰略局の話\n")
+    assert "total\t2\t" in run(seeded, "analyze", "-", input="新しい文です。古い文です。\n")
+    assert run(seeded, "segment", "-", input="第一文。第二文。\n") == "第一文。\n第二文。\n"
+    bad = run(seeded, "tm", "import", "-", input="just one column\n", status=1)
+    assert bad.startswith("Error: <stdin>: line 1:")

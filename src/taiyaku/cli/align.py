@@ -10,18 +10,19 @@ from pathlib import Path
 
 import click
 
+from taiyaku.cli.options import input_path, stdin_path
 from taiyaku.cli.output import echo_json, json_option, progress_bar
 
 LANGS = click.Choice(["ja", "en"], case_sensitive=False)
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=stdin_path)
 @click.option("--lang", type=LANGS, help="Language of the text (default: detected).")
 @click.option("--encoding", help="Encoding of the file (default: detected).")
 @json_option
 def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) -> None:
-    """Split FILE (plain text or HTML) into sentences, one per line.
+    """Split FILE (plain text or HTML; - for standard input) into sentences, one per line.
 
     \b
     Blocks (paragraphs, headings, list items, captions) are boundaries; a
@@ -32,7 +33,9 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     from taiyaku.text.html import read_document
     from taiyaku.text.segment import split_sentences
 
-    for seg in split_sentences(read_document(file, encoding), lang):
+    with input_path(file) as readable:
+        text = read_document(readable, encoding)
+    for seg in split_sentences(text, lang):
         if as_json:
             echo_json(seg)
         else:

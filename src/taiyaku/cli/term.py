@@ -6,7 +6,13 @@ from typing import Any, cast
 
 import click
 
-from taiyaku.cli.options import advancing, excel_option, nonempty_query
+from taiyaku.cli.options import (
+    advancing,
+    excel_option,
+    input_path,
+    nonempty_query,
+    stdin_path,
+)
 from taiyaku.cli.output import echo_json, json_option, progress_bar, warn
 from taiyaku.models import STATUSES, Side, Status
 
@@ -332,8 +338,8 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
 @click.option(
     "--file",
     "file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Read the text from FILE (one sentence or paragraph a line).",
+    type=stdin_path,
+    help="Read the text from FILE (one sentence or paragraph a line; - for standard input).",
 )
 @click.option(
     "--side",
@@ -357,7 +363,8 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both and not neither")
     if file is not None:
-        lines = read_text(file).splitlines()
+        with input_path(file) as readable:
+            lines = read_text(readable).splitlines()
     else:
         lines = [text or ""]
     sides: tuple[Side, ...] = ("ja", "en") if side == "both" else (cast(Side, side),)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from taiyaku.cli.options import advancing, excel_option
+from taiyaku.cli.options import advancing, excel_option, input_path, stdin_path, tm_suffix
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
 from taiyaku.models import ORIGINS
 
@@ -19,7 +20,7 @@ def tm() -> None:
 
 
 @tm.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=stdin_path)
 @click.option("--encoding", help="Encoding of TSV/CSV/text files (default: detected).")
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
 @click.option("--document", help="The document of every unit the file does not place in one.")
@@ -59,6 +60,7 @@ def import_(
     in a sheet, every filled target) as units of origin `translated`, with
     their inline codes; importing it again updates them.
 
+    FILE - reads standard input (TMX if it is XML, else TSV).
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
     """
@@ -71,26 +73,29 @@ def import_(
     memory = open_store(ctx, write=True).tm
     pair = len(files) == 2 and is_line_pair(*files)
     for path in [" + ".join(files)] if pair else files:
-        if not pair and _is_translated_file(path):
+        if not pair and path != "-" and _is_translated_file(path):
             _import_translated(memory, path, as_json)
             continue
         warnings: list[str] = []
         note = _warning_collector(warnings)
-        if pair:
-            units = read_line_pair(*files, encoding=encoding, warn=note)
-            total = None
-        else:
-            units = read_units(path, encoding=encoding, sheet=sheet, warn=note)
-            total = estimate_units(path) if sys.stderr.isatty() else None
-        units = with_provenance(
-            units, document=document, origin=origin, src_lang=src_lang, tgt_lang=tgt_lang
-        )
-        with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
-            result = memory.add_many(units, progress=advance)
+        name = "<stdin>" if path == "-" else path
+        with contextlib.ExitStack() as stack:
+            if pair:
+                units = read_line_pair(*files, encoding=encoding, warn=note)
+                total = None
+            else:
+                readable = stack.enter_context(input_path(path, suffix=tm_suffix))
+                units = read_units(readable, encoding=encoding, sheet=sheet, warn=note)
+                total = estimate_units(readable) if sys.stderr.isatty() else None
+            units = with_provenance(
+                units, document=document, origin=origin, src_lang=src_lang, tgt_lang=tgt_lang
+            )
+            with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
+                result = memory.add_many(units, progress=advance)
         if as_json:
             echo_json(
                 {
-                    "file": path,
+                    "file": name,
                     "added": result.added,
                     "already_present": result.skipped,
                     "skipped_with_warning": len(warnings),
@@ -98,7 +103,7 @@ def import_(
             )
         else:
             click.echo(
-                f"{path}: {result.added:,} units added, {result.skipped:,} already "
+                f"{name}: {result.added:,} units added, {result.skipped:,} already "
                 f"present" + (f", {len(warnings):,} skipped" if warnings else "")
             )
 

@@ -184,8 +184,8 @@ def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> N
     from taiyaku.match.analyze import write_analysis_xlsx
 
     project = open_store(ctx)
-    with input_path(file) as readable:
-        analysis = project.analyze(readable)
+    with input_path(file) as readable, progress_bar("Analysing") as advance:
+        analysis = project.analyze(readable, progress=advance)
     if xlsx:
         database = os.path.basename(ctx.obj["db_path"])
         write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)

@@ -181,10 +181,12 @@ def import_(
         terms = (
             replace(t, **{k: v for k, v in defaults.items() if not getattr(t, k)}) for t in terms
         )
-    if update:
-        _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
-        return
-    result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
+    with progress_bar(f"Reading {click.format_filename(file)}") as advance:
+        terms = advancing(terms, advance)
+        if update:
+            _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
+            return
+        result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
     if not read.count:
         # Nothing read from a file that is not empty: say so, do not report "0 added".
         raise click.ClickException(

@@ -10,6 +10,7 @@ in words for English.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,10 +115,17 @@ def band_of(score: float) -> str:
     return BANDS[-1][0]
 
 
-def analyze_text(db_or_tm: Any, text: str, *, lang: str | None = None) -> Analysis:
+def analyze_text(
+    db_or_tm: Any,
+    text: str,
+    *,
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
     """Segment ``text``, match every sentence and count the bands.
 
     :param lang: the document's language; detected when not given
+    :param progress: called with 1 after each sentence (drives a progress bar)
     """
     lang = lang or detect_lang(text)
     matcher = db_or_tm if isinstance(db_or_tm, Matcher) else Matcher(db_or_tm)
@@ -138,16 +146,22 @@ def analyze_text(db_or_tm: Any, text: str, *, lang: str | None = None) -> Analys
         rows[band].segments += 1
         rows[band].size += size
         segments.append(SegmentScore(sentence, score, band, size))
+        if progress:
+            progress(1)
     return Analysis(lang, "characters" if lang == "ja" else "words", list(rows.values()), segments)
 
 
 def analyze_file(
-    db_or_tm: Any, path: str | os.PathLike[str], *, lang: str | None = None
+    db_or_tm: Any,
+    path: str | os.PathLike[str],
+    *,
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Analysis:
     """Read a text file (encoding detected) and analyse it, see :func:`analyze_text`."""
     from taiyaku.text.html import read_document
 
-    return analyze_text(db_or_tm, read_document(path), lang=lang)
+    return analyze_text(db_or_tm, read_document(path), lang=lang, progress=progress)
 
 
 def write_analysis_xlsx(

@@ -113,3 +113,9 @@ def test_standard_input_as_dash(seeded):
     assert run(seeded, "segment", "-", input="第一文。第二文。\n") == "第一文。\n第二文。\n"
     bad = run(seeded, "tm", "import", "-", input="just one column\n", status=1)
     assert bad.startswith("Error: <stdin>: line 1:")
+
+
+def test_one_name_per_option(tmp_path):
+    assert "--document, --doc" in run(tmp_path / "g.db", "align", "-h")
+    for command in (["match"], ["term", "lookup"]):
+        assert "--min-score, --min" in run(tmp_path / "g.db", *command, "-h")

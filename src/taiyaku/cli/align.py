@@ -45,7 +45,12 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 @click.command(name="align")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.argument("target", type=click.Path(exists=True, dir_okay=False))
-@click.option("--doc", "document", help="Document name in the TM (default: SOURCE's name).")
+@click.option(
+    "--document",
+    "--doc",
+    "document",
+    help="Document name in the TM (default: SOURCE's name).",
+)
 @click.option("--src-lang", type=LANGS, help="Language of SOURCE (default: detected).")
 @click.option("--tgt-lang", type=LANGS, help="Language of TARGET (default: detected).")
 @click.option("--encoding", help="Encoding of both files (default: detected).")
@@ -78,7 +83,7 @@ def align_command(
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
     document again replaces its pairs. With --json, one object per bead:
-    source, target, type, confidence.
+    source, target, bead, confidence.
 
     \b
     Example:

@@ -296,7 +296,13 @@ def export(ctx: click.Context, file: str, fmt: str | None, excel: bool) -> None:
     help="At most this many results.",
 )
 @click.option(
-    "--min-score", default=70.0, show_default=True, help="Lowest fuzzy score shown (0-100)."
+    "--min-score",
+    "--min",
+    "min_score",
+    default=70.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Lowest fuzzy score shown (0-100).",
 )
 @json_option
 @click.pass_context

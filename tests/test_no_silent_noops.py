@@ -143,3 +143,13 @@ def test_binary_document_renamed_txt_is_named(tmp_path, content, kind):
     out = run(db, "match", "--file", path, status=1)
     assert f"this is {kind}" in out and "--encoding" not in out
     assert table_digest(db) == before
+
+
+def test_update_from_a_file_without_entries_removes_nothing(tmp_path):
+    db = tmp_path / "g.db"
+    run(db, "term", "add", "政府", "government")
+    before = table_digest(db)
+    source = tbx(tmp_path / "de.tbx", [("de", "Regierung"), ("en", "government")])
+    out = run(db, "term", "import", source, "--update", "--yes", status=1)
+    assert "nothing to compare the glossary with" in out and "removed" not in out
+    assert table_digest(db) == before

@@ -220,7 +220,14 @@ class _counting:
 def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **merge: Any) -> None:
     from taiyaku.glossary.changes import apply_changes, plan_changes
 
-    changes = plan_changes(glossary, terms, **merge)
+    counted = _counting(terms)
+    changes = plan_changes(glossary, counted, **merge)
+    if not counted.count:
+        # A file with no entries would "remove" the whole glossary: refuse it.
+        raise click.ClickException(
+            f"{file}: no entry with both a Japanese and an English term was found; "
+            "nothing to compare the glossary with"
+        )
     if yes and changes:
         apply_changes(glossary, changes)
     if as_json:

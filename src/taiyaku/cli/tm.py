@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from taiyaku.cli.options import advancing, excel_option, input_path, stdin_path, tm_suffix
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
-from taiyaku.models import ORIGINS
+from taiyaku.models import ORIGINS, Origin
 
 
 @click.group()
@@ -88,7 +88,11 @@ def import_(
                 units = read_units(readable, encoding=encoding, sheet=sheet, warn=note)
                 total = estimate_units(readable) if sys.stderr.isatty() else None
             units = with_provenance(
-                units, document=document, origin=origin, src_lang=src_lang, tgt_lang=tgt_lang
+                units,
+                document=document,
+                origin=cast(Origin | None, origin),  # click.Choice(ORIGINS) allows no other
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
             )
             with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
                 result = memory.add_many(units, progress=advance)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from taiyaku.errors import FormatError, TaiyakuError
-from taiyaku.models import Term, Unit
+from taiyaku.models import Origin, Term, Unit
 
 UNIT_FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".xlsx": "xlsx"}
 # Glossary formats by extension; "txt" and "xml" are told apart by content (detect_term_format).
@@ -65,7 +66,7 @@ def with_provenance(
     units: Iterable[Unit],
     *,
     document: str | None = None,
-    origin: str | None = None,
+    origin: Origin | None = None,
     src_lang: str | None = None,
     tgt_lang: str | None = None,
 ) -> Iterator[Unit]:
@@ -84,7 +85,7 @@ def with_provenance(
     if (src_lang is None) != (tgt_lang is None):
         raise TaiyakuError("give both the source and the target language, or neither")
     for unit in units:
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         if document and not unit.document:
             changes["document"] = document
         if origin:

@@ -119,3 +119,28 @@ def test_one_name_per_option(tmp_path):
     assert "--document, --doc" in run(tmp_path / "g.db", "align", "-h")
     for command in (["match"], ["term", "lookup"]):
         assert "--min-score, --min" in run(tmp_path / "g.db", *command, "-h")
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_progress_bar_only_on_a_terminal_and_never_with_json(monkeypatch, as_json):
+    import sys
+
+    import click
+    import rich.progress
+
+    from taiyaku.cli.output import progress_bar
+
+    made = []
+
+    class Recorder(rich.progress.Progress):
+        def __init__(self, *args, **kwargs):
+            made.append(True)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(rich.progress, "Progress", Recorder)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    context = click.Context(click.Command("x"))
+    context.params = {"as_json": as_json}
+    with context, progress_bar("Working", 3) as advance:
+        advance(3)
+    assert made == ([] if as_json else [True])

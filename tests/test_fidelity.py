@@ -19,6 +19,8 @@ TEXT = (
     .map("".join)
     .filter(str.strip)
 )
+# Arbitrary text is not recognisably Japanese: say which side is which, as a user would.
+JA_EN = ("--src-lang", "ja", "--tgt-lang", "en")
 FAST = settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -80,7 +82,7 @@ def test_tsv_export_is_verbatim_for_other_tools(runner, tmp_path):
     db = tmp_path / "t.db"
     source = tmp_path / "s.csv"
     source.write_text('ja,en\n"=SUM(A1)","a\tb ""c"""\n', encoding="utf-8")
-    invoke(runner, db, "tm", "import", source)
+    invoke(runner, db, "tm", "import", source, *JA_EN)
     invoke(runner, db, "tm", "export", tmp_path / "out.tsv")
     lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").split("\n")
     assert lines[1].split("\t")[:2] == ["=SUM(A1)", 'a\\tb "c"']
@@ -93,6 +95,7 @@ def test_tsv_escape_round_trips(text):
     assert not any(c in escaped for c in "\t\n\r")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(pairs=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=3, unique=True))
@@ -104,12 +107,12 @@ def test_tm_round_trip_through_the_cli(runner, tmp_path_factory, suffix, pairs):
         first.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
         # Written by the library's CSV writer from a TSV import: an RFC 4180 file.
-        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs))
+        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs), *JA_EN)
         invoke(runner, work / "seed.db", "tm", "export", first)
-    invoke(runner, work / "a.db", "tm", "import", first)
+    invoke(runner, work / "a.db", "tm", "import", first, *JA_EN)
     assert [u[:2] for u in stored_units(work / "a.db")] == pairs
     invoke(runner, work / "a.db", "tm", "export", work / f"y{suffix}")
-    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}")
+    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}", *JA_EN)
     assert stored_units(work / "b.db") == stored_units(work / "a.db")
 
 
@@ -123,6 +126,7 @@ def _tsv(work, pairs):
 ONE_LINE = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip()).filter(bool)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(rows=st.lists(st.tuples(ONE_LINE, ONE_LINE, TEXT), min_size=1, max_size=3))
@@ -132,7 +136,7 @@ def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, r
     for ja, en, note in rows:
         invoke(runner, work / "a.db", "term", "add", ja, en, "--note", note)
     invoke(runner, work / "a.db", "term", "export", work / f"g{suffix}")
-    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}")
+    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}", *JA_EN)
     assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))
     assert sorted(t[:3] for t in stored_terms(work / "b.db")) == sorted(rows)
 

@@ -46,8 +46,13 @@ def test_tbx_without_japanese_is_an_error_not_zero_added(tmp_path):
     db = tmp_path / "g.db"
     source = tbx(tmp_path / "de.tbx", [("de", "Regierung"), ("en", "government")])
     out = run(db, "term", "import", source, status=1)
-    assert "no entry with both a Japanese and an English term" in out
+    assert "no ja–en entries: the termbase's languages are de, en" in out
     assert "0 terms added" not in out
+    # Japanese and English, but never in the same concept: nothing to add is an error too.
+    apart = tbx(tmp_path / "apart.tbx", [("ja", "政府")], [("en", "government")])
+    out = run(db, "term", "import", apart, status=1)
+    assert "no entry with both a Japanese and an English term" in out
+    assert "2 concept(s) without both a ja and a en term skipped" in out
 
 
 def test_tbx_concepts_missing_a_side_are_counted(tmp_path):
@@ -149,7 +154,7 @@ def test_update_from_a_file_without_entries_removes_nothing(tmp_path):
     db = tmp_path / "g.db"
     run(db, "term", "add", "政府", "government")
     before = table_digest(db)
-    source = tbx(tmp_path / "de.tbx", [("de", "Regierung"), ("en", "government")])
+    source = tbx(tmp_path / "apart.tbx", [("ja", "政府")], [("en", "government")])
     out = run(db, "term", "import", source, "--update", "--yes", status=1)
     assert "nothing to compare the glossary with" in out and "removed" not in out
     assert table_digest(db) == before

@@ -10,7 +10,15 @@ from typing import Any, cast
 import click
 
 from taiyaku.cli.options import advancing, excel_option, input_path, stdin_path, tm_suffix
-from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
+from taiyaku.cli.output import (
+    echo_json,
+    echo_table,
+    json_option,
+    language_pair,
+    language_pair_options,
+    progress_bar,
+    warn,
+)
 from taiyaku.models import ORIGINS, Origin
 
 
@@ -25,8 +33,7 @@ def tm() -> None:
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
 @click.option("--document", help="The document of every unit the file does not place in one.")
 @click.option("--origin", type=click.Choice(ORIGINS), help="The origin of every unit.")
-@click.option("--src-lang", help="Source language (with --tgt-lang): units the other way round.")
-@click.option("--tgt-lang", help="Target language (with --src-lang).")
+@language_pair_options
 @json_option
 @click.pass_context
 def import_(
@@ -63,13 +70,16 @@ def import_(
     FILE - reads standard input (TMX if it is XML, else TSV).
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
+    A file whose units are not Japanese–English (by language tag, and by the
+    script of each side) is refused, naming what it found, unless --src-lang
+    and --tgt-lang say which pair to take.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units, with_provenance
+    from taiyaku.formats.langcheck import checked_units
     from taiyaku.formats.parallel import is_line_pair, read_line_pair
 
-    if (src_lang is None) != (tgt_lang is None):
-        raise click.UsageError("give --src-lang and --tgt-lang together")
+    langs = language_pair(src_lang, tgt_lang)
     memory = open_store(ctx, write=True).tm
     pair = len(files) == 2 and is_line_pair(*files)
     for path in [" + ".join(files)] if pair else files:
@@ -94,6 +104,7 @@ def import_(
                 src_lang=src_lang,
                 tgt_lang=tgt_lang,
             )
+            units = checked_units(name, units, langs=langs)
             with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
                 result = memory.add_many(units, progress=advance)
         if as_json:

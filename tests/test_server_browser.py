@@ -25,6 +25,9 @@ from playwright.sync_api import expect
 
 from tests.serverdata import DOCUMENT, TOKEN, build
 
+# A real server and a real browser: seconds to start.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 ARGS = [

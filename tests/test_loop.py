@@ -42,6 +42,11 @@ def _tm_with_half(tmp_path: Path, runner) -> Path:
     return tmp_path / "taiyaku.db"
 
 
+def _empty_tm(tmp_path: Path) -> None:
+    """An empty project database: pretranslate reads the TM and never creates one."""
+    open_db(tmp_path / "taiyaku.db").close()
+
+
 def _known(text: str) -> str:
     return dict(_pairs()).get(text, f"EN {len(text)} {text[:3]!r}")
 
@@ -312,6 +317,7 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
 
 
 def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "page.html"
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
@@ -547,6 +553,7 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
 
 
 def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
     assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
@@ -559,6 +566,7 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
 
 
 def test_pretranslate_reads_standard_input(tmp_path, runner):
+    _empty_tm(tmp_path)
     result = runner.invoke(
         cli,
         ["pretranslate", "-", "--document", "notes.md", "-o", "notes.xlf"],

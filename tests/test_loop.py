@@ -627,3 +627,36 @@ def test_translated_sentences_of_one_paragraph_are_spaced():
     assert len(document.segments) == 3
     out = document.render({"1": ("First.",), "2": ("Second.",)}, "en").decode()
     assert out == "First. Second. 三つ目の文。\n"
+
+
+def test_xliff_written_by_translate_toolkit(tmp_path, runner):
+    """Translate Toolkit writes XLIFF (1.1, with <g>/<x/>); it pretranslates, merges, reads back."""
+    pytest.importorskip("translate.storage.xliff")
+    from translate.storage.placeables import StringElem
+    from translate.storage.placeables.xliff import G, X
+    from translate.storage.xliff import xlifffile
+
+    store = xlifffile(sourcelanguage="ja", targetlanguage="en")
+    store.addsourceunit("国際戦略局").setid("title")
+    unit = store.addsourceunit("x")
+    unit.setid("p1")
+    unit.rich_source = [
+        StringElem(
+            ["総務省では", X(id="1"), "海外展開の", G(id="2", sub=["推進"]), "をしています。"]
+        )
+    ]
+    source = tmp_path / "tt.xlf"
+    source.write_bytes(bytes(store))
+    _tm_with_half(tmp_path, runner)
+    assert runner.invoke(cli, ["pretranslate", str(source), "-o", "ours.xlf"]).exit_code == 0
+    ours = tmp_path / "ours.xlf"
+    _fill_xliff1(ours)
+    result = runner.invoke(cli, ["merge", "ours.xlf", "-o", "done.xlf"])
+    assert result.exit_code == 0, result.output
+    done = xlifffile.parsefile(str(tmp_path / "done.xlf"))
+    targets = {u.source: u.target for u in done.units if not u.isheader()}
+    assert targets["国際戦略局"] == "Global Strategy Bureau"
+    tagged = etree.parse(str(tmp_path / "done.xlf")).getroot()
+    p1 = [u for u in tagged.iter("{urn:oasis:names:tc:xliff:document:1.1}trans-unit")][1]
+    target = p1.find("{urn:oasis:names:tc:xliff:document:1.1}target")
+    assert [c.tag.split("}")[1] for c in target] == ["x", "g"]  # the tool's own codes, back

@@ -660,3 +660,39 @@ def test_xliff_written_by_translate_toolkit(tmp_path, runner):
     p1 = [u for u in tagged.iter("{urn:oasis:names:tc:xliff:document:1.1}trans-unit")][1]
     target = p1.find("{urn:oasis:names:tc:xliff:document:1.1}target")
     assert [c.tag.split("}")[1] for c in target] == ["x", "g"]  # the tool's own codes, back
+
+
+def test_xliff2_round_trip_and_import(tmp_path, runner):
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    assert (
+        runner.invoke(
+            cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
+        ).exit_code
+        == 0
+    )
+    xlf = tmp_path / "p.xlf"
+    tree = etree.parse(str(xlf))
+    added = set()  # distinct pairs: a caption repeated as an image's alt is one unit
+    for segment in tree.iter(f"{{{X2}}}segment"):
+        if segment.find(f"{{{X2}}}target") is None:
+            source = segment.find(f"{{{X2}}}source")
+            target = copy.deepcopy(source)
+            target.tag = f"{{{X2}}}target"
+            for code in target.iter(f"{{{X2}}}pc", f"{{{X2}}}ph"):
+                code.tail = None
+                if len(code) == 0 and code.text:
+                    code.text = f"[{_known(code.text)}]"
+            target.text = _known("".join(source.itertext()))
+            source.addnext(target)
+            segment.set("state", "reviewed")
+            added.add("".join(source.itertext()) + "\t" + "".join(target.itertext()))
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    result = runner.invoke(cli, ["merge", "p.xlf", "-o", "p.en.html"])
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert _structure((tmp_path / "p.en.html").read_bytes()) == _structure(SEED_HTML.read_bytes())
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    assert runner.invoke(cli, ["tm", "import", "p.xlf"]).exit_code == 0
+    assert TranslationMemory(db).count() - before == len(added)

@@ -322,6 +322,7 @@ def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
     )
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert (
         runner.invoke(
             cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
@@ -556,6 +557,7 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
     _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
     xlf = tmp_path / "a.txt.xlf"
     text = xlf.read_text(encoding="utf-8")

@@ -6,7 +6,13 @@ from typing import Any, cast
 
 import click
 
-from taiyaku.cli.output import echo_json, json_option, warn
+from taiyaku.cli.output import (
+    echo_json,
+    json_option,
+    language_pair,
+    language_pair_options,
+    warn,
+)
 from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
@@ -86,6 +92,14 @@ def add(
     help="An empty cell clears the stored note, domain, ... of an entry "
     "(by default it leaves it as it is).",
 )
+@click.option(
+    "--columns",
+    metavar="FIELD=HEADING,...",
+    help="Which column holds each field, for a table laid out otherwise: "
+    "'ja=見出し語,en=訳語,note=備考' (fields: ja, en, note, domain, pos, status, source, "
+    "reading, created, changed); columns not named are not read.",
+)
+@language_pair_options
 @click.option("--source", "source", help="The source of every entry the file gives none for.")
 @click.option("--domain", "domain", help="The domain of every entry the file gives none for.")
 @json_option
@@ -101,6 +115,9 @@ def import_(
     update: bool,
     yes: bool,
     clear_empty: bool,
+    columns: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
     source: str | None,
     domain: str | None,
     as_json: bool,
@@ -125,12 +142,16 @@ def import_(
     from dataclasses import replace
 
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_terms, term_fields
+    from taiyaku.formats import detect_term_format, read_terms, term_fields
+    from taiyaku.formats.langcheck import checked_terms
+    from taiyaku.formats.tabular import parse_columns
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
     if split is not None:
         split = split.replace("\\n", "\n")
+    mapping = parse_columns(columns) if columns else None
+    langs = language_pair(src_lang, tgt_lang)
     glossary = open_store(ctx, write=True).glossary
     terms = read_terms(
         file,
@@ -138,9 +159,14 @@ def import_(
         sheet=sheet,
         fmt=fmt,
         split=split,
-        warn=warn if skip_incomplete else None,
+        # OmegaT skips a bad line of a glossary, and so does taiyaku, saying so.
+        warn=warn if skip_incomplete or detect_term_format(file, fmt) == "omegat" else None,
+        columns=mapping,
+        langs=langs,
     )
-    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
+    # A Korean or French file is refused unless --src-lang/--tgt-lang say what it is.
+    terms = checked_terms(file, terms, langs_given=langs is not None)
+    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt, columns=mapping))
     defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
         fields |= set(defaults)
@@ -207,8 +233,23 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @format_option
+@click.option(
+    "--tbx-version",
+    type=click.Choice(["2", "3"]),
+    default="3",
+    show_default=True,
+    help="TBX-Basic v3 (ISO 30042:2019) or v2 (<martif>: OmegaT, Translate Toolkit).",
+)
+@click.option(
+    "--source-lang",
+    type=click.Choice(["ja", "en"]),
+    help="OmegaT glossary: the project's source language, written in the first column "
+    "[default: the source language of most TM units, else ja].",
+)
 @click.pass_context
-def export(ctx: click.Context, file: str, fmt: str | None) -> None:
+def export(
+    ctx: click.Context, file: str, fmt: str | None, tbx_version: str, source_lang: str | None
+) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
@@ -217,8 +258,22 @@ def export(ctx: click.Context, file: str, fmt: str | None) -> None:
     about = project.glossary_about(
         "taiyaku glossary export: one row per Japanese/English term pair"
     )
-    count = write_terms(file, project.glossary.iter_terms(), about=about, fmt=fmt)
+    count = write_terms(
+        file,
+        project.glossary.iter_terms(),
+        about=about,
+        fmt=fmt,
+        tbx_version=int(tbx_version),
+        warn=warn,
+        source_lang=source_lang or _tm_source_lang(project),
+    )
     click.echo(f"{file}: {count:,} terms exported")
+
+
+def _tm_source_lang(project: Any) -> str:
+    """The TM's dominant source language if it is ja or en, else ja."""
+    lang = project.tm.dominant_source_lang()
+    return lang if lang in ("ja", "en") else "ja"
 
 
 @term.command()

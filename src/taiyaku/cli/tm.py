@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
+from taiyaku.cli.output import (
+    echo_json,
+    echo_table,
+    json_option,
+    language_pair,
+    language_pair_options,
+    progress_bar,
+    warn,
+)
 
 
 @click.group()
@@ -20,6 +28,7 @@ def tm() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--encoding", help="Encoding of TSV/CSV files (default: detected).")
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
+@language_pair_options
 @json_option
 @click.pass_context
 def import_(
@@ -27,6 +36,8 @@ def import_(
     files: tuple[str, ...],
     encoding: str | None,
     sheet: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
     as_json: bool,
 ) -> None:
     """Import translation units from TMX, TSV, CSV or XLSX files.
@@ -43,9 +54,15 @@ def import_(
 
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
+    A file whose units are not Japanese–English (by language tag, and by the
+    script of each side) is refused, naming what it found, unless --src-lang
+    and --tgt-lang say which pair to take.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units
+    from taiyaku.formats.langcheck import checked_units
+
+    langs = language_pair(src_lang, tgt_lang)
 
     memory = open_store(ctx, write=True).tm
     for path in files:
@@ -56,9 +73,8 @@ def import_(
         note = _warning_collector(warnings)
         total = estimate_units(path) if sys.stderr.isatty() else None
         with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
-            result = memory.add_many(
-                read_units(path, encoding=encoding, sheet=sheet, warn=note), progress=advance
-            )
+            units = read_units(path, encoding=encoding, sheet=sheet, warn=note)
+            result = memory.add_many(checked_units(path, units, langs=langs), progress=advance)
         if as_json:
             echo_json(
                 {

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from taiyaku.errors import FormatError
 from taiyaku.models import Code as MarkupCode
 from taiyaku.models import Markup
+from taiyaku.text.chars import CJK_TEXT_CHAR
 
 KINDS = ("open", "close", "ph")
 # Markers the readers put into a skeleton where a block's or an attribute's text goes. They are
 # Unicode noncharacters, which no real document holds (a reader refuses one that does).
 MARK_START, MARK_END = "\ufdd0", "\ufdd1"
 MARKER = re.compile(f"{MARK_START}(\\d+){MARK_END}")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _WRAP = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 
 
@@ -244,7 +244,7 @@ def _unwrap(text: str) -> str:
     def glue(match: re.Match[str]) -> str:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        return "" if _CJK.match(before) or _CJK.match(after) else " "
+        return "" if CJK_TEXT_CHAR.match(before) or CJK_TEXT_CHAR.match(after) else " "
 
     return _WRAP.sub(glue, text)
 

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from taiyaku.errors import FormatError
+from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats import delimited, xlsx
 from taiyaku.formats.cells import guard_cell, unguard_cell
 from taiyaku.models import ORIGINS, STATUSES, Term, Unit
@@ -96,6 +96,39 @@ def _map_header(
     return mapping
 
 
+def parse_columns(spec: str) -> dict[str, str]:
+    """``"ja=見出し語,en=訳語"`` as ``{"ja": "見出し語", "en": "訳語"}`` (field → column heading).
+
+    :raises TaiyakuError: an item without ``=``, or a field taiyaku has no place for
+    """
+    columns: dict[str, str] = {}
+    for item in spec.split(","):
+        field, sep, heading = item.partition("=")
+        field = field.strip()
+        if not sep or not heading.strip() or field not in _TERM_ALIASES:
+            raise TaiyakuError(
+                f"--columns: {item.strip()!r} is not FIELD=HEADING with FIELD one of "
+                f"{', '.join(_TERM_ALIASES)}"
+            )
+        columns[field] = heading.strip()
+    return columns
+
+
+def _mapped_columns(
+    path: str | os.PathLike[str], header: Sequence[str], columns: dict[str, str]
+) -> dict[str, int]:
+    """The header index of each field ``columns`` names; other columns are not read."""
+    where = {name: index for index, name in reversed(list(enumerate(header)))}
+    missing = [heading for heading in columns.values() if heading not in where]
+    if missing:
+        raise FormatError(
+            path,
+            f"no column {', '.join(map(repr, missing))} (header: {', '.join(header)})",
+            "header",
+        )
+    return {field: where[heading] for field, heading in columns.items()}
+
+
 def read_table(
     path: str | os.PathLike[str],
     *,
@@ -120,6 +153,13 @@ def is_term_header(cells: Sequence[str]) -> bool:
     lookup = {alias: field for field, names in _TERM_ALIASES.items() for alias in names}
     fields = {lookup.get(_fold(c)) for c in cells if c.strip()}
     return {"ja", "en"} <= fields
+
+
+def names_no_column(cells: Sequence[str]) -> bool:
+    """True when no cell of a first row is a column name taiyaku knows: it is data, not a
+    header (OmegaT's glossaries have none)."""
+    lookup = {alias for names in _TERM_ALIASES.values() for alias in names}
+    return not any(_fold(c) in lookup for c in cells if c.strip())
 
 
 def looks_like_term_table(path: str | os.PathLike[str]) -> bool:
@@ -153,6 +193,7 @@ def read_terms(
     sheet: str | None = None,
     split: str | None = None,
     warn: Callable[[str], None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Iterator[Term]:
     """Yield the glossary entries of a TSV, CSV or XLSX file with a header row.
 
@@ -165,10 +206,22 @@ def read_terms(
     :param warn: when given, a row missing its Japanese or English side is skipped and
         reported through ``warn`` (a 50,000-row dictionary with one blank cell still
         imports); by default it is an error
+    :param columns: which column holds each field (see :func:`parse_columns`), for a layout
+        the header names do not tell; columns not named are not read
     :raises FormatError: unknown columns, no Japanese or English column, a bad status
     """
-    header, rows, place = read_table(path, encoding=encoding, sheet=sheet, is_header=is_term_header)
-    mapping = _map_header(path, header, _TERM_ALIASES)
+    header, rows, place = read_table(
+        path,
+        encoding=encoding,
+        sheet=sheet,
+        is_header=(lambda cells: set(columns.values()) <= set(cells))
+        if columns
+        else is_term_header,
+    )
+    if columns:
+        mapping = _mapped_columns(path, header, columns)
+    else:
+        mapping = _map_header(path, header, _TERM_ALIASES)
     missing = [f for f in ("ja", "en") if f not in mapping]
     if missing:
         raise FormatError(

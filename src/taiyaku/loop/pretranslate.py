@@ -31,8 +31,9 @@ from taiyaku.formats.document import (
     wraps_only,
 )
 from taiyaku.match.analyze import BANDS, REPETITIONS, Band, band_of, size_of
+from taiyaku.match.batch import search_many
 from taiyaku.match.diff import DiffSpan
-from taiyaku.match.search import Matcher
+from taiyaku.match.search import Match, Matcher
 from taiyaku.match.terms import find_glossary_terms
 from taiyaku.models import Unit
 from taiyaku.text.normalize import match_key
@@ -101,6 +102,17 @@ def pretranslate(
     shown = [name for name, low, high in BANDS if high >= min_score or low == 0]
     rows = {CONTEXT: Band(CONTEXT), **{name: Band(name) for name in shown}}
     rows[REPETITIONS] = Band(REPETITIONS)
+    # Every distinct segment is searched once, on every core, before the segments are filled.
+    texts = {match_key(s.text): s.text for s in reversed(document.segments)}  # first wins
+    texts.pop("", None)
+    # An English heading in a Japanese page is matched as English: the language is detected.
+    found = dict(
+        zip(
+            texts,
+            search_many(matcher, list(texts.values()), min_score=min_score, limit=candidates),
+            strict=True,
+        )
+    )
     first: dict[str, BilingualSegment] = {}
     out: list[BilingualSegment] = []
     previous_key = ""
@@ -123,7 +135,7 @@ def pretranslate(
             item.match = "repetition" if earlier.target is not None else ""
             item.candidates = earlier.candidates
         else:
-            band = _match(matcher, memory, item, min_score, candidates, previous_key)
+            band = _match(memory, item, found.get(key, []), min_score, previous_key)
             first[key] = item
         if segment.existing is not None and not overwrite:
             item.target, item.state, item.match = (
@@ -143,21 +155,14 @@ def pretranslate(
 
 
 def _match(
-    matcher: Matcher,
     memory: Any,
     item: BilingualSegment,
+    matches: list[Match],
     min_score: float,
-    limit: int,
     previous_key: str,
 ) -> str:
     """Fill ``item`` from its matches; return the summary band it falls in."""
     segment = item.segment
-    text = segment.text
-    if not match_key(text):
-        return band_of(0)
-    # Only matches at min_score or better are looked for: below that, on a large TM, almost
-    # every unit is a candidate and the search costs a second per segment.
-    matches = matcher.search(text, min_score=min_score, limit=limit, lang=None)
     if not matches:
         return band_of(0)
     best = matches[0]

@@ -304,6 +304,15 @@ class TranslationMemory:
         )
         return [dict(r) for r in self.db.query(sql, [low_confidence])]
 
+    def dominant_source_lang(self) -> str | None:
+        """The primary language (``ja``, ``en``, ...) most units have as source; ``None``
+        for an empty TM. What an export for a CAT project assumes when not told."""
+        row = self.db.conn.execute(
+            "SELECT lower(substr(source_lang, 1, instr(source_lang || '-', '-') - 1)) AS lang, "
+            "count(*) AS n FROM units GROUP BY lang ORDER BY n DESC, lang LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
     def stats(self) -> dict[str, Any]:
         """Counts of units in all, by language pair, by origin and by document."""
 

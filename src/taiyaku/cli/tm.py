@@ -54,7 +54,7 @@ def import_(
 
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
-    A file whose units are not Japanese–English (by language tag, and by the
+    A TMX whose units are not Japanese–English (by language tag, and by the
     script of each side) is refused, naming what it found, unless --src-lang
     and --tgt-lang say which pair to take.
     """
@@ -74,7 +74,9 @@ def import_(
         total = estimate_units(path) if sys.stderr.isatty() else None
         with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
             units = read_units(path, encoding=encoding, sheet=sheet, warn=note)
-            result = memory.add_many(checked_units(path, units, langs=langs), progress=advance)
+            if path.lower().endswith(".tmx"):  # a table's languages are its column names
+                units = checked_units(path, units, langs=langs)
+            result = memory.add_many(units, progress=advance)
         if as_json:
             echo_json(
                 {

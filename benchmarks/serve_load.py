@@ -66,8 +66,8 @@ def prepare(db: Path, tmx: Path) -> None:
 
 
 def add_lexicon(db: Path) -> None:
+    from taiyaku.glossary import Glossary
     from taiyaku.store.db import open_db
-    from taiyaku.store.glossary import Glossary
 
     glossary = Glossary(open_db(db))
     if glossary.count() == 0:
@@ -81,8 +81,8 @@ def add_lexicon(db: Path) -> None:
 
 def queries(db: Path, queries_file: Path, count: int) -> list[tuple[str, str]]:
     """``count`` (kind, path) requests, a third of each kind, shuffled with a fixed seed."""
+    from taiyaku.glossary import Glossary
     from taiyaku.store.db import open_db
-    from taiyaku.store.glossary import Glossary
 
     rng = random.Random(16)
     terms = list(Glossary(open_db(db)).iter_terms())

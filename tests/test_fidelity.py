@@ -93,6 +93,7 @@ def test_tsv_escape_round_trips(text):
     assert not any(c in escaped for c in "\t\n\r")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(pairs=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=3, unique=True))
@@ -123,6 +124,7 @@ def _tsv(work, pairs):
 ONE_LINE = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip()).filter(bool)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(rows=st.lists(st.tuples(ONE_LINE, ONE_LINE, TEXT), min_size=1, max_size=3))

@@ -93,8 +93,10 @@ def upgrade(ctx: click.Context) -> None:
     Writing commands do this by themselves; run it when a reading command (lookup,
     match, stats, ...) says the database needs upgrading.
     """
+    from taiyaku.store.keys import stored_signature
+
     project = open_store(ctx, write=True)
-    click.echo(f"{project.name}: up to date")
+    click.echo(f"{project.name}: up to date (keys {stored_signature(project.db)})")
 
 
 def _register() -> None:

@@ -73,9 +73,9 @@ def match(
         queries = list(texts)
     project = open_store(ctx)
     colour = sys.stdout.isatty()
+    answers = project.match_many(queries, min_score=min_score, limit=limit)
     with progress_bar("Matching", total=len(queries)) as advance:
-        for query in queries:
-            found = project.match(query, min_score=min_score, limit=limit)
+        for query, found in zip(queries, answers, strict=True):
             if as_json:
                 echo_json({"query": query, "metric": METRIC, "matches": found})
             else:

@@ -13,8 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from taiyaku.match.batch import scores_many
 from taiyaku.match.score import METRIC
-from taiyaku.match.search import Matcher
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
@@ -117,23 +117,31 @@ def band_of(score: float) -> str:
 def analyze_text(db_or_tm: Any, text: str, *, lang: str | None = None) -> Analysis:
     """Segment ``text``, match every sentence and count the bands.
 
+    The sentences are matched on every core (:func:`~taiyaku.match.batch.scores_many`).
+
     :param lang: the document's language; detected when not given
     """
     lang = lang or detect_lang(text)
-    matcher = db_or_tm if isinstance(db_or_tm, Matcher) else Matcher(db_or_tm)
     rows = {name: Band(name) for name, _, _ in BANDS}
     rows[REPETITIONS] = Band(REPETITIONS)
+    sentences = sentences_of(text, lang)
+    keys = [match_key(sentence) for sentence in sentences]
+    first: dict[str, str] = {}  # each distinct key's first sentence: the one matched
+    for key, sentence in zip(keys, sentences, strict=True):
+        first.setdefault(key, sentence)
+    found = scores_many(db_or_tm, list(first.values()), min_score=50, limit=1, lang=lang)
+    best = {
+        key: (scored[0][0] if scored else 0.0) for key, scored in zip(first, found, strict=True)
+    }
     seen: set[str] = set()
     segments = []
-    for sentence in sentences_of(text, lang):
+    for sentence, key in zip(sentences, keys, strict=True):
         size = size_of(sentence, lang)
-        key = match_key(sentence)
         if key in seen:
             band, score = REPETITIONS, 100.0
         else:
             seen.add(key)
-            best = matcher.scores(sentence, min_score=50, limit=1, lang=lang)
-            score = best[0][0] if best else 0.0
+            score = best[key]
             band = band_of(score)
         rows[band].segments += 1
         rows[band].size += size

@@ -70,7 +70,7 @@ def import_(
     FILE - reads standard input (TMX if it is XML, else TSV).
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
-    A file whose units are not Japanese–English (by language tag, and by the
+    A TMX whose units are not Japanese–English (by language tag, and by the
     script of each side) is refused, naming what it found, unless --src-lang
     and --tgt-lang say which pair to take.
     """
@@ -104,7 +104,9 @@ def import_(
                 src_lang=src_lang,
                 tgt_lang=tgt_lang,
             )
-            units = checked_units(name, units, langs=langs)
+            if not pair and str(readable).lower().endswith(".tmx"):
+                # A table's languages are its column names; a TMX says them per variant.
+                units = checked_units(name, units, langs=langs)
             with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
                 result = memory.add_many(units, progress=advance)
         if as_json:

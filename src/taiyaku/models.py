@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ORIGINS = ("aligned", "imported", "added", "translated")
+ORIGINS = ("aligned", "imported", "added", "translated", "reviewed")
 STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
 
 
@@ -87,8 +87,9 @@ class Unit:
     :param target_text: its translation as written (the plain text, likewise)
     :param source_lang: BCP-47 tag of the source, e.g. ``ja``
     :param target_lang: BCP-47 tag of the target, e.g. ``en``
-    :param origin: how the unit came in: ``aligned``, ``imported``, ``added`` or
-        ``translated`` (a segment translated through ``pretranslate`` and imported back)
+    :param origin: how the unit came in: ``aligned``, ``imported``, ``added``,
+        ``translated`` (a segment translated through ``pretranslate`` and imported back) or
+        ``reviewed`` (an aligned pair a person checked: ``taiyaku align --apply``)
     :param document: the document it came from, if known
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units

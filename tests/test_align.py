@@ -293,7 +293,7 @@ def test_save_alignment_is_all_or_nothing(db, monkeypatch) -> None:
 
 
 def test_glossary_pairs_leave_out_forbidden_terms(db) -> None:
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.glossary import Glossary
 
     Glossary(db).add_many(
         [Term("総務省", "MIC"), Term("総務省", "Ministry of Home Affairs", status="forbidden")]
@@ -348,7 +348,7 @@ def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--json"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert len(lines) == 6 and '"type": "1-0"' in lines[-1] and '"confidence"' in lines[0]
+    assert len(lines) == 6 and '"bead": "1-0"' in lines[-1] and '"confidence"' in lines[0]
     result = runner.invoke(cli, ["--db", db, "tm", "stats", "--json"])
     assert '"units": 5' in result.output  # re-aligning replaced, not duplicated
 

@@ -16,6 +16,7 @@ import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,7 +24,14 @@ from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
 from taiyaku.align.core import Alignment
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
-from taiyaku.formats.xlsx import display_width, read_rows, styled_cell, text_cell
+from taiyaku.formats.xlsx import (
+    fit_row_height,
+    read_rows,
+    set_filter,
+    set_print_layout,
+    styled_cell,
+    text_cell,
+)
 from taiyaku.models import Unit
 from taiyaku.store.db import transaction
 from taiyaku.store.tm import TranslationMemory
@@ -94,43 +102,32 @@ def write_review(
         widths = (6, 7, 16, TEXT_WIDTH, TEXT_WIDTH, 8)
         for column, width in zip("ABCDEF", widths, strict=True):
             sheet.column_dimensions[column].width = width
-        sheet.freeze_panes = "A2"
-        # Printed (or made a PDF) on A4 landscape, one page wide, the header on every page.
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = "9"  # A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.auto_filter.ref = f"A1:F{len(alignment.beads) + 1}"
+        set_print_layout(sheet)
+        set_filter(sheet, columns=len(widths), last_row=len(alignment.beads) + 1)
         bold = Font(bold=True)
         headers = ("#", "Bead", f"Confidence (orange < {threshold:.2f})", "Source", "Target", "OK?")
         low = PatternFill("solid", start_color="FFD59E", end_color="FFD59E")
         wrap = CellAlignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[1].height = 30.0
+        fit_row_height(sheet, 1, headers, widths)
         sheet.append([text_cell(sheet, h, font=bold, alignment=wrap) for h in headers])
         flagged = 0
         for number, bead in enumerate(alignment.beads, start=1):
-            style = {"alignment": wrap}
+            style: dict[str, Any] = {"alignment": wrap}
             if bead.confidence < threshold or not bead.is_pair:
                 flagged += 1
                 style["fill"] = low
             texts = (bead.type, bead.source_text, bead.target_text)
             bead_type, source, target = (text_cell(sheet, text, **style) for text in texts)
-            # Rows as tall as their wrapped text (write-only: set before the row is written).
-            sheet.row_dimensions[number + 1].height = _height(bead.source_text, bead.target_text)
+            fit_row_height(sheet, number + 1, ("", "", "", *texts[1:]), widths)
             numbers = (number, round(bead.confidence, 3))
             number_cell, confidence = (styled_cell(sheet, value, **style) for value in numbers)
             sheet.append(
                 [number_cell, bead_type, confidence, source, target, text_cell(sheet, "", **style)]
             )
         about = book.create_sheet("About")
-        about.column_dimensions["A"].width = 34
-        about.column_dimensions["B"].width = 90
-        about.page_setup.orientation = "landscape"
-        about.page_setup.fitToWidth = 1
-        about.page_setup.fitToHeight = 0
-        about.sheet_properties.pageSetUpPr.fitToPage = True
+        about_widths = (34, 90)
+        about.column_dimensions["A"].width, about.column_dimensions["B"].width = about_widths
+        set_print_layout(about)
         for about_row, (label, value) in enumerate(
             (
                 ("Document", document or "(not stored: cannot be applied back)"),
@@ -143,9 +140,7 @@ def write_review(
             ),
             start=1,
         ):
-            about.row_dimensions[about_row].height = max(
-                _height(label, width=34), _height(str(value), width=90)
-            )
+            fit_row_height(about, about_row, (label, str(value)), about_widths)
             value_cell = (
                 text_cell(about, value, alignment=wrap) if isinstance(value, str) else value
             )
@@ -311,15 +306,6 @@ def _corrected(path: str | os.PathLike[str], rows: list[_Row], source_lang: str)
                 f"row {row.number}",
             )
     return out
-
-
-def _height(*texts: str, width: int = TEXT_WIDTH) -> float:
-    """Points for a row whose wrapped texts, in columns ``width`` wide, are all visible."""
-    lines = max(
-        sum(max(1, -(-display_width(part) // (width - 2))) for part in text.split("\n"))
-        for text in texts
-    )
-    return 15.0 * lines
 
 
 def _join(first: str, second: str, lang: str) -> str:

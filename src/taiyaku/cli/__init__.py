@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 from taiyaku.store.db import default_db_path, describe_sqlite_error
+
+if TYPE_CHECKING:
+    from taiyaku.project import Project
 
 
 class TaiyakuGroup(click.Group):
@@ -27,6 +30,10 @@ class TaiyakuGroup(click.Group):
             return super().invoke(ctx)
         except TaiyakuError as error:
             raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: the open transaction has rolled back; say so and exit as shells expect.
+            click.echo("Interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:
             # `taiyaku ... | head` closed the pipe: stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -39,7 +46,7 @@ class TaiyakuGroup(click.Group):
             raise click.ClickException(f"{db}: {describe_sqlite_error(error)}") from None
 
 
-@click.group(cls=TaiyakuGroup)
+@click.group(cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_path",
@@ -67,11 +74,33 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     ctx.obj["db_path"] = db_path or default_db_path()
 
 
-def open_store(ctx: click.Context) -> Any:
-    """Open the database the user chose with ``--db`` (or its defaults)."""
-    from taiyaku.store.db import open_db
+def open_store(ctx: click.Context, *, write: bool = False) -> Project:
+    """Open the project the user chose with ``--db`` (or its defaults), once per command.
 
-    return open_db(ctx.obj["db_path"])
+    :param write: ``True`` for a command that changes the database; a reading command
+        opens it read-only and never creates or upgrades it
+    """
+    from taiyaku.cli.output import progress_bar, warn
+    from taiyaku.project import Project
+
+    project = Project.open(ctx.obj["db_path"], write=write, progress=progress_bar)
+    for notice in project.notices:
+        warn(notice)
+    return project
+
+
+@cli.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Bring the database up to date with this taiyaku (schema and stored keys).
+
+    Writing commands do this by themselves; run it when a reading command (lookup,
+    match, stats, ...) says the database needs upgrading.
+    """
+    from taiyaku.store.keys import stored_signature
+
+    project = open_store(ctx, write=True)
+    click.echo(f"{project.name}: up to date (keys {stored_signature(project.db)})")
 
 
 def _register() -> None:

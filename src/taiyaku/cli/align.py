@@ -10,18 +10,19 @@ from pathlib import Path
 
 import click
 
+from taiyaku.cli.options import input_path, stdin_path
 from taiyaku.cli.output import echo_json, json_option, progress_bar
 
 LANGS = click.Choice(["ja", "en"], case_sensitive=False)
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=stdin_path)
 @click.option("--lang", type=LANGS, help="Language of the text (default: detected).")
 @click.option("--encoding", help="Encoding of the file (default: detected).")
 @json_option
 def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) -> None:
-    """Split FILE (plain text or HTML) into sentences, one per line.
+    """Split FILE (plain text or HTML; - for standard input) into sentences, one per line.
 
     \b
     Blocks (paragraphs, headings, list items, captions) are boundaries; a
@@ -32,17 +33,11 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     from taiyaku.text.html import read_document
     from taiyaku.text.segment import split_sentences
 
-    for seg in split_sentences(read_document(file, encoding), lang):
+    with input_path(file) as readable:
+        text = read_document(readable, encoding)
+    for seg in split_sentences(text, lang):
         if as_json:
-            echo_json(
-                {
-                    "text": seg.text,
-                    "kind": seg.kind,
-                    "block": seg.block,
-                    "start": seg.start,
-                    "end": seg.end,
-                }
-            )
+            echo_json(seg)
         else:
             click.echo(seg.text)
 
@@ -50,7 +45,12 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 @click.command(name="align")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False), required=False)
 @click.argument("target", type=click.Path(exists=True, dir_okay=False), required=False)
-@click.option("--doc", "document", help="Document name in the TM (default: SOURCE's name).")
+@click.option(
+    "--document",
+    "--doc",
+    "document",
+    help="Document name in the TM (default: SOURCE's name).",
+)
 @click.option("--src-lang", type=LANGS, help="Language of SOURCE (default: detected).")
 @click.option("--tgt-lang", type=LANGS, help="Language of TARGET (default: detected).")
 @click.option("--encoding", help="Encoding of both files (default: detected).")
@@ -90,7 +90,7 @@ def align_command(
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
     document again replaces its pairs. With --json, one object per bead:
-    source, target, type, confidence.
+    source, target, bead, confidence.
 
     \b
     The review sheet highlights the rows likely wrong. Mark its OK? column
@@ -104,9 +104,8 @@ def align_command(
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
       taiyaku align --apply check.xlsx
     """
-    from taiyaku.align import align_files, alignment_units, glossary_pairs, save_alignment
+    from taiyaku.align.document import alignment_units, check_languages, document_name
     from taiyaku.cli import open_store
-    from taiyaku.errors import TaiyakuError
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
@@ -117,24 +116,14 @@ def align_command(
         return
     if not (source and target):
         raise click.UsageError("give SOURCE and TARGET (or --apply SHEET)")
-    db = open_store(ctx)
+    project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
-        alignment = align_files(
-            source,
-            target,
-            encoding=encoding,
-            source_lang=src_lang,
-            target_lang=tgt_lang,
-            glossary=glossary_pairs(db),
+        alignment = project.align(
+            source, target, encoding=encoding, source_lang=src_lang, target_lang=tgt_lang
         )
         advance(1)
-    if alignment.source_lang == alignment.target_lang and not (src_lang and tgt_lang):
-        language = {"ja": "Japanese", "en": "English"}.get(alignment.source_lang, "alike")
-        raise TaiyakuError(
-            f"{source} and {target} both read as {language}: a translation pair needs two "
-            "languages (name them with --src-lang and --tgt-lang if detection is wrong)"
-        )
-    name = document or _document_name(source)
+    check_languages(alignment, source, target, languages_given=bool(src_lang and tgt_lang))
+    name = document or document_name(source)
     flagged = None
     if review:  # before storing: a review sheet that cannot be written stops the run unchanged
         from taiyaku.align.review import write_review
@@ -144,11 +133,11 @@ def align_command(
         flagged = write_review(review, alignment, document=stored, units=units)
     replaced = added = 0
     if not dry_run:
-        replaced, result = save_alignment(db, alignment, name)
+        replaced, result = project.save_alignment(alignment, name)
         added = result.added
     if as_json:
         for bead in alignment.beads:
-            echo_json(bead.to_dict())
+            echo_json(bead)
         return
     kinds = Counter(b.type for b in alignment.beads)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
@@ -171,7 +160,7 @@ def _apply(ctx: click.Context, sheet: str, as_json: bool) -> None:
     from taiyaku.align.review import apply_review
     from taiyaku.cli import open_store
 
-    applied = apply_review(open_store(ctx), sheet)
+    applied = apply_review(open_store(ctx, write=True).db, sheet)
     if as_json:
         echo_json(
             {
@@ -186,18 +175,6 @@ def _apply(ctx: click.Context, sheet: str, as_json: bool) -> None:
         f"{sheet}: {applied.stored} pairs stored for document {applied.document!r} "
         f"({applied.reviewed} reviewed), replacing {applied.replaced}"
     )
-
-
-def _document_name(path: str) -> str:
-    """``tm/page.ja.txt`` → ``page``: the file name without extension and language tag."""
-    stem = Path(path).name
-    for suffix in (".txt", ".html", ".htm", ".xhtml"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-    for tag in (".ja", ".en", "_ja", "_en", "-ja", "-en"):
-        if stem.lower().endswith(tag):
-            return stem[: -len(tag)]
-    return stem
 
 
 def register(group: click.Group) -> None:

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
+from taiyaku.cli.options import input_path, nonempty_query, stdin_path
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
 from taiyaku.match.score import METRIC
 
 
 @click.command()
-@click.argument("texts", nargs=-1)
+@click.argument("texts", nargs=-1, callback=nonempty_query)
 @click.option(
     "--file",
     "file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Match every sentence of this text file instead.",
+    type=stdin_path,
+    help="Match every sentence of this text file instead (- reads standard input).",
 )
 @click.option(
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Matches per query."
 )
 @click.option(
+    "--min-score",
     "--min",
     "min_score",
     default=70.0,
@@ -61,58 +64,27 @@ def match(
     """
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import sentences_of
-    from taiyaku.match.search import Matcher
     from taiyaku.text.html import read_document
     from taiyaku.text.lang import detect_lang
 
     if bool(texts) == bool(file):
         raise click.UsageError("give either TEXT arguments or --file, not both or neither")
     if file:
-        document = read_document(file)
+        with input_path(file) as readable:
+            document = read_document(readable)
         queries = sentences_of(document, detect_lang(document))
     else:
         queries = list(texts)
-    matcher = Matcher(open_store(ctx))
+    project = open_store(ctx)
     colour = sys.stdout.isatty()
+    answers = project.match_many(queries, min_score=min_score, limit=limit)
     with progress_bar("Matching", total=len(queries)) as advance:
-        for query in queries:
-            found = matcher.search(query, min_score=min_score, limit=limit)
+        for query, found in zip(queries, answers, strict=True):
             if as_json:
-                echo_json(
-                    {"query": query, "metric": METRIC, "matches": [_jsonable(m) for m in found]}
-                )
+                echo_json({"query": query, "metric": METRIC, "matches": found})
             else:
                 _show(query, found, colour)
             advance(1)
-
-
-def _jsonable(m: Any) -> dict[str, Any]:
-    return {
-        "score": m.score,
-        "source": m.source,
-        "target": m.target,
-        "diff": [{"op": s.op, "source": s.source, "query": s.query} for s in m.diff],
-        "terms": [
-            {"term": t.text, "translation": t.translation, "status": t.status} for t in m.terms
-        ],
-        "numbers_only": m.numbers_only,
-        "adapted_target": m.adapted_target,
-        "metric": m.metric,
-        "unit_id": m.unit.id,
-        "origin": m.unit.origin,
-        "document": m.unit.document,
-        "created": m.unit.created,
-        "changed": m.unit.changed,
-        # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
-        "source_markup": _markup(m.unit.source_markup),
-        "target_markup": _markup(m.unit.target_markup),
-    }
-
-
-def _markup(markup: Any) -> str | None:
-    from taiyaku.formats.inline import to_tmx_string
-
-    return None if markup is None else to_tmx_string(markup)
 
 
 def _show(query: str, found: list[Any], colour: bool) -> None:
@@ -157,7 +129,7 @@ def _diff_text(spans: Any, colour: bool) -> str:
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", callback=nonempty_query)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Hits to show."
 )
@@ -172,29 +144,10 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
     Width, case and spacing are ignored.
     """
     from taiyaku.cli import open_store
-    from taiyaku.match.concordance import concordance as find
 
-    result = find(open_store(ctx), query, limit=limit)
+    result = open_store(ctx).concordance(query, limit=limit)
     if as_json:
-        echo_json(
-            {
-                "query": query,
-                "total": result.total,
-                "exact": result.exact,
-                "hits": [
-                    {
-                        "field": h.field,
-                        "source": h.unit.source_text,
-                        "target": h.unit.target_text,
-                        "start": h.start,
-                        "end": h.end,
-                        "unit_id": h.unit.id,
-                        "document": h.unit.document,
-                    }
-                    for h in result.hits
-                ],
-            }
-        )
+        echo_json(result)
         return
     colour = sys.stdout.isatty()
     about = "" if result.exact else "at most "
@@ -210,7 +163,7 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=stdin_path)
 @click.option(
     "--xlsx",
     "xlsx",
@@ -222,29 +175,22 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
 def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> None:
     """Count FILE's sentences and size by TM match band, as CAT tools quote.
 
-    Bands: 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match, and repetitions
+    FILE - reads standard input. Bands: 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match,
+    and repetitions
     (a sentence already seen earlier in FILE). Size is characters for Japanese,
     words for English.
     """
     from taiyaku.cli import open_store
-    from taiyaku.match.analyze import analyze_file, write_analysis_xlsx
+    from taiyaku.match.analyze import write_analysis_xlsx
 
-    analysis = analyze_file(open_store(ctx), file)
+    project = open_store(ctx)
+    with input_path(file) as readable, progress_bar("Analysing") as advance:
+        analysis = project.analyze(readable, progress=advance)
     if xlsx:
-        write_analysis_xlsx(analysis, xlsx)
+        database = os.path.basename(ctx.obj["db_path"])
+        write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)
     if as_json:
-        echo_json(
-            {
-                "file": file,
-                "lang": analysis.lang,
-                "unit": analysis.unit,
-                "metric": METRIC,
-                "bands": [
-                    {"band": b.name, "segments": b.segments, analysis.unit: b.size}
-                    for b in [*analysis.bands, analysis.total]
-                ],
-            }
-        )
+        echo_json({"file": file, **analysis.to_dict()})
         return
     rows = [(b.name, f"{b.segments:,}", f"{b.size:,}") for b in [*analysis.bands, analysis.total]]
     echo_table(

@@ -174,7 +174,7 @@ def extract_terms(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    from taiyaku.glossary.keys import en_lookup_key, ja_find_key
+    from taiyaku.text.keys import en_lookup_key, ja_find_key
 
     terms = [t for t in glossary_terms]
     by_ja: dict[str, list[Term]] = defaultdict(list)
@@ -211,7 +211,7 @@ def extract_terms(
             status = "same"
         else:
             status = "different"
-        documents = Counter(corpus.documents[i] for i in with_both if corpus.documents[i])
+        documents = Counter(d for i in with_both if (d := corpus.documents[i]))
         results.append(
             TermCandidate(
                 ja=ja,
@@ -240,7 +240,7 @@ class _Anchors:
     """Glossary pairs as fixed links: the English of a known term is not another's."""
 
     def __init__(self, terms: list[Term]):
-        from taiyaku.glossary.keys import en_find_key, ja_find_key
+        from taiyaku.text.keys import en_find_key, ja_find_key
 
         self.pairs: dict[str, set[str]] = defaultdict(set)
         for term in terms:
@@ -253,7 +253,7 @@ class _Anchors:
         """Spans of ``en`` that translate a glossary term of ``ja`` other than ``candidate``."""
         if not self.pairs:
             return []
-        from taiyaku.glossary.keys import en_words, fold_ja_with_offsets, ja_find_key
+        from taiyaku.text.keys import en_words, fold_ja_with_offsets, ja_find_key
 
         folded = fold_ja_with_offsets(ja)[0]
         mine = ja_find_key(candidate)
@@ -275,7 +275,8 @@ def _pair(
 ) -> tuple[str, float, int, bool, tuple[str, ...], list[int]] | None:
     """The best English n-gram for ``ja``: (text, association, units with both,
     transliterated, alternatives, the units with both)."""
-    from taiyaku.align.romaji import fold, romanise
+    from taiyaku.text.romaji import fold_romaji as fold
+    from taiyaku.text.romaji import romanise
 
     occurrences = corpus.occurrences[ja]
     sample = (

@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from taiyaku.align.anchors import kanji_number
-from taiyaku.match.numbers import NumberToken, number_tokens
 from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.numbers import NumberToken, kanji_number, number_tokens
 
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-_TENS = {
+_TENS: dict[str, float] = {
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
@@ -35,7 +34,9 @@ _TENS = {
     "thousand": 1000,
 }
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
-_WORD_VALUES = {w: i for i, w in enumerate(_UNITS, 1)} | {w: i for i, w in enumerate(_ORDINALS, 1)}
+_WORD_VALUES: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS, 1)} | {
+    w: float(i) for i, w in enumerate(_ORDINALS, 1)
+}
 _WORD_VALUES |= _TENS | {
     "twice": 2,
     "thrice": 3,

@@ -98,6 +98,7 @@ def test_stats_documents_and_pairs(readonly: TestClient) -> None:
     assert stats["units"] == 4 + stats["origins"][0]["units"]
     documents = readonly.get("/api/documents").json()["documents"]
     assert [d["name"] for d in documents] == [DOCUMENT]
+    assert documents[0]["low_confidence"] == 2
     pairs = readonly.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
     assert len(pairs) == documents[0]["units"]
     assert pairs[0]["source_text"] == "国際戦略局"

@@ -75,10 +75,12 @@ def open_store(ctx: click.Context) -> Any:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, demo, match, term, tm
+    from taiyaku.cli import align, check, demo, extract, match, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
+    term.term.add_command(extract.extract)
+    cli.add_command(check.check)
     align.register(cli)
     match.register(cli)
     cli.add_command(demo.demo)

@@ -10,7 +10,7 @@ import click
 from taiyaku.cli.output import echo_json, json_option, warn
 from taiyaku.models import STATUSES
 
-FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
 format_option = click.option(
     "--format",
     "fmt",
@@ -94,7 +94,9 @@ def import_(
     by their own rules (docs/formats.md).
     \b
     With --update, FILE is taken as the whole glossary edited (an export changed
-    in Excel): the differences are listed, and applied only with --yes.
+    in Excel): the differences are listed, and applied only with --yes. A
+    candidates sheet (`taiyaku term extract -o`) is read by its keep column: the
+    kept pairs the glossary lacks are added, nothing is changed or removed.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import read_terms
@@ -114,7 +116,10 @@ def import_(
         warn=warn if skip_incomplete else None,
     )
     if update:
-        _update(glossary, file, terms, yes, as_json)
+        from taiyaku.formats import detect_term_format
+
+        candidates = detect_term_format(file, fmt) == "candidates"
+        _update(glossary, file, terms, yes, as_json, additions_only=candidates)
         return
     result = glossary.add_many(terms)
     if as_json:
@@ -126,10 +131,12 @@ def import_(
         )
 
 
-def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool) -> None:
+def _update(
+    glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, *, additions_only: bool
+) -> None:
     from taiyaku.glossary.changes import apply_changes, plan_changes
 
-    changes = plan_changes(glossary, terms)
+    changes = plan_changes(glossary, terms, additions_only=additions_only)
     if yes and changes:
         apply_changes(glossary, changes)
     if as_json:

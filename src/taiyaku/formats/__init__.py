@@ -27,7 +27,7 @@ TERM_FORMATS = {
     ".utf8": "omegat",
     ".tab": "omegat",
 }
-TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
 
 
 def _format_of(path: str | os.PathLike[str], formats: dict[str, str], what: str) -> str:
@@ -131,6 +131,11 @@ def detect_term_format(path: str | os.PathLike[str], fmt: str | None = None) -> 
             raise FormatError(path, f"unknown glossary format {fmt!r}")
         return fmt
     found = _format_of(path, TERM_FORMATS, "glossary")
+    if found in ("tsv", "txt", "csv", "xlsx"):
+        from taiyaku.formats.candidates import looks_like_candidates
+
+        if looks_like_candidates(path):
+            return "candidates"
     if found == "txt":
         from taiyaku.formats.tabular import looks_like_term_table
 
@@ -153,6 +158,8 @@ def read_terms(
 ) -> Iterator[Term]:
     """Yield the glossary entries of a file: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
 
+    A candidates sheet (:mod:`taiyaku.formats.candidates`) gives its rows marked to keep.
+
     :param encoding: of a TSV, CSV or OmegaT file (default: detected)
     :param sheet: of an XLSX file (default: the first)
     :param fmt: the format, when the extension does not say (see :func:`detect_term_format`)
@@ -173,6 +180,10 @@ def read_terms(
         from taiyaku.formats.jlt import read_jlt
 
         return read_jlt(path)
+    if found == "candidates":
+        from taiyaku.formats.candidates import read_candidates
+
+        return read_candidates(path)
     from taiyaku.formats.tabular import read_terms as read_table_terms
 
     return read_table_terms(path, encoding=encoding, sheet=sheet, split=split, warn=warn)
@@ -207,6 +218,8 @@ def write_terms(
         return write_omegat(path, terms, header=summary)
     if found == "jlt":
         raise FormatError(path, "taiyaku reads the legal-terms dictionary but does not write it")
+    if found == "candidates":
+        raise FormatError(path, "a candidates sheet is written by `taiyaku term extract`")
     from taiyaku.formats.tabular import TERM_COLUMNS, term_rows, write_table
 
     return write_table(path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about)

@@ -34,16 +34,24 @@ class TermChanges:
         return bool(self.added or self.changed or self.removed)
 
 
-def plan_changes(glossary: Glossary, terms: Iterable[Term]) -> TermChanges:
+def plan_changes(
+    glossary: Glossary, terms: Iterable[Term], *, additions_only: bool = False
+) -> TermChanges:
     """Compare ``terms`` (the whole edited glossary) with the stored entries; write nothing.
 
     A pair listed twice in the file counts once, its last row winning.
+
+    :param additions_only: ``terms`` are new entries to consider (the kept rows of a
+        candidates sheet), not the whole glossary: only pairs not stored are added, and
+        nothing is changed or removed
     """
     wanted: dict[tuple[str, str], Term] = {}
     for term in terms:
         wanted[(term.ja, term.en)] = term
     stored = {(t.ja, t.en): t for t in glossary.iter_terms()}
     added = tuple(t for key, t in wanted.items() if key not in stored)
+    if additions_only:
+        return TermChanges(added, (), (), len(wanted) - len(added))
     removed = tuple(t for key, t in stored.items() if key not in wanted)
     changed = []
     unchanged = 0

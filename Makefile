@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean browser
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ demo: $(BIN)/taiyaku
 lint: $(BIN)/taiyaku
 	$(BIN)/ruff check src tests benchmarks
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded build) and need CJK fonts.
+browser:
+	@command -v chromium >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || \
+	  { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+
+test: lint browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 clean:

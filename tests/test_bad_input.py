@@ -157,7 +157,7 @@ TABLE_CASES = {
     "missing column": ("source\nA\n", ["no target column", "header"]),
     "empty side": ("source\ttarget\nA\t\n", ["needs both", "line 2"]),
     "undecodable": (b"source\ttarget\n" + b"\x81\xff\xfe" * 5, ["cannot decode", "byte 14"]),
-    "unclosed quote": ('source\ttarget\n"abc\tdef\n', ["line"]),
+    "unclosed quote in csv": ('source,target\n"abc,def\n', ["line"]),
     "bad origin": ("source\ttarget\torigin\nA\tB\tstolen\n", ["origin 'stolen'", "line 2"]),
     "fifty megabyte line": (
         "source\ttarget\n" + "x" * 50_000_000 + "\tB\n",
@@ -169,7 +169,7 @@ TABLE_CASES = {
 @pytest.mark.parametrize("case", list(TABLE_CASES))
 def test_bad_tm_table(runner, db, tmp_path, case):
     content, fragments = TABLE_CASES[case]
-    bad = write(tmp_path / "bad.tsv", content)
+    bad = write(tmp_path / ("bad.csv" if "csv" in case else "bad.tsv"), content)
     fails_cleanly(runner, db, ["tm", "import"], bad, *fragments)
 
 

@@ -131,7 +131,7 @@ def test_xlsx_export_is_pleasant(tmp_path):
     )
     book = load_workbook(path)
     sheet = book.worksheets[0]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:I2"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J2"
     assert sheet["C2"].alignment.wrap_text and sheet.column_dimensions["C"].width >= 30
     assert book.sheetnames[1] == "About" and book["About"]["B1"].value == "1"
 

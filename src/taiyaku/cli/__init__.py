@@ -75,7 +75,7 @@ def open_store(ctx: click.Context) -> Any:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, check, demo, extract, match, term, tm
+    from taiyaku.cli import align, check, demo, extract, loop, match, serve, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
@@ -83,7 +83,9 @@ def _register() -> None:
     cli.add_command(check.check)
     align.register(cli)
     match.register(cli)
+    loop.register(cli)
     cli.add_command(demo.demo)
+    cli.add_command(serve.serve)
 
 
 _register()

@@ -103,7 +103,16 @@ def _jsonable(m: Any) -> dict[str, Any]:
         "document": m.unit.document,
         "created": m.unit.created,
         "changed": m.unit.changed,
+        # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
+        "source_markup": _markup(m.unit.source_markup),
+        "target_markup": _markup(m.unit.target_markup),
     }
+
+
+def _markup(markup: Any) -> str | None:
+    from taiyaku.formats.inline import to_tmx_string
+
+    return None if markup is None else to_tmx_string(markup)
 
 
 def _show(query: str, found: list[Any], colour: bool) -> None:

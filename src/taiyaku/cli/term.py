@@ -36,15 +36,25 @@ def term() -> None:
 def add(
     ctx: click.Context, ja: str, en: str, note: str, domain: str, pos: str, status: str, source: str
 ) -> None:
-    """Add the entry JA → EN (or update its note, status, ... if it exists)."""
+    """Add the entry JA → EN, or change the fields given of an existing one.
+
+    Options not given leave a stored entry's fields as they are; `--note ""` clears its note.
+    """
     from taiyaku.cli import open_store
     from taiyaku.models import Term
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.store.glossary import OPTIONAL_FIELDS, Glossary
 
-    term_id = Glossary(open_store(ctx)).add(
-        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source)
+    given = [
+        f
+        for f in OPTIONAL_FIELDS
+        if ctx.get_parameter_source(f) is not click.core.ParameterSource.DEFAULT
+    ]
+    glossary = Glossary(open_store(ctx))
+    term_id = glossary.add(
+        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source),
+        fields=given,
     )
-    click.echo(f"term {term_id}: {ja} → {en} ({status})")
+    click.echo(f"term {term_id}: {ja} → {en} ({glossary.get(term_id).status})")
 
 
 @term.command(name="import")
@@ -69,6 +79,14 @@ def add(
     help="Treat FILE as the whole edited glossary: show what would be added, changed and removed.",
 )
 @click.option("--yes", is_flag=True, help="With --update: apply the changes (one transaction).")
+@click.option(
+    "--clear-empty",
+    is_flag=True,
+    help="An empty cell clears the stored note, domain, ... of an entry "
+    "(by default it leaves it as it is).",
+)
+@click.option("--source", "source", help="The source of every entry the file gives none for.")
+@click.option("--domain", "domain", help="The domain of every entry the file gives none for.")
 @json_option
 @click.pass_context
 def import_(
@@ -81,6 +99,9 @@ def import_(
     skip_incomplete: bool,
     update: bool,
     yes: bool,
+    clear_empty: bool,
+    source: str | None,
+    domain: str | None,
     as_json: bool,
 ) -> None:
     """Import glossary entries from FILE: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
@@ -93,13 +114,19 @@ def import_(
     OmegaT glossaries (.txt/.utf8/.tab) and the legal-terms dictionary (.xml) are read
     by their own rules (docs/formats.md).
     \b
+    A stored entry (the same ja/en pair) is updated only in the fields the file
+    has columns for, and an empty cell leaves the stored value unless
+    --clear-empty: importing a ja,en list never wipes notes.
+    \b
     With --update, FILE is taken as the whole glossary edited (an export changed
     in Excel): the differences are listed, and applied only with --yes. A
     candidates sheet (`taiyaku term extract -o`) is read by its keep column: the
     kept pairs the glossary lacks are added, nothing is changed or removed.
     """
+    from dataclasses import replace
+
     from taiyaku.cli import open_store
-    from taiyaku.formats import read_terms
+    from taiyaku.formats import read_terms, term_fields
     from taiyaku.store.glossary import Glossary
 
     if yes and not update:
@@ -115,13 +142,29 @@ def import_(
         split=split,
         warn=warn if skip_incomplete else None,
     )
+    fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
+    defaults = {k: v for k, v in (("source", source), ("domain", domain)) if v}
+    if defaults:
+        fields |= set(defaults)
+        terms = (
+            replace(t, **{k: v for k, v in defaults.items() if not getattr(t, k)}) for t in terms
+        )
     if update:
         from taiyaku.formats import detect_term_format
 
         candidates = detect_term_format(file, fmt) == "candidates"
-        _update(glossary, file, terms, yes, as_json, additions_only=candidates)
+        _update(
+            glossary,
+            file,
+            terms,
+            yes,
+            as_json,
+            fields=fields,
+            clear_empty=clear_empty,
+            additions_only=candidates,
+        )
         return
-    result = glossary.add_many(terms)
+    result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
     if as_json:
         echo_json({"file": file, **result.__dict__})
     else:
@@ -131,12 +174,10 @@ def import_(
         )
 
 
-def _update(
-    glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, *, additions_only: bool
-) -> None:
+def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **merge: Any) -> None:
     from taiyaku.glossary.changes import apply_changes, plan_changes
 
-    changes = plan_changes(glossary, terms, additions_only=additions_only)
+    changes = plan_changes(glossary, terms, **merge)
     if yes and changes:
         apply_changes(glossary, changes)
     if as_json:

@@ -104,8 +104,11 @@ def estimate_units(path: str | os.PathLike[str]) -> int | None:
     return count if fmt == "tmx" else max(0, count - 1)
 
 
-def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
-    """Write units as TMX, TSV, CSV or XLSX (by extension); return how many were written."""
+def write_units(path: str | os.PathLike[str], units: Iterable[Unit], *, excel: bool = False) -> int:
+    """Write units as TMX, TSV, CSV or XLSX (by extension); return how many were written.
+
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, as Excel wants them
+    """
     fmt = _format_of(path, UNIT_FORMATS, "TM")
     if fmt == "tmx":
         from taiyaku.formats.tmx import write_tmx
@@ -113,7 +116,9 @@ def write_units(path: str | os.PathLike[str], units: Iterable[Unit]) -> int:
         return write_tmx(path, units)
     from taiyaku.formats.tabular import UNIT_COLUMNS, unit_rows, write_table
 
-    return write_table(path, UNIT_COLUMNS, unit_rows(units), title="Translation memory")
+    return write_table(
+        path, UNIT_COLUMNS, unit_rows(units), title="Translation memory", excel=excel
+    )
 
 
 def detect_term_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -189,17 +194,48 @@ def read_terms(
     return read_table_terms(path, encoding=encoding, sheet=sheet, split=split, warn=warn)
 
 
+# The glossary fields each format can carry, beside ja and en (tables: their header's columns).
+_TERM_FORMAT_FIELDS = {
+    "tbx": frozenset({"note", "domain", "pos", "status", "source"}),
+    "omegat": frozenset({"note"}),
+    "jlt": frozenset({"note", "domain", "source", "reading"}),
+    "candidates": frozenset({"note", "domain", "pos", "status", "source"}),
+}
+
+
+def term_fields(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    fmt: str | None = None,
+) -> frozenset[str]:
+    """The glossary fields a file carries: an import leaves the others of a stored entry alone.
+
+    For TSV, CSV and XLSX the columns of the header; for the other formats what the format
+    can hold (an OmegaT glossary: the note only).
+    """
+    found = detect_term_format(path, fmt)
+    if found in _TERM_FORMAT_FIELDS:
+        return _TERM_FORMAT_FIELDS[found]
+    from taiyaku.formats.tabular import term_fields as table_fields
+
+    return table_fields(path, encoding=encoding, sheet=sheet)
+
+
 def write_terms(
     path: str | os.PathLike[str],
     terms: Iterable[Term],
     *,
     about: Iterable[tuple[str, str]] = (),
     fmt: str | None = None,
+    excel: bool = False,
 ) -> int:
     """Write glossary entries as TSV, CSV, XLSX, TBX or OmegaT (by extension); return how many.
 
     :param about: (label, value) lines describing the export: the XLSX "About" sheet, the
         TBX header, the OmegaT comment line
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, as Excel wants them
     """
     if fmt is not None:
         found = detect_term_format(path, fmt)
@@ -222,4 +258,6 @@ def write_terms(
         raise FormatError(path, "a candidates sheet is written by `taiyaku term extract`")
     from taiyaku.formats.tabular import TERM_COLUMNS, term_rows, write_table
 
-    return write_table(path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about)
+    return write_table(
+        path, TERM_COLUMNS, term_rows(terms), title="Glossary", about=about, excel=excel
+    )

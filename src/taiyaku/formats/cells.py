@@ -2,8 +2,9 @@
 
 **Formula guard** (OWASP's CSV-injection advice): a cell whose text starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return could be run as a formula by Excel or LibreOffice.
-In TSV/CSV such text gets one leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets
-show as text; on import one apostrophe is removed again. Text that already starts with
+In CSV such text gets one leading apostrophe (``'=HYPERLINK(...)``), which spreadsheets
+show as text; on import one apostrophe is removed again. TSV, meant for other tools, is
+never guarded (:mod:`taiyaku.formats.delimited`). Text that already starts with
 apostrophes before such a character gets one more, so the round trip is exact for every
 string. XLSX needs no apostrophe: its cells are typed as text and carry Excel's quote-prefix
 style (:mod:`taiyaku.formats.xlsx`).

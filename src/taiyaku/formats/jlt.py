@@ -59,7 +59,9 @@ def read_jlt(path: str | os.PathLike[str]) -> Iterator[Term]:
 
 
 def _entry_terms(path: Any, entry: Any, version: str) -> Iterator[Term]:
-    word = _text(entry.find("Word"))
+    headword = entry.find("Word")
+    word = _text(headword)
+    reading = (headword.get("Kana") or "").strip() if headword is not None else ""
     if not word:
         raise FormatError(path, "an <Entry> without a <Word>", f"line {entry.sourceline}")
     source = f"{CITATION}, v{version}" if version else CITATION
@@ -75,4 +77,11 @@ def _entry_terms(path: Any, entry: Any, version: str) -> Iterator[Term]:
                 if value and value not in notes:
                     notes.append(value)
     for english, notes in renderings.items():
-        yield Term(ja=word, en=english, note="\n".join(notes), domain="law", source=source)
+        yield Term(
+            ja=word,
+            en=english,
+            note="\n".join(notes),
+            domain="law",
+            source=source,
+            reading=reading,
+        )

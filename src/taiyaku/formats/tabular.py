@@ -33,7 +33,18 @@ UNIT_COLUMNS = (
     "changed",
     "metadata",
 )
-TERM_COLUMNS = ("ja", "en", "note", "domain", "pos", "status", "source", "created", "changed")
+TERM_COLUMNS = (
+    "ja",
+    "en",
+    "note",
+    "domain",
+    "pos",
+    "status",
+    "source",
+    "reading",
+    "created",
+    "changed",
+)
 
 _TERM_ALIASES = {
     "ja": ("ja", "japanese", "jajp", "日本語", "用語", "見出し語", "termja", "jaterm", "和文"),
@@ -43,6 +54,7 @@ _TERM_ALIASES = {
     "pos": ("pos", "partofspeech", "品詞"),
     "status": ("status", "usage", "状態", "ステータス"),
     "source": ("source", "origin", "reference", "出典", "出所"),
+    "reading": ("reading", "kana", "yomi", "読み", "よみ", "読み仮名", "ふりがな", "フリガナ"),
     "created": ("created", "creationdate", "作成日"),
     "changed": ("changed", "changedate", "modified", "更新日"),
 }
@@ -119,6 +131,14 @@ def looks_like_term_table(path: str | os.PathLike[str]) -> bool:
     return is_term_header(header)
 
 
+def term_fields(
+    path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
+) -> frozenset[str]:
+    """The glossary fields a TSV, CSV or XLSX file has columns for (from its header)."""
+    header, _, _ = read_table(path, encoding=encoding, sheet=sheet, is_header=is_term_header)
+    return frozenset(_map_header(path, header, _TERM_ALIASES))
+
+
 def _split(value: str, separators: str | None) -> list[str]:
     if not separators:
         return [value]
@@ -171,8 +191,10 @@ def read_terms(
                 raise error
             warn(f"{error}; skipped")
             continue
-        status = values.get("status") or "preferred"
-        if status not in STATUSES:
+        # No status column: preferred. A blank status cell: "not stated" (the store keeps
+        # a stored entry's status, see taiyaku.store.glossary.merge_term).
+        status = values.get("status", "preferred")
+        if status and status not in STATUSES:
             raise FormatError(
                 path, f"status {status!r} is not one of {', '.join(STATUSES)}", f"{place} {number}"
             )
@@ -186,6 +208,7 @@ def read_terms(
                     pos=values.get("pos", ""),
                     status=status,
                     source=values.get("source", ""),
+                    reading=values.get("reading", ""),
                     created=values.get("created") or None,
                     changed=values.get("changed") or None,
                 )
@@ -196,7 +219,18 @@ def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
     for t in terms:
         yield [
             v or ""
-            for v in (t.ja, t.en, t.note, t.domain, t.pos, t.status, t.source, t.created, t.changed)
+            for v in (
+                t.ja,
+                t.en,
+                t.note,
+                t.domain,
+                t.pos,
+                t.status,
+                t.source,
+                t.reading,
+                t.created,
+                t.changed,
+            )
         ]
 
 
@@ -308,16 +342,24 @@ def write_table(
     *,
     title: str,
     about: Sequence[tuple[str, str]] = (),
+    excel: bool = False,
 ) -> int:
     """Write rows as XLSX, TSV or CSV, by the extension of ``path``.
 
-    Formula injection is prevented per format: XLSX cells are typed as text and a cell that
-    starts like a formula gets Excel's "quote prefix" style (shown as typed, no apostrophe);
-    TSV/CSV cells get the apostrophe of :func:`~taiyaku.formats.cells.guard_cell`.
+    Formula injection is an Excel measure, taken where Excel opens the file: XLSX cells are
+    typed as text and a cell that starts like a formula gets Excel's "quote prefix" style
+    (shown as typed, no apostrophe); CSV cells get the apostrophe of
+    :func:`~taiyaku.formats.cells.guard_cell`. TSV is for other tools and is written verbatim.
+
+    :param excel: for CSV: a UTF-8 BOM and CR LF line ends, so that Excel opens it as UTF-8
     """
     if _is_xlsx(path):
         return xlsx.write_rows(path, header, rows, title=title, about=about)
-    return delimited.write_rows(path, header, ([guard_cell(c) for c in row] for row in rows))
+    if delimited.is_tsv(path):
+        return delimited.write_rows(path, header, rows)
+    return delimited.write_rows(
+        path, header, ([guard_cell(c) for c in row] for row in rows), excel=excel
+    )
 
 
 def _is_xlsx(path: str | os.PathLike[str]) -> bool:
@@ -325,5 +367,5 @@ def _is_xlsx(path: str | os.PathLike[str]) -> bool:
 
 
 def _cleaner(path: str | os.PathLike[str]) -> Callable[[str], str]:
-    """How to read a cell back: undo the TSV/CSV apostrophe guard; XLSX cells are as stored."""
-    return (lambda text: text) if _is_xlsx(path) else unguard_cell
+    """How to read a cell back: undo the CSV apostrophe guard; XLSX and TSV cells are as stored."""
+    return (lambda text: text) if _is_xlsx(path) or delimited.is_tsv(path) else unguard_cell

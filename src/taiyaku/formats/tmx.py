@@ -5,9 +5,9 @@ with entity resolution, DTD loading and network access off. The languages of a `
 from ``xml:lang`` or, in TMX 1.1–1.3 files such as OmegaT's ``project_save.tmx``, ``lang``.
 The header's ``srclang`` picks the source variant; every other variant becomes a target, so a
 multilingual ``<tu>`` gives one unit per target language. A ``<tu>`` with a single language is
-skipped with a warning. Inline markup: the text of ``<hi>`` and ``<sub>`` is kept, the native
-codes inside ``<bpt>``, ``<ept>``, ``<it>``, ``<ph>`` and ``<ut>`` are dropped (taiyaku stores
-plain text). ``<prop>``s and the ``tuid``/``creationid``/``changeid`` attributes go into the
+skipped with a warning. Inline codes (``<bpt>``, ``<ept>``, ``<it>``, ``<ph>``, ``<ut>``,
+``<hi>``, ``<sub>``) are kept as the unit's markup, exactly as read, beside its plain text
+(see :mod:`taiyaku.formats.inline`), and written back unchanged. ``<prop>``s and the ``tuid``/``creationid``/``changeid`` attributes go into the
 unit's metadata; the ``x-origin``, ``x-document``, ``x-position``, ``x-confidence`` and
 ``x-bead`` props that taiyaku writes come back as the unit's own fields.
 
@@ -30,15 +30,17 @@ from lxml import etree
 from taiyaku import __version__
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
+from taiyaku.formats.inline import FORBIDDEN, from_tmx, has_codes, plain_text, to_tmx
 from taiyaku.formats.xmlsafe import iterparse_safe, release
-from taiyaku.models import ORIGINS, Unit
+from taiyaku.models import ORIGINS, Annotation, Markup, Unit
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NATIVE_CODES = {"bpt", "ept", "it", "ph", "ut"}
 _OWN_PROPS = {"x-origin", "x-document", "x-position", "x-confidence", "x-bead"}
 _TU_ATTRS = ("tuid", "creationid", "changeid")
+# Attributes a unit holds in its own fields, not as annotations.
+_UNIT_ATTRS = frozenset({"creationdate", "changedate", "srclang"})
+_TUV_ATTRS = frozenset({XML_LANG, "lang"})
 
 Warn = Callable[[str], None]
 
@@ -77,7 +79,7 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
 
 
 def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterator[Unit]:
-    variants: list[tuple[str, str, Any]] = []
+    variants: list[tuple[str, tuple[str, Markup | None], Any]] = []
     for tuv in tu.iterchildren("tuv"):
         lang = tuv.get(XML_LANG) or tuv.get("lang")
         seg = tuv.find("seg")
@@ -85,7 +87,7 @@ def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterato
             raise FormatError(
                 path, "a <tuv> without a language or a <seg>", f"line {tuv.sourceline}"
             )
-        variants.append((normalize_lang_tag(lang), _seg_text(seg), tuv))
+        variants.append((normalize_lang_tag(lang), _seg_content(seg), tuv))
     source_index = _source_index([v[0] for v in variants], tu.get("srclang") or srclang)
     if source_index is None or len(variants) < 2:
         if warn:
@@ -97,26 +99,22 @@ def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterato
                 f"with source {tu.get('srclang') or srclang} ({langs}); skipped"
             )
         return
-    source_lang, source_text, _ = variants[source_index]
+    source_lang, (source_text, source_markup), source_tuv = variants[source_index]
     fields = _tu_fields(tu)
-    for index, (lang, text, tuv) in enumerate(variants):
+    shared = fields.pop("annotations") + _annotations(source_tuv, "source")
+    for index, (lang, (text, markup), tuv) in enumerate(variants):
         if index == source_index:
             continue
-        # OmegaT dates and signs the translation's <tuv>, not the <tu>.
-        own = dict(fields)
-        if own["created"] is None:
-            own["created"] = _iso_date(tuv.get("creationdate"))
-        if own["changed"] is None:
-            own["changed"] = _iso_date(tuv.get("changedate"))
-        extra = {a: tuv.get(a) for a in _TU_ATTRS[1:] if tuv.get(a) and a not in own["metadata"]}
-        if extra:
-            own["metadata"] = {**own["metadata"], **extra}
+        # The dates are the <tu>'s; those OmegaT puts on the <tuv> stay there (annotations).
         yield Unit(
             source_text=source_text,
             target_text=text,
             source_lang=source_lang,
             target_lang=lang,
-            **own,
+            source_markup=source_markup,
+            target_markup=markup,
+            annotations=shared + _annotations(tuv, "target"),
+            **fields,
         )
 
 
@@ -134,19 +132,10 @@ def _source_index(langs: list[str], srclang: str) -> int | None:
 
 
 def _tu_fields(tu: Any) -> dict[str, Any]:
-    metadata: dict[str, Any] = {a: tu.get(a) for a in _TU_ATTRS if tu.get(a)}
     own: dict[str, str] = {}
     for prop in tu.iterchildren("prop"):
-        kind, value = prop.get("type", ""), prop.text or ""
-        if kind in _OWN_PROPS:
-            own[kind] = value
-        elif kind in metadata:
-            old = metadata[kind]
-            metadata[kind] = [*old, value] if isinstance(old, list) else [old, value]
-        else:
-            metadata[kind] = value
-    for note in tu.iterchildren("note"):
-        metadata.setdefault("note", note.text or "")
+        if prop.get("type", "") in _OWN_PROPS:
+            own[prop.get("type")] = prop.text or ""
     origin = own.get("x-origin", "imported")
     position = own.get("x-position")
     confidence = own.get("x-confidence")
@@ -158,20 +147,37 @@ def _tu_fields(tu: Any) -> dict[str, Any]:
         "bead": own.get("x-bead") or None,
         "created": _iso_date(tu.get("creationdate")),
         "changed": _iso_date(tu.get("changedate")),
-        "metadata": metadata,
+        "annotations": _annotations(tu, "unit"),
     }
 
 
-def _seg_text(seg: Any) -> str:
-    parts = [seg.text or ""]
-    for child in seg:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "ph" and child.get("type") == "x-char":
-            parts.append(chr(int((child.text or "U+FFFD")[2:], 16)))
-        elif tag not in _NATIVE_CODES:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
+    """The attributes, ``<note>``s and ``<prop>``s of a ``<tu>`` or ``<tuv>``, in order.
+
+    Left out: what the unit holds in its own fields (the ``<tu>``'s dates and ``srclang``, a
+    ``<tuv>``'s language, taiyaku's ``x-origin``... props).
+    """
+    skip = _UNIT_ATTRS if on == "unit" else _TUV_ATTRS
+    found = [
+        Annotation("attr", value, name, on=on)
+        for name, value in element.attrib.items()
+        if name not in skip
+    ]
+    for child in element.iterchildren("note", "prop"):
+        kind = child.get("type", "")
+        if child.tag == "prop" and on == "unit" and kind in _OWN_PROPS:
+            continue
+        attrs = tuple((k, v) for k, v in child.attrib.items() if k != "type")
+        found.append(Annotation(child.tag, child.text or "", kind, attrs, on))
+    return tuple(found)
+
+
+def _seg_content(seg: Any) -> tuple[str, Markup | None]:
+    """The plain text of a ``<seg>`` and its markup (``None`` when it has no codes)."""
+    markup = from_tmx(seg)
+    if not has_codes(markup):
+        return "".join(markup), None  # type: ignore[arg-type]
+    return plain_text(markup), markup
 
 
 def _iso_date(tmx_date: str | None) -> str | None:
@@ -245,12 +251,17 @@ def _tu_element(unit: Unit, header_src: str) -> Any:
         attrs["changedate"] = _tmx_date(unit.changed)
     if unit.source_lang.lower() != header_src.lower():
         attrs["srclang"] = unit.source_lang
+    sides: dict[str, list[Annotation]] = {"unit": [], "source": [], "target": []}
+    for note in unit.annotations:
+        sides.get(note.on, sides["unit"]).append(note)
+    attrs.update(_attributes(sides["unit"]))
     metadata = dict(unit.metadata)
     for name in _TU_ATTRS:
         value = metadata.get(name)
-        if isinstance(value, str) and not _FORBIDDEN.search(value):
+        if isinstance(value, str) and not FORBIDDEN.search(value) and name not in attrs:
             attrs[name] = metadata.pop(name)
     tu = etree.Element("tu", attrs)
+    _add_notes(tu, sides["unit"])
     props: list[tuple[str, str]] = [("x-origin", unit.origin)]
     if unit.document is not None:
         props.append(("x-document", unit.document))
@@ -266,21 +277,29 @@ def _tu_element(unit: Unit, header_src: str) -> Any:
     for kind, value in props:
         prop = etree.SubElement(tu, "prop", type=_xml_safe(kind))
         prop.text = _xml_safe(value)
-    for lang, text in ((unit.source_lang, unit.source_text), (unit.target_lang, unit.target_text)):
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-        _fill_seg(etree.SubElement(tuv, "seg"), text)
+    for lang, text, markup, side in (
+        (unit.source_lang, unit.source_text, unit.source_markup, sides["source"]),
+        (unit.target_lang, unit.target_text, unit.target_markup, sides["target"]),
+    ):
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang, **_attributes(side)})
+        _add_notes(tuv, side)
+        to_tmx(markup if markup is not None else (text,), etree.SubElement(tuv, "seg"))
     return tu
 
 
-def _fill_seg(seg: Any, text: str) -> None:
-    """Put ``text`` in ``seg``, writing XML-forbidden characters as ``<ph type="x-char">``."""
-    pieces = _FORBIDDEN.split(text)
-    bad = _FORBIDDEN.findall(text)
-    seg.text = pieces[0]
-    for char, tail in zip(bad, pieces[1:], strict=True):
-        ph = etree.SubElement(seg, "ph", type="x-char")
-        ph.text = f"U+{ord(char):04X}"
-        ph.tail = tail
+def _attributes(notes: list[Annotation]) -> dict[str, str]:
+    return {_xml_safe(n.type): _xml_safe(n.text) for n in notes if n.kind == "attr"}
+
+
+def _add_notes(parent: Any, notes: list[Annotation]) -> None:
+    """Append ``notes``' ``<note>``s and ``<prop>``s to ``parent``, in their order."""
+    for note in notes:
+        if note.kind not in ("note", "prop"):
+            continue
+        attrs = {k: _xml_safe(v) for k, v in note.attrs}
+        if note.kind == "prop":
+            attrs = {"type": _xml_safe(note.type), **attrs}
+        etree.SubElement(parent, note.kind, attrs).text = _xml_safe(note.text)
 
 
 def _xml_safe(text: str) -> str:
@@ -289,7 +308,7 @@ def _xml_safe(text: str) -> str:
     Segment text carries such characters as ``<ph type="x-char">``; a prop cannot hold
     markup, and replacing the character silently would lose it.
     """
-    bad = _FORBIDDEN.search(text)
+    bad = FORBIDDEN.search(text)
     if bad:
         raise TaiyakuError(
             f"TMX cannot hold the control character U+{ord(bad.group()):04X} in the unit "

@@ -198,5 +198,9 @@ def text_cell(sheet: Any, value: str, **style: Any) -> Any:
 
 
 def _display_width(text: str) -> int:
-    # East Asian wide characters take two columns.
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text.split("\n", 1)[0])
+    return display_width(text.split("\n", 1)[0])
+
+
+def display_width(line: str) -> int:
+    """The columns a line of text takes in a sheet: East Asian wide characters take two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in line)

@@ -4,21 +4,21 @@ A translator exports the glossary, edits it in Excel (fixes a note, marks a term
 deletes a row, adds a few) and imports it again with ``--update``. Entries are matched on
 their Japanese and English terms: a pair only in the file is *added*, a pair only in the
 database is *removed*, a pair in both whose note, domain, part of speech, status or source
-differ is *changed* (its ``changed`` time becomes now; ``created`` is kept). Editing a term
+differ is *changed* (its ``changed`` time becomes now; ``created`` is kept). A column the file
+does not have, or an empty cell, changes nothing unless asked (see
+:func:`taiyaku.store.glossary.merge_term`). Editing a term
 itself therefore shows as one removal and one addition. Nothing is written until
 :func:`apply_changes`, which does all of it in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from taiyaku.models import Term
 from taiyaku.store.db import now_iso, transaction
-from taiyaku.store.glossary import Glossary
-
-_COMPARED = ("note", "domain", "pos", "status", "source")
+from taiyaku.store.glossary import OPTIONAL_FIELDS, Glossary, merge_term
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,19 @@ class TermChanges:
 
 
 def plan_changes(
-    glossary: Glossary, terms: Iterable[Term], *, additions_only: bool = False
+    glossary: Glossary,
+    terms: Iterable[Term],
+    *,
+    fields: Collection[str] = OPTIONAL_FIELDS,
+    clear_empty: bool = False,
+    additions_only: bool = False,
 ) -> TermChanges:
     """Compare ``terms`` (the whole edited glossary) with the stored entries; write nothing.
 
     A pair listed twice in the file counts once, its last row winning.
 
+    :param fields: the optional fields the file carries (the others are left alone)
+    :param clear_empty: an empty cell clears a stored value
     :param additions_only: ``terms`` are new entries to consider (the kept rows of a
         candidates sheet), not the whole glossary: only pairs not stored are added, and
         nothing is changed or removed
@@ -49,7 +56,9 @@ def plan_changes(
     for term in terms:
         wanted[(term.ja, term.en)] = term
     stored = {(t.ja, t.en): t for t in glossary.iter_terms()}
-    added = tuple(t for key, t in wanted.items() if key not in stored)
+    added = tuple(
+        replace(t, status=t.status or "preferred") for key, t in wanted.items() if key not in stored
+    )
     if additions_only:
         return TermChanges(added, (), (), len(wanted) - len(added))
     removed = tuple(t for key, t in stored.items() if key not in wanted)
@@ -59,8 +68,9 @@ def plan_changes(
         old = stored.get(key)
         if old is None:
             continue
-        if any(getattr(old, f) != getattr(new, f) for f in _COMPARED):
-            changed.append((old, new))
+        merged = merge_term(old, new, fields, clear_empty)
+        if merged != old:
+            changed.append((old, merged))
         else:
             unchanged += 1
     return TermChanges(added, tuple(changed), removed, unchanged)
@@ -73,9 +83,11 @@ def apply_changes(glossary: Glossary, changes: TermChanges) -> None:
         for term in changes.removed:
             if term.id is not None:
                 glossary.delete(term.id)
+        # The changed entries are complete (merged with what was stored): write them as they are.
         glossary.add_many(
             [
                 *changes.added,
                 *(replace(new, created=old.created, changed=now) for old, new in changes.changed),
-            ]
+            ],
+            clear_empty=True,
         )

@@ -9,7 +9,8 @@ recomputes the stored keys (:data:`KEYS_VERSION` names the current rules).
 only character by character, so a sentence folded the same way keeps a map back to its
 original positions (:func:`fold_ja_with_offsets`, :func:`en_words`):
 
-- Japanese: NFKC (full/half width, half-width katakana with their voiced marks), case
+- Japanese: NFKC (full/half width, half-width katakana with their voiced marks), old kanji
+  forms made modern (總 → 総, 國 → 国, 辯 → 弁: :mod:`taiyaku.text.oldforms`), case
   folding, katakana → hiragana, iteration marks spelled out (人々 → 人人, いすゞ → いすず), a
   long-vowel mark ending a kana run dropped (コンピューター = コンピュータ), white space collapsed.
 - English: words of Latin letters and digits, case-folded and made singular
@@ -33,7 +34,9 @@ import functools
 import re
 import unicodedata
 
-KEYS_VERSION = "taiyaku-glossary-keys-1"
+from taiyaku.text.oldforms import modernize
+
+KEYS_VERSION = "taiyaku-glossary-keys-2"
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
 _VOICED = {chr(c): chr(c + 1) for c in range(0x304B, 0x3062, 2)}  # か→が .. ち→ぢ
@@ -68,7 +71,7 @@ def is_kana(char: str) -> bool:
 def _fold_char(char: str) -> str:
     if char.isascii():
         return char.lower()
-    folded = unicodedata.normalize("NFKC", char).casefold()
+    folded = modernize(unicodedata.normalize("NFKC", char).casefold())
     # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
     return "".join(_fold_kana(c) for c in folded)
 

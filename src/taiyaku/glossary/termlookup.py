@@ -84,17 +84,15 @@ class LookupIndex:
     ja: _Field
     en: _Field
     reading: _Field
+    given_reading: _Field  # the reading the source gave (JLT's Kana), where it gave one
 
     @classmethod
     def build(cls, db: Database) -> LookupIndex:
-        rows = db.conn.execute("SELECT id, ja_fold, en_fold, ja_reading FROM terms").fetchall()
+        rows = db.conn.execute(
+            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms"
+        ).fetchall()
         ids = [r[0] for r in rows]
-        return cls(
-            ids,
-            _Field.of([r[1] for r in rows]),
-            _Field.of([r[2] for r in rows]),
-            _Field.of([r[3] for r in rows]),
-        )
+        return cls(ids, *(_Field.of([r[i] for r in rows]) for i in range(1, 5)))
 
 
 def lookup_index(db: Database) -> LookupIndex:
@@ -141,12 +139,14 @@ def lookup(
                 offer(position, "fuzzy", score, side)
     reading = romaji_to_reading(query) or kana_to_reading(query)
     if reading:
-        for position, kind in index.reading.occurrences(reading):
-            if kind != "substring":
-                score = 100.0 * len(reading) / max(1, len(index.reading.keys[position]))
-                offer(position, "reading", score, "ja")
-        for position, score in _fuzzy(reading, index.reading, limit, min_score):
-            offer(position, "fuzzy", score, "ja")
+        # The source's own reading and the computed one are both keys (競売: けいばい, きょうばい).
+        for readings in (index.given_reading, index.reading):
+            for position, kind in readings.occurrences(reading):
+                if kind != "substring":
+                    score = 100.0 * len(reading) / max(1, len(readings.keys[position]))
+                    offer(position, "reading", score, "ja")
+            for position, score in _fuzzy(reading, readings, limit, min_score):
+                offer(position, "fuzzy", score, "ja")
 
     def order(position: int) -> tuple[int, float, int, int]:
         rank, negative_score, side = best[position]

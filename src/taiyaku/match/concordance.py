@@ -1,7 +1,7 @@
 """Concordance: every unit whose source or target contains a piece of text.
 
 SQLite's FTS5 trigram tokenizer cannot find a query shorter than three characters, and many
-Japanese terms (翻訳, 戦略) have two. The indexes of :mod:`taiyaku.match.index` answer instead:
+Japanese terms (翻訳, 戦略) have two. The indexes of :mod:`taiyaku.store.index_writer` answer instead:
 
 - **Sources**, from the q-gram postings of the query's language: a query of one gram or more
   intersects the postings of its grams (a query of exactly one gram needs no checking,
@@ -27,7 +27,6 @@ contain the query is counted once, as a source hit.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +34,12 @@ import numpy as np
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.diff import char_keys
-from taiyaku.match.grams import is_one_word, key_grams, key_words
-from taiyaku.match.index import TARGETS, targets_indexed
-from taiyaku.match.index_reader import IndexReader
 from taiyaku.match.search import Matcher
 from taiyaku.models import Unit
+from taiyaku.store.index_reader import IndexReader
+from taiyaku.store.index_writer import TARGETS, targets_indexed
+from taiyaku.store.tm import TranslationMemory
+from taiyaku.text.grams import is_one_word, key_grams, key_words
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
@@ -111,22 +111,20 @@ def concordance(
     if not key:
         raise TaiyakuError("the concordance query is empty")
     lang = lang or detect_lang(query)
-    conn = matcher.db.conn
+    tm = matcher.tm
     source = matcher.reader(lang)
     target = matcher.reader(TARGETS) if targets_indexed(matcher.db) else None
     size = max(len(source.lengths), len(target.lengths) if target is not None else 0)
     scanned: list[tuple[int, int]] | None = None
     if target is None or not key_words(key):
-        scanned = conn.execute(
-            "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
-        ).fetchall()
+        scanned = tm.target_key_lengths_containing(key)
         size = max([size, *(i + 1 for i, _ in scanned)])
 
-    in_source, source_exact = _source_candidates(source, key, size)
+    in_source, source_exact = _source_candidates(tm, source, key, size)
     source_lengths = _fit(source.lengths, size)
     unchecked = 0
     if not source_exact:
-        in_source, unchecked = _check(conn, "source_key", in_source, source_lengths, key, limit)
+        in_source, unchecked = _check(tm, "source", in_source, source_lengths, key, limit)
     if scanned is not None:
         in_target = np.zeros(size, dtype=bool)
         target_lengths = np.zeros(size, dtype=np.int64)
@@ -138,7 +136,7 @@ def concordance(
         target_lengths = _fit(target.lengths, size)
         in_target, target_exact = _target_candidates(target, key, size)
         if not target_exact:
-            in_target, more = _check(conn, "target_key", in_target, target_lengths, key, limit)
+            in_target, more = _check(tm, "target", in_target, target_lengths, key, limit)
             unchecked += more
     in_target &= ~in_source
     total = int(np.count_nonzero(in_source)) + int(np.count_nonzero(in_target)) + unchecked
@@ -146,12 +144,10 @@ def concordance(
         [(n, i, "source") for n, i in _first(in_source, source_lengths, limit)]
         + [(n, i, "target") for n, i in _first(in_target, target_lengths, limit)]
     )
-    from taiyaku.store.tm import unit_from_row
-
+    units = tm.units_by_ids(unit_id for _, unit_id, _ in found[:limit])
     hits = []
     for _, unit_id, field in found[:limit]:
-        row = next(iter(matcher.db.query("SELECT * FROM units WHERE id = ?", [unit_id])))
-        unit = unit_from_row(row)
+        unit = units[unit_id]
         text = unit.source_text if field == "source" else unit.target_text
         start, end = locate(text, key)
         hits.append(ConcordanceHit(unit, field, start, end))
@@ -180,9 +176,9 @@ def _first(mask: np.ndarray, lengths: np.ndarray, limit: int) -> list[tuple[int,
 
 
 def _check(
-    conn: Any, column: str, mask: np.ndarray, lengths: np.ndarray, key: str, limit: int
+    tm: TranslationMemory, side: str, mask: np.ndarray, lengths: np.ndarray, key: str, limit: int
 ) -> tuple[np.ndarray, int]:
-    """Keep the candidates whose ``column`` really contains ``key``, checked in rank order.
+    """Keep the candidates whose ``side`` key really contains ``key``, checked in rank order.
 
     :return: the mask of the hits, and how many candidates were left unchecked (after
         ``limit`` hits, when there are more than ``_CHECK_ALL`` candidates)
@@ -195,20 +191,15 @@ def _check(
         if found >= limit and len(ranked) > _CHECK_ALL:
             return good, len(ranked) - start
         chunk = ranked[start : start + _CHECK].tolist()
-        hits = [
-            i
-            for (i,) in conn.execute(
-                f"SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
-                f"AND instr({column}, ?) > 0",
-                [json.dumps(chunk), key],
-            )
-        ]
+        hits = tm.ids_containing(chunk, key, side=side)
         good[hits] = True
         found += len(hits)
     return good, 0
 
 
-def _source_candidates(reader: IndexReader, key: str, size: int) -> tuple[np.ndarray, bool]:
+def _source_candidates(
+    tm: TranslationMemory, reader: IndexReader, key: str, size: int
+) -> tuple[np.ndarray, bool]:
     """Mask of the units whose source (in the reader's language) may contain ``key``, and
     whether they all do.
 
@@ -238,12 +229,7 @@ def _source_candidates(reader: IndexReader, key: str, size: int) -> tuple[np.nda
     mask |= reader.containing(key, size)
     short = np.flatnonzero((reader.lengths > 0) & (reader.lengths < q))
     if len(short):  # keys shorter than a gram contain the query only by being it
-        equal = reader.db.conn.execute(
-            "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
-            "AND instr(source_key, ?) > 0",
-            [json.dumps(short.tolist()), key],
-        )
-        mask[[i for (i,) in equal]] = True
+        mask[tm.ids_containing(short.tolist(), key, side="source")] = True
     return mask, True
 
 

@@ -1,6 +1,6 @@
 """Fuzzy matching: the TM units closest to a query, with why they matched.
 
-The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.match.index`) it counts, with numpy, how
+The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.store.index_writer`) it counts, with numpy, how
 many of the query's grams each unit shares, and turns that count into an upper bound on the
 unit's score: one edit changes at most ``q`` grams of either string, and at least the length
 difference. Units whose bound is below ``min_score`` are never read. The rest are scored with
@@ -21,7 +21,6 @@ the benchmarks and property tests compare against.
 from __future__ import annotations
 
 import heapq
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,13 +33,14 @@ from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.diff import DiffSpan, diff_spans
-from taiyaku.match.grams import key_grams
-from taiyaku.match.index_reader import IndexReader
 from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Unit
-from taiyaku.text.lang import detect_lang, primary_lang
+from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.tm import TranslationMemory
+from taiyaku.text.grams import key_grams
+from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
@@ -94,6 +94,9 @@ class Matcher:
 
     def __init__(self, db_or_tm: Any, *, max_candidates: int | None = None):
         self.db = _database(db_or_tm)
+        self.tm = (
+            db_or_tm if isinstance(db_or_tm, TranslationMemory) else TranslationMemory(self.db)
+        )
         self.max_candidates = max_candidates
         self._readers: dict[str, IndexReader] = {}
         self._all_keys: dict[str, tuple[tuple[int, int], list[int], list[str]]] = {}
@@ -223,12 +226,7 @@ class Matcher:
             if len(best) == limit and bounds[start] + _ROUNDING < best[0][0]:
                 break
             batch = ids[start : start + _BATCH]
-            keys = dict(
-                self.db.conn.execute(
-                    "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
-                    [json.dumps(batch)],
-                ).fetchall()
-            )
+            keys = self.tm.source_keys_by_ids(batch)
             for unit_id, bound in zip(batch, bounds[start : start + _BATCH], strict=True):
                 floor = best[0][0] if len(best) == limit else min_score
                 if bound + _ROUNDING < floor:
@@ -247,20 +245,11 @@ class Matcher:
         return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
 
     def _explain(self, query: str, lang: str, scored: list[tuple[float, int]]) -> list[Match]:
-        from taiyaku.store.tm import unit_from_row
-
-        ids = [unit_id for _, unit_id in scored]
-        rows = {
-            row["id"]: row
-            for row in self.db.query(
-                "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(ids)],
-            )
-        }
+        units = self.tm.units_by_ids(unit_id for _, unit_id in scored)
         terms = tuple(find_glossary_terms(self.db, query, lang))
         matches = []
         for score, unit_id in scored:
-            unit = unit_from_row(rows[unit_id])
+            unit = units[unit_id]
             adaptation = adapt_numbers(unit.source_text, query, unit.target_text)
             matches.append(
                 Match(
@@ -278,19 +267,10 @@ class Matcher:
 
     def all_keys(self, lang: str) -> tuple[list[int], list[str]]:
         """Return the ids and source keys of every unit whose source is in ``lang``."""
-        stamp = (
-            self.db.conn.execute("PRAGMA data_version").fetchone()[0],
-            self.db.conn.total_changes,
-        )
+        stamp = change_stamp(self.db)
         cached = self._all_keys.get(lang)
         if cached is None or cached[0] != stamp:
-            ids, keys = [], []
-            for unit_id, source_lang, key in self.db.conn.execute(
-                "SELECT id, source_lang, source_key FROM units ORDER BY id"
-            ):
-                if primary_lang(source_lang) == lang:
-                    ids.append(unit_id)
-                    keys.append(key)
+            ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
 

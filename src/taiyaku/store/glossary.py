@@ -8,19 +8,21 @@ of :mod:`taiyaku.glossary` know they must be rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
 
 from taiyaku.errors import NotFound, TaiyakuError
-from taiyaku.glossary.keys import term_keys
+from taiyaku.glossary.keys import reading_key, term_keys
 from taiyaku.models import STATUSES, Term
 from taiyaku.store.db import now_iso, transaction
 from taiyaku.text.normalize import match_key
 
-_FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source")
+_FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source", "reading")
+# The fields of an entry besides its pair: what an import may set, and what it may leave alone.
+OPTIONAL_FIELDS = ("note", "domain", "pos", "status", "source", "reading")
 _BATCH = 2000
 
 
@@ -58,19 +60,34 @@ class Glossary:
     def __init__(self, db: Database):
         self.db = db
 
-    def add(self, term: Term) -> int:
-        """Store one entry (or update the note/status/... of the same ja/en pair); return its id."""
-        self.add_many([term])
+    def add(self, term: Term, *, fields: Collection[str] = OPTIONAL_FIELDS) -> int:
+        """Store one entry, or update the ``fields`` of the same ja/en pair; return its id.
+
+        The values given are the user's word: an empty one clears the stored value.
+        """
+        self.add_many([term], fields=fields, clear_empty=True)
         row = self.db.conn.execute(
             "SELECT id FROM terms WHERE ja = ? AND en = ?", [term.ja, term.en]
         ).fetchone()
         return int(row[0])
 
-    def add_many(self, terms: Iterable[Term]) -> TermsResult:
+    def add_many(
+        self,
+        terms: Iterable[Term],
+        *,
+        fields: Collection[str] = OPTIONAL_FIELDS,
+        clear_empty: bool = False,
+    ) -> TermsResult:
         """Store entries in one transaction.
 
-        An entry whose ja/en pair is already stored updates that entry's other fields
-        when they differ (an edited glossary re-imported), keeping its ``created`` time.
+        An entry whose ja/en pair is already stored updates that entry (an edited glossary
+        re-imported), keeping its ``created`` time, by the rule of :func:`merge_term`: only
+        the ``fields`` the source carries change, and an empty value erases a stored one only
+        with ``clear_empty``.
+
+        :param fields: the optional fields (:data:`OPTIONAL_FIELDS`) the terms carry: a file
+            without a note column has no say about notes
+        :param clear_empty: an empty value in a carried field clears the stored value
         """
         added = updated = unchanged = 0
         with transaction(self.db):
@@ -79,70 +96,85 @@ class Glossary:
                 _check(term)
                 batch.append(term)
                 if len(batch) >= _BATCH:
-                    a, u, n = self._store_batch(batch)
+                    a, u, n = self._store_batch(batch, fields, clear_empty)
                     added, updated, unchanged = added + a, updated + u, unchanged + n
                     batch = []
-            a, u, n = self._store_batch(batch)
+            a, u, n = self._store_batch(batch, fields, clear_empty)
             added, updated, unchanged = added + a, updated + u, unchanged + n
         return TermsResult(added, updated, unchanged)
 
-    def _store_batch(self, batch: list[Term]) -> tuple[int, int, int]:
+    def _store_batch(
+        self, batch: list[Term], fields: Collection[str], clear_empty: bool
+    ) -> tuple[int, int, int]:
         """Insert or update a batch: one query finds the stored pairs, two statements write."""
         if not batch:
             return 0, 0, 0
         conn = self.db.conn
         now = now_iso()
-        stored: dict[tuple[str, str], tuple[Any, ...]] = {}
+        stored: dict[tuple[str, str], Term] = {}
         names = sorted({t.ja for t in batch})
         for start in range(0, len(names), 500):
             chunk = names[start : start + 500]
-            rows = conn.execute(
-                "SELECT ja, en, id, note, domain, pos, status, source FROM terms "
-                f"WHERE ja IN ({', '.join('?' * len(chunk))})",
-                chunk,
+            rows = self.db.query(
+                f"SELECT * FROM terms WHERE ja IN ({', '.join('?' * len(chunk))})", chunk
             )
             for row in rows:
-                stored[(row[0], row[1])] = tuple(row[2:])
-        inserts: dict[tuple[str, str], list[Any]] = {}
-        updates: dict[int, list[Any]] = {}
+                stored[(row["ja"], row["en"])] = term_from_row(row)
+        inserts: dict[tuple[str, str], Term] = {}
+        updates: dict[int, Term] = {}
         unchanged = repeated = 0
         for term in batch:
             pair = (term.ja, term.en)
-            fields = (term.note, term.domain, term.pos, term.status, term.source)
-            if pair in inserts:  # the same pair twice in one import: the last row wins
-                if tuple(inserts[pair][4:9]) == fields:
+            if pair in inserts:  # the same pair twice in one import: the later row wins
+                merged = merge_term(inserts[pair], term, fields, clear_empty)
+                if merged == inserts[pair]:
                     unchanged += 1
                 else:
-                    inserts[pair][4:9] = fields
+                    inserts[pair] = merged
                     repeated += 1
                 continue
             existing = stored.get(pair)
             if existing is None:
-                inserts[pair] = [
-                    term.ja,
-                    term.en,
-                    match_key(term.ja),
-                    match_key(term.en),
-                    *fields,
-                    term.created or now,
-                    term.changed or term.created or now,
-                    *term_keys(term.ja, term.en),
-                ]
-            elif tuple(existing[1:]) != fields:
-                updates[existing[0]] = [*fields, term.changed or now, existing[0]]
-                stored[pair] = (existing[0], *fields)
-            else:
+                inserts[pair] = replace(term, status=term.status or "preferred")
+                continue
+            merged = merge_term(existing, term, fields, clear_empty)
+            if merged == existing:
                 unchanged += 1
+            else:
+                assert existing.id is not None
+                updates[existing.id] = replace(merged, changed=term.changed or now)
+                stored[pair] = merged
         conn.executemany(
             "INSERT INTO terms (ja, en, ja_key, en_key, note, domain, pos, status, source, "
-            "created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(inserts.values()),
+            "reading, created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading, "
+            "reading_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    t.ja,
+                    t.en,
+                    match_key(t.ja),
+                    match_key(t.en),
+                    *(getattr(t, f) for f in OPTIONAL_FIELDS),
+                    t.created or now,
+                    t.changed or t.created or now,
+                    *term_keys(t.ja, t.en),
+                    reading_key(t.reading),
+                ]
+                for t in inserts.values()
+            ],
         )
         conn.executemany(
-            "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, changed = ? "
-            "WHERE id = ?",
-            list(updates.values()),
+            "UPDATE terms SET note = ?, domain = ?, pos = ?, status = ?, source = ?, "
+            "reading = ?, changed = ?, reading_key = ? WHERE id = ?",
+            [
+                [
+                    *(getattr(t, f) for f in OPTIONAL_FIELDS),
+                    t.changed,
+                    reading_key(t.reading),
+                    term_id,
+                ]
+                for term_id, t in updates.items()
+            ],
         )
         return len(inserts), len(updates) + repeated, unchanged
 
@@ -202,12 +234,29 @@ class Glossary:
         return lookup(self, query, limit=limit, min_score=min_score)
 
 
+def merge_term(old: Term, new: Term, fields: Collection[str], clear_empty: bool) -> Term:
+    """``old`` updated by ``new`` (the same pair): what an import makes of a stored entry.
+
+    A field ``new``'s source does not carry (not in ``fields``) keeps its stored value; an
+    empty value (an empty cell; for status, a blank status cell) keeps it too unless
+    ``clear_empty``, when it clears it (a blank status becomes ``preferred``). Timestamps
+    and id are ``old``'s.
+    """
+    values = {}
+    for field in OPTIONAL_FIELDS:
+        value = getattr(new, field)
+        if field in fields and (value or clear_empty):
+            values[field] = value or ("preferred" if field == "status" else "")
+    return replace(old, **values)
+
+
 def _check(term: Term) -> None:
     if not term.ja.strip() or not term.en.strip():
         raise TaiyakuError(f"a term needs both sides: {term.ja!r} / {term.en!r}")
     if any(c in term.ja or c in term.en for c in "\n\r"):
         raise TaiyakuError(f"a term is one line: {term.ja!r} / {term.en!r}")
-    if term.status not in STATUSES:
+    if term.status and term.status not in STATUSES:
+        # An empty status means "not stated": a new entry is preferred, a stored one keeps its own.
         raise TaiyakuError(f"status must be one of {', '.join(STATUSES)}, not {term.status!r}")
 
 

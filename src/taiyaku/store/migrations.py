@@ -87,7 +87,7 @@ def m004_create_match_index(db: Database) -> None:
     ``match_postings`` holds, per source language and gram, one or more chunks of the ids of
     units whose source key has that gram (packed little-endian int32). ``match_sizes`` holds,
     per language and block of 65,536 unit ids, the source key length and distinct-gram count
-    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.match.index`` maintains both on every
+    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.store.index_writer`` maintains both on every
     insert and delete; existing units are indexed here.
     """
     db.execute(
@@ -112,7 +112,7 @@ def m004_create_match_index(db: Database) -> None:
         )
         """
     )
-    from taiyaku.match.index import rebuild_index
+    from taiyaku.store.index_writer import rebuild_index
 
     rebuild_index(db)
 
@@ -167,7 +167,7 @@ def m006_index_targets_for_concordance(db: Database) -> None:
     ``match_postings`` does for source grams; ``match_word_sizes`` the target key lengths
     and word counts, as ``match_sizes``; ``match_vocab(lang, words)`` the distinct words,
     newline-terminated, so a query finds the words containing it without scanning the index.
-    ``taiyaku.match.index`` maintains them on every insert and delete; existing units are
+    ``taiyaku.store.index_writer`` maintains them on every insert and delete; existing units are
     indexed here.
     """
     db.execute("CREATE INDEX match_postings_tail ON match_postings (lang, substr(gram, 2))")
@@ -194,7 +194,7 @@ def m006_index_targets_for_concordance(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE match_vocab (lang TEXT NOT NULL, words TEXT NOT NULL)")
-    from taiyaku.match.index import rebuild_index
+    from taiyaku.store.index_writer import rebuild_index
 
     rebuild_index(db, sources=False)
 
@@ -217,3 +217,43 @@ def m007_random_glossary_version(db: Database) -> None:
             END
             """
         )
+
+
+@migrations()
+def m010_add_term_reading(db: Database) -> None:
+    """The reading a source gives for a term (the JLT dictionary's ``Kana``) and its key.
+
+    ``reading`` is kept as given; ``reading_key`` is its folded form
+    (:func:`taiyaku.glossary.keys.reading_key`), a lookup key beside the computed
+    ``ja_reading``: UniDic reads 競売 きょうばい, lawyers and the dictionary けいばい, and
+    both find it. Empty for terms whose source gives no reading.
+    """
+    db.execute("ALTER TABLE terms ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE terms ADD COLUMN reading_key TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX terms_reading_key ON terms (reading_key)")
+
+
+@migrations()
+def m011_unit_markup(db: Database) -> None:
+    """Inline codes: each side's text with its codes, beside the plain text.
+
+    ``source_markup``/``target_markup`` hold :func:`taiyaku.formats.inline.to_json` of the
+    unit's markup, ``NULL`` when that side has no codes (its text is then the whole story).
+    ``source_text``/``target_text`` stay the plain text that keys, matching and search use.
+    """
+    db.execute("ALTER TABLE units ADD COLUMN source_markup TEXT")
+    db.execute("ALTER TABLE units ADD COLUMN target_markup TEXT")
+
+
+@migrations()
+def m011_unit_annotations(db: Database) -> None:
+    """Notes, props and attributes of a unit and its sides; which dates a file left out.
+
+    ``annotations`` holds a JSON list of the unit's :class:`taiyaku.models.Annotation`\\ s
+    (``NULL`` when it has none). ``created_absent``/``changed_absent`` are 1 when the file a
+    unit was imported from gave no such date: ``created``/``changed`` then hold the import
+    time, for ordering only, and export writes no date. Existing units keep their dates.
+    """
+    db.execute("ALTER TABLE units ADD COLUMN annotations TEXT")
+    db.execute("ALTER TABLE units ADD COLUMN created_absent INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE units ADD COLUMN changed_absent INTEGER NOT NULL DEFAULT 0")

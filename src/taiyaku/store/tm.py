@@ -12,14 +12,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.models import ORIGINS, Unit
+from taiyaku.formats.inline import from_json, to_json
+from taiyaku.models import ORIGINS, Annotation, Unit
 from taiyaku.store.db import now_iso, transaction
-from taiyaku.text.lang import normalize_lang_tag
+from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
     "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
-    "document, position, confidence, bead, created, changed, metadata"
+    "document, position, confidence, bead, created, changed, metadata, source_markup, "
+    "target_markup, annotations, created_absent, changed_absent"
 )
 _BATCH = 5000
 
@@ -56,7 +58,8 @@ class TranslationMemory:
         # across batches (the fuzzy index builds postings in memory) write it or drop it here.
         self.on_finished: list[Callable[[Database, bool], None]] = []
         # Every write through a TranslationMemory keeps the fuzzy-match index in step.
-        from taiyaku.match.index import attach
+        # (Imported here: the writer needs numpy, which commands that only read units skip.)
+        from taiyaku.store.index_writer import attach
 
         attach(self)
 
@@ -94,7 +97,7 @@ class TranslationMemory:
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
-            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
         )
         inserted = conn.total_changes - before
         if inserted and self.on_added:
@@ -140,6 +143,49 @@ class TranslationMemory:
             self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
         return len(ids)
 
+    def source_before(self, unit: Unit) -> str | None:
+        """The source text of the unit just before ``unit`` in its document, if known.
+
+        What a context match compares with the segment before the one being translated.
+        """
+        if unit.document is None or unit.position is None:
+            return None
+        row = self.db.conn.execute(
+            "SELECT source_text FROM units WHERE document = ? AND position = ? "
+            "AND source_lang = ? ORDER BY id LIMIT 1",
+            [unit.document, unit.position - 1, unit.source_lang],
+        ).fetchone()
+        return row[0] if row else None
+
+    def replace_positions(self, units: Iterable[Unit]) -> AddResult:
+        """Store units, each replacing the unit of the same origin, document and position.
+
+        How a translated file is imported again after further edits: a segment's earlier
+        translation is updated, not kept beside the new one. A unit whose pair is already
+        stored (from any origin) is skipped.
+
+        :return: ``added`` counts units stored (new or replacing), ``skipped`` the rest
+        """
+        added = skipped = 0
+        now = now_iso()
+        with self._writing():
+            for unit in units:
+                row = self.db.conn.execute(
+                    "SELECT id, source_text, target_text FROM units "
+                    "WHERE origin = ? AND document = ? AND position = ?",
+                    [unit.origin, unit.document, unit.position],
+                ).fetchone()
+                if row and (row[1], row[2]) == (unit.source_text, unit.target_text):
+                    skipped += 1
+                    continue
+                if row:
+                    for hook in self.on_deleting:
+                        hook(self.db, [row[0]])
+                    self.db.conn.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                inserted = self._insert([_row(unit, now)])
+                added, skipped = added + inserted, skipped + 1 - inserted
+        return AddResult(added, skipped)
+
     def get(self, unit_id: int) -> Unit | None:
         """Return the unit with this id, or ``None``."""
         rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
@@ -156,9 +202,82 @@ class TranslationMemory:
         for row in rows:
             yield unit_from_row(row)
 
+    def units_by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
+        """Return the units with these ids (whole units, every field), by id; missing ids are left out."""
+        rows = self.db.query(
+            "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+        return {row["id"]: unit_from_row(row) for row in rows}
+
+    def source_keys_by_ids(self, ids: Iterable[int]) -> dict[int, str]:
+        """Return the source match keys of the units with these ids, by id."""
+        return dict(
+            self.db.conn.execute(
+                "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(ids))],
+            ).fetchall()
+        )
+
+    def source_keys_in_lang(self, lang: str) -> tuple[list[int], list[str]]:
+        """Return the ids and source keys, in id order, of the units whose source is in ``lang``.
+
+        :param lang: a primary language subtag (``ja``, ``en``)
+        """
+        ids, keys = [], []
+        primary: dict[str, str] = {}
+        for unit_id, source_lang, key in self.db.conn.execute(
+            "SELECT id, source_lang, source_key FROM units ORDER BY id"
+        ):
+            tag = primary.get(source_lang) or primary.setdefault(
+                source_lang, primary_lang(source_lang)
+            )
+            if tag == lang:
+                ids.append(unit_id)
+                keys.append(key)
+        return ids, keys
+
+    def ids_containing(self, ids: Iterable[int], key: str, *, side: str) -> list[int]:
+        """Return those of ``ids`` whose source or target match key contains ``key``.
+
+        :param side: ``source`` or ``target``
+        """
+        column = {"source": "source_key", "target": "target_key"}[side]
+        return [
+            i
+            for (i,) in self.db.conn.execute(
+                "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
+                f"AND instr({column}, ?) > 0",
+                [json.dumps(list(ids)), key],
+            )
+        ]
+
+    def target_key_lengths_containing(self, key: str) -> list[tuple[int, int]]:
+        """Return ``(id, target key length)`` of every unit whose target match key contains ``key``.
+
+        A scan of every unit: for queries the target-word index cannot answer.
+        """
+        return self.db.conn.execute(
+            "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
+        ).fetchall()
+
     def count(self) -> int:
         """Return the number of units."""
         return int(self.db.conn.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def documents(self, *, low_confidence: float = 0.5) -> list[dict[str, Any]]:
+        """The named documents, by name: units, aligned units, low-confidence units, languages.
+
+        :param low_confidence: aligned units below this confidence count as low
+        """
+        sql = (
+            "SELECT document AS name, count(*) AS units, "
+            "sum(origin = 'aligned') AS aligned, sum(confidence < ?) AS low_confidence, "
+            "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
+            "max(changed) AS changed "
+            "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
+        )
+        return [dict(r) for r in self.db.query(sql, [low_confidence])]
 
     def stats(self) -> dict[str, Any]:
         """Counts of units in all, by language pair, by origin and by document."""
@@ -183,9 +302,14 @@ _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:
-    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps."""
+    """The ``units`` row of ``unit``; ``now`` stamps a unit that has no timestamps.
+
+    A unit taiyaku made (``added``, ``aligned``) is dated ``now``; an imported one without a
+    date gets ``now`` for ordering, flagged absent, so export does not invent a date.
+    """
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
+    imported = unit.origin == "imported"
     return (
         _lang_tag(unit.source_lang),
         _lang_tag(unit.target_lang),
@@ -201,6 +325,30 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         unit.created or now,
         unit.changed or unit.created or now,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
+        to_json(unit.source_markup),
+        to_json(unit.target_markup),
+        _annotations_json(unit.annotations),
+        int(imported and unit.created is None),
+        int(imported and unit.changed is None),
+    )
+
+
+def _annotations_json(annotations: tuple[Annotation, ...]) -> str | None:
+    if not annotations:
+        return None
+    return json.dumps(
+        [[a.kind, a.text, a.type, [list(p) for p in a.attrs], a.on] for a in annotations],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _annotations_of(stored: str | None) -> tuple[Annotation, ...]:
+    if not stored:
+        return ()
+    return tuple(
+        Annotation(kind, text, type_, tuple((k, v) for k, v in attrs), on)
+        for kind, text, type_, attrs, on in json.loads(stored)
     )
 
 
@@ -216,8 +364,11 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         position=row["position"],
         confidence=row["confidence"],
         bead=row["bead"],
-        created=row["created"],
-        changed=row["changed"],
+        created=None if row.get("created_absent") else row["created"],
+        changed=None if row.get("changed_absent") else row["changed"],
         metadata=json.loads(row["metadata"] or "{}"),
+        annotations=_annotations_of(row.get("annotations")),
+        source_markup=from_json(row.get("source_markup")),
+        target_markup=from_json(row.get("target_markup")),
         id=row["id"],
     )

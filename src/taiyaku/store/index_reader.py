@@ -1,6 +1,6 @@
 """The read side of the match index: per-language sizes arrays and posting lookups.
 
-:mod:`taiyaku.match.index` writes the tables (``match_postings``/``match_sizes`` for source
+:mod:`taiyaku.store.index_writer` writes the tables (``match_postings``/``match_sizes`` for source
 q-grams, ``match_words``/``match_word_sizes``/``match_vocab`` for target words); this module
 reads them for the fuzzy search (:mod:`taiyaku.match.search`) and the concordance.
 """
@@ -13,8 +13,17 @@ from collections.abc import Sequence
 import numpy as np
 from sqlite_utils import Database
 
-from taiyaku.match.grams import gram_size
-from taiyaku.match.index import BLOCK, TARGETS
+from taiyaku.store.index_writer import BLOCK, TARGETS
+from taiyaku.text.grams import gram_size
+
+
+def change_stamp(db: Database) -> tuple[int, int]:
+    """Return a value that changes whenever the database does (by another connection or this one).
+
+    ``PRAGMA data_version`` changes on other connections' commits, the connection's change
+    count on its own writes: caches built from the database compare it before reuse.
+    """
+    return db.conn.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
 
 
 class IndexReader:
@@ -37,13 +46,9 @@ class IndexReader:
         self.lengths = np.zeros(0, dtype=np.int32)
         self.gram_counts = np.zeros(0, dtype=np.int32)
 
-    def _current(self) -> tuple[int, int]:
-        conn = self.db.conn
-        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
-
     def refresh(self) -> None:
         """Reload the sizes if the database changed since they were loaded."""
-        stamp = self._current()
+        stamp = change_stamp(self.db)
         if stamp == self._stamp:
             return
         rows = self.db.conn.execute(
@@ -120,7 +125,7 @@ class IndexReader:
 
     def vocabulary(self, part: str) -> list[str]:
         """Return the indexed words (of a :data:`TARGETS` reader) that contain ``part``."""
-        stamp = self._current()
+        stamp = change_stamp(self.db)
         if self._vocabulary[0] != stamp:
             rows = self.db.conn.execute(
                 "SELECT words FROM match_vocab WHERE lang = ? ORDER BY rowid", [self.lang]

@@ -3,7 +3,7 @@
 Two tables (created by migration ``m004_create_match_index``):
 
 - ``match_postings(lang, gram, n, ids)``: for each language and character q-gram
-  (:mod:`taiyaku.match.grams`), the ids of the units whose key in that language contains
+  (:mod:`taiyaku.text.grams`), the ids of the units whose key in that language contains
   it, as packed int32 chunks. A gram may have several chunks: a bulk import appends one
   chunk per gram per flush rather than rewriting the big ones; a small write merges into
   the gram's smallest chunk, so single adds do not leave thousands of tiny chunks.
@@ -20,7 +20,7 @@ numerous than Japanese bigrams.)
 
 For the concordance, migration ``m006`` adds an index of the *words* of every target key
 (runs of ASCII letters and digits and of characters above U+007F, see
-:func:`~taiyaku.match.grams.pack_words`), about half as many postings as the source bigrams:
+:func:`~taiyaku.text.grams.pack_words`), about half as many postings as the source bigrams:
 
 - ``match_words(lang, gram, n, ids)``: like ``match_postings``, with ``lang`` = :data:`TARGETS`
   and a word as the gram;
@@ -48,7 +48,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.match.grams import (
+from taiyaku.text.grams import (
     gram_size,
     key_grams,
     key_words,
@@ -61,6 +61,10 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
+INDEX_VERSION = 1
+"""The format of the index tables and of the grams and words they hold: a database whose
+index was written under another version must have it rebuilt (it is part of the stored key
+signature)."""
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 10_000_000
@@ -211,7 +215,7 @@ class _LangBuffer:
 
 
 class _WordBuffer(_LangBuffer):
-    """Postings of the words of target keys (:func:`~taiyaku.match.grams.pack_words`).
+    """Postings of the words of target keys (:func:`~taiyaku.text.grams.pack_words`).
 
     Words are numbered through the sorted array of their 64-bit hashes (``known``), so a
     batch costs a few numpy sorts and a Python step only per new word. (Two words with the

@@ -1,0 +1,502 @@
+"""The ASGI application: configuration, per-thread database access, errors, the JSON API.
+
+FastAPI was chosen over bare Starlette because the OpenAPI description at
+``/api/openapi.json`` is generated from the same typed parameters and request models that
+validate each call, so the published API cannot drift from the code. It runs on uvicorn.
+
+Every answer is JSON with a fitting status, tracebacks never leave the process:
+
+- 400 bad input, with ``field`` naming the parameter or body field (``pairs[2].target``);
+- 401 a write without a bearer token, 403 a wrong token or a read-only server;
+- 404 an unknown term, document or path; 413 a body over the size limit;
+- 503 the database stayed locked by another writer past the busy timeout.
+
+SQLite connections belong to one thread: each worker thread opens its own connection (and
+keeps its own :class:`~taiyaku.match.search.Matcher`, whose index readers are reused between
+queries). Readers never wait for a writer: the database is in WAL mode.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import logging
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+from sqlite_utils import Database
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from taiyaku import __version__
+from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
+from taiyaku.match.search import Matcher
+from taiyaku.store.db import open_db
+
+log = logging.getLogger("taiyaku.server")
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY_BYTES = 1_000_000
+BUSY_TIMEOUT_SECONDS = 5.0
+WORKER_THREADS = 8
+MAX_QUERY = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerConfig:
+    """How one server runs.
+
+    :param db_path: the taiyaku database it serves
+    :param token: the bearer token writes need; ``None`` makes the server read-only
+    :param max_body_bytes: larger request bodies are refused with 413
+    :param busy_timeout: seconds a write waits for another writer's lock before a 503
+    :param threads: worker threads answering requests (each with its own connection)
+    """
+
+    db_path: str
+    token: str | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    threads: int = WORKER_THREADS
+
+
+class ApiError(Exception):
+    """An error answered as JSON: ``{"error": message, "field": field}`` with ``status``."""
+
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+
+class Databases:
+    """One connection (and one matcher) per thread for the server's database."""
+
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self._local = threading.local()
+
+    def db(self) -> Database:
+        """This thread's connection, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.config.db_path, busy_timeout=self.config.busy_timeout)
+            self._local.db = db
+        return db
+
+    def matcher(self) -> Matcher:
+        """This thread's fuzzy matcher."""
+        matcher = getattr(self._local, "matcher", None)
+        if matcher is None:
+            matcher = Matcher(self.db())
+            self._local.matcher = matcher
+        return matcher
+
+
+def databases(request: Request) -> Databases:
+    """The request's :class:`Databases` (a FastAPI dependency)."""
+    return request.app.state.databases  # type: ignore[no-any-return]
+
+
+def require_token(request: Request) -> None:
+    """Refuse a write unless it carries the server's bearer token (a FastAPI dependency)."""
+    token = request.app.state.config.token
+    if token is None:
+        raise ApiError(403, "this server is read-only: start it with --token-file to allow writes")
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "this request writes: send 'Authorization: Bearer <token>'")
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "wrong token")
+
+
+Dbs = Annotated[Databases, Depends(databases)]
+Writer = Depends(require_token)
+QueryText = Annotated[
+    str, Query(min_length=1, max_length=MAX_QUERY, description="The text to search for.")
+]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitIn(_Body):
+    """A translation pair to add."""
+
+    source_text: str = Field(min_length=1)
+    target_text: str = Field(min_length=1)
+    source_lang: str = "ja"
+    target_lang: str = "en"
+    document: str | None = None
+    note: str | None = None
+
+
+class UnitsIn(_Body):
+    """Pairs to add, in one transaction."""
+
+    units: list[UnitIn] = Field(min_length=1, max_length=10_000)
+
+
+class TermIn(_Body):
+    """A glossary entry to add (or whose note, status, ... to update, if the pair exists)."""
+
+    ja: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500)
+    note: str = ""
+    domain: str = ""
+    pos: str = ""
+    status: Literal["preferred", "admitted", "deprecated", "forbidden"] = "preferred"
+    source: str = ""
+
+
+class TermPatch(_Body):
+    """The fields of an entry to change; its ja/en pair identifies it and does not change."""
+
+    note: str | None = None
+    domain: str | None = None
+    pos: str | None = None
+    status: Literal["preferred", "admitted", "deprecated", "forbidden"] | None = None
+    source: str | None = None
+
+
+class PairIn(_Body):
+    """One reviewed pair of a document, in document order."""
+
+    source: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    bead: str = Field("1-1", pattern=r"^\d+-\d+$")
+    confidence: float = Field(1.0, ge=0, le=1)
+
+
+class ReviewIn(_Body):
+    """A document's pairs after review: they replace its aligned pairs."""
+
+    pairs: list[PairIn] = Field(min_length=1, max_length=100_000)
+
+
+class FindIn(_Body):
+    """A text to find glossary terms in."""
+
+    text: str = Field(min_length=1, max_length=100_000)
+    side: Literal["ja", "en", "both"] = "both"
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """Build the application serving ``config.db_path``.
+
+    The database is opened (and migrated) once here, so a missing or foreign file fails
+    before the server starts listening.
+
+    :raises DatabaseError: the database cannot be opened
+    """
+    open_db(config.db_path, busy_timeout=config.busy_timeout).close()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+
+    app = FastAPI(
+        title="taiyaku",
+        version=__version__,
+        summary="Japanese↔English translation memory and glossary: lookup, match, review.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.databases = Databases(config)
+    _add_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.include_router(api_router())
+    from taiyaku.server.pages import pages_router
+
+    app.include_router(pages_router())
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+def api_router() -> Any:
+    """The JSON API under ``/api``."""
+    from fastapi import APIRouter
+
+    from taiyaku.server import records as r
+
+    router = APIRouter(prefix="/api")
+
+    @router.get("/lookup", tags=["read"])
+    def lookup(
+        dbs: Dbs,
+        q: QueryText,
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+        min_score: Annotated[float, Query(ge=0, le=100)] = 70,
+    ) -> dict[str, Any]:
+        """Glossary entries for a Japanese, English, kana or romaji query, best first."""
+        from taiyaku.store.glossary import Glossary
+
+        hits = Glossary(dbs.db()).lookup(q, limit=limit, min_score=min_score)
+        return {"query": q, "results": r.to_jsonable(hits)}
+
+    @router.get("/match", tags=["read"])
+    def match(
+        dbs: Dbs,
+        q: QueryText,
+        min_score: Annotated[float, Query(ge=0, le=100)] = 70,
+        limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    ) -> dict[str, Any]:
+        """The TM units closest to a sentence: diff spans, glossary terms, adapted target."""
+        from taiyaku.match.score import METRIC
+
+        found = dbs.matcher().search(q, min_score=min_score, limit=limit)
+        return {"query": q, "metric": METRIC, "matches": [r.match_record(m) for m in found]}
+
+    @router.get("/concordance", tags=["read"])
+    def concordance(
+        dbs: Dbs, q: QueryText, limit: Annotated[int, Query(ge=1, le=200)] = 20
+    ) -> dict[str, Any]:
+        """The units whose source or target contains the query, shortest first."""
+        from taiyaku.match.concordance import concordance as find
+
+        return r.concordance_record(find(dbs.matcher(), q, limit=limit))
+
+    @router.post("/find", tags=["read"])
+    def find(dbs: Dbs, body: FindIn) -> dict[str, Any]:
+        """Every glossary term occurring in a text, with its position."""
+        from taiyaku.glossary.find import find_terms
+
+        sides = ("ja", "en") if body.side == "both" else (body.side,)
+        return {
+            "text": body.text,
+            "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides)),
+        }
+
+    @router.get("/stats", tags=["read"])
+    def stats(dbs: Dbs) -> dict[str, Any]:
+        """Counts of units (by language pair, origin, document) and of glossary entries."""
+        from taiyaku.store.glossary import Glossary
+        from taiyaku.store.tm import TranslationMemory
+
+        db = dbs.db()
+        return {**TranslationMemory(db).stats(), "terms": Glossary(db).count()}
+
+    @router.get("/documents", tags=["read"])
+    def documents(dbs: Dbs) -> dict[str, Any]:
+        """The documents of the TM, with their unit counts and low-confidence pairs."""
+        from taiyaku.store.tm import TranslationMemory
+
+        return {"documents": TranslationMemory(dbs.db()).documents()}
+
+    @router.get("/documents/{name:path}/pairs", tags=["read"])
+    def document_pairs(dbs: Dbs, name: str) -> dict[str, Any]:
+        """The units of one document in document order."""
+        units = document_units(dbs.db(), name)
+        return {"document": name, "pairs": [r.unit_record(u) for u in units]}
+
+    @router.post("/units", tags=["write"], status_code=201, dependencies=[Writer])
+    def add_units(dbs: Dbs, body: UnitsIn) -> dict[str, Any]:
+        """Add translation pairs (origin ``added``); pairs already stored are skipped."""
+        from taiyaku.models import Unit
+        from taiyaku.store.tm import TranslationMemory
+
+        units = [
+            Unit(
+                u.source_text,
+                u.target_text,
+                source_lang=u.source_lang,
+                target_lang=u.target_lang,
+                origin="added",
+                document=u.document,
+                metadata={"note": u.note} if u.note else {},
+            )
+            for u in body.units
+        ]
+        result = TranslationMemory(dbs.db()).add_many(units)
+        return {"added": result.added, "skipped": result.skipped}
+
+    @router.post("/terms", tags=["write"], status_code=201, dependencies=[Writer])
+    def add_term(dbs: Dbs, body: TermIn) -> dict[str, Any]:
+        """Add a glossary entry, or update the note, status, ... of the same ja/en pair."""
+        from taiyaku.models import Term
+        from taiyaku.store.glossary import Glossary
+
+        glossary = Glossary(dbs.db())
+        term_id = glossary.add(Term(**body.model_dump()))
+        return {"term": r.to_jsonable(glossary.get(term_id))}
+
+    @router.patch("/terms/{term_id}", tags=["write"], dependencies=[Writer])
+    def patch_term(dbs: Dbs, term_id: int, body: TermPatch) -> dict[str, Any]:
+        """Change the note, domain, part of speech, status or source of one entry."""
+        from taiyaku.store.glossary import Glossary
+
+        glossary = Glossary(dbs.db())
+        term = glossary.get(term_id)
+        changes = body.model_dump(exclude_none=True)
+        if changes:
+            glossary.add(dataclasses.replace(term, **changes, changed=None, id=None))
+        return {"term": r.to_jsonable(glossary.get(term_id))}
+
+    @router.post("/documents/{name:path}/review", tags=["write"], dependencies=[Writer])
+    def review(dbs: Dbs, name: str, body: ReviewIn) -> dict[str, Any]:
+        """Store a document's reviewed pairs in place of its aligned pairs, in one transaction."""
+        from taiyaku.align import save_alignment
+        from taiyaku.align.core import Alignment, Bead
+
+        db = dbs.db()
+        units = [u for u in document_units(db, name) if u.origin == "aligned"]
+        if not units:
+            raise ApiError(404, f"document {name!r} has no aligned pairs to review")
+        beads = [
+            Bead((i,), (i,), p.source, p.target, p.bead, p.confidence)
+            for i, p in enumerate(body.pairs)
+        ]
+        alignment = Alignment(beads, units[0].source_lang, units[0].target_lang)
+        replaced, result = save_alignment(db, alignment, name)
+        return {"document": name, "replaced": replaced, "stored": result.added}
+
+    return router
+
+
+def document_units(db: Database, name: str) -> list[Any]:
+    """The units of document ``name``, in order.
+
+    :raises ApiError: 404, no such document
+    """
+    from taiyaku.store.tm import TranslationMemory
+
+    units = list(TranslationMemory(db).iter_units(document=name))
+    if not units:
+        raise ApiError(404, f"no document named {name!r}")
+    return units
+
+
+def _error(status: int, message: str, field: str | None = None, **headers: str) -> JSONResponse:
+    body: dict[str, Any] = {"error": message}
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    """``("body", "pairs", 2, "target")`` → ``pairs[2].target``; ``("query", "q")`` → ``q``."""
+    name = ""
+    for part in loc[1:]:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or str(loc[0])
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+        return _error(error.status, error.message, error.field, **headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        loc = tuple(first.get("loc", ()))
+        if first.get("type") == "json_invalid":
+            return _error(400, "the body is not valid JSON", "body")
+        field = _field_name(loc)
+        return _error(400, f"{field}: {first.get('msg', 'invalid')}", field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return _error(error.status_code, str(error.detail))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound) -> JSONResponse:
+        return _error(404, str(error))
+
+    @app.exception_handler(TaiyakuError)
+    async def bad_input(request: Request, error: TaiyakuError) -> JSONResponse:
+        if isinstance(error, DatabaseError) and "locked" in str(error):
+            return _busy()
+        return _error(400, str(error))
+
+    @app.exception_handler(sqlite3.Error)
+    async def database_error(request: Request, error: sqlite3.Error) -> JSONResponse:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            return _busy()
+        log.exception("database error", exc_info=error)
+        return _error(500, "database error (see the server log)")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return _error(500, "internal error (see the server log)")
+
+
+def _busy() -> JSONResponse:
+    return _error(
+        503, "the database is locked by another writer; try again shortly", **{"Retry-After": "2"}
+    )
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413.
+
+    A declared ``Content-Length`` over the limit is refused before reading; a body sent
+    without one (chunked) is counted as it arrives and refused once it passes the limit.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        message = f"the body is larger than {self.max_bytes:,} bytes"
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _error(413, message, "body")(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # An HTTPException: FastAPI passes it through its body parsing unchanged.
+                    raise StarletteHTTPException(413, message)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except StarletteHTTPException as error:  # raised where no handler could answer it
+            if started or error.status_code != 413:
+                raise
+            await _error(413, message, "body")(scope, receive, send)
+
+
+__all__ = ["ApiError", "ServerConfig", "create_app"]

@@ -1,0 +1,205 @@
+"""Nothing a user gives is silently changed: TSV is not CSV, round trips through the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from taiyaku.cli import cli
+from taiyaku.formats.delimited import escape_tsv, unescape_tsv
+
+# Arbitrary Unicode, and the characters that broke imports: quotes, tabs, line breaks,
+# backslashes, a leading "=", a BOM, U+2028.
+AWKWARD = st.sampled_from(['"', "'", "\t", "\n", "\r", "\\", "\\n", "=", "\ufeff", "\u2028", ","])
+TEXT = (
+    st.lists(st.one_of(AWKWARD, st.text(st.characters(exclude_categories=["Cs"]), max_size=5)))
+    .map("".join)
+    .filter(str.strip)
+)
+FAST = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def invoke(runner, db, *args):
+    result = runner.invoke(cli, ["--db", str(db), *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def stored_units(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT source_text, target_text, source_lang, target_lang FROM units ORDER BY id"
+        ).fetchall()
+
+
+def stored_terms(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT ja, en, note, domain, pos, status, source FROM terms ORDER BY id"
+        ).fetchall()
+
+
+def test_tsv_quotes_are_text(runner, tmp_path):
+    source = tmp_path / "q.tsv"
+    source.write_text('ja\ten\n"はい"と彼は言った。\t"Yes," he said.\n', encoding="utf-8")
+    invoke(runner, tmp_path / "t.db", "tm", "import", source)
+    assert stored_units(tmp_path / "t.db") == [
+        ('"はい"と彼は言った。', '"Yes," he said.', "ja", "en")
+    ]
+
+
+def test_tsv_open_quote_does_not_swallow_following_lines(runner, tmp_path):
+    # The Kyoto shape: a line that opens a quote it never closes.
+    source = tmp_path / "k.tsv"
+    source.write_text(
+        'ja\ten\tdocument\n「源氏物語\t"The Tale of Genji\tKYT1\n二行目\tLine two\tKYT1\n',
+        encoding="utf-8",
+    )
+    invoke(runner, tmp_path / "t.db", "tm", "import", source)
+    assert stored_units(tmp_path / "t.db") == [
+        ("「源氏物語", '"The Tale of Genji', "ja", "en"),
+        ("二行目", "Line two", "ja", "en"),
+    ]
+
+
+def test_tsv_escapes_are_read(runner, tmp_path):
+    source = tmp_path / "e.tsv"
+    source.write_text("ja\ten\n一行目\\n二行目\tC:\\temp\\\\x and C:\\data\n", encoding="utf-8")
+    invoke(runner, tmp_path / "t.db", "tm", "import", source)
+    assert stored_units(tmp_path / "t.db") == [
+        ("一行目\n二行目", "C:\temp\\x and C:\\data", "ja", "en")
+    ]
+
+
+def test_tsv_export_is_verbatim_for_other_tools(runner, tmp_path):
+    db = tmp_path / "t.db"
+    source = tmp_path / "s.csv"
+    source.write_text('ja,en\n"=SUM(A1)","a\tb ""c"""\n', encoding="utf-8")
+    invoke(runner, db, "tm", "import", source)
+    invoke(runner, db, "tm", "export", tmp_path / "out.tsv")
+    lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").split("\n")
+    assert lines[1].split("\t")[:2] == ["=SUM(A1)", 'a\\tb "c"']
+
+
+@given(text=TEXT)
+def test_tsv_escape_round_trips(text):
+    escaped = escape_tsv(text)
+    assert unescape_tsv(escaped) == text
+    assert not any(c in escaped for c in "\t\n\r")
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv"])
+@FAST
+@given(pairs=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=3, unique=True))
+def test_tm_round_trip_through_the_cli(runner, tmp_path_factory, suffix, pairs):
+    work = tmp_path_factory.mktemp("tm")
+    first = work / f"x{suffix}"
+    if suffix == ".tsv":
+        lines = ["ja\ten", *(f"{escape_tsv(s)}\t{escape_tsv(t)}" for s, t in pairs)]
+        first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        # Written by the library's CSV writer from a TSV import: an RFC 4180 file.
+        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs))
+        invoke(runner, work / "seed.db", "tm", "export", first)
+    invoke(runner, work / "a.db", "tm", "import", first)
+    assert [u[:2] for u in stored_units(work / "a.db")] == pairs
+    invoke(runner, work / "a.db", "tm", "export", work / f"y{suffix}")
+    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}")
+    assert stored_units(work / "b.db") == stored_units(work / "a.db")
+
+
+def _tsv(work, pairs):
+    path = work / "seed.tsv"
+    lines = ["ja\ten", *(f"{escape_tsv(s)}\t{escape_tsv(t)}" for s, t in pairs)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+ONE_LINE = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip()).filter(bool)
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv"])
+@FAST
+@given(rows=st.lists(st.tuples(ONE_LINE, ONE_LINE, TEXT), min_size=1, max_size=3))
+def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, rows):
+    work = tmp_path_factory.mktemp("terms")
+    rows = list({(ja, en): (ja, en, note.strip()) for ja, en, note in rows}.values())
+    for ja, en, note in rows:
+        invoke(runner, work / "a.db", "term", "add", ja, en, "--note", note)
+    invoke(runner, work / "a.db", "term", "export", work / f"g{suffix}")
+    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}")
+    assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))
+    assert sorted(t[:3] for t in stored_terms(work / "b.db")) == sorted(rows)
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fewer_columns_leave_stored_fields_alone(runner, tmp_path):
+    db = tmp_path / "g.db"
+    full = write(
+        tmp_path / "full.csv", "ja,en,note,source,status\n政府,government,公式,白書,admitted\n"
+    )
+    short = write(tmp_path / "short.csv", "ja,en\n政府,government\n")
+    invoke(runner, db, "term", "import", full)
+    assert "the glossary already matches" in invoke(runner, db, "term", "import", short, "--update")
+    assert "0 updated, 1 unchanged" in invoke(runner, db, "term", "import", short)
+    assert stored_terms(db) == [("政府", "government", "公式", "", "", "admitted", "白書")]
+
+
+def test_empty_cell_clears_only_with_the_flag(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(
+        runner,
+        db,
+        "term",
+        "import",
+        write(tmp_path / "a.csv", "ja,en,note\n政府,government,公式\n"),
+    )
+    blank = write(tmp_path / "blank.csv", "ja,en,note,status\n政府,government,,\n")
+    assert "0 updated, 1 unchanged" in invoke(runner, db, "term", "import", blank)
+    shown = invoke(runner, db, "term", "import", blank, "--update", "--clear-empty")
+    assert shown.splitlines()[0] == "~ 政府 → government: note: '公式' → ''"
+    invoke(runner, db, "term", "import", blank, "--clear-empty")
+    assert stored_terms(db) == [("政府", "government", "", "", "", "preferred", "")]
+
+
+def test_update_shows_exactly_the_changed_columns(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(
+        runner,
+        db,
+        "term",
+        "import",
+        write(tmp_path / "a.csv", "ja,en,note,pos\n政府,government,公式,noun\n"),
+    )
+    edited = write(tmp_path / "e.csv", "ja,en,pos\n政府,government,proper noun\n")
+    shown = invoke(runner, db, "term", "import", edited, "--update", "--yes")
+    assert shown.splitlines()[0] == "~ 政府 → government: pos: 'noun' → 'proper noun'"
+    assert stored_terms(db) == [("政府", "government", "公式", "", "proper noun", "preferred", "")]
+
+
+def test_term_add_changes_only_the_options_given(runner, tmp_path):
+    db = tmp_path / "g.db"
+    invoke(runner, db, "term", "add", "政府", "government", "--note", "公式", "--pos", "noun")
+    assert "(admitted)" in invoke(
+        runner, db, "term", "add", "政府", "government", "--status", "admitted"
+    )
+    assert stored_terms(db) == [("政府", "government", "公式", "", "noun", "admitted", "")]
+
+
+def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_path):
+    db = tmp_path / "g.db"
+    table = write(tmp_path / "t.csv", "ja,en,source\n政府,government,\n総務省,MIC,白書\n")
+    invoke(runner, db, "term", "import", table, "--source", "kyoto", "--domain", "law")
+    assert sorted(stored_terms(db)) == [
+        ("政府", "government", "", "law", "", "preferred", "kyoto"),
+        ("総務省", "MIC", "", "law", "", "preferred", "白書"),
+    ]

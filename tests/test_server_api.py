@@ -1,0 +1,442 @@
+"""The HTTP API of ``taiyaku serve``, through the ASGI test client, on real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from taiyaku.server import ServerConfig, create_app
+from tests.conftest import table_digest
+from tests.serverdata import DOCUMENT, HOSTILE, TOKEN, build
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return build(tmp_path / "project.db")
+
+
+def client(path: Path, **options: object) -> TestClient:
+    return TestClient(create_app(ServerConfig(str(path), **options)))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api(project: Path) -> TestClient:
+    return client(project, token=TOKEN)
+
+
+@pytest.fixture
+def readonly(project: Path) -> TestClient:
+    return client(project)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_lookup_finds_a_term_by_its_beginning(readonly: TestClient) -> None:
+    answer = readonly.get("/api/lookup", params={"q": "国際戦略"})
+    assert answer.status_code == 200
+    first = answer.json()["results"][0]
+    assert (first["term"]["ja"], first["term"]["en"]) == ("国際戦略局", "Global Strategy Bureau")
+    assert first["kind"] == "prefix"
+
+
+def test_lookup_of_a_deprecated_term_names_the_preferred_one(readonly: TestClient) -> None:
+    results = readonly.get("/api/lookup", params={"q": "information and communications"}).json()
+    hit = next(r for r in results["results"] if r["term"]["status"] == "deprecated")
+    assert [p["en"] for p in hit["preferred"]] == ["ICT"]
+
+
+def test_match_gives_the_diff_and_the_adapted_target(readonly: TestClient) -> None:
+    query = "2024年4月29日及び30日に会合を開催しました。"
+    answer = readonly.get("/api/match", params={"q": query, "min_score": 80}).json()
+    best = answer["matches"][0]
+    assert best["source"] == "2023年4月29日及び30日に会合を開催しました。"
+    assert {"op": "replace", "source": "3", "query": "4"} in best["diff"]
+    assert "".join(span["query"] for span in best["diff"]) == query
+    assert best["numbers_only"] is True
+    assert best["adapted_target"] == "The meeting was held on April 29 and 30, 2024."
+
+
+def test_match_lists_the_glossary_terms_in_the_query(readonly: TestClient) -> None:
+    answer = readonly.get("/api/match", params={"q": "国際戦略局の組識"}).json()
+    assert answer["matches"][0]["target"] == "Organisation of the Global Strategy Bureau"
+    terms = answer["matches"][0]["terms"]
+    assert {
+        "term": "国際戦略局",
+        "translation": "Global Strategy Bureau",
+        "status": "preferred",
+    } in (terms)
+
+
+def test_concordance_finds_a_two_character_query(readonly: TestClient) -> None:
+    answer = readonly.get("/api/concordance", params={"q": "戦略", "limit": 3}).json()
+    assert answer["total"] > 3
+    assert len(answer["hits"]) == 3
+    hit = answer["hits"][0]
+    assert hit["source"][hit["start"] : hit["end"]] == "戦略"
+
+
+def test_find_reports_term_positions(readonly: TestClient) -> None:
+    text = "総務省の国際戦略局は情報通信を担う。"
+    answer = readonly.post("/api/find", json={"text": text, "side": "ja"}).json()
+    found = [(t["text"], t["term"]["en"]) for t in answer["terms"]]
+    assert ("国際戦略局", "Global Strategy Bureau") in found
+    assert ("総務省", "Ministry of Internal Affairs and Communications") in found
+    first = answer["terms"][0]
+    assert text[first["start"] : first["end"]] == first["text"]
+
+
+def test_stats_documents_and_pairs(readonly: TestClient) -> None:
+    stats = readonly.get("/api/stats").json()
+    assert stats["terms"] == 5
+    assert stats["units"] == 4 + stats["origins"][0]["units"]
+    documents = readonly.get("/api/documents").json()["documents"]
+    assert [d["name"] for d in documents] == [DOCUMENT]
+    pairs = readonly.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
+    assert len(pairs) == documents[0]["units"]
+    assert pairs[0]["source_text"] == "国際戦略局"
+    assert [p["position"] for p in pairs] == sorted(p["position"] for p in pairs)
+
+
+def test_openapi_describes_every_endpoint(readonly: TestClient) -> None:
+    spec = readonly.get("/api/openapi.json").json()
+    assert {
+        "/api/lookup",
+        "/api/match",
+        "/api/concordance",
+        "/api/find",
+        "/api/stats",
+        "/api/documents",
+        "/api/documents/{name}/pairs",
+        "/api/units",
+        "/api/terms",
+        "/api/terms/{term_id}",
+        "/api/documents/{name}/review",
+    } <= set(spec["paths"])
+    assert "/" not in spec["paths"]
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/lookup", "q"),
+        ("/api/lookup?q=", "q"),
+        ("/api/match?q=x&min_score=101", "min_score"),
+        ("/api/concordance?q=x&limit=many", "limit"),
+        ("/api/lookup?q=" + "x" * 2001, "q"),
+    ],
+)
+def test_a_bad_parameter_is_a_400_naming_it(readonly: TestClient, url: str, field: str) -> None:
+    answer = readonly.get(url)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == field
+    assert "Traceback" not in answer.text
+
+
+def test_a_bad_body_field_is_named_with_its_place(api: TestClient) -> None:
+    body = {"pairs": [{"source": "a", "target": "b"}, {"source": "c", "target": ""}]}
+    answer = api.post(f"/api/documents/{DOCUMENT}/review", json=body, headers=AUTH)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "pairs[1].target"
+
+
+def test_malformed_json_is_a_400(api: TestClient, project: Path) -> None:
+    before = table_digest(project)
+    answer = api.post(
+        "/api/units",
+        content=b'{"units": [{"source_text": "a",',
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "the body is not valid JSON", "field": "body"}
+    assert table_digest(project) == before
+
+
+def test_an_unknown_body_field_is_refused(api: TestClient) -> None:
+    answer = api.post("/api/terms", json={"ja": "a", "en": "b", "colour": "red"}, headers=AUTH)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "colour"
+
+
+def test_an_oversize_body_is_a_413(project: Path) -> None:
+    api = client(project, token=TOKEN, max_body_bytes=1000)
+    body = json.dumps({"units": [{"source_text": "あ" * 400, "target_text": "a"}]})
+    answer = api.post(
+        "/api/units", content=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert "1,000 bytes" in answer.json()["error"]
+
+
+def test_an_oversize_body_without_a_length_is_a_413(project: Path) -> None:
+    api = client(project, token=TOKEN, max_body_bytes=1000)
+    before = table_digest(project)
+
+    def chunks():  # sent chunked: no Content-Length to refuse it by
+        yield b'{"units": [{"source_text": "'
+        for _ in range(100):
+            yield b"x" * 100
+        yield b'", "target_text": "y"}]}'
+
+    answer = api.post(
+        "/api/units", content=chunks(), headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert table_digest(project) == before
+
+
+def test_sql_looking_input_is_only_text(api: TestClient, project: Path) -> None:
+    sneaky = "'; DROP TABLE units; --"
+    before = table_digest(project)
+    for path in ("/api/lookup", "/api/match", "/api/concordance"):
+        assert api.get(path, params={"q": sneaky}).status_code == 200
+    assert api.get(f"/api/documents/{sneaky}/pairs").status_code == 404
+    assert table_digest(project) == before
+    added = api.post("/api/terms", json={"ja": "試験", "en": sneaky}, headers=AUTH)
+    assert added.status_code == 201
+    assert api.get("/api/lookup", params={"q": "試験"}).json()["results"][0]["term"]["en"] == sneaky
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/documents/..%2F..%2F..%2Fetc%2Fpasswd/pairs",
+        "/api/documents/%2Fetc%2Fpasswd/pairs",
+        "/api/documents/....//....//etc/passwd/pairs",
+        "/documents/..%2F..%2Fpyproject.toml",
+        "/static/..%2F..%2F..%2Fpyproject.toml",
+        "/static/%2e%2e/app.py",
+    ],
+)
+def test_path_traversal_finds_nothing(readonly: TestClient, path: str) -> None:
+    answer = readonly.get(path)
+    assert answer.status_code == 404
+    assert "root:" not in answer.text and "[project]" not in answer.text
+    assert "import" not in answer.text
+
+
+def test_a_document_name_with_a_slash_is_served(api: TestClient, project: Path) -> None:
+    from taiyaku.models import Unit
+    from taiyaku.store.db import open_db
+    from taiyaku.store.tm import TranslationMemory
+
+    db = open_db(project)
+    TranslationMemory(db).add(Unit("第1章", "Chapter 1", document="book/ch1"))
+    db.close()
+    pairs = api.get("/api/documents/book%2Fch1/pairs").json()["pairs"]
+    assert [p["target_text"] for p in pairs] == ["Chapter 1"]
+
+
+def test_unknown_document_and_term_are_404(api: TestClient) -> None:
+    assert api.get("/api/documents/nothing/pairs").status_code == 404
+    answer = api.patch("/api/terms/999", json={"note": "x"}, headers=AUTH)
+    assert answer.status_code == 404
+    assert answer.json() == {"error": "no glossary entry with id 999"}
+    assert api.get("/api/nothing").json() == {"error": "Not Found"}
+
+
+def test_stored_html_is_escaped_on_the_page(readonly: TestClient) -> None:
+    page = readonly.get("/", params={"tab": "concordance", "q": "危険"})
+    assert page.status_code == 200
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page.text
+    assert "<script>window.__pwned" not in page.text
+    assert "<img src=x" not in page.text
+    # The API returns the text as stored, byte for byte.
+    hit = readonly.get("/api/concordance", params={"q": "危険"}).json()["hits"][0]
+    assert hit["source"] == HOSTILE + "危険な文"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def test_writes_need_the_token(api: TestClient, project: Path) -> None:
+    before = table_digest(project)
+    body = {"units": [{"source_text": "新しい文", "target_text": "A new sentence"}]}
+    missing = api.post("/api/units", json=body)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"] == "Bearer"
+    wrong = api.post("/api/units", json=body, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403
+    basic = api.post("/api/units", json=body, headers={"Authorization": f"Basic {TOKEN}"})
+    assert basic.status_code == 401
+    assert api.patch("/api/terms/1", json={"note": "x"}).status_code == 401
+    assert table_digest(project) == before
+
+
+def test_a_server_without_a_token_is_read_only(readonly: TestClient, project: Path) -> None:
+    before = table_digest(project)
+    body = {"ja": "新語", "en": "new word"}
+    answer = readonly.post("/api/terms", json=body, headers=AUTH)
+    assert answer.status_code == 403
+    assert "read-only" in answer.json()["error"]
+    assert table_digest(project) == before
+
+
+def test_units_are_added_and_found(api: TestClient) -> None:
+    body = {
+        "units": [
+            {
+                "source_text": "新しい会議室",
+                "target_text": "The new meeting room",
+                "document": "memo",
+            },
+            {
+                "source_text": "国際戦略局の組織",
+                "target_text": "Organisation of the Global Strategy Bureau",
+            },
+        ]
+    }
+    answer = api.post("/api/units", json=body, headers=AUTH)
+    assert answer.status_code == 201
+    assert answer.json() == {"added": 1, "skipped": 1}
+    found = api.get("/api/match", params={"q": "新しい会議室"}).json()["matches"][0]
+    assert (found["target"], found["origin"], found["document"]) == (
+        "The new meeting room",
+        "added",
+        "memo",
+    )
+
+
+def test_a_term_is_added_then_patched(api: TestClient) -> None:
+    added = api.post(
+        "/api/terms", json={"ja": "電波政策", "en": "radio policy", "note": "draft"}, headers=AUTH
+    )
+    assert added.status_code == 201
+    term = added.json()["term"]
+    patched = api.patch(
+        f"/api/terms/{term['id']}", json={"status": "deprecated", "note": "old"}, headers=AUTH
+    )
+    assert patched.status_code == 200
+    after = patched.json()["term"]
+    assert (after["ja"], after["en"], after["status"], after["note"]) == (
+        "電波政策",
+        "radio policy",
+        "deprecated",
+        "old",
+    )
+    assert after["created"] == term["created"]
+    hit = api.get("/api/lookup", params={"q": "電波政策"}).json()["results"][0]
+    assert hit["term"]["status"] == "deprecated"
+
+
+def test_a_patch_cannot_rename_a_term(api: TestClient) -> None:
+    answer = api.patch("/api/terms/1", json={"en": "Something else"}, headers=AUTH)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "en"
+
+
+def test_a_review_replaces_the_documents_pairs(api: TestClient) -> None:
+    pairs = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
+    first, second, *rest = pairs
+    reviewed = [
+        {
+            "source": first["source_text"] + second["source_text"],
+            "target": first["target_text"] + " " + second["target_text"],
+            "bead": "2-2",
+        },
+        *(
+            {
+                "source": p["source_text"],
+                "target": p["target_text"],
+                "bead": p["bead"],
+                "confidence": p["confidence"],
+            }
+            for p in rest[:-1]
+        ),
+        {"source": rest[-1]["source_text"], "target": "Corrected by a reviewer."},
+    ]
+    answer = api.post(f"/api/documents/{DOCUMENT}/review", json={"pairs": reviewed}, headers=AUTH)
+    assert answer.status_code == 200
+    assert answer.json() == {"document": DOCUMENT, "replaced": len(pairs), "stored": len(pairs) - 1}
+    stored = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
+    assert len(stored) == len(pairs) - 1
+    assert stored[0]["source_text"] == first["source_text"] + second["source_text"]
+    assert (stored[0]["bead"], stored[0]["confidence"]) == ("2-2", 1.0)
+    assert stored[-1]["target_text"] == "Corrected by a reviewer."
+    assert stored[1]["confidence"] == rest[0]["confidence"]
+
+
+def test_a_review_of_an_unknown_document_is_404(api: TestClient, project: Path) -> None:
+    before = table_digest(project)
+    body = {"pairs": [{"source": "a", "target": "b"}]}
+    answer = api.post("/api/documents/..%2Fetc/review", json=body, headers=AUTH)
+    assert answer.status_code == 404
+    assert table_digest(project) == before
+
+
+def test_a_write_waits_then_answers_503_while_another_writer_holds_the_lock(
+    project: Path,
+) -> None:
+    api = client(project, token=TOKEN, busy_timeout=0.2)
+    other = sqlite3.connect(project, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        body = {"units": [{"source_text": "待つ", "target_text": "Wait"}]}
+        answer = api.post("/api/units", json=body, headers=AUTH)
+        assert answer.status_code == 503
+        assert answer.headers["retry-after"] == "2"
+        assert "locked" in answer.json()["error"]
+        # Readers do not wait for the writer.
+        assert api.get("/api/lookup", params={"q": "国際"}).status_code == 200
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert api.post("/api/units", json=body, headers=AUTH).status_code == 201
+
+
+def test_an_unexpected_error_is_a_500_without_a_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taiyaku.store.tm import TranslationMemory
+
+    def broken(self: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(TranslationMemory, "documents", broken)
+    app = create_app(ServerConfig(str(project)))
+    answer = TestClient(app, raise_server_exceptions=False).get("/api/documents")
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "internal error (see the server log)"}
+    assert "secret" not in answer.text
+
+
+def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
+    from taiyaku.errors import DatabaseError
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database", encoding="utf-8")
+    with pytest.raises(DatabaseError, match="not a taiyaku database"):
+        create_app(ServerConfig(str(bad)))
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_serve_refuses_an_empty_token_file(runner, tmp_path: Path, project: Path) -> None:
+    from taiyaku.cli import cli
+
+    empty = tmp_path / "token.txt"
+    empty.write_text("\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(project), "serve", "--token-file", str(empty)])
+    assert result.exit_code == 1
+    assert "must hold one token" in result.output
+
+
+def test_serve_refuses_a_bad_database_before_listening(runner, tmp_path: Path) -> None:
+    from taiyaku.cli import cli
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00" * 200)
+    result = runner.invoke(cli, ["--db", str(bad), "serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "bad.db" in result.output

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from taiyaku.align.anchors import kanji_number
-from taiyaku.match.numbers import NumberToken, number_tokens
+from taiyaku.match.numbers import ERAS, NumberToken, number_tokens
 from taiyaku.qa.findings import Finding, Located, finding
 
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
@@ -60,6 +60,7 @@ _UNKNOWN_ERA = re.compile(
     rf"(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
     rf"|(?P<old>(?:{_D}{{1,2}}月)?\s*{_D}{{1,2}}日?)\s*[(（]旧暦[)）]"
 )
+_KNOWN_ERAS = frozenset(era for era, _, _ in ERAS)
 _PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)")
 _PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
 _YEN_JA = re.compile(r"^\s*円")
@@ -144,6 +145,7 @@ def check_numbers(item: Located) -> Iterator[Finding]:
     unknown_eras = [
         m.span("date") if m["date"] else m.span("old")
         for m in (_UNKNOWN_ERA.finditer(source) if s_lang == "ja" else ())
+        if source[max(0, m.start() - 1) : m.start() + 1] not in _KNOWN_ERAS
     ]
     words_target = _words_in(target, t_lang)
     missing = [

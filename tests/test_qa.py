@@ -309,7 +309,7 @@ def test_check_tm_document_and_xlsx(runner, db_path, tmp_path):
     marked = next(
         r
         for r in sheet.iter_rows(min_row=2)
-        if r[1].value == "numbers" and r[2].value == "missing-number"
+        if r[1].value == "terminology" and r[2].value == "missing-term"
     )
     runs = [part for part in marked[5].value if hasattr(part, "font")]
     assert runs and runs[0].font.b and runs[0].font.color.rgb.endswith("C00000")

@@ -172,7 +172,7 @@ def write_report(
         path,
         ("Where", "Check", "Rule", "Severity", "Message", "Source", "Target"),
         rows,
-        widths=(16, 13, 18, 9, 40, 50, 50),
+        widths=(12, 12, 16, 8, 32, 48, 48),
         title="Findings",
         severity_column=3,
         about=[

@@ -42,6 +42,7 @@ _SAMPLE = 400
 _TRANSLIT_MIN = 0.8
 _TRANSLIT_WEIGHT = 0.3
 _EXTEND_SHARE = 0.7
+_EXTEND_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,7 @@ def _pair(
         scored.append((dice, _words(spelling[key]), key, translit))
     if not scored:
         return None
+    # Equal scores (every n-gram around a rare term seen as often): the longest.
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     best, _, key, translit = scored[0]
     if method != "frequency":
@@ -354,7 +356,7 @@ def _extended(key: str, together: Counter[str], spelling: dict[str, Counter[str]
             (together[k], k)
             for k in together
             if k != key
-            and together[k] >= _EXTEND_SHARE * together[key]
+            and together[k] >= max(_EXTEND_SHARE * together[key], _EXTEND_MIN)
             and _grows(spelling[k].most_common(1)[0][0], text)
         ]
         if not longer:

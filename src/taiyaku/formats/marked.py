@@ -42,6 +42,22 @@ def _rich(text: str, spans: Sequence[tuple[int, int]]) -> Any:
     return CellRichText(pieces)
 
 
+def _row_height(row: Sequence[Cell], widths: Sequence[int]) -> float:
+    """Points for a row whose wrapped cells all show (about 13 per line of text)."""
+    from taiyaku.formats.xlsx import display_width
+
+    lines = 1
+    for value, width in zip(row, widths, strict=False):
+        text = value[0] if isinstance(value, tuple) else value
+        if isinstance(text, str) and text:
+            wrapped = sum(
+                max(1, -(-display_width(part) // max(int(width * 0.85), 1)))
+                for part in text.split("\n")
+            )
+            lines = max(lines, wrapped)
+    return 13.0 * lines + 2
+
+
 def write_marked_sheet(
     path: str | os.PathLike[str],
     header: Sequence[str],
@@ -75,6 +91,7 @@ def write_marked_sheet(
             cell.fill = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
         count = 0
         for count, row in enumerate(rows, start=1):
+            sheet.row_dimensions[count + 1].height = _row_height(row, widths)
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=count + 1, column=column)
                 if isinstance(value, tuple):

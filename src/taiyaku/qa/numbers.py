@@ -53,13 +53,16 @@ _ROMAN = re.compile(r"\b(?=[MDCLXVI]+\b)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(I
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _EN_WORD = re.compile(r"[A-Za-z]+")
 # A date by an era name taiyaku has no table for, Wikipedia's disambiguation kept
-# (仁安 (日本)3年, 天文 (元号)18年12月20日), or a date marked as old calendar (11月9日 (旧暦)).
+# (仁安 (日本)3年, 天文 (元号)18年12月20日, 1481年（文明13）), or a date marked as old
+# calendar (11月9日 (旧暦)).
 _D = "[0-9０-９]"
 _UNKNOWN_ERA = re.compile(
-    rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)年"
+    rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)(?:年|(?=[)）]))"
     rf"(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
     rf"|(?P<old>(?:{_D}{{1,2}}月)?\s*{_D}{{1,2}}日?)\s*[(（]旧暦[)）]"
 )
+# A character reference, written well or badly (&#29734; &amp29734): not a number.
+_ENTITY = re.compile(r"&(?:#|amp#?)$")
 _KNOWN_ERAS = frozenset(era for era, _, _ in ERAS)
 _PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)")
 _PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
@@ -151,7 +154,9 @@ def check_numbers(item: Located) -> Iterator[Finding]:
     missing = [
         s
         for s in missing
-        if s.value not in words_target and not any(a <= s.start < b for a, b in unknown_eras)
+        if s.value not in words_target
+        and not any(a <= s.start < b for a, b in unknown_eras)
+        and not _ENTITY.search(source[max(0, s.start - 4) : s.start])
     ]
     source_values = {round(s.value, 6) for s in s_tokens} | _words_in(source, s_lang)
     extra = [

@@ -123,7 +123,7 @@ def extract(
             click.echo(f"{'':20}glossary: {' / '.join(c.glossary_en)}")
 
 
-def _row(c: TermCandidate) -> list[str]:
+def _row(c: TermCandidate) -> list[str | int | float]:
     """The sheet row of a candidate."""
     documents = ", ".join(c.documents[:_MORE_DOCUMENTS])
     if len(c.documents) > _MORE_DOCUMENTS:
@@ -138,9 +138,9 @@ def _row(c: TermCandidate) -> list[str]:
         documents,
         c.glossary,
         " / ".join(c.glossary_en),
-        f"{c.score:g}",
-        str(c.count),
-        str(c.together),
+        c.score,
+        c.count,
+        c.together,
         " / ".join(c.alternatives),
         example.ja if example else "",
         example.en if example else "",

@@ -97,16 +97,36 @@ def read_candidates(path: str | os.PathLike[str]) -> Iterator[Term]:
                    status=status, source=cell("source", ""))  # fmt: skip
 
 
+_WIDTHS = (6, 16, 26, 10, 14, 18, 10, 20, 7, 6, 8, 22, 34, 34)
+_KEEP_FILL = "FFF2CC"
+
+
 def write_candidates(
     path: str | os.PathLike[str],
-    rows: Iterable[Sequence[str]],
+    rows: Iterable[Sequence[str | int | float]],
     *,
     about: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Write candidate rows (in :data:`CANDIDATE_COLUMNS` order) as XLSX, TSV or CSV.
 
+    The workbook is made to review and to print: the keep column filled, filters, frozen
+    header, wrapped text, numbers as numbers (sortable), landscape one page wide.
+
     :return: the number of rows written
     """
     from taiyaku.formats.tabular import write_table
 
-    return write_table(path, CANDIDATE_COLUMNS, rows, title="Term candidates", about=about)
+    if os.fspath(path).lower().endswith((".xlsx", ".xlsm")):
+        from taiyaku.formats.marked import write_marked_sheet
+
+        return write_marked_sheet(
+            path,
+            CANDIDATE_COLUMNS,
+            rows,
+            widths=_WIDTHS,
+            title="Term candidates",
+            fill_columns={0: _KEEP_FILL},
+            about=about,
+        )
+    text_rows = ([v if isinstance(v, str) else f"{v:g}" for v in row] for row in rows)
+    return write_table(path, CANDIDATE_COLUMNS, text_rows, title="Term candidates", about=about)

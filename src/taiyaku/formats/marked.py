@@ -1,7 +1,7 @@
 """A printable workbook of text rows whose marked spans are shown in red, bold and underlined.
 
 Used for the QA report (one row per finding, the offending words marked in the source and
-target cells). Excel shows the marks as rich text, and they survive printing; filters and a
+target cells) and the term candidates sheet. Excel shows the marks as rich text, and they survive printing; filters and a
 frozen header make the sheet easy to work through; on paper it is landscape, one page wide,
 with the header row repeated on every page.
 """
@@ -9,7 +9,7 @@ with the header row repeated on every page.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from taiyaku.formats.cells import escape_xlsx, starts_like_formula
@@ -66,6 +66,7 @@ def write_marked_sheet(
     widths: Sequence[int],
     title: str,
     severity_column: int | None = None,
+    fill_columns: Mapping[int, str] | None = None,
     about: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Write rows to an .xlsx file, marking the spans of ``(text, spans)`` cells.
@@ -73,6 +74,8 @@ def write_marked_sheet(
     :param widths: column widths in characters
     :param severity_column: index of a column holding ``error``/``warning``/``info``:
         its cell is filled by severity
+    :param fill_columns: column index → RGB fill for the whole column below the header
+        (the column a reviewer fills in)
     :param about: (label, value) lines for an "About" sheet
     :return: the number of rows written
     """
@@ -105,6 +108,9 @@ def write_marked_sheet(
                 else:
                     cell.value = value
                 cell.alignment = top
+                if fill_columns and column - 1 in fill_columns:
+                    color = fill_columns[column - 1]
+                    cell.fill = PatternFill("solid", start_color=color, end_color=color)
                 if severity_column is not None and column == severity_column + 1:
                     color = _FILLS.get(str(value))
                     if color:

@@ -16,9 +16,11 @@ Three steps over the aligned units of a TM (Japanese on either side):
    unit where a glossary term and its English both occur, the words of that English are
    not offered to other candidates; n-grams with digits only go to candidates with digits.
 3. **Ranking.** ``score = association × log2(1 + units with both) × independence``, where
-   independence is the share of the candidate's occurrences that are its own (its C-value
-   over its frequency-only C-value): a pair seen often and consistently first, and 総務
-   (nearly always inside 総務省) last.
+   independence is ``1 − f(longest-lived container) / f(candidate)``, the share of its
+   occurrences not owed to the one longer candidate it most often sits in: a pair seen
+   often and consistently first, and 総務 (nearly always inside 総務省) last. (C-value's
+   average over all containers forgives a piece that sits in one frequent term and a
+   few rare ones.)
 
 The frequency-only baseline (``method="frequency"``) ranks candidates by how many units they
 occur in and pairs each with the n-gram it co-occurs with most: what the benchmark compares to.
@@ -195,6 +197,10 @@ def extract_terms(
         termhood = {t: values[t] for t in eligible if values[t] > 0}
     # Pair the most termlike candidates only: several times what is asked for.
     ranked = sorted(termhood, key=lambda t: (-termhood[t], t))
+    biggest_container: dict[str, int] = {}
+    for longer, inside in corpus.nested.items():
+        for shorter in inside:
+            biggest_container[shorter] = max(biggest_container.get(shorter, 0), frequency[longer])
     if limit is not None:
         ranked = ranked[: max(limit * 5, 500)]
     results = []
@@ -207,7 +213,7 @@ def extract_terms(
             score = float(frequency[ja])
         else:
             # The share of the occurrences that are the term's own, not a longer term's.
-            independence = termhood[ja] / (math.log2(1 + corpus.words[ja]) * frequency[ja])
+            independence = 1 - biggest_container.get(ja, 0) / frequency[ja]
             score = association * math.log2(1 + together) * independence
         entries = by_ja.get(ja_find_key(ja), [])
         usable = [t for t in entries if t.status in ("preferred", "admitted")]

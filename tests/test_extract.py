@@ -57,10 +57,10 @@ def test_c_value_ranks_the_whole_term_above_its_pieces():
 
 def test_glossary_status_same_different_new():
     units = list(read_units(SESSHU))
-    glossary = [Term("雪舟", "Sesshu"), Term("山水", "sansui")]
+    glossary = [Term("雪舟", "Sesshu"), Term("山水図", "sansui-zu")]
     found = {c.ja: c for c in extract_terms(units, glossary_terms=glossary, limit=20)}
     assert found["雪舟"].glossary == "same"
-    assert (found["山水"].glossary, found["山水"].glossary_en) == ("different", ("sansui",))
+    assert (found["山水図"].glossary, found["山水図"].glossary_en) == ("different", ("sansui-zu",))
     assert found["京都国立博物館"].glossary == "new"
 
 

@@ -106,14 +106,24 @@ def test_numbers_that_correspond(source, target):
 
 def test_numbers_era_year_wrong():
     found = run_checks([("令和5年7月に策定した", "formulated in July 2022")])
-    assert rules(found) == ["missing-number", "extra-number"]
-    assert found[0].message == "not in the target: 令和5"
-    assert found[1].target_spans == ((19, 23),)
+    assert rules(found) == ["different-number"]
+    assert found[0].message == "令和5 (2023) in the source, 2022 in the target"
+    assert (found[0].source_spans, found[0].target_spans) == (((0, 3),), ((19, 23),))
+
+
+def test_numbers_missing_or_extra():
+    found = run_checks(
+        [("7月に32件の申請", "applications in July"), ("申請があった", "12 applications")]
+    )
+    assert [(f.rule, f.message) for f in found] == [
+        ("missing-number", "not in the target: 32"),
+        ("extra-number", "not in the source: 12"),
+    ]
 
 
 def test_numbers_scale_and_percent():
     found = run_checks([("約１億円の改修費", "a cost of about 1 million yen")])
-    assert rules(found) == ["missing-number", "extra-number"]
+    assert rules(found) == ["different-number"]
     found = run_checks([("普及率は50%に達した", "The rate reached 50 yen")])
     assert rules(found) == ["unit"]
 
@@ -262,9 +272,9 @@ def test_check_file_report_and_no_database_created(runner, tmp_path, bilingual_t
     assert not (tmp_path / "none.db").exists()
     lines = result.output.splitlines()
     assert lines[0].startswith("Note: no glossary in")
-    assert lines[1] == "2 findings in 1 of 3 units: numbers 2 (1 error, 1 warning)"
-    assert "numbers: 2 (missing-number 1, extra-number 1)" in result.output
-    assert f"  {bilingual_tsv} line 3  error  not in the target: 令和5" in result.output
+    assert lines[1] == "1 finding in 1 of 3 units: numbers 1 (1 error)"
+    assert "numbers: 1 (different-number 1)" in result.output
+    assert f"  {bilingual_tsv} line 3  error  令和5 (2023) in the source, 2022 in" in result.output
     assert "    source: [[令和5]]年7月に策定した" in result.output
 
 

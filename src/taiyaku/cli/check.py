@@ -111,7 +111,8 @@ def _summary(findings: Sequence[Finding], units: int) -> str:
         return f"no findings in {units:,} units"
     checks = ", ".join(f"{name} {by_check[name]:,}" for name in CHECKS if by_check[name])
     severities = ", ".join(f"{by_severity[s]:,} {s}" for s in SEVERITIES if by_severity[s])
-    return f"{len(findings):,} findings in {places:,} of {units:,} units: {checks} ({severities})"
+    noun = "finding" if len(findings) == 1 else "findings"
+    return f"{len(findings):,} {noun} in {places:,} of {units:,} units: {checks} ({severities})"
 
 
 def _mark(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:

@@ -21,6 +21,7 @@ from taiyaku.text.lang import primary_lang
 _PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "「": "」", "『": "』", "【": "】", "“": "”",
           "［": "］", "〔": "〕", "《": "》", "〈": "〉", "｛": "｝"}  # fmt: skip
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+_HALF_WIDTH = str.maketrans("（）［］｛｝", "()[]{}")
 _PLACEHOLDER = re.compile(
     r"\{\d+\}|\{[A-Za-z_][A-Za-z0-9_]*\}|%(?:\d+\$)?[sdif]|%%|\$\{[^}]+\}|\{\{[^}]+\}\}"
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);"
@@ -41,7 +42,8 @@ def bracket_problems(text: str) -> list[tuple[int, int]]:
     """
     stack: list[tuple[str, int]] = []
     bad: list[tuple[int, int]] = []
-    for index, char in enumerate(text):
+    # A full-width bracket closes a half-width one (the full-width check reports its width).
+    for index, char in enumerate(text.translate(_HALF_WIDTH)):
         if char in _PAIRS:
             stack.append((char, index))
         elif char in _CLOSERS:

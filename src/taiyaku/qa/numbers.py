@@ -168,11 +168,24 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         and not _in_name(target, t)
         and not (unknown_eras and t.value.is_integer() and 500 <= t.value <= 2100)
     ]
-    if missing:
-        texts = ", ".join(s.text for s in missing)
+
+    def shown(token: NumberToken) -> str:
+        if token.style in ("era", "era-en"):
+            return f"{token.text} ({token.value:g})"
+        return token.text
+
+    spans_s = [(t.start, t.end) for t in missing]
+    spans_t = [(t.start, t.end) for t in extra]
+    if missing and extra:
+        yield finding(
+            item, "numbers", "different-number", "error",
+            f"{', '.join(map(shown, missing))} in the source, {', '.join(map(shown, extra))} "
+            "in the target",
+            spans_s, spans_t,
+        )  # fmt: skip
+    elif missing:
         yield finding(item, "numbers", "missing-number", "error",
-                      f"not in the target: {texts}", [(s.start, s.end) for s in missing])  # fmt: skip
-    if extra:
-        texts = ", ".join(t.text for t in extra)
+                      f"not in the target: {', '.join(map(shown, missing))}", spans_s)  # fmt: skip
+    elif extra:
         yield finding(item, "numbers", "extra-number", "warning",
-                      f"not in the source: {texts}", (), [(t.start, t.end) for t in extra])  # fmt: skip
+                      f"not in the source: {', '.join(map(shown, extra))}", (), spans_t)  # fmt: skip

@@ -334,3 +334,30 @@ def test_check_usage_errors(runner, tmp_path, bilingual_tsv):
     bad.write_text("ja\ten\n国際戦略局\t\n", encoding="utf-8")
     result = runner.invoke(cli, ["check", str(bad)])
     assert result.exit_code == 1 and "line 2" in result.output
+
+
+def test_check_tmx_names_the_line_of_the_unit(runner, tmp_path):
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header srclang="ja" datatype="plaintext" segtype="sentence" adminlang="en"
+          o-tmf="taiyaku" creationtool="test" creationtoolversion="1"/>
+  <body>
+    <tu>
+      <tuv xml:lang="ja"><seg>国際戦略局の紹介</seg></tuv>
+      <tuv xml:lang="en"><seg>About the Global Strategy Bureau</seg></tuv>
+    </tu>
+    <tu>
+      <tuv xml:lang="ja"><seg>令和5年7月に策定した</seg></tuv>
+      <tuv xml:lang="en"><seg>formulated in July 2022</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), "check", "--json", str(tmx)])
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in result.output.splitlines()]
+    assert [(f["where"], f["rule"]) for f in found] == [(f"{tmx} line 10", "different-number")]

@@ -67,12 +67,12 @@ def read_units_with_places(
     warn: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[str, Unit]]:
     """Like :func:`read_units`, each unit with its place in the file, for messages about it:
-    ``line 3`` (TSV/CSV), ``row 3`` (XLSX), ``unit 3`` (the third unit of a TMX file)."""
+    ``line 3`` (TSV/CSV, and the line a TMX ``<tu>`` starts on), ``row 3`` (XLSX)."""
     fmt = _format_of(path, UNIT_FORMATS, "TM")
     if fmt == "tmx":
-        from taiyaku.formats.tmx import read_tmx
+        from taiyaku.formats.tmx import read_tmx_lines
 
-        return ((f"unit {n}", unit) for n, unit in enumerate(read_tmx(path, warn=warn), 1))
+        return ((f"line {line}", unit) for line, unit in read_tmx_lines(path, warn=warn))
     from taiyaku.formats.tabular import read_unit_rows
 
     return read_unit_rows(path, encoding=encoding, sheet=sheet)

@@ -361,3 +361,17 @@ def test_check_tmx_names_the_line_of_the_unit(runner, tmp_path):
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.output.splitlines()]
     assert [(f["where"], f["rule"]) for f in found] == [(f"{tmx} line 10", "different-number")]
+
+
+def test_form_inline_codes_from_tmx_markup():
+    from taiyaku.models import Code
+
+    bold_open = Code("bpt", (("i", "1"),), ("<b>",))
+    bold_close = Code("ept", (("i", "1"),), ("</b>",))
+    source = ("これは", bold_open, "重要", bold_close, "です")
+    kept = Unit("これは重要です", "This is important", source_markup=source,
+                target_markup=("This is ", bold_open, "important", bold_close))  # fmt: skip
+    lost = Unit("これは重要です", "This is important", source_markup=source)
+    found = run_checks([kept, lost])
+    assert [(f.where, f.rule) for f in found] == [("line 3", "inline-codes")]
+    assert found[0].message == "inline codes differ: missing <bpt 1>, <ept 1>"

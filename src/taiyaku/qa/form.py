@@ -1,8 +1,9 @@
 """The form check: what a careful reader of the target notices before reading it.
 
 - brackets and quotes that do not pair up in the target (when the source's do);
-- placeholders and inline codes (``{0}``, ``%s``, ``<b>``, ``&amp;``, TMX/XLIFF codes) that
-  are not the same in source and target, order aside;
+- placeholders written in the text (``{0}``, ``%s``, ``<b>``, ``&amp;``) and inline codes
+  kept from TMX/XLIFF (``<bpt i="1">``, ``<ph x="2">``) that are not the same in source
+  and target, order aside;
 - two spaces in a row in the target that the source does not have; white space at the
   start or end of one side only;
 - in an English target: full-width Latin letters, digits or punctuation (``ＡＢＣ``, ``，``,
@@ -15,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from taiyaku.models import Code, Markup
 from taiyaku.qa.findings import Finding, Located, finding
 from taiyaku.text.lang import primary_lang
 
@@ -63,6 +65,21 @@ def placeholders(text: str) -> Counter[str]:
     return Counter(m.group() for m in _PLACEHOLDER.finditer(text))
 
 
+def _codes(markup: Markup | None) -> Counter[str]:
+    """The inline codes of a segment (TMX/XLIFF), as ``kind#id``, counted."""
+    found: Counter[str] = Counter()
+
+    def walk(parts: Markup) -> None:
+        for part in parts:
+            if isinstance(part, Code):
+                name = part.pair or part.attr("x") or part.attr("type") or ""
+                found[f"<{part.kind}{' ' + name if name else ''}>"] += 1
+                walk(part.content)
+
+    walk(markup or ())
+    return found
+
+
 def check_form(item: Located) -> Iterator[Finding]:
     """The form findings of one unit."""
     unit = item.unit
@@ -88,6 +105,16 @@ def check_form(item: Located) -> Iterator[Finding]:
             [m.span() for m in _PLACEHOLDER.finditer(source) if m.group() in missing],
             [m.span() for m in _PLACEHOLDER.finditer(target) if m.group() in extra],
         )  # fmt: skip
+    codes_source, codes_target = _codes(unit.source_markup), _codes(unit.target_markup)
+    if codes_source != codes_target:
+        missing, extra = codes_source - codes_target, codes_target - codes_source
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(sorted(missing.elements())))
+        if extra:
+            parts.append("extra " + ", ".join(sorted(extra.elements())))
+        yield finding(item, "form", "inline-codes", "error",
+                      "inline codes differ: " + "; ".join(parts))  # fmt: skip
     doubles = [m.span() for m in _DOUBLE_SPACE.finditer(target)]
     if doubles and not _DOUBLE_SPACE.search(source):
         yield finding(item, "form", "double-space", "info",

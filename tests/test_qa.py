@@ -98,6 +98,11 @@ def test_terminology_term_inside_a_longer_word_is_not_checked(glossary):
         ("3人の僧", "three monks"),
         ("1168年（仁安 (日本)3年）に出家", "He entered the priesthood in 1168."),
         ("新型コロナウイルス感染症の流行", "the COVID-19 pandemic"),
+        ("予想より5割増の22万7千人に達した", "reached 227,000, 50% more than expected"),
+        ("入館は17時まで", "The gate closes at 5:00 p.m."),
+        ("61歳で仏像を彫り始めた", "He began carving statues in his sixty-first year."),
+        ("1967（昭和42)年まで計5回。", "five times until 1967."),
+        ("天長5年12月15日 (旧暦)に設立", "established on January 23, 829"),
     ],
 )
 def test_numbers_that_correspond(source, target):
@@ -137,6 +142,7 @@ def test_consistency_same_source_two_translations():
             ("国際戦略局の紹介", "About the Global Strategy Bureau"),
             ("国際戦略局の紹介", "About the Global Strategy Bureau."),  # only punctuation
             ("国際戦略局の紹介", "Introducing the Global Strategy Bureau"),
+            ("国際戦略局の紹介", "About Global Strategy Bureaus"),  # article and plural only
         ]
     )
     assert rules(found) == ["source-translated-differently"]
@@ -148,8 +154,9 @@ def test_consistency_same_target_for_different_sources():
     found = run_checks(
         [
             ("国際戦略局の紹介", "About the Global Strategy Bureau"),
-            ("国際戦略局の概要", "About the Global Strategy Bureau"),
+            ("情報流通行政局の組織", "About the Global Strategy Bureau"),  # a wrong reuse
             ("国際戦略局　の紹介", "About the Global Strategy Bureau"),  # width/space only
+            ("国際戦略局の概要", "About the Global Strategy Bureau"),  # near alike: right
         ]
     )
     assert rules(found) == ["target-for-different-sources"]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from taiyaku.align.lengths import length_delta, text_length
@@ -22,6 +23,7 @@ from taiyaku.text.normalize import match_key
 # added for the reader, so only extreme cases are reported.
 TOO_SHORT = -4.0
 TOO_LONG = 6.0
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Texts this short vary too much in length to judge (a heading, a name).
 MIN_LENGTH = 12
 
@@ -46,7 +48,13 @@ def check_completeness(item: Located, ratio: float) -> Iterator[Finding]:
             yield finding(item, "completeness", "untranslated", "error",
                           "the target is the source, untranslated", (), whole_target)  # fmt: skip
         return
-    if source_in_own_lang and detect_lang(target, default=target_lang) == source_lang:
+    # A target that keeps the Japanese with a reading or a gloss (念仏衆生 (Nenbutsu shujo))
+    # is half translated: the form check reports the Japanese left in it.
+    if (
+        source_in_own_lang
+        and detect_lang(target, default=target_lang) == source_lang
+        and len(_LATIN_WORD.findall(target)) < 3
+    ):
         yield finding(item, "completeness", "wrong-language", "error",
                       f"the target is in {source_lang}, not {target_lang}", (), whole_target)  # fmt: skip
         return

@@ -15,7 +15,9 @@ neither are Western years in the English of such a sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 
 from taiyaku.align.anchors import kanji_number
 from taiyaku.match.numbers import ERAS, NumberToken, number_tokens
@@ -51,7 +53,9 @@ _WORD_VALUES |= _TENS | {
 }
 _ROMAN = re.compile(r"\b(?=[MDCLXVI]+\b)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
-_EN_WORD = re.compile(r"[A-Za-z]+")
+_EN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+_ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+                 "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
 # A date by an era name taiyaku has no table for, Wikipedia's disambiguation kept
 # (仁安 (日本)3年, 天文 (元号)18年12月20日, 1481年（文明13）), or a date marked as old
 # calendar (11月9日 (旧暦)).
@@ -64,7 +68,7 @@ _UNKNOWN_ERA = re.compile(
 # A character reference, written well or badly (&#29734; &amp29734): not a number.
 _ENTITY = re.compile(r"&(?:#|amp#?)$")
 _KNOWN_ERAS = frozenset(era for era, _, _ in ERAS)
-_PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)")
+_PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)|(?<=割)$")
 _PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
 _YEN_JA = re.compile(r"^\s*円")
 # Japanese fonts show the backslash as a yen sign, and some texts use it so.
@@ -80,15 +84,27 @@ def _roman(text: str) -> int:
     return total
 
 
+def _word_value(word: str) -> float | None:
+    """The value of an English number word: ``three``, ``fifteenth``, ``seventy-six``."""
+    word = word.casefold()
+    if word in _WORD_VALUES:
+        return float(_WORD_VALUES[word])
+    if word in _ORDINAL_TENS:
+        return float(_ORDINAL_TENS[word])
+    tens, _, unit = word.partition("-")
+    if tens in _TENS and _TENS[tens] < 100 and unit in _WORD_VALUES and _WORD_VALUES[unit] < 10:
+        return float(_TENS[tens] + _WORD_VALUES[unit])
+    return None
+
+
 def _words_in(text: str, lang: str) -> set[float]:
-    """Values written in words: kanji numerals, English number words, Roman numerals."""
+    """Values written in words: kanji numerals, English number words (``a`` is one),
+    Roman numerals."""
     if lang == "ja":
         return {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
-    values = {
-        float(_WORD_VALUES[w.casefold()])
-        for w in _EN_WORD.findall(text)
-        if w.casefold() in _WORD_VALUES
-    }
+    values = {v for w in _EN_WORD.findall(text) if (v := _word_value(w)) is not None}
+    if re.search(r"\b(?:a|an|A|An)\b", text):
+        values.add(1.0)
     values |= {float(_roman(m.group())) for m in _ROMAN.finditer(text) if m.group()}
     return values
 
@@ -110,11 +126,48 @@ def _unit_of(text: str, token: NumberToken, lang: str) -> str:
     return ""
 
 
+def _month_word(text: str, token: NumberToken) -> bool:
+    """True for a month name that is likely another word: ``May`` (the verb), ``Jun`` (a
+    name), abbreviations with no day or year beside them."""
+    if token.text == "May" or len(token.text.rstrip(".")) <= 4:
+        near = text[max(0, token.start - 4) : token.end + 5]
+        return not re.search(r"\d", near)
+    return False
+
+
 def _in_name(text: str, token: NumberToken) -> bool:
     """True for a number inside a name made of letters and digits: COVID-19, G7, 5G."""
     before = text[max(0, token.start - 2) : token.start]
     after = text[token.end : token.end + 1]
     return bool(re.search(r"[A-Za-z]-?$", before) or re.match(r"[A-Za-z]", after))
+
+
+def _japanese_units(text: str, token: NumberToken) -> NumberToken:
+    """A Japanese amount read to its end: 22万7千 is 227,000, 5割 is 50 (per cent)."""
+    following = text[token.end : token.end + 1]
+    if following in ("千", "百") and token.style in ("ja-scale", "plain"):
+        tail = re.search(r"[0-9０-９]+$", token.text)
+        if tail:
+            n = float(unicodedata.normalize("NFKC", tail.group()))
+            scale = 1000 if following == "千" else 100
+            return replace(token, value=token.value - n + n * scale, end=token.end + 1,
+                           text=token.text + following)  # fmt: skip
+    if following == "割" and token.style == "plain":
+        return replace(token, value=token.value * 10, end=token.end + 1, text=token.text + "割")
+    return token
+
+
+def _clock(text: str, token: NumberToken) -> NumberToken:
+    """An English clock time read as the 24-hour hour: ``5:00 p.m.`` is 17."""
+    after = text[token.end : token.end + 10]
+    if re.match(r":[0-5]\d\s*(?:p\.m\.|pm)", after, re.I) and token.value < 12:
+        return replace(token, value=token.value + 12)
+    return token
+
+
+def _minutes(text: str, token: NumberToken) -> bool:
+    """True for the minutes of a clock time (``17:00``), which Japanese leaves out."""
+    return text[max(0, token.start - 1) : token.start] == ":" and token.value == 0
 
 
 def check_numbers(item: Located) -> Iterator[Finding]:
@@ -125,7 +178,16 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         return
     s_lang = "ja" if unit.source_lang.lower().startswith("ja") else "en"
     t_lang = "ja" if unit.target_lang.lower().startswith("ja") else "en"
-    s_tokens, t_tokens = number_tokens(source), number_tokens(target)
+    s_tokens = (
+        [_japanese_units(source, t) for t in number_tokens(source)]
+        if s_lang == "ja"
+        else number_tokens(source)
+    )
+    t_tokens = (
+        [_clock(target, t) for t in number_tokens(target)]
+        if t_lang == "en"
+        else number_tokens(target)
+    )
     used: set[int] = set()
     missing: list[NumberToken] = []
     for s in s_tokens:
@@ -149,6 +211,7 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         m.span("date") if m["date"] else m.span("old")
         for m in (_UNKNOWN_ERA.finditer(source) if s_lang == "ja" else ())
         if source[max(0, m.start() - 1) : m.start() + 1] not in _KNOWN_ERAS
+        or (m["date"] and "年" not in m["date"])
     ]
     words_target = _words_in(target, t_lang)
     missing = [
@@ -164,9 +227,18 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         for i, t in enumerate(t_tokens)
         if i not in used
         and round(t.value, 6) not in source_values
-        and not (t.style == "month-en" and t.text == "May")  # the verb, most of the time
+        and not (t.style == "month-en" and _month_word(target, t))
         and not _in_name(target, t)
-        and not (unknown_eras and t.value.is_integer() and 500 <= t.value <= 2100)
+        and not _minutes(target, t)
+        # The source dates by an era or calendar taiyaku cannot convert: the target's
+        # Western years, months and days are its conversion.
+        and not (
+            unknown_eras
+            and (
+                t.kind == "month"
+                or (t.value.is_integer() and (t.value <= 31 or 500 <= t.value <= 2100))
+            )
+        )
     ]
 
     def shown(token: NumberToken) -> str:
@@ -187,5 +259,7 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         yield finding(item, "numbers", "missing-number", "error",
                       f"not in the target: {', '.join(map(shown, missing))}", spans_s)  # fmt: skip
     elif extra:
-        yield finding(item, "numbers", "extra-number", "warning",
+        # Most numbers only the target has are the translator's glosses (3.3 mm, 1 koku is
+        # about 180 litres): worth a look, not an error.
+        yield finding(item, "numbers", "extra-number", "info",
                       f"not in the source: {', '.join(map(shown, extra))}", (), spans_t)  # fmt: skip

@@ -245,9 +245,12 @@ def test_form_near_misses():
             ("{1}は{0}より多い", "{1} is more than {0}"),  # reordered
             ("国際戦略局  の紹介", "About  the bureau"),  # the source has them too
             ("ICT(情報通信技術)", "ICT (information and communications technology)"),
+            ("開祖〈宗祖〉", "the founder <the founder of the sect>"),  # words in angle brackets
+            ("聞信・宣布の拠点", "a base for missionary work (聞信・宣布)"),  # quoted: no width
         ]
     )
-    assert rules(found, "form") == []
+    assert rules(found, "form") == ["japanese-in-english"]
+    assert found[-1].severity == "info"  # quoted on purpose, most often
 
 
 def test_skip_and_unknown_check():

@@ -24,9 +24,12 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "「": "」", "『": "』"
           "［": "］", "〔": "〕", "《": "》", "〈": "〉", "｛": "｝"}  # fmt: skip
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 _HALF_WIDTH = str.maketrans("（）［］｛｝", "()[]{}")
+# Placeholders of software strings, markup tags (with attributes written as such: "<the
+# founder of the sect>" in a sentence is not a tag) and character references.
 _PLACEHOLDER = re.compile(
     r"\{\d+\}|\{[A-Za-z_][A-Za-z0-9_]*\}|%(?:\d+\$)?[sdif]|%%|\$\{[^}]+\}|\{\{[^}]+\}\}"
-    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);"
+    r"|</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?>"
+    r"|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);"
 )
 _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 # Full-width forms of ASCII (ＡＢＣ, １２３, ，．：（）) and CJK punctuation (、。「」・〜　).
@@ -78,6 +81,23 @@ def _codes(markup: Markup | None) -> Counter[str]:
 
     walk(markup or ())
     return found
+
+
+def _next_to_japanese(text: str, match: re.Match[str]) -> bool:
+    before = text[match.start() - 1 : match.start()]
+    after = text[match.end() : match.end() + 1]
+    return bool(_JAPANESE.match(before) or _JAPANESE.match(after))
+
+
+_OPENING = "(\"'（「『‘“["
+_CLOSING = ")\"'）」』’”]"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` sits in brackets or quotes, maybe with more inside."""
+    opening = max(text.rfind(c, 0, start) for c in _OPENING)
+    closing = [i for i in (text.find(c, end) for c in _CLOSING) if i >= 0]
+    return opening >= 0 and bool(closing) and ("." not in text[opening:start])
 
 
 def check_form(item: Located) -> Iterator[Finding]:
@@ -137,7 +157,9 @@ def check_form(item: Located) -> Iterator[Finding]:
                 [span] if space_source else [], [span] if space_target else [],
             )  # fmt: skip
     if primary_lang(unit.target_lang) == "en":
-        wide = [m.span() for m in _FULL_WIDTH.finditer(target)]
+        # Full-width punctuation inside Japanese quoted in the English (聞信・宣布) is the
+        # quotation's own; the Japanese is reported below.
+        wide = [m.span() for m in _FULL_WIDTH.finditer(target) if not _next_to_japanese(target, m)]
         if wide:
             chars = "".join(dict.fromkeys("".join(target[s:e] for s, e in wide)))
             yield finding(item, "form", "full-width", "warning",
@@ -145,5 +167,8 @@ def check_form(item: Located) -> Iterator[Finding]:
         japanese = [m.span() for m in _JAPANESE.finditer(target)]
         if japanese:
             words = ", ".join(dict.fromkeys(target[s:e] for s, e in japanese))
-            yield finding(item, "form", "japanese-in-english", "warning",
+            # Japanese in brackets or quotes is most often quoted on purpose (a title, the
+            # characters a sentence is about): worth a look, not a warning.
+            quoted = all(_quoted(target, s, e) for s, e in japanese)
+            yield finding(item, "form", "japanese-in-english", "info" if quoted else "warning",
                           f"Japanese left in the English: {words}", (), japanese)  # fmt: skip

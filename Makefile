@@ -1,10 +1,12 @@
 # make demo: set up .venv and run taiyaku on the shipped seed data.
-# make test: set up .venv with the test tools, lint, and run the tests.
+# make lint: ruff, the import-layer check (scripts/check_layers.py) and mypy.
+# make check: lint and the fast tests (not marked slow): the edit loop, under a minute.
+# make test: lint and every test, slow ones and doctests included (what CI runs).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean browser
+.PHONY: demo test check lint clean browser
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,12 @@ demo: $(BIN)/taiyaku
 	$(BIN)/taiyaku demo
 
 lint: $(BIN)/taiyaku
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/python scripts/check_layers.py src/taiyaku
+	$(BIN)/mypy
+
+check: lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" --doctest-modules src tests
 
 # The browser tests drive Debian's Chromium (never a downloaded build) and need CJK fonts.
 browser:
@@ -24,7 +31,7 @@ browser:
 	  { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
 
 test: lint browser
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src tests
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-glossary.xlsx

@@ -1,6 +1,8 @@
 """Alignment quality on kyoto-wiki-ja-en: plain and perturbed document pairs.
 
-Usage: .venv/bin/python benchmarks/align_kyoto.py [--docs N] [--seed S] [--data DIR]
+Usage: .venv/bin/python benchmarks/align_kyoto.py [--every K] [--docs N] [--seed S] [--data DIR]
+
+(``--every 16``: the tuning subset, every 16th document; figures are reported over all.)
 
 Each of the corpus's documents becomes a Japanese and an English document: one Japanese
 sentence per unit, the English unit split into sentences by ``split_sentences``, paragraphs as
@@ -16,7 +18,12 @@ real pages have and the corpus lacks:
 - drop a Japanese unit (its English becomes 0-1) or a one-sentence English unit (1-0),
 - insert a heading or a three-item list taken from another document on one side only.
 
-Both variants are scored with strict and lax precision/recall/F1 (``taiyaku.align.score``,
+The *layout* variants keep the plain sentences and gold but change the paragraphs of one side,
+as real page pairs arrive: *flattened* puts all of one side in one block (the Japanese for
+even-numbered documents, the English for odd ones); *rebroken* moves each break between two
+English body paragraphs one or two sentences earlier or later.
+
+Every variant is scored with strict and lax precision/recall/F1 (``taiyaku.align.score``,
 Vecalign's definitions), overall and per bead type, for taiyaku's aligner (blocks, then
 sentences, lengths + anchors) and, in the same run, a length-only Gale–Church baseline (one
 pass over the sentences, ratio estimated from the pair, Gale–Church priors).
@@ -133,23 +140,73 @@ def perturb(
     return out
 
 
+def flatten(doc: Doc, *, japanese: bool) -> Doc:
+    """``doc`` with one side's blocks removed: one block for the whole side, as in a page
+    whose paragraphs lost their blank lines. Kinds stay: a heading is still a line."""
+    ja, ja_blocks, en, en_blocks, gold, ja_kinds, en_kinds = doc
+    if japanese:
+        ja_blocks = [0] * len(ja)
+    else:
+        en_blocks = [0] * len(en)
+    return ja, ja_blocks, en, en_blocks, gold, ja_kinds, en_kinds
+
+
+def rebreak(doc: Doc, rng: random.Random) -> Doc:
+    """``doc`` with the English paragraphs broken at other sentences: each break between two
+    body paragraphs moves one or two sentences earlier or later, when the paragraphs it
+    separates are long enough (a heading keeps its own block)."""
+    ja, ja_blocks, en, en_blocks, gold, ja_kinds, en_kinds = doc
+    starts = [j for j in range(1, len(en)) if en_blocks[j] != en_blocks[j - 1]]
+    fixed = set(starts)
+    breaks = set()
+    for j in starts:
+        if en_kinds[j] != "sentence" or en_kinds[j - 1] != "sentence":
+            breaks.add(j)
+            continue
+        offsets = [-2, -1, 1, 2]
+        rng.shuffle(offsets)
+        for offset in offsets:
+            moved = j + offset
+            passed = range(min(j, moved), max(j, moved) + 1)
+            if (
+                0 < moved < len(en)
+                and all(en_kinds[k] == "sentence" for k in range(min(j, moved) - 1, max(j, moved)))
+                and not (fixed - {j}).intersection(passed)
+                and not breaks.intersection(range(moved - 1, moved + 2))
+            ):
+                breaks.add(moved)
+                break
+        else:
+            breaks.add(j)
+    blocks = []
+    block = 0
+    for j in range(len(en)):
+        block += j in breaks
+        blocks.append(block)
+    return ja, ja_blocks, en, blocks, gold, ja_kinds, en_kinds
+
+
 def run(args: argparse.Namespace) -> None:
     path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
     if not path.exists():
         sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
     corpus = read_corpus(path)
-    ids = sorted(corpus)[: args.docs] if args.docs else sorted(corpus)
+    ids = sorted(corpus)[:: args.every]
+    ids = ids[: args.docs] if args.docs else ids
     donors = []
     for doc_id in sorted(corpus):
         titles = [r for r in corpus[doc_id] if r["kind"] == "title"]
         if len(titles) >= 3:
             donors.append(([r["ja"] for r in titles], [r["en"] for r in titles]))
-    variants: dict[str, list[Doc]] = {"plain": [], "perturbed": []}
-    for doc_id in ids:
+    variants: dict[str, list[Doc]] = {"plain": [], "perturbed": [], "flattened": [], "rebroken": []}
+    for number, doc_id in enumerate(ids):
         units = units_of(corpus[doc_id])
-        variants["plain"].append(build([([ja], en, b) for ja, en, b in units]))
+        plain = build([([ja], en, b) for ja, en, b in units])
+        variants["plain"].append(plain)
         rng = random.Random(f"{args.seed}:{doc_id}")
         variants["perturbed"].append(build(perturb(units, rng, donors)))
+        variants["flattened"].append(flatten(plain, japanese=number % 2 == 0))
+        variants["rebroken"].append(rebreak(plain, random.Random(f"{args.seed}:re:{doc_id}")))
     print(f"kyoto-wiki-ja-en: {len(ids)} documents (seed {args.seed})")
     for name, docs in variants.items():
         gold = [d[4] for d in docs]
@@ -209,6 +266,9 @@ def report(system: str, scores: dict[str, Scores], elapsed: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=0, help="only the first N documents")
+    parser.add_argument(
+        "--every", type=int, default=1, help="every Nth document (16: the tuning subset)"
+    )
     parser.add_argument("--seed", default="taiyaku", help="seed of the perturbations")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     run(parser.parse_args())

@@ -23,9 +23,9 @@ from pathlib import Path
 from qa_data import KYOTO_LEXICON, KYOTO_WIKI, kyoto_units, require, uptime
 from taiyaku.align import align_files, glossary_pairs, save_alignment
 from taiyaku.formats import read_terms
+from taiyaku.glossary import Glossary
 from taiyaku.qa import Finding, check_units, located_tm_units
 from taiyaku.store.db import open_db
-from taiyaku.store.glossary import Glossary
 from taiyaku.store.tm import TranslationMemory
 
 ROOT = Path(__file__).resolve().parent.parent

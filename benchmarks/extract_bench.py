@@ -21,9 +21,9 @@ from pathlib import Path
 
 from qa_data import KYOTO_LEXICON, KYOTO_WIKI, kyoto_units, require, uptime
 from taiyaku.extract import extract_terms
-from taiyaku.glossary.keys import en_lookup_key, ja_find_key
 from taiyaku.store.db import open_db
 from taiyaku.store.tm import TranslationMemory
+from taiyaku.text.keys import en_lookup_key, ja_find_key
 
 
 def lexicon_pairs() -> set[tuple[str, str]]:

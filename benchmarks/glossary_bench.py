@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 
 from taiyaku.formats import read_terms
-from taiyaku.glossary import cache
+from taiyaku.glossary import Glossary, cache
 from taiyaku.glossary.find import find_terms, term_automata
 from taiyaku.glossary.termlookup import lookup, lookup_index
 from taiyaku.store.db import open_db
-from taiyaku.store.glossary import Glossary
 
 DATA = (
     Path(os.environ.get("TAIYAKU_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
@@ -59,7 +58,7 @@ def main() -> None:
             ]
         cache.clear()
         start = time.perf_counter()
-        lookup_index(db)
+        lookup_index(glossary)
         print(f"lookup index load: {1000 * (time.perf_counter() - start):.0f} ms")
         times = []
         for query in queries:
@@ -79,7 +78,7 @@ def main() -> None:
 
         cache.clear()
         start = time.perf_counter()
-        automata = term_automata(db)
+        automata = term_automata(glossary)
         print(
             f"automaton load: {time.perf_counter() - start:.2f} s for {automata.terms:,} terms "
             "(target ≤ 1 s)"

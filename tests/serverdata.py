@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from taiyaku.align import align_texts, save_alignment
+from taiyaku.glossary import Glossary
 from taiyaku.models import Term, Unit
 from taiyaku.store.db import open_db
-from taiyaku.store.glossary import Glossary
 from taiyaku.store.tm import TranslationMemory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -142,6 +142,7 @@ def test_network_dtd_is_not_fetched(runner, db, tmp_path):
     assert result.exit_code == 0 and "1 units added" in result.output
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_single_line_tmx_imports(runner, db, tmp_path):
     tus = "".join(TU.format(f"sentence {i} " + "x" * 420) for i in range(100_000))
     path = write(tmp_path / "oneline.tmx", TMX_HEAD.strip() + BODY.format(tus))
@@ -227,6 +228,7 @@ def test_xlsx_zip_bomb_is_refused(runner, db, tmp_path):
     fails_cleanly(runner, db, ["term", "import"], bad, "zip bomb")
 
 
+@pytest.mark.slow
 def test_xlsx_with_a_million_empty_rows(runner, db, tmp_path):
     good = tmp_path / "good.xlsx"
     write_terms(good, [Term("政府", "government"), Term("国", "country")])

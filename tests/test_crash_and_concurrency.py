@@ -22,6 +22,8 @@ from taiyaku.store.db import transaction
 from taiyaku.store.migrations import migrations
 
 UNITS = 30_000
+# Real processes importing tens of thousands of units: seconds each.
+pytestmark = pytest.mark.slow
 
 
 def taiyaku(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -50,6 +52,29 @@ def unit_count(db_path: Path) -> int:
         return conn.execute("SELECT count(*) FROM units").fetchone()[0]
     finally:
         conn.close()
+
+
+def wait_until_writing(db_path: Path, process: subprocess.Popen, timeout: float = 120) -> bool:
+    """Wait until ``process`` is inside a write transaction on ``db_path``; False if it ended.
+
+    A writer takes SQLite's write lock (``BEGIN IMMEDIATE``) for its whole transaction, so
+    a probe that cannot take it at once knows the writer is mid-transaction.
+    """
+    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error):
+                    return process.poll() is None
+                raise
+            time.sleep(0.002)
+        return False
+    finally:
+        probe.close()
 
 
 def test_sigkill_during_import_keeps_all_or_nothing(tmp_path, big_tmx):
@@ -99,7 +124,9 @@ def test_reader_during_import_sees_all_or_nothing(tmp_path, big_tmx):
     db = tmp_path / "read.db"
     open_db(db).close()
     importer = taiyaku("--db", db, "tm", "import", big_tmx)
+    assert wait_until_writing(db, importer), "the import ended before the readers started"
     seen, matched = set(), set()
+    reads_during_import = 0
     while importer.poll() is None:
         stats = taiyaku("--db", db, "tm", "stats", "--json")
         out, err = stats.communicate(timeout=60)
@@ -109,7 +136,10 @@ def test_reader_during_import_sees_all_or_nothing(tmp_path, big_tmx):
         out, err = match.communicate(timeout=60)
         assert match.returncode == 0, err
         matched.add(len(json.loads(out)["matches"]))
+        # Both reads finished while the import was still running: they overlapped it.
+        reads_during_import += importer.poll() is None
     assert importer.returncode == 0
+    assert reads_during_import >= 1, "no read overlapped the import: the test proved nothing"
     assert seen <= {0, UNITS}
     assert matched <= {0, 1}
     # The index and the units are committed together: once the units are in, so is the match.
@@ -201,14 +231,20 @@ def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
     assert done.wait(timeout=120) == 0, done.stderr.read()
     old = _aligned_targets(db)
     assert len(old) > 1000
-    rng = random.Random(11)
+    new = {t.replace("handles", "manages") for t in old}
+    interrupted = 0
     for attempt in range(3):
         process = taiyaku("--db", db, "align", source, second, "--doc", "page")
-        time.sleep(rng.uniform(0.5, 3.0))
+        # Kill it inside its write transaction (replacing the old pairs by the new ones).
+        writing = wait_until_writing(db, process)
         process.send_signal(signal.SIGKILL)
         process.wait()
         now = _aligned_targets(db)
-        new = {t.replace("handles", "manages") for t in old}
         assert now in (old, new), (
             f"attempt {attempt}: a mix of {len(now & old)} old and {len(now & new)} new pairs"
         )
+        interrupted += writing and now == old
+        if now == new:  # the kill came after the commit: put the old pairs back
+            again = taiyaku("--db", db, "align", source, first, "--doc", "page")
+            assert again.wait(timeout=120) == 0, again.stderr.read()
+    assert interrupted >= 1, "no kill landed inside the write transaction: it proved nothing"

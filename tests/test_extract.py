@@ -12,8 +12,8 @@ from taiyaku.cli import cli
 from taiyaku.extract import extract_terms
 from taiyaku.extract.japanese import candidates
 from taiyaku.formats import read_units
+from taiyaku.glossary import Glossary
 from taiyaku.models import Term, Unit
-from taiyaku.store.glossary import Glossary
 from tests.conftest import FIXTURES, ROOT
 
 SESSHU = FIXTURES / "kyoto-wiki-sesshu.tsv"

@@ -139,10 +139,9 @@ def test_find_in_empty_glossary():
 
 
 def test_cache_is_not_fooled_by_a_rolled_back_write(tmp_path):
-    from taiyaku.glossary import find_terms
+    from taiyaku.glossary import Glossary, find_terms
     from taiyaku.models import Term
     from taiyaku.store.db import open_db, transaction
-    from taiyaku.store.glossary import Glossary
 
     db = open_db(tmp_path / "g.db")
     glossary = Glossary(db)

@@ -501,3 +501,51 @@ def test_xliff_from_another_tool_pretranslates_and_merges(tmp_path, runner):
         cli, ["pretranslate", str(source), "-o", "o.xlf", "--overwrite", "--json"]
     )
     assert '"kept": 0' in result.output
+
+
+def test_xliff2_from_another_tool(tmp_path, runner):
+    """XLIFF 2.0 with <pc>/<ph/>: codes kept through XLIFF 1.2 (as strict ctypes) and back."""
+    _tm_with_half(tmp_path, runner)
+    source = tmp_path / "other.xlf"
+    source.write_text(
+        f'<xliff xmlns="{X2}" version="2.0" srcLang="ja"><file id="f"><unit id="u1">'
+        '<segment><source><pc id="1" type="fmt">国際戦略局</pc></source></segment></unit>'
+        '<unit id="u2"><segment><source>海外展開の推進<ph id="1" type="other"/></source></segment>'
+        "</unit></file></xliff>",
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, ["pretranslate", str(source), "-o", "o.xlf"]).exit_code == 0
+    ours = etree.parse(str(tmp_path / "o.xlf")).getroot()
+    assert [g.get("ctype") for g in ours.iter(f"{{{X1}}}g")][:1] == ["x-fmt"]
+    result = runner.invoke(cli, ["merge", "o.xlf", "-o", "done.xlf"])
+    assert result.exit_code == 0, result.output
+    done = etree.parse(str(tmp_path / "done.xlf")).getroot()
+    assert done.get("trgLang") == "en"
+    targets = [etree.tostring(t, encoding="unicode") for t in done.iter(f"{{{X2}}}target")]
+    assert '<pc id="1" type="fmt">Global Strategy Bureau</pc>' in targets[0]
+    assert '<ph id="1" type="other"/>' in targets[1]
+
+
+def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
+    page = tmp_path / "page.xhtml"
+    page.write_bytes(
+        '<?xml version="1.0" encoding="Shift_JIS"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+        'lang="ja"><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"/>'
+        "</head><body><p>国際戦略局の組織です。</p></body></html>".encode("cp932")
+    )
+    document = read_source(page)
+    assert [s.text for s in document.segments] == ["国際戦略局の組織です。"]
+    out = document.render({"1": ("It is the Global Strategy Bureau.",)}, "en").decode("utf-8")
+    assert "charset=utf-8" in out and "It is the Global Strategy Bureau." in out
+
+
+def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+    page = tmp_path / "a.txt"
+    page.write_text("国際戦略局\n", encoding="utf-8")
+    assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
+    xlf = tmp_path / "a.txt.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    xlf.write_text(text.replace('crc="', 'crc="0', 1), encoding="utf-8")
+    result = runner.invoke(cli, ["merge", str(xlf)])
+    assert result.exit_code == 1 and "does not match its fingerprint" in result.output
+    assert not (tmp_path / "a.en.txt").exists()

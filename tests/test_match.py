@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from taiyaku import Term, TranslationMemory, Unit
 from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import Glossary
 from taiyaku.match import diff_spans, fuzzy_matches, similarity
 from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
-from taiyaku.store.glossary import Glossary
 from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
 
@@ -216,6 +216,7 @@ def generated(tmp_path_factory):
     database.close()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

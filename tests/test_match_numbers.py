@@ -85,3 +85,21 @@ def test_tokens():
         ("month", 7.0, "month-en"),
         ("number", 2023.0, "plain"),
     ]
+
+
+def test_kanji_numerals_are_adapted_too():
+    # The aligner always read 三年 as 3; a match now adapts it as well (issue 12).
+    found = adapt_numbers("三年ぶりに開催", "四年ぶりに開催", "Held for the first time in 3 years")
+    assert found is not None and found.adapted_target == "Held for the first time in 4 years"
+    back = adapt_numbers("after 3 years", "after 4 years", "三年後に")
+    assert back is not None and back.adapted_target == "四年後に"
+    positional = adapt_numbers("2023年", "2024年", "二〇二三年度")
+    assert positional is not None and positional.adapted_target == "二〇二四年度"
+
+
+def test_one_era_table_for_alignment_and_matching():
+    from taiyaku.align.anchors import _numbers_ja
+
+    for text, year in (("令和元年", 2019), ("平成31年", 2019), ("昭和64年", 1989)):
+        assert [t.value for t in number_tokens(text)] == [float(year)]
+        assert f"num:{year}" in _numbers_ja(text)

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from taiyaku.cli import cli
 from taiyaku.formats import read_units
+from taiyaku.glossary import Glossary
 from taiyaku.models import Term, Unit
 from taiyaku.qa import Located, check_units
-from taiyaku.store.glossary import Glossary
 from tests.conftest import FIXTURES, ROOT
 
 SEED_GLOSSARY = ROOT / "glossary" / "mic-global-strategy-bureau.tsv"

@@ -62,6 +62,8 @@ JAPANESE = [
             "次の文です。",
         ],
     ),
+    # numbered items written without a space after the full-width stop
+    ("手順\n1．申請書を確認する\n2．手数料を払う", ["手順", "申請書を確認する", "手数料を払う"]),
     # an English heading inside a Japanese page keeps English rules
     (
         "国際戦略局\n\nGlobal Strategy Bureau\n\nMr. Smith came. He left.",
@@ -116,6 +118,28 @@ ENGLISH = [
             "Minister Matsumoto speaking",
             "Next sentence.",
         ],
+    ),
+    # A numbered heading is one segment: "Chapter I." labels what follows
+    (
+        "Chapter I. General Provisions\n\nArticle 1. This Act aims to protect users. It "
+        "applies to all.\n\nChapter II. Rights and Duties",
+        [
+            "Chapter I. General Provisions",
+            "Article 1. This Act aims to protect users.",
+            "It applies to all.",
+            "Chapter II. Rights and Duties",
+        ],
+    ),
+    (
+        "Part IV. Miscellaneous\nTable 2. Results by year",
+        ["Part IV. Miscellaneous", "Table 2. Results by year"],
+    ),
+    # ... but a sentence that ends in a chapter number still ends there
+    ("He read Chapter 3. It was long.", ["He read Chapter 3.", "It was long."]),
+    # numbered list items, with or without a space after the number; "2.1" is not a marker
+    (
+        "Steps:\n1. Confirm the settings.\n2.Check the log\n2.1 Background",
+        ["Steps:", "Confirm the settings.", "Check the log", "2.1 Background"],
     ),
 ]
 

@@ -120,6 +120,9 @@ def test_openapi_describes_every_endpoint(readonly: TestClient) -> None:
         "/api/documents/{name}/review",
     } <= set(spec["paths"])
     assert "/" not in spec["paths"]
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/units"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in spec["paths"]["/api/lookup"]["get"]
 
 
 # --- bad input -----------------------------------------------------------------------------
@@ -250,6 +253,8 @@ def test_stored_html_is_escaped_on_the_page(readonly: TestClient) -> None:
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page.text
     assert "<script>window.__pwned" not in page.text
     assert "<img src=x" not in page.text
+    # Were escaping ever to fail, the page still runs only its own script.
+    assert "script-src 'self'" in page.headers["content-security-policy"]
     # The API returns the text as stored, byte for byte.
     hit = readonly.get("/api/concordance", params={"q": "危険"}).json()["hits"][0]
     assert hit["source"] == HOSTILE + "危険な文"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.serverdata import DOCUMENT, TOKEN, build
 
@@ -52,16 +54,19 @@ def get_json(url: str) -> Any:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A ``taiyaku serve`` process on a free loopback port; its base URL."""
+    """A ``taiyaku serve`` on a free loopback port, stopped after the tests; its base URL."""
     folder = tmp_path_factory.mktemp("serve")
     db = build(folder / "project.db")
     token = folder / "token.txt"
     token.write_text(TOKEN + "\n", encoding="utf-8")
     port = _free_port()
     command = [sys.executable, "-m", "taiyaku", "--db", str(db), "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--token-file", str(token)], stderr=subprocess.PIPE, text=True
-    )
+    # Two worker processes: the page's reads and writes may land on either.
+    log = folder / "serve.log"
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            [*command, "--token-file", str(token), "--workers", "2"], stderr=stderr
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -71,7 +76,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"taiyaku serve did not start: {process.stderr}") from None
+                    message = log.read_text(encoding="utf-8")
+                    raise RuntimeError(f"taiyaku serve did not start: {message}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -146,7 +152,7 @@ def test_keys_move_through_results_and_copy(page: Any) -> None:
     focused = page.evaluate("document.activeElement.dataset.copy")
     assert focused == page.locator(".result").nth(1).get_attribute("data-copy")
     page.keyboard.press("c")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
+    expect(page.locator("#status")).to_have_text(re.compile("^Copied"))
     assert page.evaluate("navigator.clipboard.readText()") == focused
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
@@ -206,7 +212,7 @@ def test_reviewing_a_pair_stores_it(page: Any, server: str) -> None:
     assert "4 changes not saved" in page.inner_text("#dirty")
     shot(page, "document-review.png")
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    expect(page.locator("#status")).to_have_text(re.compile("^Saved"))
 
     after = get_json(f"{server}/api/documents/{DOCUMENT}/pairs")["pairs"]
     assert len(after) == len(before)
@@ -232,7 +238,7 @@ def test_a_wrong_token_saves_nothing(page: Any, server: str) -> None:
     page.locator(".pairs .row").first.focus()
     page.keyboard.press("a")
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Not saved')")
+    expect(page.locator("#status")).to_have_text(re.compile("^Not saved"))
     assert "wrong token" in page.inner_text("#status")
     assert get_json(f"{server}/api/documents/{DOCUMENT}/pairs")["pairs"] == before
 

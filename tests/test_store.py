@@ -10,28 +10,31 @@ from taiyaku.store.migrations import migrations
 def test_fresh_database_has_the_schema(db):
     assert set(db.table_names()) >= {"units", "terms", "meta", "_sqlite_migrations"}
     # Other migrations add columns; these are the ones every version has.
-    assert db["units"].columns_dict.items() >= {
-        "id": int,
-        "source_lang": str,
-        "target_lang": str,
-        "source_text": str,
-        "target_text": str,
-        "source_key": str,
-        "target_key": str,
-        "origin": str,
-        "document": str,
-        "position": int,
-        "confidence": float,
-        "bead": str,
-        "created": str,
-        "changed": str,
-        "metadata": str,
-        "source_markup": str,
-        "target_markup": str,
-        "annotations": str,
-        "created_absent": int,
-        "changed_absent": int,
-    }.items()
+    assert (
+        db["units"].columns_dict.items()
+        >= {
+            "id": int,
+            "source_lang": str,
+            "target_lang": str,
+            "source_text": str,
+            "target_text": str,
+            "source_key": str,
+            "target_key": str,
+            "origin": str,
+            "document": str,
+            "position": int,
+            "confidence": float,
+            "bead": str,
+            "created": str,
+            "changed": str,
+            "metadata": str,
+            "source_markup": str,
+            "target_markup": str,
+            "annotations": str,
+            "created_absent": int,
+            "changed_absent": int,
+        }.items()
+    )
     assert {
         "ja",
         "en",

@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from taiyaku.align import Alignment, align_files, glossary_pairs, save_alignment
+from taiyaku.align import Alignment
 from taiyaku.errors import NotFound
 from taiyaku.formats import read_terms, write_terms
-from taiyaku.store.db import now_iso, open_db
-from taiyaku.store.glossary import Glossary, TermsResult
+from taiyaku.project import Project
+from taiyaku.store.glossary import TermsResult
 from taiyaku.store.tm import AddResult
 
 SEED = "mic-global-strategy-bureau"
@@ -53,20 +53,14 @@ def run_demo(
     Running it again changes nothing but the timestamps of the export: the glossary entries
     are already there and the page's aligned pairs are replaced, not duplicated.
     """
-    db = open_db(db_path)
-    glossary = Glossary(db)
-    terms = glossary.add_many(read_terms(data_dir / "glossary" / f"{SEED}.tsv"))
-    alignment = align_files(
-        data_dir / "tm" / f"{SEED}.ja.txt",
-        data_dir / "tm" / f"{SEED}.en.txt",
-        glossary=glossary_pairs(db),
-    )
-    replaced, units = save_alignment(db, alignment, SEED)
-    about = [
-        ("What", "taiyaku demo: the glossary of the MIC Global Strategy Bureau page"),
-        ("Database", os.path.abspath(db_path)),
-        ("Exported", now_iso()),
-        ("Terms", str(glossary.count())),
-    ]
-    write_terms(xlsx_path, glossary.iter_terms(), about=about)
+    with Project.open(db_path, write=True) as project:
+        terms = project.glossary.add_many(read_terms(data_dir / "glossary" / f"{SEED}.tsv"))
+        alignment = project.align(
+            data_dir / "tm" / f"{SEED}.ja.txt", data_dir / "tm" / f"{SEED}.en.txt"
+        )
+        replaced, units = project.save_alignment(alignment, SEED)
+        about = project.glossary_about(
+            "taiyaku demo: the glossary of the MIC Global Strategy Bureau page"
+        )
+        write_terms(xlsx_path, project.glossary.iter_terms(), about=about)
     return DemoResult(os.fspath(db_path), terms, alignment, replaced, units, os.fspath(xlsx_path))

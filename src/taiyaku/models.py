@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-ORIGINS = ("aligned", "imported", "added", "translated")
-STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
+Origin = Literal["aligned", "imported", "added", "translated"]
+Status = Literal["preferred", "admitted", "deprecated", "forbidden"]
+BeadType = Literal["1-1", "1-2", "2-1", "2-2", "1-0", "0-1"]
+Side = Literal["ja", "en"]
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+STATUSES: tuple[Status, ...] = get_args(Status)
+BEAD_TYPES: tuple[BeadType, ...] = get_args(BeadType)
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with a ``Z``, to the second."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,8 @@ class Unit:
     :param document: the document it came from, if known
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units
-    :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``), for aligned units
+    :param bead: alignment bead type (``1-1``, ``1-2``, ``2-1``, ``2-2``; :data:`BeadType`
+        for taiyaku's aligner, any notation for units other tools aligned), for aligned units
     :param created: ISO 8601 UTC timestamp; ``None`` when the source gave none (the store
         dates a unit taiyaku made itself, ``added`` or ``aligned``, and no other)
     :param changed: ISO 8601 UTC timestamp, likewise
@@ -109,7 +122,7 @@ class Unit:
     target_text: str
     source_lang: str = "ja"
     target_lang: str = "en"
-    origin: str = "imported"
+    origin: Origin = "imported"
     document: str | None = None
     position: int | None = None
     confidence: float | None = None
@@ -121,6 +134,10 @@ class Unit:
     source_markup: Markup | None = None
     target_markup: Markup | None = None
     id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The unit as plain JSON values, field by field."""
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -134,7 +151,9 @@ class Term:
     :param note: a usage note for translators
     :param domain: subject field, e.g. ``organisation``
     :param pos: part of speech, e.g. ``noun``
-    :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``
+    :param status: ``preferred``, ``admitted``, ``deprecated`` or ``forbidden``; empty in a
+        term read from a file whose status cell was blank (an import keeps the stored status,
+        a new entry is ``preferred``)
     :param source: where the entry comes from (a file, a dictionary, a person)
     :param reading: the Japanese term's reading in kana as the source gives it (the JLT
         dictionary's 読み); empty when the file has none (readings are then computed)
@@ -148,9 +167,13 @@ class Term:
     note: str = ""
     domain: str = ""
     pos: str = ""
-    status: str = "preferred"
+    status: Status | Literal[""] = "preferred"
     source: str = ""
     reading: str = ""
     created: str | None = None
     changed: str | None = None
     id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as plain JSON values, field by field."""
+        return dataclasses.asdict(self)

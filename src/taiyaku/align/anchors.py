@@ -27,6 +27,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from taiyaku.align.romaji import Names
+from taiyaku.text.chars import JAPANESE_CHAR
+from taiyaku.text.numbers import (
+    EN_SCALES,
+    JA_ERAS,
+    JA_SCALES,
+    KANJI_NUMBER,
+    MONTH_NUMBER,
+    NUMBER,
+    era_year,
+    kanji_number,
+    number_value,
+)
 
 # Weights in "matched feature" units: a shared year says more than a shared bracket.
 WEIGHTS = {
@@ -39,34 +51,6 @@ WEIGHTS = {
     "paren": 0.3,
 }
 
-_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
-_ERA_YEAR = re.compile(r"(令和|平成|昭和|大正|明治)\s*(元|\d{1,2})\s*年")
-_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_JA_SCALE = {"万": 10_000, "億": 100_000_000, "兆": 1_000_000_000_000}
-_EN_SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_JA_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万億兆])?")
-_EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion)\b)?", re.I)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -75,7 +59,6 @@ _NUMBER_WORDS = {
     if i >= 2  # "one" is mostly "one of", not a number
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]*|\d+[A-Za-z][A-Za-z0-9\-]*")
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -86,40 +69,20 @@ class Features:
     total: float
 
 
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-# A kanji numeral counts only before a counter: 三年, 四十八願 is left alone, 一般 too.
-_KANJI_NUMBER = re.compile(
-    r"(?<![〇一二三四五六七八九十百千])([〇一二三四五六七八九十百千]+)"
-    r"(?=[年月日人回つ件箇ヵカか国名歳世代番条章期割倍個社校枚冊隻台週種項])"
-)
-
-
-def kanji_number(text: str) -> int:
-    """The value of a kanji numeral: 三 → 3, 四十八 → 48, 二千二十三 and 二〇二三 → 2023."""
-    if not any(c in _KANJI_UNITS for c in text):
-        value = 0
-        for c in text:
-            value = value * 10 + _KANJI_DIGITS[c]
-        return value
-    total = digit = 0
-    for c in text:
-        if c in _KANJI_UNITS:
-            total += (digit or 1) * _KANJI_UNITS[c]
-            digit = 0
-        else:
-            digit = digit * 10 + _KANJI_DIGITS[c]
-    return total + digit
+_ERA_YEAR = re.compile(rf"({JA_ERAS})\s*(元|\d{{1,2}})\s*年")
+_JA_NUMBER = re.compile(rf"({NUMBER})\s*([万億兆])?")
+_EN_NUMBER = re.compile(rf"({NUMBER})(?:\s*(thousand|million|billion|trillion)\b)?", re.I)
+_KANJI_NUMBER = re.compile(KANJI_NUMBER)
 
 
 def _numbers_ja(text: str) -> list[str]:
     out = [_number_feature(float(kanji_number(k))) for k in _KANJI_NUMBER.findall(text)]
     for era, year in _ERA_YEAR.findall(text):
-        out.append(_number_feature(float(_ERAS[era] + (1 if year == "元" else int(year)))))
+        out.append(_number_feature(float(era_year(era, year))))
     for digits, scale in _JA_NUMBER.findall(text):
-        value = float(digits.replace(",", ""))
+        value = number_value(digits)
         if scale:
-            out.append(_number_feature(value * _JA_SCALE[scale]))
+            out.append(_number_feature(value * JA_SCALES[scale]))
         out.append(_number_feature(value))
     return out
 
@@ -127,14 +90,14 @@ def _numbers_ja(text: str) -> list[str]:
 def _numbers_en(text: str) -> list[str]:
     out = []
     for digits, scale in _EN_NUMBER.findall(text):
-        value = float(digits.replace(",", ""))
+        value = number_value(digits)
         if scale:
-            out.append(_number_feature(value * _EN_SCALE[scale.lower()]))
+            out.append(_number_feature(value * EN_SCALES[scale.lower()]))
         out.append(_number_feature(value))
     for word in re.findall(r"[A-Za-z]+", text):
         lower = word.lower()
-        if lower in _MONTHS and word[0].isupper():  # "may" the verb is not May
-            out.append(_number_feature(float(_MONTHS[lower])))
+        if lower in MONTH_NUMBER and word[0].isupper():  # "may" the verb is not May
+            out.append(_number_feature(float(MONTH_NUMBER[lower])))
         elif lower in _NUMBER_WORDS:
             out.append(_number_feature(float(_NUMBER_WORDS[lower])))
     return out
@@ -161,7 +124,7 @@ def _kind(feature: str) -> str:
 
 def latin_vocabulary(japanese_texts: Iterable[str]) -> frozenset[str]:
     """The Latin-script tokens written in Japanese text (lower-cased, NFKC)."""
-    vocabulary = set()
+    vocabulary: set[str] = set()
     for text in japanese_texts:
         folded = unicodedata.normalize("NFKC", text)
         vocabulary.update(w.lower() for w in _WORD.findall(folded) if len(w) >= 2)
@@ -215,7 +178,7 @@ class FeatureExtractor:
         """The anchor features of one sentence written in ``lang`` (``ja`` or ``en``)."""
         folded = unicodedata.normalize("NFKC", text)
         found: list[str] = []
-        if lang == "ja" and _JA_CHAR.search(folded):
+        if lang == "ja" and JAPANESE_CHAR.search(folded):
             found += _numbers_ja(folded)
             found += ["latin:" + w.lower() for w in _WORD.findall(folded) if len(w) >= 2]
             if self.ja_pattern is not None:
@@ -235,7 +198,7 @@ class FeatureExtractor:
                 ]
             if self.names is not None:
                 found += self.names.features(text, "en")
-        found += _quotes(folded, "ja" if _JA_CHAR.search(folded) else "en")
+        found += _quotes(folded, "ja" if JAPANESE_CHAR.search(folded) else "en")
         counts = Counter(found)
         return Features(counts, sum(WEIGHTS[_kind(f)] * n for f, n in counts.items()))
 

@@ -1,8 +1,13 @@
 """Sentence alignment of a document and its translation: ``align(source, target)``.
 
-Blocks (paragraphs, headings, captions, lists) are aligned first, then the sentences inside
-each pair of aligned blocks, both by the same band-limited dynamic programming
-(:mod:`taiyaku.align.dp`). A bead's cost adds a Gale–Church length term
+Blocks (paragraphs, headings, captions, lists) are evidence, not walls. A first band-limited
+dynamic programming pass (:mod:`taiyaku.align.dp`) aligns the sentences of the whole document,
+a paragraph break of one side left unmatched by the other side costing a little. When that
+path meets nearly all breaks of both sides, the layouts agree: blocks are then aligned first
+and the sentences inside each pair of aligned blocks, which the block-level anchors make
+surer. Otherwise (one side without blank lines, paragraphs broken at other sentences) the
+sentence pass stands: aligning blocks first would leave a flattened page with nothing aligned.
+A bead's cost adds a Gale–Church length term
 (:mod:`taiyaku.align.lengths`, ratio estimated from the pair, linear beyond 1.5 standard
 deviations) and lexical anchors (:mod:`taiyaku.align.anchors`: numbers, shared Latin tokens,
 names in kanji and romaji, glossary pairs, quotes).
@@ -110,7 +115,8 @@ def align(
     :param target_lang: likewise
     :param glossary: ``(ja, en)`` term pairs used as anchors
     :param source_blocks: the block (paragraph) of each source sentence; with
-        ``target_blocks``, blocks are aligned first and sentences inside aligned blocks
+        ``target_blocks``, a paragraph break met by none on the other side costs
+        ``model.boundary``
     :param target_blocks: the block of each target sentence
     :param source_kinds: the :class:`~taiyaku.text.segment.Segment` kind of each source
         sentence (``sentence``, ``line``, ``item``): a bead mixing a heading or caption with
@@ -143,15 +149,17 @@ def align(
     lines: tuple[list[bool], list[bool]] | None = None
     if anchors and source_kinds is not None and target_kinds is not None:
         lines = ([k != "sentence" for k in source_kinds], [k != "sentence" for k in target_kinds])
+    blocks = None
     if source_blocks is not None and target_blocks is not None:
+        blocks = (list(source_blocks), list(target_blocks))
+    path = _align_range(
+        source_lengths, target_lengths, source_features, target_features, model, weights,
+        (0, len(source)), (0, len(target)), lines, blocks,
+    )  # fmt: skip
+    if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
         path = _align_blocks(
-            source_lengths, target_lengths, list(source_blocks), list(target_blocks),
+            source_lengths, target_lengths, blocks[0], blocks[1],
             source_features, target_features, model, weights, lines,
-        )  # fmt: skip
-    else:
-        path = _align_range(
-            source_lengths, target_lengths, source_features, target_features, model, weights,
-            (0, len(source)), (0, len(target)), lines,
         )  # fmt: skip
     beads = []
     for src, tgt in path:
@@ -161,6 +169,40 @@ def align(
                   weights)
         )  # fmt: skip
     return beads
+
+
+# When the sentence pass meets this share of both sides' paragraph breaks with breaks of the
+# other side, the layouts agree and blocks are aligned first, then the sentences inside each
+# pair of aligned blocks: on kyoto-wiki-ja-en's perturbed variant (every 16th document) that
+# is 0.956 strict F1 against 0.950 for the sentence pass alone, and 0.9 rather than 0.8 keeps
+# the English re-broken elsewhere at 0.99 (0.955 at 0.8).
+AGREEMENT = 0.9
+
+
+def block_agreement(
+    path: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
+    source_blocks: Sequence[int],
+    target_blocks: Sequence[int],
+) -> float:
+    """The share of paragraph breaks (of both sides) that ``path`` meets with a break of the
+    other side: 1.0 for two pages laid out alike, 0.0 when one side has no breaks at all."""
+    source_breaks = {
+        i for i in range(1, len(source_blocks)) if source_blocks[i] != source_blocks[i - 1]
+    }
+    target_breaks = {
+        j for j in range(1, len(target_blocks)) if target_blocks[j] != target_blocks[j - 1]
+    }
+    if not source_breaks and not target_breaks:
+        return 0.0
+    met = set()
+    r = c = 0
+    for src, tgt in path:
+        r, c = r + len(src), c + len(tgt)
+        if r in source_breaks and c in target_breaks:
+            met.add((r, c))
+    rows = {r for r, _ in met}
+    cols = {c for _, c in met}
+    return (len(rows) + len(cols)) / (len(source_breaks) + len(target_breaks))
 
 
 def block_model(model: CostModel) -> CostModel:
@@ -232,6 +274,7 @@ def _align_range(
     source_range: tuple[int, int],
     target_range: tuple[int, int],
     lines: tuple[list[bool], list[bool]] | None = None,
+    blocks: tuple[list[int], list[int]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     s0, s1 = source_range
     t0, t1 = target_range
@@ -250,6 +293,8 @@ def _align_range(
         source_anchors=source_anchors, target_anchors=target_anchors, shared=shared,
         source_kinds=lines[0][s0:s1] if lines else None,
         target_kinds=lines[1][t0:t1] if lines else None,
+        source_blocks=blocks[0][s0:s1] if blocks else None,
+        target_blocks=blocks[1][t0:t1] if blocks else None,
     )  # fmt: skip
     return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from taiyaku.align.core import Alignment, align
 from taiyaku.align.lengths import estimate_ratio, text_length
+from taiyaku.errors import TaiyakuError
 from taiyaku.models import Unit
 from taiyaku.store.db import transaction
+from taiyaku.store.glossary import GlossaryStore
 from taiyaku.store.tm import AddResult, TranslationMemory
 from taiyaku.text.html import read_document
 from taiyaku.text.lang import detect_lang
@@ -81,14 +84,43 @@ def align_files(
     )
 
 
+def check_languages(
+    alignment: Alignment, source: str, target: str, *, languages_given: bool = False
+) -> None:
+    """Refuse an alignment whose two sides read as the same language.
+
+    :param source: the source file's name, for the message
+    :param target: the target file's name
+    :param languages_given: the caller named both languages: trust them
+    :raises TaiyakuError: both sides read as one language
+    """
+    if alignment.source_lang == alignment.target_lang and not languages_given:
+        language = {"ja": "Japanese", "en": "English"}.get(alignment.source_lang, "alike")
+        raise TaiyakuError(
+            f"{source} and {target} both read as {language}: a translation pair needs two "
+            "languages (name them with --src-lang and --tgt-lang if detection is wrong)"
+        )
+
+
+def document_name(path: str | os.PathLike[str]) -> str:
+    """``tm/page.ja.txt`` → ``page``: the file name without extension and language tag.
+
+    >>> document_name("tm/page.ja.txt")
+    'page'
+    """
+    stem = Path(path).name
+    for suffix in (".txt", ".html", ".htm", ".xhtml"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    for tag in (".ja", ".en", "_ja", "_en", "-ja", "-en"):
+        if stem.lower().endswith(tag):
+            return stem[: -len(tag)]
+    return stem
+
+
 def glossary_pairs(db: Database) -> list[tuple[str, str]]:
     """The ``(ja, en)`` pairs of the database's glossary, deprecated and forbidden left out."""
-    if "terms" not in db.table_names():
-        return []
-    rows = db.execute(
-        "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
-    ).fetchall()
-    return [(ja, en) for ja, en in rows]
+    return GlossaryStore(db).usable_pairs()
 
 
 def save_alignment(db: Database, alignment: Alignment, document: str) -> tuple[int, AddResult]:

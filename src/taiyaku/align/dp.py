@@ -8,6 +8,9 @@ touches the edge of the band, the band is doubled and the search run again (Moor
 in bilingual sentence aligners), so a long passage present on one side only costs time, not
 correctness. Memory is one byte per cell of the band: linear in the document length.
 
+Paragraph breaks, when given, are soft: a bead pays for reaching a break of one side where the
+other side has none, and more for straddling one (see :class:`CostModel`).
+
 Each row is computed with numpy over its band; 0-1 beads (a step along the row) become a
 running minimum, so no Python loop runs over cells.
 """
@@ -74,6 +77,13 @@ class CostModel:
         heading, a caption, a list item) with a sentence: a caption is not half a sentence
     :param length_skips: charge skips by Gale–Church's length formula instead of ``skip``
         (the plain Gale–Church baseline)
+    :param boundary: charge for each block boundary (paragraph break) of one side that a
+        bead reaches where the other side is mid-paragraph. Blocks are evidence,
+        not walls: a side without blank lines has no boundaries to meet, so every path pays
+        the same for the other side's and the sentences decide
+    :param straddle: charge for each boundary inside a bead (a 2-1 bead whose two sentences
+        are in different paragraphs): stronger evidence than a boundary met on one side only,
+        which a sentence left untranslated at the end of a paragraph also causes
     :param length_tail: the length cost grows linearly beyond ``|δ| = length_tail`` (see
         :func:`~taiyaku.align.lengths.length_cost`); ``None``: Gale–Church's normal law.
         1.5 was chosen on the first 150 kyoto-wiki-ja-en documents (2.0 and 1.0 do worse on
@@ -90,6 +100,8 @@ class CostModel:
     skip_miss_weight: float = 0.15
     length_skips: bool = False
     length_tail: float | None = 1.5
+    boundary: float = 1.0
+    straddle: float = 3.0
 
 
 def align_path(
@@ -102,6 +114,8 @@ def align_path(
     shared: SharedRow | None = None,
     source_kinds: list[bool] | None = None,
     target_kinds: list[bool] | None = None,
+    source_blocks: list[int] | None = None,
+    target_blocks: list[int] | None = None,
     width: int = 200,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
@@ -115,6 +129,9 @@ def align_path(
     :param source_kinds: per source item, True for a line (heading, caption, item), False
         for a sentence; ``None`` when unknown
     :param target_kinds: the same for the target items
+    :param source_blocks: the block (paragraph) of each source item; a change of block is a
+        boundary (see ``CostModel.boundary``); ``None``: no boundaries
+    :param target_blocks: the same for the target items
     :param width: half-width of the first band tried (it doubles until the path fits). A
         row's cost is mostly numpy's per-call overhead up to a few hundred columns (10,000
         rows: 2.5 s at 100, 3.0 s at 200), so starting at 200 rather than 100 spares most
@@ -125,14 +142,25 @@ def align_path(
     if n == 0 or m == 0:
         return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
+    breaks = (_breaks(source_blocks, n), _breaks(target_blocks, m))
     while True:
         path, touched = _search(
             n, m, source_lengths, target_lengths, model,
-            source_anchors, target_anchors, shared, source_kinds, target_kinds, width,
+            source_anchors, target_anchors, shared, source_kinds, target_kinds, breaks, width,
         )  # fmt: skip
         if not touched or width >= max(n, m):
             return path
         width *= 2
+
+
+def _breaks(blocks: list[int] | None, n: int) -> npt.NDArray[np.bool_]:
+    """``out[r]``: a boundary lies before item ``r`` (both ends of the document count)."""
+    out = np.zeros(n + 1, dtype=bool)
+    out[0] = out[n] = True
+    if blocks is not None and n > 1:
+        b = np.asarray(blocks)
+        out[1:n] = b[1:] != b[:-1]
+    return out
 
 
 def _band(
@@ -159,6 +187,7 @@ def _search(
     shared: SharedRow | None,
     source_kinds: list[bool] | None,
     target_kinds: list[bool] | None,
+    breaks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
     width: int,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], bool]:
     lo, hi = _band(n, m, source_lengths, target_lengths, width)
@@ -174,6 +203,14 @@ def _search(
     # lines_t[c]: how many of target items 0..c-1 are lines (a cumulative count)
     lines_s = np.concatenate(([0], np.cumsum(np.asarray(source_kinds or [False] * n, dtype=int))))
     lines_t = np.concatenate(([0], np.cumsum(np.asarray(target_kinds or [False] * m, dtype=int))))
+
+    # Boundaries: a bead pays model.boundary for each one inside it, and for reaching one on
+    # its side where the other side has none. Each boundary is reached or crossed once.
+    break_s, break_t = breaks
+    use_breaks = model.boundary > 0 and (break_s[1:-1].any() or break_t[1:-1].any())
+    lone_t = np.zeros(m + 1)  # lone_t[c]: a target boundary at c, met when the row has none
+    if use_breaks:
+        lone_t = model.boundary * break_t.astype(np.float64)
 
     # Cost of each 0-1 bead, indexed by the target item it skips.
     if model.length_skips:
@@ -216,6 +253,8 @@ def _search(
                     if use_anchors:
                         cost += model.skip_miss_weight * float(anchors_s[r - 1])
                     total = prev + cost
+                    if use_breaks and break_s[r]:
+                        total = total + model.boundary * ~break_t[cols]
                 else:
                     start = np.clip(cols - dj, 0, m)
                     lt = cum_t[cols] - cum_t[start]
@@ -244,6 +283,14 @@ def _search(
                         cost_arr = (
                             cost_arr - model.match_weight * matched + model.miss_weight * missing
                         )
+                    if use_breaks:
+                        # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
+                        missed = model.boundary * (break_t[cols] != break_s[r])
+                        if di == 2:
+                            missed = missed + model.straddle * float(break_s[r - 1])
+                        if dj == 2:
+                            missed = missed + model.straddle * break_t[cols - 1]
+                        cost_arr = cost_arr + missed
                     if use_kinds:
                         lines = (lines_s[r] - lines_s[r - di]) + (lines_t[cols] - lines_t[start])
                         mixed = (lines > 0) & (lines < di + dj)
@@ -256,6 +303,8 @@ def _search(
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
             steps = np.concatenate(([0.0], skip_t[a:b]))  # entering column c skips item c-1
+            if use_breaks and not break_s[r]:
+                steps[1:] += lone_t[a + 1 : b + 1]
             cum_k = np.cumsum(steps)
             running = np.minimum.accumulate(best - cum_k)
             along = running + cum_k

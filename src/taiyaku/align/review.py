@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from taiyaku.align.core import Alignment
 from taiyaku.formats.files import atomic_write
@@ -42,7 +43,7 @@ def write_review(
         wrap = CellAlignment(wrap_text=True, vertical="top")
         flagged = 0
         for number, bead in enumerate(alignment.beads, start=1):
-            style = {"alignment": wrap}
+            style: dict[str, Any] = {"alignment": wrap}
             if bead.confidence < threshold or not bead.is_pair:
                 flagged += 1
                 style["fill"] = low

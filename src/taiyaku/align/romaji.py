@@ -20,63 +20,24 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-import jaconv
+from taiyaku.text.chars import KANJI_CHAR
+from taiyaku.text.romaji import fold_romaji, romanise
+from taiyaku.text.tagger import tag
 
 MIN_KEY = 4  # shorter keys ("hon", "ji") match English words by chance
 MAX_WORDS = 4
 
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]")
 _READING = re.compile(r"[（(]([\u3041-\u3096\u30a1-\u30faー・]{2,})[、，,）)]")
 _EN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_FOLDS = (
-    ("tch", "cch"),
-    ("ou", "o"),
-    ("oo", "o"),
-    ("uu", "u"),
-    ("aa", "a"),
-    ("ii", "i"),
-    ("ee", "e"),
-    ("mb", "nb"),
-    ("mp", "np"),
-    ("mm", "nm"),
-    ("dzu", "zu"),
-    ("du", "zu"),
-    ("di", "ji"),
-)
-
-
-@functools.lru_cache(maxsize=65536)
-def fold(roman: str) -> str:
-    """The matching key of a romanised word: ``Sesshū`` and ``sesshuu`` → ``sesshu``."""
-    text = unicodedata.normalize("NFKD", roman).casefold()
-    text = "".join(c for c in text if "a" <= c <= "z")
-    for old, new in _FOLDS:
-        text = text.replace(old, new)
-    return text
-
-
-@functools.lru_cache(maxsize=65536)
-def romanise(kana: str) -> str:
-    """The folded key of a kana reading (hiragana or katakana)."""
-    return fold(jaconv.kata2alphabet(jaconv.hira2kata(kana)))
-
-
-@functools.cache
-def _tagger() -> Any:
-    import fugashi
-    import unidic_lite
-
-    return fugashi.Tagger(f"-d {unidic_lite.DICDIR}")
 
 
 @functools.lru_cache(maxsize=65536)
 def japanese_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every key a Japanese sentence could match, as ``(start word, end word, key)``."""
     words: list[str | None] = []  # folded pronunciation of each kanji word, None otherwise
-    for word in _tagger()(unicodedata.normalize("NFKC", text)):
-        if not _KANJI.search(word.surface):
+    for word in tag(unicodedata.normalize("NFKC", text)):
+        if not KANJI_CHAR.search(word.surface):
             words.append(None)
             continue
         # UniDic's tenth field is the pronunciation (ホーゾー); unknown words have fewer fields.
@@ -104,7 +65,7 @@ def japanese_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
 @functools.lru_cache(maxsize=65536)
 def english_candidates(text: str) -> tuple[tuple[int, int, str], ...]:
     """Every key an English sentence could match: runs of up to four words, joined."""
-    words = [fold(w) for w in _EN_WORD.findall(unicodedata.normalize("NFKC", text))]
+    words = [fold_romaji(w) for w in _EN_WORD.findall(unicodedata.normalize("NFKC", text))]
     out = []
     for i in range(len(words)):
         key = ""

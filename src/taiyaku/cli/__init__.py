@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 from taiyaku.store.db import default_db_path, describe_sqlite_error
+
+if TYPE_CHECKING:
+    from taiyaku.project import Project
 
 
 class TaiyakuGroup(click.Group):
@@ -67,11 +70,31 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     ctx.obj["db_path"] = db_path or default_db_path()
 
 
-def open_store(ctx: click.Context) -> Any:
-    """Open the database the user chose with ``--db`` (or its defaults)."""
-    from taiyaku.store.db import open_db
+def open_store(ctx: click.Context, *, write: bool = False) -> Project:
+    """Open the project the user chose with ``--db`` (or its defaults), once per command.
 
-    return open_db(ctx.obj["db_path"])
+    :param write: ``True`` for a command that changes the database; a reading command
+        opens it read-only and never creates or upgrades it
+    """
+    from taiyaku.cli.output import progress_bar, warn
+    from taiyaku.project import Project
+
+    project = Project.open(ctx.obj["db_path"], write=write, progress=progress_bar)
+    for notice in project.notices:
+        warn(notice)
+    return project
+
+
+@cli.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Bring the database up to date with this taiyaku (schema and stored keys).
+
+    Writing commands do this by themselves; run it when a reading command (lookup,
+    match, stats, ...) says the database needs upgrading.
+    """
+    project = open_store(ctx, write=True)
+    click.echo(f"{project.name}: up to date")
 
 
 def _register() -> None:

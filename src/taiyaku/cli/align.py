@@ -34,15 +34,7 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 
     for seg in split_sentences(read_document(file, encoding), lang):
         if as_json:
-            echo_json(
-                {
-                    "text": seg.text,
-                    "kind": seg.kind,
-                    "block": seg.block,
-                    "start": seg.start,
-                    "end": seg.end,
-                }
-            )
+            echo_json(seg)
         else:
             click.echo(seg.text)
 
@@ -77,9 +69,10 @@ def align_command(
     """Align SOURCE with its translation TARGET and store the pairs in the TM.
 
     \b
-    Plain text or HTML, Japanese→English or English→Japanese. Blocks are
-    aligned first, then sentences (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1), by
-    lengths and anchors: numbers, Latin words, glossary terms, quotes.
+    Plain text or HTML, Japanese→English or English→Japanese. Sentences
+    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1) by lengths and anchors
+    (numbers, Latin words, names, glossary terms, quotes); paragraphs help
+    when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
     document again replaces its pairs. With --json, one object per bead:
     source, target, type, confidence.
@@ -88,30 +81,19 @@ def align_command(
     Example:
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
     """
-    from taiyaku.align import align_files, glossary_pairs, save_alignment
+    from taiyaku.align.document import check_languages, document_name
     from taiyaku.cli import open_store
-    from taiyaku.errors import TaiyakuError
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
-    db = open_store(ctx)
+    project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
-        alignment = align_files(
-            source,
-            target,
-            encoding=encoding,
-            source_lang=src_lang,
-            target_lang=tgt_lang,
-            glossary=glossary_pairs(db),
+        alignment = project.align(
+            source, target, encoding=encoding, source_lang=src_lang, target_lang=tgt_lang
         )
         advance(1)
-    if alignment.source_lang == alignment.target_lang and not (src_lang and tgt_lang):
-        language = {"ja": "Japanese", "en": "English"}.get(alignment.source_lang, "alike")
-        raise TaiyakuError(
-            f"{source} and {target} both read as {language}: a translation pair needs two "
-            "languages (name them with --src-lang and --tgt-lang if detection is wrong)"
-        )
-    name = document or _document_name(source)
+    check_languages(alignment, source, target, languages_given=bool(src_lang and tgt_lang))
+    name = document or document_name(source)
     flagged = None
     if review:  # before storing: a review sheet that cannot be written stops the run unchanged
         from taiyaku.align.review import write_review
@@ -119,11 +101,11 @@ def align_command(
         flagged = write_review(review, alignment)
     replaced = added = 0
     if not dry_run:
-        replaced, result = save_alignment(db, alignment, name)
+        replaced, result = project.save_alignment(alignment, name)
         added = result.added
     if as_json:
         for bead in alignment.beads:
-            echo_json(bead.to_dict())
+            echo_json(bead)
         return
     kinds = Counter(b.type for b in alignment.beads)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
@@ -140,18 +122,6 @@ def align_command(
         )
     if review:
         click.echo(f"{review}: review sheet written, {flagged} rows highlighted")
-
-
-def _document_name(path: str) -> str:
-    """``tm/page.ja.txt`` → ``page``: the file name without extension and language tag."""
-    stem = Path(path).name
-    for suffix in (".txt", ".html", ".htm", ".xhtml"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-    for tag in (".ja", ".en", "_ja", "_en", "-ja", "-en"):
-        if stem.lower().endswith(tag):
-            return stem[: -len(tag)]
-    return stem
 
 
 def register(group: click.Group) -> None:

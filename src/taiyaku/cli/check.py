@@ -69,22 +69,18 @@ def check(
         raise click.UsageError("--document goes with --tm")
     skip = [name for name in CHECKS if skips.get(f"skip_{name}")]
     db_path = ctx.obj["db_path"]
-    db = None
+    project = None
     if use_tm or os.path.exists(db_path):
         from taiyaku.cli import open_store
 
-        db = open_store(ctx)
+        project = open_store(ctx)
     glossary = None
-    if db is not None and "terminology" not in skip:
-        from taiyaku.store.glossary import Glossary
-
-        glossary = Glossary(db)
-        if not glossary.count():
-            glossary = None
+    if project is not None and "terminology" not in skip and project.glossary.count():
+        glossary = project.glossary
     if glossary is None and "terminology" not in skip and not as_json:
         click.echo(f"Note: no glossary in {db_path}: terminology not checked", err=True)
-    if use_tm:
-        items = list(located_tm_units(db, document=document))
+    if project is not None and use_tm:
+        items = list(located_tm_units(project.db, document=document))
         if not items:
             where = f"document {document!r}" if document else "the TM"
             raise TaiyakuError(f"{db_path}: no units in {where}")
@@ -155,7 +151,7 @@ def write_report(
     """Write the findings to an .xlsx report; return how many rows."""
     from taiyaku import __version__
     from taiyaku.formats.marked import write_marked_sheet
-    from taiyaku.store.db import now_iso
+    from taiyaku.models import now_iso
 
     rows = (
         [

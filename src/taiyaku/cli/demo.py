@@ -54,16 +54,12 @@ def demo(db_path: str, data_dir: str | None, xlsx: str) -> None:
     from pathlib import Path
 
     from taiyaku.demo import SEED, find_data_dir, run_demo
-    from taiyaku.glossary import find_terms
-    from taiyaku.match import fuzzy_matches
-    from taiyaku.store.db import open_db
-    from taiyaku.store.glossary import Glossary
-    from taiyaku.store.tm import TranslationMemory
+    from taiyaku.project import Project
 
     folder = Path(data_dir) if data_dir else find_data_dir()
     result = run_demo(db_path, folder, xlsx)
-    db = open_db(db_path)
-    glossary, memory = Glossary(db), TranslationMemory(db)
+    project = Project.open(db_path)
+    glossary, memory = project.glossary, project.tm
 
     _heading(1, f"Glossary: glossary/{SEED}.tsv")
     click.echo(f"   {glossary.count()} terms in {db_path} ({result.terms.added} new)")
@@ -83,7 +79,7 @@ def demo(db_path: str, data_dir: str | None, xlsx: str) -> None:
     _heading(3, "Terms recognised in a sentence of the page: taiyaku term find")
     click.echo(f"   {SEED_SENTENCE}")
     seen = set()
-    for found in find_terms(db, SEED_SENTENCE):
+    for found in project.find_terms(SEED_SENTENCE):
         if found.term.status == "preferred" and (found.start, found.end) not in seen:
             seen.add((found.start, found.end))
             click.echo(f"   {found.start:>3}-{found.end:<3} {found.text} → {found.term.en}")
@@ -110,7 +106,7 @@ def demo(db_path: str, data_dir: str | None, xlsx: str) -> None:
 
     _heading(5, "Fuzzy match of a new sentence: taiyaku match")
     click.echo(f"   {NEW_SENTENCE}")
-    for match in fuzzy_matches(db, NEW_SENTENCE, limit=1):
+    for match in project.match(NEW_SENTENCE, limit=1):
         click.echo(f"   {match.score:.1f}% ({match.metric}) ← {_clip(match.source, 60)}")
         click.echo(f"   TM target:      {_clip(match.target, 90)}")
         if match.adapted_target:

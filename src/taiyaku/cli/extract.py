@@ -66,11 +66,9 @@ def extract(
     from taiyaku.cli import open_store
     from taiyaku.errors import TaiyakuError
     from taiyaku.extract import extract_terms
-    from taiyaku.store.glossary import Glossary
-    from taiyaku.store.tm import TranslationMemory
 
-    db = open_store(ctx)
-    units = list(TranslationMemory(db).iter_units(document=document))
+    project = open_store(ctx)
+    units = list(project.tm.iter_units(document=document))
     seen = len(units)
     if not seen:
         where = f"document {document!r}" if document else "the TM"
@@ -78,7 +76,7 @@ def extract(
     with progress_bar("Reading units", total=seen) as advance:
         found = extract_terms(
             units,
-            glossary_terms=Glossary(db).iter_terms(),
+            glossary_terms=project.glossary.iter_terms(),
             min_count=min_count,
             limit=limit,
             method=method,
@@ -87,7 +85,7 @@ def extract(
     if output:
         from taiyaku import __version__
         from taiyaku.formats.candidates import write_candidates
-        from taiyaku.store.db import now_iso
+        from taiyaku.models import now_iso
 
         count = write_candidates(
             output,

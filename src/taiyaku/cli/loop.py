@@ -70,7 +70,7 @@ def pretranslate(
         f"Pretranslating {click.format_filename(source)}", len(doc.segments)
     ) as advance:
         result = run(
-            open_store(ctx), doc, min_score=min_score, overwrite=overwrite, progress=advance
+            open_store(ctx).matcher, doc, min_score=min_score, overwrite=overwrite, progress=advance
         )
     write_bilingual(result, output, xliff_version=xliff_version)
     bands = [*result.bands, result.total]

@@ -61,7 +61,6 @@ def match(
     """
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import sentences_of
-    from taiyaku.match.search import Matcher
     from taiyaku.text.html import read_document
     from taiyaku.text.lang import detect_lang
 
@@ -72,47 +71,16 @@ def match(
         queries = sentences_of(document, detect_lang(document))
     else:
         queries = list(texts)
-    matcher = Matcher(open_store(ctx))
+    project = open_store(ctx)
     colour = sys.stdout.isatty()
     with progress_bar("Matching", total=len(queries)) as advance:
         for query in queries:
-            found = matcher.search(query, min_score=min_score, limit=limit)
+            found = project.match(query, min_score=min_score, limit=limit)
             if as_json:
-                echo_json(
-                    {"query": query, "metric": METRIC, "matches": [_jsonable(m) for m in found]}
-                )
+                echo_json({"query": query, "metric": METRIC, "matches": found})
             else:
                 _show(query, found, colour)
             advance(1)
-
-
-def _jsonable(m: Any) -> dict[str, Any]:
-    return {
-        "score": m.score,
-        "source": m.source,
-        "target": m.target,
-        "diff": [{"op": s.op, "source": s.source, "query": s.query} for s in m.diff],
-        "terms": [
-            {"term": t.text, "translation": t.translation, "status": t.status} for t in m.terms
-        ],
-        "numbers_only": m.numbers_only,
-        "adapted_target": m.adapted_target,
-        "metric": m.metric,
-        "unit_id": m.unit.id,
-        "origin": m.unit.origin,
-        "document": m.unit.document,
-        "created": m.unit.created,
-        "changed": m.unit.changed,
-        # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
-        "source_markup": _markup(m.unit.source_markup),
-        "target_markup": _markup(m.unit.target_markup),
-    }
-
-
-def _markup(markup: Any) -> str | None:
-    from taiyaku.formats.inline import to_tmx_string
-
-    return None if markup is None else to_tmx_string(markup)
 
 
 def _show(query: str, found: list[Any], colour: bool) -> None:
@@ -172,29 +140,10 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
     Width, case and spacing are ignored.
     """
     from taiyaku.cli import open_store
-    from taiyaku.match.concordance import concordance as find
 
-    result = find(open_store(ctx), query, limit=limit)
+    result = open_store(ctx).concordance(query, limit=limit)
     if as_json:
-        echo_json(
-            {
-                "query": query,
-                "total": result.total,
-                "exact": result.exact,
-                "hits": [
-                    {
-                        "field": h.field,
-                        "source": h.unit.source_text,
-                        "target": h.unit.target_text,
-                        "start": h.start,
-                        "end": h.end,
-                        "unit_id": h.unit.id,
-                        "document": h.unit.document,
-                    }
-                    for h in result.hits
-                ],
-            }
-        )
+        echo_json(result)
         return
     colour = sys.stdout.isatty()
     about = "" if result.exact else "at most "
@@ -227,24 +176,13 @@ def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> N
     words for English.
     """
     from taiyaku.cli import open_store
-    from taiyaku.match.analyze import analyze_file, write_analysis_xlsx
+    from taiyaku.match.analyze import write_analysis_xlsx
 
-    analysis = analyze_file(open_store(ctx), file)
+    analysis = open_store(ctx).analyze(file)
     if xlsx:
         write_analysis_xlsx(analysis, xlsx)
     if as_json:
-        echo_json(
-            {
-                "file": file,
-                "lang": analysis.lang,
-                "unit": analysis.unit,
-                "metric": METRIC,
-                "bands": [
-                    {"band": b.name, "segments": b.segments, analysis.unit: b.size}
-                    for b in [*analysis.bands, analysis.total]
-                ],
-            }
-        )
+        echo_json({"file": file, **analysis.to_dict()})
         return
     rows = [(b.name, f"{b.segments:,}", f"{b.size:,}") for b in [*analysis.bands, analysis.total]]
     echo_table(

@@ -1,4 +1,9 @@
-"""What every command shares: the ``--json`` flag, JSON lines, tables and progress bars."""
+"""What every command shares: the ``--json`` flag, JSON lines, tables and progress bars.
+
+Commands hand library results to :func:`echo_json` (one object per line, each result by its
+``to_dict()``) or :func:`echo_table` (rich on a terminal, tab-separated otherwise); nothing
+else in ``cli/`` formats output for scripts.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,14 @@ json_option = click.option(
 
 
 def to_jsonable(value: Any) -> Any:
-    """Dataclasses and containers → plain JSON values."""
+    """Library results and containers → plain JSON values.
+
+    A result with ``to_dict()`` (every record the library returns) gives its own shape, the
+    same for every command; other dataclasses are taken field by field.
+    """
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return to_jsonable(to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
     if isinstance(value, dict):

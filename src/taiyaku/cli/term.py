@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from taiyaku.cli.output import echo_json, json_option, warn
-from taiyaku.models import STATUSES
+from taiyaku.models import STATUSES, Side, Status
 
 FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
 format_option = click.option(
@@ -42,19 +41,21 @@ def add(
     """
     from taiyaku.cli import open_store
     from taiyaku.models import Term
-    from taiyaku.store.glossary import OPTIONAL_FIELDS, Glossary
+    from taiyaku.store.glossary import OPTIONAL_FIELDS
 
     given = [
         f
         for f in OPTIONAL_FIELDS
         if ctx.get_parameter_source(f) is not click.core.ParameterSource.DEFAULT
     ]
-    glossary = Glossary(open_store(ctx))
+    chosen = cast(Status, status)  # click.Choice(STATUSES) allows nothing else
+    glossary = open_store(ctx, write=True).glossary
     term_id = glossary.add(
-        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=status, source=source),
+        Term(ja=ja, en=en, note=note, domain=domain, pos=pos, status=chosen, source=source),
         fields=given,
     )
-    click.echo(f"term {term_id}: {ja} → {en} ({glossary.get(term_id).status})")
+    stored = glossary.get(term_id)
+    click.echo(f"term {term_id}: {ja} → {en} ({stored.status if stored else status})")
 
 
 @term.command(name="import")
@@ -127,13 +128,12 @@ def import_(
 
     from taiyaku.cli import open_store
     from taiyaku.formats import read_terms, term_fields
-    from taiyaku.store.glossary import Glossary
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
     if split is not None:
         split = split.replace("\\n", "\n")
-    glossary = Glossary(open_store(ctx))
+    glossary = open_store(ctx, write=True).glossary
     terms = read_terms(
         file,
         encoding=encoding,
@@ -143,7 +143,7 @@ def import_(
         warn=warn if skip_incomplete else None,
     )
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt))
-    defaults = {k: v for k, v in (("source", source), ("domain", domain)) if v}
+    defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
         fields |= set(defaults)
         terms = (
@@ -224,25 +224,14 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 @click.pass_context
 def export(ctx: click.Context, file: str, fmt: str | None) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
-    from taiyaku import __version__
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
-    from taiyaku.store.db import now_iso
-    from taiyaku.store.glossary import Glossary
 
-    glossary = Glossary(open_store(ctx))
-    counts = dict(
-        glossary.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status").fetchall()
+    project = open_store(ctx)
+    about = project.glossary_about(
+        "taiyaku glossary export: one row per Japanese/English term pair"
     )
-    about = [
-        ("What", "taiyaku glossary export: one row per Japanese/English term pair"),
-        ("Database", os.path.abspath(ctx.obj["db_path"])),
-        ("Exported", now_iso()),
-        ("Terms", str(glossary.count())),
-        *((f"Terms {status}", str(counts[status])) for status in STATUSES if status in counts),
-        ("taiyaku version", __version__),
-    ]
-    count = write_terms(file, glossary.iter_terms(), about=about, fmt=fmt)
+    count = write_terms(file, project.glossary.iter_terms(), about=about, fmt=fmt)
     click.echo(f"{file}: {count:,} terms exported")
 
 
@@ -265,9 +254,8 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
     Exit status 1 when nothing matches.
     """
     from taiyaku.cli import open_store
-    from taiyaku.store.glossary import Glossary
 
-    hits = Glossary(open_store(ctx)).lookup(query, limit=limit, min_score=min_score)
+    hits = open_store(ctx).lookup(query, limit=limit, min_score=min_score)
     if as_json:
         echo_json({"query": query, "results": hits})
         return
@@ -315,21 +303,18 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     plurals. Positions are character offsets in the line.
     """
     from taiyaku.cli import open_store
-    from taiyaku.glossary.find import find_terms
-    from taiyaku.store.glossary import Glossary
-    from taiyaku.text.decode import decode_bytes
+    from taiyaku.text.decode import read_text
 
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both and not neither")
     if file is not None:
-        with open(file, "rb") as handle:
-            lines = decode_bytes(handle.read(), file, None).splitlines()
+        lines = read_text(file).splitlines()
     else:
         lines = [text or ""]
-    sides = ("ja", "en") if side == "both" else (side,)
-    glossary = Glossary(open_store(ctx))
+    sides: tuple[Side, ...] = ("ja", "en") if side == "both" else (cast(Side, side),)
+    project = open_store(ctx)
     for number, line in enumerate(lines, start=1):
-        found = find_terms(glossary, line, sides=sides)
+        found = project.find_terms(line, sides=sides)
         if as_json:
             echo_json({"line": number, "text": line, "terms": found})
             continue

@@ -46,9 +46,8 @@ def import_(
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units
-    from taiyaku.store.tm import TranslationMemory
 
-    memory = TranslationMemory(open_store(ctx))
+    memory = open_store(ctx, write=True).tm
     for path in files:
         if _is_translated_file(path):
             _import_translated(memory, path, as_json)
@@ -84,9 +83,8 @@ def export(ctx: click.Context, file: str, document: str | None) -> None:
     """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension."""
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
-    from taiyaku.store.tm import TranslationMemory
 
-    count = write_units(file, TranslationMemory(open_store(ctx)).iter_units(document=document))
+    count = write_units(file, open_store(ctx).tm.iter_units(document=document))
     click.echo(f"{file}: {count:,} units exported")
 
 
@@ -96,9 +94,8 @@ def export(ctx: click.Context, file: str, document: str | None) -> None:
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Count units by language pair, origin and document."""
     from taiyaku.cli import open_store
-    from taiyaku.store.tm import TranslationMemory
 
-    figures = TranslationMemory(open_store(ctx)).stats()
+    figures = open_store(ctx).tm.stats()
     if as_json:
         echo_json(figures)
         return

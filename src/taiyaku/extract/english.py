@@ -3,7 +3,7 @@
 An English term is a run of words inside one phrase (punctuation and brackets end a phrase)
 that neither starts nor ends with a function word (``of``, ``the``, ``and``): "Global Strategy
 Bureau", "Kiyomizu-dera Temple", "Ministry of Internal Affairs and Communications". Each
-n-gram is keyed by the glossary's English lookup key (:func:`taiyaku.glossary.keys.en_lookup_key`:
+n-gram is keyed by the glossary's English lookup key (:func:`taiyaku.text.keys.en_lookup_key`:
 case, plurals and hyphens folded), so "Temples" and "temple" count as one rendering; the
 spelling shown is the one seen most often.
 """
@@ -53,7 +53,7 @@ def grams(text: str) -> tuple[Gram, ...]:
     >>> [g.text for g in grams("the Global Strategy Bureau")]
     ['Global', 'Global Strategy', 'Global Strategy Bureau', 'Strategy', 'Strategy Bureau', 'Bureau']
     """
-    from taiyaku.glossary.keys import en_lookup_key
+    from taiyaku.text.keys import en_lookup_key
 
     out: list[Gram] = []
     start = 0

@@ -2,7 +2,7 @@
 
 A term in Japanese is nearly always a noun or a run of nouns written without spaces
 (国際戦略局 = 国際 + 戦略 + 局, 京都市東山区 = 京都 + 市 + 東山 + 区). MeCab with UniDic
-(already a dependency, through :mod:`taiyaku.glossary.readings`) splits a sentence into words
+(already a dependency, through :mod:`taiyaku.text.readings`) splits a sentence into words
 and tags them; a *noun run* is a maximal sequence of nouns, with a prefix (第, 旧) allowed at
 its start and noun-like suffixes (財, 的, 性) after its first word. Every contiguous piece of a
 run, up to :data:`MAX_WORDS` words, is a candidate: which of them is a term is decided later
@@ -80,10 +80,9 @@ def _kind(surface: str, pos1: str, pos2: str, pos3: str) -> str:
 @functools.lru_cache(maxsize=100_000)
 def words(text: str) -> tuple[Word, ...]:
     """MeCab's words of ``text`` with their offsets, pronunciations and run kinds."""
-    from taiyaku.glossary.readings import _LOCK, _tagger
+    from taiyaku.text.tagger import tag
 
-    with _LOCK:  # a MeCab tagger is not thread-safe
-        tokens = [(t.surface, t.feature, t.white_space) for t in _tagger()(text)]
+    tokens = [(t.surface, t.feature, t.white_space) for t in tag(text, named=True)]
     out = []
     offset = 0
     for surface, feature, space in tokens:

@@ -11,7 +11,7 @@ Three steps over the aligned units of a TM (Japanese on either side):
    they occur in are scored by the Dice coefficient of the two unit sets,
    ``2·|both| / (|ja| + |en|)``: an n-gram that appears wherever the term does, and rarely
    elsewhere, is its translation. Transliteration counts too: a candidate's UniDic
-   pronunciation in romaji (:mod:`taiyaku.align.romaji`) close to the n-gram's letters
+   pronunciation in romaji (:mod:`taiyaku.text.romaji`) close to the n-gram's letters
    (雪舟 ↔ Sesshu, 東山 ↔ Higashiyama) adds to the score. Known pairs are fixed anchors: in a
    unit where a glossary term and its English both occur, the words of that English are
    not offered to other candidates; n-grams with digits only go to candidates with digits.
@@ -180,7 +180,7 @@ def extract_terms(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    from taiyaku.glossary.keys import en_lookup_key, ja_find_key
+    from taiyaku.text.keys import en_lookup_key, ja_find_key
 
     terms = [t for t in glossary_terms]
     by_ja: dict[str, list[Term]] = defaultdict(list)
@@ -223,7 +223,7 @@ def extract_terms(
             status = "same"
         else:
             status = "different"
-        documents = Counter(corpus.documents[i] for i in with_both if corpus.documents[i])
+        documents = Counter(d for i in with_both if (d := corpus.documents[i]))
         results.append(
             TermCandidate(
                 ja=ja,
@@ -252,7 +252,7 @@ class _Anchors:
     """Glossary pairs as fixed links: the English of a known term is not another's."""
 
     def __init__(self, terms: list[Term]):
-        from taiyaku.glossary.keys import en_find_key, ja_find_key
+        from taiyaku.text.keys import en_find_key, ja_find_key
 
         self.pairs: dict[str, set[str]] = defaultdict(set)
         for term in terms:
@@ -265,7 +265,7 @@ class _Anchors:
         """Spans of ``en`` that translate a glossary term of ``ja`` other than ``candidate``."""
         if not self.pairs:
             return []
-        from taiyaku.glossary.keys import en_words, fold_ja_with_offsets, ja_find_key
+        from taiyaku.text.keys import en_words, fold_ja_with_offsets, ja_find_key
 
         folded = fold_ja_with_offsets(ja)[0]
         mine = ja_find_key(candidate)
@@ -287,7 +287,8 @@ def _pair(
 ) -> tuple[str, float, int, bool, tuple[str, ...], list[int]] | None:
     """The best English n-gram for ``ja``: (text, association, units with both,
     transliterated, alternatives, the units with both)."""
-    from taiyaku.align.romaji import fold, romanise
+    from taiyaku.text.romaji import fold_romaji as fold
+    from taiyaku.text.romaji import romanise
 
     occurrences = corpus.occurrences[ja]
     sample = (

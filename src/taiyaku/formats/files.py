@@ -9,18 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from taiyaku.errors import FormatError
+from taiyaku.text.decode import check_readable
 
-
-def check_readable(path: str | os.PathLike[str]) -> Path:
-    """Return ``path`` as a Path if it is a non-empty regular file; else raise FormatError."""
-    file = Path(path)
-    if file.is_dir():
-        raise FormatError(path, "is a directory, not a file")
-    if not file.exists():
-        raise FormatError(path, "no such file")
-    if file.stat().st_size == 0:
-        raise FormatError(path, "empty file")
-    return file
+__all__ = ["atomic_write", "check_readable"]
 
 
 @contextlib.contextmanager

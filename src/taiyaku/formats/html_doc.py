@@ -43,6 +43,7 @@ _SPACE = re.compile(r"[ \t\r\n\f]+")
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_html(name: str, data: bytes) -> SourceDocument:
@@ -56,8 +57,11 @@ def read_html(name: str, data: bytes) -> SourceDocument:
 
     text = decode_bytes(data, name)
     refuse_markers(name, text)
+    # lxml refuses a str that declares its encoding (XHTML's <?xml … encoding=…?>): the text is
+    # decoded already, and the page is written back as HTML in UTF-8.
+    text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     try:
-        root = lxml.html.document_fromstring(text.lstrip("\ufeff"))
+        root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise FormatError(name, f"cannot read as HTML ({error})") from None
     lang = _page_lang(root)

@@ -35,7 +35,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -43,7 +43,7 @@ from taiyaku import __version__
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.xmlsafe import iterparse_safe, release
-from taiyaku.models import Term
+from taiyaku.models import Status, Term
 from taiyaku.text.lang import primary_lang
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -60,7 +60,7 @@ STATUS_TO_TBX = {
     "deprecated": "supersededTerm-admn-sts",
     "forbidden": "deprecatedTerm-admn-sts",
 }
-_STATUS_FROM_TBX = {
+_STATUS_FROM_TBX: dict[str, Status] = {
     "preferredterm": "preferred",
     "admittedterm": "admitted",
     "supersededterm": "deprecated",
@@ -106,7 +106,7 @@ class _Info:
 
     notes: list[str] = field(default_factory=list)
     pos: str = ""
-    status: str = ""
+    status: Status | Literal[""] = ""
     source: str = ""
     domain: str = ""
     created: str = ""

@@ -211,7 +211,7 @@ def write_tmx(
     :param srclang: the header's ``srclang``; by default the first unit's source language.
         A unit with another source language carries its own ``srclang`` attribute.
     """
-    from taiyaku.store.db import now_iso
+    from taiyaku.models import now_iso
 
     iterator = iter(units)
     first = next(iterator, None)

@@ -126,7 +126,7 @@ def _fill(
         child = etree.SubElement(stack[-1], pair if part.kind == "open" else standalone)
         child.set("id", part.id)
         if version == 1:
-            child.set("ctype", part.ctype)
+            child.set("ctype", _ctype1(part))
         else:
             child.set("type", part.xliff2_type)
             if part.disp:
@@ -136,6 +136,19 @@ def _fill(
             last = None
         else:
             last = child
+
+
+# The ctype values XLIFF 1.2 defines for pairs and for placeholders; any other is "x-" prefixed.
+_PAIR_CTYPES = frozenset({"bold", "italic", "underlined", "link"})
+_PLACEHOLDER_CTYPES = frozenset({"image", "pb", "lb"})
+
+
+def _ctype1(code: Code) -> str:
+    """The code's ``ctype`` as XLIFF 1.2's strict schema allows it on ``<g>`` or ``<x/>``."""
+    allowed = _PLACEHOLDER_CTYPES if code.kind == "ph" else _PAIR_CTYPES
+    if code.ctype in allowed or code.ctype.startswith("x-"):
+        return code.ctype
+    return f"x-{code.ctype}"
 
 
 def _embedded(document: SourceDocument) -> str:
@@ -211,7 +224,7 @@ def _xliff2(
 ) -> Any:
     uses_matches = any(item.candidates for item in segments)
     uses_glossary = any(item.terms for item in segments)
-    nsmap = {None: XLIFF2}
+    nsmap: dict[str | None, str] = {None: XLIFF2}
     if uses_matches:
         nsmap["mtc"] = MTC
     if uses_glossary:

@@ -61,7 +61,7 @@ def _segments_of(root: Any) -> list[tuple[Any, Any]]:
 
 
 def _serialized(element: Any) -> str:
-    return etree.tostring(element, encoding="unicode", with_tail=False)
+    return str(etree.tostring(element, encoding="unicode", with_tail=False))
 
 
 def _content(element: Any, counter: list[int]) -> list[str | Code]:
@@ -167,7 +167,7 @@ def read_xliff_source(name: str, data: bytes) -> SourceDocument:
                     file_element.set("target-language", target_lang)
             elif not tree.get("trgLang"):
                 tree.set("trgLang", target_lang)
-        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
 
     return SourceDocument(name, "xliff", lang, data, segments, render)
 

@@ -62,7 +62,7 @@ def syntax_error(path: str | os.PathLike[str], error: etree.XMLSyntaxError) -> F
     With entity resolution off, lxml sometimes reports a vague "no element found (line 0)";
     the parser's error log still holds the precise message and place.
     """
-    line, column, message = *error.position, error.msg
+    (line, column), message = error.position, error.msg
     # The log may still hold entries of earlier parses: keep this file's.
     name = os.fspath(path)
     errors = [

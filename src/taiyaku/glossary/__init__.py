@@ -1,26 +1,14 @@
-"""Glossary lookup and recognition: forgiving keys, readings, the term automaton.
+"""Glossary lookup and recognition over the stored entries.
 
-The store (:mod:`taiyaku.store.glossary`) keeps the entries; this package finds them.
-``lookup(db, query)`` ranks entries for a query (exact, prefix, substring, reading, fuzzy);
-``find_terms(db, text)`` returns every term occurring in a sentence. Both build an index
-once per glossary version and keep it in the process.
+The store (:mod:`taiyaku.store.glossary`) keeps the entries and their keys (computed by
+:mod:`taiyaku.text.keys`); this package finds them. :class:`Glossary` is the store plus
+``lookup(query)`` (exact, prefix, substring, reading, fuzzy) and ``find(text)`` (every
+term occurring in a sentence). Both build an index once per glossary version and keep it
+in the process.
 """
 
-from __future__ import annotations
+from taiyaku.glossary.facade import Glossary
+from taiyaku.glossary.find import TermOccurrence, find_terms
+from taiyaku.glossary.termlookup import TermHit, lookup
 
-from typing import Any
-
-__all__ = ["TermOccurrence", "find_terms", "lookup"]
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy: the store imports taiyaku.glossary.keys, and find/lookup import the store.
-    if name in ("TermOccurrence", "find_terms"):
-        from taiyaku.glossary import find
-
-        return getattr(find, name)
-    if name == "lookup":
-        from taiyaku.glossary.termlookup import lookup
-
-        return lookup
-    raise AttributeError(name)
+__all__ = ["Glossary", "TermHit", "TermOccurrence", "find_terms", "lookup"]

@@ -1,7 +1,7 @@
 """Per-version caches: an index is built once per glossary version and kept in the process.
 
 The key is the database (its file, or the connection for an in-memory one) plus the
-glossary's id and version from ``meta`` (:func:`taiyaku.store.glossary.glossary_version`),
+glossary's id and version from ``meta`` (:meth:`taiyaku.store.glossary.GlossaryStore.version`),
 which a trigger bumps on every write to ``terms``. A stale index is never used: every call
 reads the version first (one indexed query), and a new version means a rebuild.
 """
@@ -13,9 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
-from taiyaku.store.glossary import glossary_version
+from taiyaku.store.glossary import GlossaryStore
 
 T = TypeVar("T")
 _MAX_ENTRIES = 8
@@ -23,17 +21,10 @@ _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def database_identity(db: Database) -> str:
-    """The file of ``db`` (so separate connections share a cache), or the connection's id."""
-    row = db.conn.execute("PRAGMA database_list").fetchone()
-    path = row[2] if row else ""
-    return path or f"memory:{id(db.conn)}"
-
-
-def cached(db: Database, name: str, build: Callable[[], T]) -> T:
-    """Return the ``name`` index of ``db``'s current glossary, building it if needed."""
-    glossary_id, version = glossary_version(db)
-    key = (name, database_identity(db), glossary_id, version)
+def cached(store: GlossaryStore, name: str, build: Callable[[], T]) -> T:
+    """Return the ``name`` index of the store's current glossary, building it if needed."""
+    glossary_id, version = store.version()
+    key = (name, store.identity(), glossary_id, version)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)

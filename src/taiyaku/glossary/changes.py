@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from taiyaku.models import Term
-from taiyaku.store.db import now_iso, transaction
-from taiyaku.store.glossary import OPTIONAL_FIELDS, Glossary, merge_term
+from taiyaku.models import Term, now_iso
+from taiyaku.store.db import transaction
+from taiyaku.store.glossary import OPTIONAL_FIELDS, GlossaryStore, merge_term
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class TermChanges:
 
 
 def plan_changes(
-    glossary: Glossary,
+    glossary: GlossaryStore,
     terms: Iterable[Term],
     *,
     fields: Collection[str] = OPTIONAL_FIELDS,
@@ -76,7 +76,7 @@ def plan_changes(
     return TermChanges(added, tuple(changed), removed, unchanged)
 
 
-def apply_changes(glossary: Glossary, changes: TermChanges) -> None:
+def apply_changes(glossary: GlossaryStore, changes: TermChanges) -> None:
     """Apply planned changes in one transaction: all of them, or none if anything fails."""
     now = now_iso()
     with transaction(glossary.db):

@@ -1,7 +1,7 @@
 """Term recognition: every glossary term occurring in a sentence, with its position.
 
 Two Aho–Corasick automata (pyahocorasick) hold the find keys of the glossary
-(:mod:`taiyaku.glossary.keys`): one of the Japanese terms, matched anywhere (Japanese has no
+(:mod:`taiyaku.text.keys`): one of the Japanese terms, matched anywhere (Japanese has no
 word boundaries, so a two-character term such as 政府 is found inside 日本政府は), and one of
 the English terms, matched on whole words of the folded text (case and plural variants
 meet: ``Governments`` finds ``government``; ``govern`` is not found inside ``government``). The text is folded character by character with a map back to its
@@ -25,11 +25,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from taiyaku.glossary.cache import cached
-from taiyaku.glossary.keys import en_words, fold_ja_with_offsets
-from taiyaku.models import STATUSES, Term
-from taiyaku.store.glossary import Glossary
+from taiyaku.models import STATUSES, Side, Term
+from taiyaku.store.glossary import GlossaryStore
+from taiyaku.text.keys import en_words, fold_ja_with_offsets
 
-SIDES = ("ja", "en")
+SIDES: tuple[Side, ...] = ("ja", "en")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,17 @@ class TermOccurrence:
     end: int
     text: str
     term: Term
-    side: str
+    side: Side
+
+    def to_dict(self) -> dict[str, Any]:
+        """The occurrence as plain JSON values (``term`` as a term dict)."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "term": self.term.to_dict(),
+            "side": self.side,
+        }
 
 
 @dataclass
@@ -59,13 +69,12 @@ class TermAutomata:
     terms: int
 
     @classmethod
-    def build(cls, db: Database) -> TermAutomata:
+    def build(cls, store: GlossaryStore) -> TermAutomata:
         import ahocorasick
 
         by_key: dict[str, dict[str, list[int]]] = {"ja": defaultdict(list), "en": defaultdict(list)}
-        rows = db.conn.execute("SELECT id, ja_find, en_find FROM terms ORDER BY id")
         count = 0
-        for term_id, ja_key, en_key in rows:
+        for term_id, ja_key, en_key in store.find_keys():
             count += 1
             if ja_key:
                 by_key["ja"][ja_key].append(term_id)
@@ -82,32 +91,32 @@ class TermAutomata:
         return cls(automata[0], automata[1], count)
 
 
-def term_automata(db: Database) -> TermAutomata:
-    """The automata of ``db``'s current glossary (built once per version, then cached)."""
-    return cached(db, "automata", lambda: TermAutomata.build(db))
+def term_automata(store: GlossaryStore) -> TermAutomata:
+    """The automata of the store's current glossary (built once per version, then cached)."""
+    return cached(store, "automata", lambda: TermAutomata.build(store))
 
 
 def find_terms(
-    glossary: Glossary | Database, text: str, *, sides: tuple[str, ...] = SIDES
+    glossary: GlossaryStore | Database, text: str, *, sides: tuple[Side, ...] = SIDES
 ) -> list[TermOccurrence]:
     """Return every glossary term occurring in ``text``, in text order.
 
-    :param glossary: a :class:`Glossary` or its database
+    :param glossary: a glossary (:class:`GlossaryStore`) or its database
     :param text: a sentence or a paragraph, Japanese or English (or both)
     :param sides: which sides of the entries to look for: ``("ja",)`` for a Japanese
         source, ``("en",)`` for an English one; both by default
     """
     if isinstance(glossary, Database):
-        glossary = Glossary(glossary)
-    automata = term_automata(glossary.db)
-    spans: list[tuple[int, int, str, tuple[int, ...]]] = []
+        glossary = GlossaryStore(glossary)
+    automata = term_automata(glossary)
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     if "ja" in sides and len(automata.ja):
         spans += _find_ja(automata.ja, text)
     if "en" in sides and len(automata.en):
         spans += _find_en(automata.en, text)
     chosen = _longest_first(spans)
     terms = glossary.get_many(i for *_, ids in chosen for i in ids)
-    rank = {status: i for i, status in enumerate(STATUSES)}
+    rank: dict[str, int] = {status: i for i, status in enumerate(STATUSES)}
     found = []
     for start, end, side, ids in chosen:
         entries = sorted(
@@ -117,16 +126,16 @@ def find_terms(
     return found
 
 
-def _find_ja(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
+def _find_ja(automaton: Any, text: str) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     folded, starts, ends = fold_ja_with_offsets(text)
-    spans = []
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     for last, (length, ids) in automaton.iter(folded):
         first = last - length + 1
         spans.append((starts[first], ends[last], "ja", ids))
     return spans
 
 
-def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
+def _find_en(automaton: Any, text: str) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     words = en_words(text)
     if not words:
         return []
@@ -139,7 +148,7 @@ def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, 
         word_at_end[offset + len(word) - 1] = number
         offset += len(word) + 1
     folded = " ".join(word for word, _, _ in words)
-    spans = []
+    spans: list[tuple[int, int, Side, tuple[int, ...]]] = []
     for last, (length, ids) in automaton.iter(folded):
         first = last - length + 1
         if first in word_at_start and last in word_at_end:
@@ -150,8 +159,8 @@ def _find_en(automaton: Any, text: str) -> list[tuple[int, int, str, tuple[int, 
 
 
 def _longest_first(
-    spans: list[tuple[int, int, str, tuple[int, ...]]],
-) -> list[tuple[int, int, str, tuple[int, ...]]]:
+    spans: list[tuple[int, int, Side, tuple[int, ...]]],
+) -> list[tuple[int, int, Side, tuple[int, ...]]]:
     """Keep the longest spans; a shorter one only where it overlaps no kept span."""
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0], SIDES.index(s[2])))
     taken: list[tuple[int, int]] = []

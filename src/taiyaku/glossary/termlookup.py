@@ -1,6 +1,6 @@
 """Term lookup that forgives: exact, prefix, substring, reading and fuzzy hits, ranked.
 
-A query is compared with the stored lookup keys (:mod:`taiyaku.glossary.keys`), so width,
+A query is compared with the stored lookup keys (:mod:`taiyaku.text.keys`), so width,
 case, kana script, long vowels, iteration marks, okurigana and old kanji forms do not
 matter on the Japanese side, nor case, plurals, hyphens and spaces on the English side. A
 query in kana or romaji is also compared with the readings. Typos are caught by rapidfuzz's
@@ -16,26 +16,56 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from taiyaku.glossary.cache import cached
-from taiyaku.glossary.keys import (
+from taiyaku.models import Side, Term
+from taiyaku.store.glossary import GlossaryStore
+from taiyaku.text.keys import (
     en_lookup_key,
     ja_lookup_key,
-    kana_to_reading,
-    romaji_to_reading,
 )
-from taiyaku.models import Term
-from taiyaku.store.glossary import Glossary, TermHit, term_from_row
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
+from taiyaku.text.romaji import kana_to_reading, romaji_to_reading
 
-KINDS = ("exact", "prefix", "substring", "reading", "fuzzy")
+HitKind = Literal["exact", "prefix", "substring", "reading", "fuzzy"]
+KINDS: tuple[HitKind, ...] = ("exact", "prefix", "substring", "reading", "fuzzy")
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _SEP = "\x00"
 # A one-character query can occur in thousands of terms: rank the first few thousand.
 _MAX_OCCURRENCES = 5000
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A glossary entry found by a lookup, with how it was found.
+
+    :param term: the entry
+    :param kind: ``exact``, ``prefix``, ``substring``, ``reading`` or ``fuzzy``
+    :param score: 0–100; 100 for exact
+    :param side: the side the query matched: ``ja`` or ``en`` (``ja`` for a reading)
+    :param preferred: for a deprecated or forbidden entry, the preferred entries that share
+        its Japanese or English term: what to use instead
+    """
+
+    term: Term
+    kind: HitKind
+    score: float
+    side: Side
+    preferred: tuple[Term, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as plain JSON values (``term`` and each ``preferred`` as term dicts)."""
+        return {
+            "term": self.term.to_dict(),
+            "kind": self.kind,
+            "score": self.score,
+            "side": self.side,
+            "preferred": [t.to_dict() for t in self.preferred],
+        }
 
 
 @dataclass
@@ -55,7 +85,7 @@ class _Field:
             offset += len(key) + 1
         return cls(keys, _SEP + _SEP.join(keys) + _SEP, starts)
 
-    def occurrences(self, query: str) -> Iterator[tuple[int, str]]:
+    def occurrences(self, query: str) -> Iterator[tuple[int, HitKind]]:
         """Yield (position, kind) for each key holding ``query``: exact, prefix or substring."""
         if not query or _SEP in query:
             return
@@ -87,21 +117,20 @@ class LookupIndex:
     given_reading: _Field  # the reading the source gave (JLT's Kana), where it gave one
 
     @classmethod
-    def build(cls, db: Database) -> LookupIndex:
-        rows = db.conn.execute(
-            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms"
-        ).fetchall()
+    def build(cls, store: GlossaryStore) -> LookupIndex:
+        rows = store.lookup_keys()
         ids = [r[0] for r in rows]
-        return cls(ids, *(_Field.of([r[i] for r in rows]) for i in range(1, 5)))
+        ja, en, reading, given = (_Field.of([str(r[i]) for r in rows]) for i in range(1, 5))
+        return cls(ids, ja, en, reading, given)
 
 
-def lookup_index(db: Database) -> LookupIndex:
-    """The lookup index of ``db``'s current glossary (built once per version)."""
-    return cached(db, "lookup", lambda: LookupIndex.build(db))
+def lookup_index(store: GlossaryStore) -> LookupIndex:
+    """The lookup index of the store's current glossary (built once per version)."""
+    return cached(store, "lookup", lambda: LookupIndex.build(store))
 
 
 def lookup(
-    glossary: Glossary | Database, query: str, *, limit: int = 20, min_score: float = 70
+    glossary: GlossaryStore | Database, query: str, *, limit: int = 20, min_score: float = 70
 ) -> list[TermHit]:
     """Find glossary entries for ``query``, ranked exact → prefix → substring → reading → fuzzy.
 
@@ -109,22 +138,22 @@ def lookup(
     ratio), then shorter terms. A deprecated or forbidden entry carries the preferred
     entries sharing its Japanese or English term.
 
-    :param glossary: a :class:`Glossary` or its database
+    :param glossary: a glossary (:class:`GlossaryStore`) or its database
     :param query: Japanese, English, kana or romaji (``kokusai senryaku``)
     :param limit: at most this many hits
     :param min_score: the lowest fuzzy ratio (0–100) returned
     """
     if isinstance(glossary, Database):
-        glossary = Glossary(glossary)
+        glossary = GlossaryStore(glossary)
     if not match_key(query):
         return []
-    index = lookup_index(glossary.db)
-    first = "ja" if detect_lang(query) == "ja" else "en"
-    sides = (first, "en" if first == "ja" else "ja")
+    index = lookup_index(glossary)
+    first: Side = "ja" if detect_lang(query) == "ja" else "en"
+    sides: tuple[Side, Side] = (first, "en" if first == "ja" else "ja")
     # best[position] = (rank, -score, side)
-    best: dict[int, tuple[int, float, str]] = {}
+    best: dict[int, tuple[int, float, Side]] = {}
 
-    def offer(position: int, kind: str, score: float, side: str) -> None:
+    def offer(position: int, kind: HitKind, score: float, side: Side) -> None:
         candidate = (_RANK[kind], -round(score, 1), side)
         if position not in best or candidate < best[position]:
             best[position] = candidate
@@ -178,12 +207,7 @@ def _fuzzy(key: str, field: _Field, limit: int, min_score: float) -> list[tuple[
     return [(position, float(score)) for _, score, position in found]
 
 
-def _preferred(glossary: Glossary, term: Term) -> list[Term]:
+def _preferred(glossary: GlossaryStore, term: Term) -> list[Term]:
     if term.status not in ("deprecated", "forbidden"):
         return []
-    rows = glossary.db.query(
-        "SELECT * FROM terms WHERE status = 'preferred' AND (ja = ? OR en = ?) AND id != ? "
-        "ORDER BY ja = ? DESC, ja, en",
-        [term.ja, term.en, term.id, term.ja],
-    )
-    return [term_from_row(row) for row in rows]
+    return glossary.preferred_renderings(term)

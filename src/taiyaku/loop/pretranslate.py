@@ -104,10 +104,13 @@ def pretranslate(
         text = segment.text
         key = match_key(text)
         size = size_of(text, lang)
-        terms = [
-            GlossaryHint(t.text, t.translation, t.status)
-            for t in find_glossary_terms(matcher.db, text, lang)
-        ]
+        # A term used twice in the segment is listed once.
+        terms = list(
+            dict.fromkeys(
+                GlossaryHint(t.text, t.translation, t.status)
+                for t in find_glossary_terms(matcher.db, text, lang)
+            )
+        )
         item = BilingualSegment(segment, terms=terms)
         earlier = first.get(key)
         if earlier is not None:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
@@ -77,6 +78,18 @@ class Analysis:
     def total(self) -> Band:
         """The sum of all rows."""
         return Band("total", sum(b.segments for b in self.bands), sum(b.size for b in self.bands))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The band counts as ``--json`` prints them (the size under ``characters``/``words``)."""
+        return {
+            "lang": self.lang,
+            "unit": self.unit,
+            "metric": METRIC,
+            "bands": [
+                {"band": b.name, "segments": b.segments, self.unit: b.size}
+                for b in [*self.bands, self.total]
+            ],
+        }
 
 
 def sentences_of(text: str, lang: str) -> list[str]:

@@ -62,6 +62,18 @@ class ConcordanceHit:
     start: int
     end: int
 
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as ``--json`` prints it."""
+        return {
+            "field": self.field,
+            "source": self.unit.source_text,
+            "target": self.unit.target_text,
+            "start": self.start,
+            "end": self.end,
+            "unit_id": self.unit.id,
+            "document": self.unit.document,
+        }
+
 
 @dataclass(frozen=True)
 class Concordance:
@@ -79,6 +91,15 @@ class Concordance:
     total: int
     hits: list[ConcordanceHit]
     exact: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as ``--json`` prints it: the query, the count and the hits."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "exact": self.exact,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
 
 
 def locate(text: str, key: str) -> tuple[int, int]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from rapidfuzz.distance import Levenshtein
 
-OPS = ("equal", "insert", "delete", "replace")
+DiffOp = Literal["equal", "insert", "delete", "replace"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class DiffSpan:
     :param query: the query's text of this stretch ("" for ``delete``)
     """
 
-    op: str
+    op: DiffOp
     source: str
     query: str
 
@@ -52,7 +53,7 @@ def diff_spans(source: str, query: str) -> list[DiffSpan]:
     ops = Levenshtein.opcodes(char_keys(source), char_keys(query))
     spans: list[DiffSpan] = []
     for op in ops:
-        tag = op.tag
+        tag = cast(DiffOp, op.tag)  # rapidfuzz's opcodes are these four
         if tag == "equal" and op.src_end - op.src_start != op.dest_end - op.dest_start:
             tag = "replace"
         spans.append(

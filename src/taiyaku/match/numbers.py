@@ -1,14 +1,9 @@
 """Numbers that differ: when a query and a TM source differ only in numbers, adapt the target.
 
 令和4年7月 → 令和5年8月 should not cost a translator a re-translation: if the TM target says
-"July 2022", the adapted target says "August 2023". The numbers this module understands:
-
-- Japanese era years (令和, 平成, 昭和, 大正, 明治; 元年 = year 1) and their romanised forms
-  (Reiwa 4), converted to and from Western years; ``2023年`` and a bare ``2023`` in English;
-- months: ``7月`` and English month names (``July``, ``Jul.``);
-- amounts: digits with or without grouping commas and decimals, full-width or half-width
-  (``１，０００``), Japanese scales (``2,000万``, ``1億2000万``) and English ones
-  (``20 million``).
+"July 2022", the adapted target says "August 2023". The numbers are those
+:func:`taiyaku.text.numbers.number_tokens` reads: era and Western years, months, amounts with
+Japanese or English scales, kanji numerals before a counter (三年 → 四年).
 
 A changed number in the source is looked up in the target by value (an era year matches the
 Western year it stands for; ``1,000万`` matches ``10 million``) and rewritten there in the
@@ -24,58 +19,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from taiyaku.text.normalize import match_key
-
-_D = "[0-9０-９]"
-_N = f"{_D}(?:[0-9０-９,，]*{_D})?(?:[.．]{_D}+)?"
-ERAS = (("明治", "Meiji", 1868), ("大正", "Taisho", 1912), ("昭和", "Showa", 1926),
-        ("平成", "Heisei", 1989), ("令和", "Reiwa", 2019))  # fmt: skip
-_ERA_START = {name: start for ja, en, start in ERAS for name in (ja, en)}
-_ERA_START.update({"Shōwa": 1926, "Taishō": 1912})
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-_MONTH_NUMBER = {m.casefold(): i for i, m in enumerate(MONTHS, 1)}
-_MONTH_NUMBER.update({m[:3].casefold(): i for i, m in enumerate(MONTHS, 1)})
-_MONTH_NUMBER["sept"] = 9
-_JA_SCALES = {"兆": 10**12, "億": 10**8, "万": 10**4}
-_EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_MONTH_NAMES = "|".join([*MONTHS, "Sept", *(m[:3] for m in MONTHS if len(m) > 3)])
-
-_TOKEN = re.compile(
-    "|".join(
-        [
-            rf"(?P<era>令和|平成|昭和|大正|明治)\s*(?P<era_n>元|{_D}{{1,2}})(?=\s*年)",
-            r"\b(?P<era_en>Reiwa|Heisei|Showa|Shōwa|Taisho|Taishō|Meiji)\s+(?P<era_en_n>\d{1,2})\b",
-            rf"(?P<ja_amount>(?:{_N}\s*[兆億万])+(?:{_N})?)",
-            rf"(?P<en_amount>{_N})\s+(?P<en_scale>thousand|million|billion|trillion)\b",
-            rf"(?P<year>{_D}{{4}})(?=\s*年)",
-            rf"(?P<month>{_D}{{1,2}})(?=\s*月)",
-            rf"\b(?P<month_en>{_MONTH_NAMES})(?P<dot>\.)?(?![A-Za-z])",
-            rf"(?P<number>{_N})",
-        ]
-    )
+from taiyaku.text.numbers import (
+    EN_SCALES,
+    ERAS,
+    JA_SCALES,
+    KANJI_UNITS,
+    MONTHS,
+    NUMBER,
+    NumberToken,
+    kanji_numeral,
+    number_tokens,
 )
+
 _FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
-
-
-@dataclass(frozen=True)
-class NumberToken:
-    """A number found in a text.
-
-    :param kind: ``year`` (value: the Western year), ``month`` (1–12) or ``number``
-    :param value: its value
-    :param start: where its text starts
-    :param end: where its text ends
-    :param text: its text as written
-    :param style: how it is written: ``era``, ``era-en``, ``western``, ``month``,
-        ``month-en``, ``ja-scale``, ``en-scale`` or ``plain``
-    """
-
-    kind: str
-    value: float
-    start: int
-    end: int
-    text: str
-    style: str
 
 
 @dataclass(frozen=True)
@@ -89,48 +45,6 @@ class NumberAdaptation:
 
     changes: tuple[tuple[str, str], ...]
     adapted_target: str | None
-
-
-def _value(text: str) -> float:
-    return float(unicodedata.normalize("NFKC", text).replace(",", ""))
-
-
-def _ja_amount(text: str) -> float:
-    total = 0.0
-    for number, unit in re.findall(rf"({_N})\s*([兆億万]?)", text):
-        total += _value(number) * _JA_SCALES.get(unit, 1)
-    return total
-
-
-def number_tokens(text: str) -> list[NumberToken]:
-    """Return the numbers of ``text`` in order.
-
-    >>> [(t.kind, t.value, t.text) for t in number_tokens("令和4年7月に2,000万円")]
-    [('year', 2022.0, '令和4'), ('month', 7.0, '7'), ('number', 20000000.0, '2,000万')]
-    """
-    tokens = []
-    for m in _TOKEN.finditer(text):
-        if m["era"]:
-            n = 1 if m["era_n"] == "元" else int(_value(m["era_n"]))
-            kind, value, style = "year", _ERA_START[m["era"]] + n - 1, "era"
-        elif m["era_en"]:
-            kind, value, style = "year", _ERA_START[m["era_en"]] + int(m["era_en_n"]) - 1, "era-en"
-        elif m["ja_amount"]:
-            kind, value, style = "number", _ja_amount(m["ja_amount"]), "ja-scale"
-        elif m["en_amount"]:
-            value = _value(m["en_amount"]) * _EN_SCALES[m["en_scale"]]
-            kind, style = "number", "en-scale"
-        elif m["year"]:
-            kind, value, style = "year", _value(m["year"]), "western"
-        elif m["month"] and 1 <= _value(m["month"]) <= 12:
-            kind, value, style = "month", _value(m["month"]), "month"
-        elif m["month_en"]:
-            kind, value = "month", _MONTH_NUMBER[m["month_en"].casefold()]
-            style = "month-en"
-        else:
-            kind, value, style = "number", _value(m.group()), "plain"
-        tokens.append(NumberToken(kind, float(value), m.start(), m.end(), m.group(), style))
-    return tokens
 
 
 def _skeleton(text: str, tokens: list[NumberToken]) -> str:
@@ -196,12 +110,17 @@ def render(value: float, like: NumberToken, *, written: NumberToken | None = Non
         return name + ("." if like.text.endswith(".") else "")
     if like.style == "en-scale":
         word = like.text.split()[-1]
-        return f"{_digits(value / _EN_SCALES[word], like.text.split()[0])} {word}"
+        return f"{_digits(value / EN_SCALES[word], like.text.split()[0])} {word}"
+    if like.style == "kanji":
+        if not value.is_integer() or not 0 <= value <= 9999:
+            return None
+        positional = not any(c in KANJI_UNITS for c in like.text)
+        return kanji_numeral(int(value), positional=positional)
     if like.style == "ja-scale":
-        units = [u for u in _JA_SCALES if u in like.text]
+        units = [u for u in JA_SCALES if u in like.text]
         biggest = units[0]
-        first = re.match(_N, like.text)
-        scaled = value / _JA_SCALES[biggest]
+        first = re.match(NUMBER, like.text)
+        scaled = value / JA_SCALES[biggest]
         if scaled.is_integer() or len(units) == 1:
             return _digits(scaled, first.group() if first else "0") + biggest
         return None

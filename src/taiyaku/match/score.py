@@ -12,10 +12,6 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 METRIC = "levenshtein-normalized-similarity"
-METRIC_DESCRIPTION = (
-    "100 × (1 − Levenshtein distance / length of the longer key), over match keys "
-    "(NFKC, case-folded, white space collapsed); rapidfuzz Levenshtein.normalized_similarity"
-)
 
 
 def similarity(a_key: str, b_key: str, *, cutoff: float = 0.0) -> float:
@@ -28,9 +24,3 @@ def similarity(a_key: str, b_key: str, *, cutoff: float = 0.0) -> float:
     """
     value = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=cutoff / 100)
     return round(value * 100, 2)
-
-
-def max_distance(query_length: int, unit_length: int, min_score: float) -> int:
-    """Return the largest edit distance at which two keys of these lengths still reach ``min_score``."""
-    longer = max(query_length, unit_length)
-    return int(longer * (100 - min_score) / 100 + 1e-9)

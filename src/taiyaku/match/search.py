@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,11 +31,12 @@ from rapidfuzz.distance import Levenshtein
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.formats.inline import to_tmx_string
 from taiyaku.match.diff import DiffSpan, diff_spans
 from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
-from taiyaku.models import Unit
+from taiyaku.models import Markup, Unit
 from taiyaku.store.index_reader import IndexReader, change_stamp
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import key_grams
@@ -73,6 +73,34 @@ class Match:
     numbers_only: bool
     adapted_target: str | None
     metric: str = METRIC
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match as ``--json`` prints it: texts, diff, terms, numbers and provenance."""
+        return {
+            "score": self.score,
+            "source": self.source,
+            "target": self.target,
+            "diff": [{"op": s.op, "source": s.source, "query": s.query} for s in self.diff],
+            "terms": [
+                {"term": t.text, "translation": t.translation, "status": t.status}
+                for t in self.terms
+            ],
+            "numbers_only": self.numbers_only,
+            "adapted_target": self.adapted_target,
+            "metric": self.metric,
+            "unit_id": self.unit.id,
+            "origin": self.unit.origin,
+            "document": self.unit.document,
+            "created": self.unit.created,
+            "changed": self.unit.changed,
+            # The unit's texts with their inline codes (TMX 1.4b inline markup), when it has any.
+            "source_markup": _markup(self.unit.source_markup),
+            "target_markup": _markup(self.unit.target_markup),
+        }
+
+
+def _markup(markup: Markup | None) -> str | None:
+    return None if markup is None else to_tmx_string(markup)
 
 
 def _database(db_or_tm: Any) -> Database:
@@ -312,11 +340,3 @@ def fuzzy_matches(
     :param limit: at most this many matches
     """
     return Matcher(db_or_tm).search(query, min_score=min_score, limit=limit)
-
-
-def search_many(
-    db_or_tm: Any, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
-) -> list[list[Match]]:
-    """Run :func:`fuzzy_matches` for several queries, loading the index sizes once."""
-    matcher = Matcher(db_or_tm)
-    return [matcher.search(q, min_score=min_score, limit=limit) for q in queries]

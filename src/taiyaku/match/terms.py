@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from taiyaku.models import Side
+
 
 @dataclass(frozen=True)
 class FoundTerm:
@@ -38,6 +40,8 @@ def find_glossary_terms(db: Database, text: str, lang: str) -> list[FoundTerm]:
     """
     from taiyaku.glossary import find_terms
 
+    side: Side
+    other: Side
     side, other = ("ja", "en") if lang == "ja" else ("en", "ja")
     return [
         FoundTerm(

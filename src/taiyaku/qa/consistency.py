@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from rapidfuzz.fuzz import ratio
 
-from taiyaku.glossary.keys import en_find_key
 from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.keys import en_find_key
 from taiyaku.text.normalize import match_key
 
 _PUNCTUATION = re.compile(r"[\W_]+")

@@ -1,6 +1,6 @@
 """The numbers check: every number of the source is in the target, and the reverse.
 
-Numbers are read by :func:`taiyaku.match.numbers.number_tokens` and compared by value, so
+Numbers are read by :func:`taiyaku.text.numbers.number_tokens` and compared by value, so
 令和5年 matches 2023, 7月 matches July, 2,000万 matches 20 million, １２ matches 12. A number
 written in words on the other side counts too: kanji numerals in Japanese (十五世紀 ↔ 15th
 century), number words and ordinals in English (3人 ↔ three people, 第2 ↔ second), Roman
@@ -19,13 +19,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 
-from taiyaku.align.anchors import kanji_number
-from taiyaku.match.numbers import ERAS, NumberToken, number_tokens
 from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.numbers import ERAS, NumberToken, kanji_number, number_tokens
 
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-_TENS = {
+_TENS: dict[str, float] = {
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
@@ -37,7 +36,9 @@ _TENS = {
     "thousand": 1000,
 }
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
-_WORD_VALUES = {w: i for i, w in enumerate(_UNITS, 1)} | {w: i for i, w in enumerate(_ORDINALS, 1)}
+_WORD_VALUES: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS, 1)} | {
+    w: float(i) for i, w in enumerate(_ORDINALS, 1)
+}
 _WORD_VALUES |= _TENS | {
     "twice": 2,
     "thrice": 3,
@@ -157,6 +158,17 @@ def _japanese_units(text: str, token: NumberToken) -> NumberToken:
     return token
 
 
+def _read_on(text: str, tokens: list[NumberToken]) -> list[NumberToken]:
+    """Japanese amounts read to their end (:func:`_japanese_units`), the tokens they swallow
+    dropped."""
+    out: list[NumberToken] = []
+    for token in tokens:
+        if out and token.start < out[-1].end:
+            continue
+        out.append(_japanese_units(text, token))
+    return out
+
+
 def _clock(text: str, token: NumberToken) -> NumberToken:
     """An English clock time read as the 24-hour hour: ``5:00 p.m.`` is 17."""
     after = text[token.end : token.end + 10]
@@ -178,11 +190,7 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         return
     s_lang = "ja" if unit.source_lang.lower().startswith("ja") else "en"
     t_lang = "ja" if unit.target_lang.lower().startswith("ja") else "en"
-    s_tokens = (
-        [_japanese_units(source, t) for t in number_tokens(source)]
-        if s_lang == "ja"
-        else number_tokens(source)
-    )
+    s_tokens = _read_on(source, number_tokens(source)) if s_lang == "ja" else number_tokens(source)
     t_tokens = (
         [_clock(target, t) for t in number_tokens(target)]
         if t_lang == "en"
@@ -217,7 +225,9 @@ def check_numbers(item: Located) -> Iterator[Finding]:
     missing = [
         s
         for s in missing
-        if s.value not in words_target
+        # A kanji numeral is often part of a name (三十三間堂, 四天王寺): evidence, not a demand.
+        if s.style != "kanji"
+        and s.value not in words_target
         and not any(a <= s.start < b for a, b in unknown_eras)
         and not _ENTITY.search(source[max(0, s.start - 4) : s.start])
     ]

@@ -9,13 +9,13 @@ from sqlite_utils import Database
 
 from taiyaku.align.lengths import estimate_ratio, text_length
 from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import Glossary
 from taiyaku.qa.completeness import check_completeness
 from taiyaku.qa.consistency import check_consistency
 from taiyaku.qa.findings import CHECKS, Finding, Located
 from taiyaku.qa.form import check_form
 from taiyaku.qa.numbers import check_numbers
 from taiyaku.qa.terminology import check_terminology
-from taiyaku.store.glossary import Glossary
 
 
 def check_units(

@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from taiyaku.extract.english import FUNCTION_WORDS
+from taiyaku.glossary import Glossary
 from taiyaku.glossary.find import TermOccurrence, find_terms
-from taiyaku.glossary.keys import en_find_key, en_words, fold_ja_with_offsets, ja_find_key
-from taiyaku.models import Term
+from taiyaku.models import Side, Term
 from taiyaku.qa.findings import Finding, Located, finding
-from taiyaku.store.glossary import Glossary
+from taiyaku.text.keys import en_find_key, en_words, fold_ja_with_offsets, ja_find_key
 from taiyaku.text.lang import primary_lang
 
 _USABLE = ("preferred", "admitted")
@@ -120,7 +120,7 @@ def check_terminology(item: Located, glossary: Glossary) -> Iterator[Finding]:
     source, target = unit.source_text, unit.target_text
     if not target.strip():
         return
-    source_side = "ja" if primary_lang(unit.source_lang) == "ja" else "en"
+    source_side: Side = "ja" if primary_lang(unit.source_lang) == "ja" else "en"
     target_side = "en" if source_side == "ja" else "ja"
     spans_of = _en_spans if target_side == "en" else _ja_spans
 

@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
@@ -39,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from taiyaku import __version__
 from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
 from taiyaku.match.search import Matcher
+from taiyaku.models import Side
 from taiyaku.store.db import open_db
 
 log = logging.getLogger("taiyaku.server")
@@ -107,16 +109,20 @@ def databases(request: Request) -> Databases:
     return request.app.state.databases  # type: ignore[no-any-return]
 
 
-def require_token(request: Request) -> None:
+_bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
     """Refuse a write unless it carries the server's bearer token (a FastAPI dependency)."""
     token = request.app.state.config.token
     if token is None:
         raise ApiError(403, "this server is read-only: start it with --token-file to allow writes")
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
+    if credentials is None or not credentials.credentials.strip():
         raise ApiError(401, "this request writes: send 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+    if not hmac.compare_digest(credentials.credentials.strip().encode(), token.encode()):
         raise ApiError(403, "wrong token")
 
 
@@ -246,7 +252,7 @@ def api_router() -> Any:
         min_score: Annotated[float, Query(ge=0, le=100)] = 70,
     ) -> dict[str, Any]:
         """Glossary entries for a Japanese, English, kana or romaji query, best first."""
-        from taiyaku.store.glossary import Glossary
+        from taiyaku.glossary import Glossary
 
         hits = Glossary(dbs.db()).lookup(q, limit=limit, min_score=min_score)
         return {"query": q, "results": r.to_jsonable(hits)}
@@ -278,7 +284,7 @@ def api_router() -> Any:
         """Every glossary term occurring in a text, with its position."""
         from taiyaku.glossary.find import find_terms
 
-        sides = ("ja", "en") if body.side == "both" else (body.side,)
+        sides: tuple[Side, ...] = ("ja", "en") if body.side == "both" else (body.side,)
         return {
             "text": body.text,
             "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides)),
@@ -287,7 +293,7 @@ def api_router() -> Any:
     @router.get("/stats", tags=["read"])
     def stats(dbs: Dbs) -> dict[str, Any]:
         """Counts of units (by language pair, origin, document) and of glossary entries."""
-        from taiyaku.store.glossary import Glossary
+        from taiyaku.glossary import Glossary
         from taiyaku.store.tm import TranslationMemory
 
         db = dbs.db()
@@ -330,8 +336,8 @@ def api_router() -> Any:
     @router.post("/terms", tags=["write"], status_code=201, dependencies=[Writer])
     def add_term(dbs: Dbs, body: TermIn) -> dict[str, Any]:
         """Add a glossary entry, or update the note, status, ... of the same ja/en pair."""
+        from taiyaku.glossary import Glossary
         from taiyaku.models import Term
-        from taiyaku.store.glossary import Glossary
 
         glossary = Glossary(dbs.db())
         term_id = glossary.add(Term(**body.model_dump()))
@@ -340,10 +346,12 @@ def api_router() -> Any:
     @router.patch("/terms/{term_id}", tags=["write"], dependencies=[Writer])
     def patch_term(dbs: Dbs, term_id: int, body: TermPatch) -> dict[str, Any]:
         """Change the note, domain, part of speech, status or source of one entry."""
-        from taiyaku.store.glossary import Glossary
+        from taiyaku.glossary import Glossary
 
         glossary = Glossary(dbs.db())
         term = glossary.get(term_id)
+        if term is None:
+            raise NotFound(f"no glossary entry with id {term_id}")
         changes = body.model_dump(exclude_none=True)
         if changes:
             glossary.add(dataclasses.replace(term, **changes, changed=None, id=None))
@@ -478,13 +486,13 @@ class BodyLimit:
 
         async def counting_receive() -> Message:
             nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+            received = await receive()
+            if received["type"] == "http.request":
+                seen += len(received.get("body", b""))
                 if seen > self.max_bytes:
                     # An HTTPException: FastAPI passes it through its body parsing unchanged.
                     raise StarletteHTTPException(413, message)
-            return message
+            return received
 
         async def tracking_send(message: Message) -> None:
             nonlocal started

@@ -1,13 +1,15 @@
-"""Storage: one SQLite file per project holds the translation memory and the glossary."""
+"""Storage: one SQLite file per project holds the translation memory and the glossary.
+
+This package is the only code that knows SQL and the schema.
+"""
 
 from taiyaku.store.db import default_db_path, open_db, transaction
-from taiyaku.store.glossary import Glossary, TermHit
+from taiyaku.store.glossary import GlossaryStore
 from taiyaku.store.tm import AddResult, TranslationMemory
 
 __all__ = [
     "AddResult",
-    "Glossary",
-    "TermHit",
+    "GlossaryStore",
     "TranslationMemory",
     "default_db_path",
     "open_db",

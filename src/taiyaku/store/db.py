@@ -1,7 +1,10 @@
 """Opening a taiyaku database: one SQLite file holds a project's TM and glossary.
 
-``open_db`` sets the pragmas every connection needs (WAL, a busy timeout, foreign keys)
-and applies pending migrations, so a new file and an old file behave alike. Writers use
+``open_db`` opens a file for writing (it sets WAL, a busy timeout and foreign keys, and
+applies pending migrations and rebuilds keys made under another key signature, so a new
+file and an old file behave alike) or only for
+reading (read-only, never created nor migrated: a command that only reads leaves the file
+as it was). A SQLite file that is not taiyaku's is refused untouched either way. Writers use
 ``transaction``: ``BEGIN IMMEDIATE`` takes the write lock up front, so two processes
 importing at once queue behind the busy timeout instead of failing half-way.
 """
@@ -9,16 +12,21 @@ importing at once queue behind the busy timeout instead of failing half-way.
 from __future__ import annotations
 
 import contextlib
-import datetime
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from taiyaku.errors import DatabaseError
 from taiyaku.store.migrations import migrations
+
+if TYPE_CHECKING:
+    from taiyaku.store.keys import Progress
 
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -30,11 +38,6 @@ def default_db_path() -> str:
     return os.environ.get("TAIYAKU_DB") or DEFAULT_DB
 
 
-def now_iso() -> str:
-    """Return the current UTC time as ISO 8601 with a ``Z``, to the second."""
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def busy_timeout_seconds() -> float:
     """``$TAIYAKU_BUSY_TIMEOUT`` (seconds) if set, else 30: how long a writer waits for a lock."""
     try:
@@ -44,27 +47,52 @@ def busy_timeout_seconds() -> float:
 
 
 def open_db(
-    path: str | os.PathLike[str] | None = None, *, busy_timeout: float | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    write: bool = True,
+    busy_timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> Database:
-    """Open (creating if needed) a taiyaku database and bring its schema up to date.
+    """Open a taiyaku database, for writing (the default) or only for reading.
+
+    A writing open creates the file if needed and brings its schema up to date. A reading
+    open changes nothing, not even the journal mode: it never creates a file, never
+    migrates, and opens the file read-only (SQLite ``mode=ro``, and ``immutable=1`` when
+    the folder cannot be written, as on a CD or a read-only share). Either way a SQLite file
+    that is not a taiyaku database is refused before anything is written to it.
 
     :param path: the SQLite file; ``None`` means :func:`default_db_path`; ``":memory:"``
-        gives an in-memory database
+        gives an in-memory database (always writable)
+    :param write: ``False`` for commands that only read
     :param busy_timeout: seconds to wait for another process's write lock (default:
         :func:`busy_timeout_seconds`)
-    :raises DatabaseError: the file is not a database, is locked beyond the timeout, or
-        was written by a newer taiyaku
+    :param progress: shows a rebuild of the stored keys (writing only; see
+        :mod:`taiyaku.store.keys`)
+    :raises DatabaseError: the file is missing (reading), is not a taiyaku database, needs
+        upgrading (reading), is locked beyond the timeout, or was written by a newer taiyaku
     """
     name = os.fspath(path) if path is not None else default_db_path()
     if busy_timeout is None:
         busy_timeout = busy_timeout_seconds()
-    if name != ":memory:" and Path(name).is_dir():
+    if name == ":memory:":
+        write = True
+    elif Path(name).is_dir():
         raise DatabaseError(f"{name}: is a directory, not a database file")
+    elif not write and not Path(name).exists():
+        raise DatabaseError(
+            f"{name}: no such database (a writing command, such as `taiyaku tm import`, "
+            "creates it; --db or $TAIYAKU_DB names another)"
+        )
     try:
-        conn = sqlite3.connect(name, timeout=busy_timeout, isolation_level=None)
+        if name != ":memory:" and Path(name).exists():
+            _refuse_foreign(name)
+        if write:
+            conn = sqlite3.connect(name, timeout=busy_timeout, isolation_level=None)
+        else:
+            conn = _connect_read_only(name, busy_timeout)
         db = Database(conn)
-        # WAL lets readers (a `match`) run beside a writer (an import).
-        if name != ":memory:":
+        if write and name != ":memory:":
+            # WAL lets readers (a `match`) run beside a writer (an import).
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         # Imports and the fuzzy index work on large B-trees: with SQLite's default 2 MB page
@@ -72,23 +100,97 @@ def open_db(
         # ceiling, not an allocation.
         db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         _refuse_newer_schema(db, name)
+        migrated = False
         if migrations.pending(db):
+            if not write:
+                raise DatabaseError(_needs_upgrade(db, name))
             with transaction(db):
                 # Another process may have migrated while we waited for the lock.
+                migrated = bool(migrations.pending(db))
                 migrations.apply(db)
+        if write:
+            from taiyaku.store.keys import bring_keys_up_to_date
+
+            # A schema step may have added key columns or index tables: fill them.
+            bring_keys_up_to_date(db, progress, always=migrated)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{name}: {describe_sqlite_error(error)}") from error
     return db
 
 
+def _connect_read_only(name: str, busy_timeout: float) -> sqlite3.Connection:
+    """A read-only connection; ``immutable`` when SQLite could not create its lock files."""
+    folder = Path(name).resolve().parent
+    uri = f"{Path(name).resolve().as_uri()}?mode=ro"
+    wal_files = all(Path(f"{name}-{suffix}").exists() for suffix in ("wal", "shm"))
+    if not os.access(folder, os.W_OK) and not wal_files:
+        # A WAL database needs its -shm file; where it cannot be created, tell SQLite the
+        # file will not change under it (no locks, no -shm). With no -wal file either, every
+        # write is in the main file, so nothing is missed. (Where both exist SQLite reads
+        # them read-only, the WAL's last writes included.)
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+
+
+def _refuse_foreign(name: str) -> None:
+    """Raise if ``name`` is a SQLite file with tables but no taiyaku schema steps.
+
+    Looked at through a read-only connection, so a refused file keeps every byte.
+    """
+    conn = _connect_read_only(name, busy_timeout_seconds())
+    try:
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        ours = 0
+        if Migrations.migrations_table in tables:
+            ours = conn.execute(
+                f"SELECT count(*) FROM {Migrations.migrations_table} WHERE migration_set = ?",
+                [migrations.name],
+            ).fetchone()[0]
+    finally:
+        conn.close()
+    if tables and not ours:
+        shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+        raise DatabaseError(
+            f"{name}: not a taiyaku database (a SQLite file with other tables: {shown}); "
+            "left untouched"
+        )
+
+
+def _needs_upgrade(db: Database, name: str) -> str:
+    if not migrations.applied(db):
+        return f"{name}: an empty database (a writing command, such as `taiyaku tm import`, sets it up)"
+    return (
+        f"{name}: written by an older taiyaku; run `taiyaku --db {name} upgrade` "
+        "(or any writing command) to bring it up to date"
+    )
+
+
+@functools.cache
+def _known_steps() -> frozenset[str]:
+    """The names of every schema step this taiyaku knows (all pending on an empty database)."""
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
+
+
 def _refuse_newer_schema(db: Database, name: str) -> None:
-    known = {m.name for m in migrations._migrations}
+    known = _known_steps()
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         raise DatabaseError(
             f"{name}: written by a newer taiyaku (schema step {unknown[-1]} is unknown here); "
             "upgrade taiyaku to open it"
         )
+
+
+def database_identity(db: Database) -> str:
+    """The file of ``db`` (so separate connections share a cache), or the connection's id."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    return str(path) or f"memory:{id(db.conn)}"
 
 
 def describe_sqlite_error(error: sqlite3.Error) -> str:

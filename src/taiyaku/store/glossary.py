@@ -1,24 +1,25 @@
 """The glossary: Japanese/English term pairs with their notes, status and provenance.
 
-Each entry is stored verbatim with its keys (:mod:`taiyaku.glossary.keys`): the match keys,
+Each entry is stored verbatim with its keys (:mod:`taiyaku.text.keys`): the match keys,
 the forgiving lookup keys, the recognizer's keys and the reading. Every write changes
-``meta.glossary_version`` (a trigger sets a fresh random value), which is how the lookup index and the term automaton
-of :mod:`taiyaku.glossary` know they must be rebuilt.
+``meta.glossary_version`` (a trigger sets a fresh random value), which is how the lookup
+index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuilt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
 
-from taiyaku.errors import NotFound, TaiyakuError
-from taiyaku.glossary.keys import reading_key, term_keys
-from taiyaku.models import STATUSES, Term
-from taiyaku.store.db import now_iso, transaction
+from taiyaku.errors import TaiyakuError
+from taiyaku.models import STATUSES, Term, now_iso
+from taiyaku.store.db import database_identity, transaction
+from taiyaku.text.keys import term_keys
 from taiyaku.text.normalize import match_key
+from taiyaku.text.romaji import reading_key
 
 _FIELDS = ("ja", "en", "note", "domain", "pos", "status", "source", "reading")
 # The fields of an entry besides its pair: what an import may set, and what it may leave alone.
@@ -27,35 +28,20 @@ _BATCH = 2000
 
 
 @dataclass(frozen=True)
-class TermHit:
-    """A glossary entry found by a lookup, with how it was found.
-
-    :param term: the entry
-    :param kind: ``exact``, ``prefix``, ``substring`` or ``fuzzy``
-    :param score: 0–100; 100 for exact
-    :param side: the side the query matched: ``ja`` or ``en`` (``ja`` for a reading)
-    :param preferred: for a deprecated or forbidden entry, the preferred entries that share
-        its Japanese or English term: what to use instead
-    """
-
-    term: Term
-    kind: str
-    score: float
-    side: str
-    preferred: tuple[Term, ...] = ()
-
-
-@dataclass(frozen=True)
 class TermsResult:
-    """What :meth:`Glossary.add_many` did: entries added, updated, left as they were."""
+    """What :meth:`GlossaryStore.add_many` did: entries added, updated, left as they were."""
 
     added: int
     updated: int
     unchanged: int
 
 
-class Glossary:
-    """The term entries of one taiyaku database."""
+class GlossaryStore:
+    """The term entries of one taiyaku database: their rows and keys, nothing more.
+
+    Finding entries (lookup, recognition) is :class:`taiyaku.glossary.Glossary`, which
+    builds on this class.
+    """
 
     def __init__(self, db: Database):
         self.db = db
@@ -145,20 +131,16 @@ class Glossary:
                 updates[existing.id] = replace(merged, changed=term.changed or now)
                 stored[pair] = merged
         conn.executemany(
-            "INSERT INTO terms (ja, en, ja_key, en_key, note, domain, pos, status, source, "
-            "reading, created, changed, ja_fold, en_fold, ja_find, en_find, ja_reading, "
-            "reading_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO terms (ja, en, note, domain, pos, status, source, reading, created, "
+            f"changed, {_KEY_COLUMNS}) VALUES ({', '.join('?' * 18)})",
             [
                 [
                     t.ja,
                     t.en,
-                    match_key(t.ja),
-                    match_key(t.en),
                     *(getattr(t, f) for f in OPTIONAL_FIELDS),
                     t.created or now,
                     t.changed or t.created or now,
-                    *term_keys(t.ja, t.en),
-                    reading_key(t.reading),
+                    *_key_columns(t.ja, t.en, t.reading),
                 ]
                 for t in inserts.values()
             ],
@@ -178,20 +160,31 @@ class Glossary:
         )
         return len(inserts), len(updates) + repeated, unchanged
 
+    def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
+        """Compute every entry's keys again, in the caller's transaction.
+
+        :param progress: called with the number of entries done after each batch
+        """
+        conn = self.db.conn
+        rows = conn.execute("SELECT id, ja, en, reading FROM terms ORDER BY id").fetchall()
+        assignments = ", ".join(f"{name} = ?" for name in _KEY_COLUMNS.split(", "))
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            conn.executemany(
+                f"UPDATE terms SET {assignments} WHERE id = ?",
+                [(*_key_columns(ja, en, reading), term_id) for term_id, ja, en, reading in batch],
+            )
+            if progress:
+                progress(len(batch))
+
     def delete(self, term_id: int) -> None:
         """Delete one entry by id."""
         with transaction(self.db):
             self.db.conn.execute("DELETE FROM terms WHERE id = ?", [term_id])
 
-    def get(self, term_id: int) -> Term:
-        """Return the entry with id ``term_id``.
-
-        :raises NotFound: no such entry
-        """
-        terms = self.get_many([term_id])
-        if not terms:
-            raise NotFound(f"no glossary entry with id {term_id}")
-        return terms[term_id]
+    def get(self, term_id: int) -> Term | None:
+        """Return the entry with id ``term_id``, or ``None`` (as :meth:`TranslationMemory.get`)."""
+        return self.get_many([term_id]).get(term_id)
 
     def get_many(self, term_ids: Iterable[int]) -> dict[int, Term]:
         """Return the entries with these ids, by id (ids that do not exist are left out)."""
@@ -210,6 +203,10 @@ class Glossary:
         """Return (glossary id, version): the version changes on every write to the glossary."""
         return glossary_version(self.db)
 
+    def identity(self) -> str:
+        """The database file (so separate connections share a cache), or the connection's id."""
+        return database_identity(self.db)
+
     def iter_terms(self) -> Iterator[Term]:
         """Yield every entry, ordered by Japanese term then English."""
         for row in self.db.query("SELECT * FROM terms ORDER BY ja, en, id"):
@@ -219,19 +216,53 @@ class Glossary:
         """Return the number of entries."""
         return int(self.db.conn.execute("SELECT count(*) FROM terms").fetchone()[0])
 
-    def lookup(self, query: str, *, limit: int = 20, min_score: float = 70) -> list[TermHit]:
-        """Find entries for ``query``, Japanese or English, forgiving spelling variants.
+    def status_counts(self) -> dict[str, int]:
+        """Return the number of entries of each status (statuses with no entry left out)."""
+        rows = self.db.conn.execute("SELECT status, count(*) FROM terms GROUP BY status")
+        return {status: int(n) for status, n in rows}
 
-        Ranked exact → prefix → substring → reading → fuzzy (see
-        :func:`taiyaku.glossary.termlookup.lookup`).
+    def usable_pairs(self) -> list[tuple[str, str]]:
+        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden."""
+        rows = self.db.conn.execute(
+            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
+        )
+        return [(ja, en) for ja, en in rows]
 
-        :param query: Japanese, English, kana or romaji
-        :param limit: at most this many hits
-        :param min_score: the lowest fuzzy score (0–100) worth showing
+    def find_keys(self) -> list[tuple[int, str, str]]:
+        """Return ``(id, ja_find, en_find)`` of every entry in id order: the recognizer's keys."""
+        rows = self.db.conn.execute("SELECT id, ja_find, en_find FROM terms ORDER BY id")
+        return [(int(i), ja, en) for i, ja, en in rows]
+
+    def lookup_keys(self) -> list[tuple[int, str, str, str, str]]:
+        """Return ``(id, ja_fold, en_fold, ja_reading, reading_key)`` of every entry.
+
+        ``ja_reading`` is the computed reading's key, ``reading_key`` the key of the reading
+        the source gave (empty where it gave none).
         """
-        from taiyaku.glossary.termlookup import lookup
+        rows = self.db.conn.execute(
+            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms"
+        )
+        return [(int(i), ja, en, r, given) for i, ja, en, r, given in rows]
 
-        return lookup(self, query, limit=limit, min_score=min_score)
+    def preferred_renderings(self, term: Term) -> list[Term]:
+        """Return the preferred entries sharing ``term``'s Japanese or English side.
+
+        Those sharing its Japanese term come first; ``term`` itself is left out.
+        """
+        rows = self.db.query(
+            "SELECT * FROM terms WHERE status = 'preferred' AND (ja = ? OR en = ?) AND id != ? "
+            "ORDER BY ja = ? DESC, ja, en",
+            [term.ja, term.en, term.id, term.ja],
+        )
+        return [term_from_row(row) for row in rows]
+
+
+_KEY_COLUMNS = "ja_key, en_key, ja_fold, en_fold, ja_find, en_find, ja_reading, reading_key"
+
+
+def _key_columns(ja: str, en: str, reading: str) -> tuple[str, ...]:
+    """An entry's stored keys, in the order of :data:`_KEY_COLUMNS`."""
+    return (match_key(ja), match_key(en), *term_keys(ja, en), reading_key(reading))
 
 
 def merge_term(old: Term, new: Term, fields: Collection[str], clear_empty: bool) -> Term:
@@ -242,7 +273,7 @@ def merge_term(old: Term, new: Term, fields: Collection[str], clear_empty: bool)
     ``clear_empty``, when it clears it (a blank status becomes ``preferred``). Timestamps
     and id are ``old``'s.
     """
-    values = {}
+    values: dict[str, Any] = {}
     for field in OPTIONAL_FIELDS:
         value = getattr(new, field)
         if field in fields and (value or clear_empty):

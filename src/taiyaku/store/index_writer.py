@@ -159,7 +159,8 @@ class _LangBuffer:
                 raise TaiyakuError("more than 65,535 distinct characters in one import batch")
             table[unseen] = np.arange(len(self.chars), len(self.chars) + len(unseen))
             self.chars.extend(unseen.tolist())
-        return table[first] * 65536 + table[second]
+        numbers: np.ndarray = table[first] * 65536 + table[second]
+        return numbers
 
     def _trigram_numbers(self, codes: np.ndarray) -> np.ndarray:
         distinct, where = np.unique(codes, return_inverse=True)
@@ -175,9 +176,11 @@ class _LangBuffer:
 
     def _codes_of(self, numbers: np.ndarray) -> np.ndarray:
         if self.char_numbers is None:
-            return np.asarray(self.gram_codes, dtype=np.int64)[numbers]
+            codes: np.ndarray = np.asarray(self.gram_codes, dtype=np.int64)[numbers]
+            return codes
         chars = np.asarray(self.chars, dtype=np.int64)
-        return (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
+        pairs: np.ndarray = (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
+        return pairs
 
     def _texts(self, numbers: np.ndarray) -> list[str]:
         return unpack_grams(self._codes_of(numbers), self.q)

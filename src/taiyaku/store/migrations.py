@@ -1,8 +1,11 @@
 """The database schema, as append-only migrations.
 
 Every table taiyaku uses is created here and nowhere else. A step, once released, is
-never edited: a change is a new ``m00N_...`` function. Each step runs in its own
-transaction (sqlite-utils ``Migrations``), and ``open_db`` applies pending steps.
+never edited: a change is a new ``m00N_...`` function. Steps are schema-only and frozen:
+they never call taiyaku's key or index code, whose output changes between versions; keys
+and the index are (re)built after the steps when the key signature differs
+(:mod:`taiyaku.store.keys`). ``open_db`` applies the pending steps
+together in one transaction: a failure leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -87,8 +90,10 @@ def m004_create_match_index(db: Database) -> None:
     ``match_postings`` holds, per source language and gram, one or more chunks of the ids of
     units whose source key has that gram (packed little-endian int32). ``match_sizes`` holds,
     per language and block of 65,536 unit ids, the source key length and distinct-gram count
-    of each unit (packed uint16; 0 = the unit's source is not in that language). ``taiyaku.store.index_writer`` maintains both on every
-    insert and delete; existing units are indexed here.
+    of each unit (packed uint16; 0 = the unit's source is not in that language).
+    :mod:`taiyaku.store.index_writer` maintains both on every insert and delete; existing
+    units are indexed after the migration, by the key signature's rebuild
+    (:mod:`taiyaku.store.keys`).
     """
     db.execute(
         """
@@ -112,20 +117,18 @@ def m004_create_match_index(db: Database) -> None:
         )
         """
     )
-    from taiyaku.store.index_writer import rebuild_index
-
-    rebuild_index(db)
 
 
 @migrations()
 def m005_add_term_lookup_keys(db: Database) -> None:
     """Forgiving lookup keys, readings and a version counter for the glossary.
 
-    ``ja_fold``/``en_fold`` are :mod:`taiyaku.glossary.keys` lookup keys (spelling variants
+    ``ja_fold``/``en_fold`` are :mod:`taiyaku.text.keys` lookup keys (spelling variants
     folded), ``ja_find``/``en_find`` the keys the recognizer's automaton is built from and
     ``ja_reading`` the folded kana reading. ``meta.glossary_version`` is bumped by triggers on
     every write to ``terms``, so caches (the automaton, the lookup index) know when to rebuild;
-    ``meta.glossary_id`` tells two databases apart. Existing terms get their keys here.
+    ``meta.glossary_id`` tells two databases apart. Existing terms get their keys after the
+    migration, from the key signature's rebuild (:mod:`taiyaku.store.keys`).
     """
     for column in ("ja_fold", "en_fold", "ja_find", "en_find", "ja_reading"):
         db.execute(f"ALTER TABLE terms ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
@@ -145,14 +148,6 @@ def m005_add_term_lookup_keys(db: Database) -> None:
             END
             """
         )
-    from taiyaku.glossary.keys import term_keys
-
-    rows = db.execute("SELECT id, ja, en FROM terms").fetchall()
-    db.conn.executemany(
-        "UPDATE terms SET ja_fold = ?, en_fold = ?, ja_find = ?, en_find = ?, ja_reading = ? "
-        "WHERE id = ?",
-        [(*term_keys(ja, en), term_id) for term_id, ja, en in rows],
-    )
 
 
 @migrations()
@@ -168,7 +163,7 @@ def m006_index_targets_for_concordance(db: Database) -> None:
     and word counts, as ``match_sizes``; ``match_vocab(lang, words)`` the distinct words,
     newline-terminated, so a query finds the words containing it without scanning the index.
     ``taiyaku.store.index_writer`` maintains them on every insert and delete; existing units are
-    indexed here.
+    indexed after the migration, by the key signature's rebuild (:mod:`taiyaku.store.keys`).
     """
     db.execute("CREATE INDEX match_postings_tail ON match_postings (lang, substr(gram, 2))")
     db.execute(
@@ -194,9 +189,6 @@ def m006_index_targets_for_concordance(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE match_vocab (lang TEXT NOT NULL, words TEXT NOT NULL)")
-    from taiyaku.store.index_writer import rebuild_index
-
-    rebuild_index(db, sources=False)
 
 
 @migrations()
@@ -224,7 +216,7 @@ def m010_add_term_reading(db: Database) -> None:
     """The reading a source gives for a term (the JLT dictionary's ``Kana``) and its key.
 
     ``reading`` is kept as given; ``reading_key`` is its folded form
-    (:func:`taiyaku.glossary.keys.reading_key`), a lookup key beside the computed
+    (:func:`taiyaku.text.romaji.reading_key`), a lookup key beside the computed
     ``ja_reading``: UniDic reads 競売 きょうばい, lawyers and the dictionary けいばい, and
     both find it. Empty for terms whose source gives no reading.
     """

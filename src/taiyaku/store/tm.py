@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
-from taiyaku.models import ORIGINS, Annotation, Unit
-from taiyaku.store.db import now_iso, transaction
+from taiyaku.models import ORIGINS, Annotation, Unit, now_iso
+from taiyaku.store.db import transaction
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
@@ -260,6 +260,31 @@ class TranslationMemory:
         return self.db.conn.execute(
             "SELECT id, length(target_key) FROM units WHERE instr(target_key, ?) > 0", [key]
         ).fetchall()
+
+    def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
+        """Compute every unit's match keys again, in the caller's transaction.
+
+        The fuzzy index is not touched: rebuild it afterwards
+        (:func:`taiyaku.store.index_writer.rebuild_index`).
+
+        :param progress: called with the number of units done after each batch
+        """
+        conn = self.db.conn
+        last = 0
+        while True:
+            rows = conn.execute(
+                "SELECT id, source_text, target_text FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                [last, _BATCH],
+            ).fetchall()
+            if not rows:
+                return
+            conn.executemany(
+                "UPDATE units SET source_key = ?, target_key = ? WHERE id = ?",
+                [(match_key(s), match_key(t), unit_id) for unit_id, s, t in rows],
+            )
+            last = rows[-1][0]
+            if progress:
+                progress(len(rows))
 
     def count(self) -> int:
         """Return the number of units."""

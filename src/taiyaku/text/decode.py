@@ -11,15 +11,16 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from pathlib import Path
 
 from taiyaku.errors import FormatError
+from taiyaku.text.chars import KANA_CHAR
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 
 
@@ -49,7 +50,7 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None
                 continue
             if _PRIVATE_USE.search(text):
                 continue  # CP932 maps stray bytes such as 0xFF into the private use area
-            candidates.append((len(_KANA.findall(text)), codec, text))
+            candidates.append((len(KANA_CHAR.findall(text)), codec, text))
         if candidates:
             # Both may decode; the right one yields real kana, the wrong one rare kanji.
             return max(candidates, key=lambda c: c[0])[2]
@@ -70,13 +71,23 @@ def _strict(data: bytes, codec: str, path: str | os.PathLike[str]) -> str:
         ) from None
 
 
+def check_readable(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path if it is a non-empty regular file; else raise FormatError."""
+    file = Path(path)
+    if file.is_dir():
+        raise FormatError(path, "is a directory, not a file")
+    if not file.exists():
+        raise FormatError(path, "no such file")
+    if file.stat().st_size == 0:
+        raise FormatError(path, "empty file")
+    return file
+
+
 def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """Read a whole text file, detecting its encoding (see :func:`decode_bytes`).
 
     :raises FormatError: the path is missing, a directory or empty, or the bytes do not decode
     """
-    from taiyaku.formats.files import check_readable
-
     try:
         data = check_readable(path).read_bytes()
     except OSError as error:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from taiyaku.errors import FormatError
+from taiyaku.text.chars import CJK_TEXT
 from taiyaku.text.decode import read_text
 
 BLOCK_TAGS = frozenset(
@@ -27,8 +28,7 @@ DROPPED_TAGS = frozenset(
 )
 DROPPED_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu"})
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
-_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_CJK_GAP = re.compile(f"(?<=[{CJK_TEXT}]) (?=[{CJK_TEXT}])")
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.I | re.S
 )

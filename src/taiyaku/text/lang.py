@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import re
 
-# Hiragana, katakana (full and half width), CJK ideographs and the iteration marks.
-_JAPANESE = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]"
-)
+from taiyaku.text.chars import JAPANESE_CHAR
+
 _LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 _LATIN_WORD = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+")
 # An innermost span in brackets or Western quotes: what the frame leaves out. Japanese
@@ -48,7 +46,7 @@ def detect_lang(text: str, default: str = "en") -> str:
     :param default: returned when the text has no letters at all (digits, punctuation)
     """
     for part in (_frame(text), text):
-        japanese = len(_JAPANESE.findall(part))
+        japanese = len(JAPANESE_CHAR.findall(part))
         if japanese == 0 and not _LATIN.search(part):
             continue
         return "ja" if japanese >= 2 * len(_LATIN_WORD.findall(part)) else "en"

@@ -20,4 +20,4 @@ def modernize(text: str) -> str:
     """
     import joyokanji
 
-    return joyokanji.convert(text).translate(_MERGED_INTO_ONE)
+    return str(joyokanji.convert(text)).translate(_MERGED_INTO_ONE)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from taiyaku.text.chars import CJK_TEXT_CHAR
 from taiyaku.text.lang import detect_lang
 
 KINDS = ("sentence", "line", "item")
@@ -43,11 +44,11 @@ _OPENERS = "「『（(【〔［[｛{〈《“‘"
 _CLOSERS = "」』）)】〕］]｝}〉》”’"
 _PAIRS = dict(zip(_OPENERS, _CLOSERS, strict=True))
 _QUOTE_SPAN_LIMIT = 600  # a "pair" wider than this is a stray bracket, not a quotation
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLANK = re.compile(r"^[\s\u3000\u00a0]*$")
+# List markers: "1. " and "1.Confirm" (not "2.1" or "3.5 million"), "1．確認", "(1)", "・".
 _MARKER = re.compile(
-    r"^(?:[-*+•‣◦▪]\s+|[・●○◆◇■□※]\s*|\d{1,3}[.)．]\s+|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)"
+    r"^(?:[-*+•‣◦▪]\s+|[・●○◆◇■□※]\s*|\d{1,3}(?:[.)]\s+|[.)．](?=[^\W\d_])|．\s*)"
+    r"|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)"
 )
 # A Japanese line that begins with a case particle continues the line before it.
 _JA_CONTINUATION = re.compile(
@@ -84,6 +85,16 @@ class Segment:
     block: int
     spans: tuple[tuple[int, int], ...]
     marker: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The segment as ``segment --json`` prints it: text, kind, block and offsets."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass
@@ -164,7 +175,7 @@ def _ends_sentence(text: str, lang: str) -> bool:
     last = stripped[-1]
     if last in _JA_TERMINALS:
         return True
-    if lang == "en" or not _CJK.search(text):
+    if lang == "en" or not CJK_TEXT_CHAR.search(text):
         return last in _EN_TERMINALS
     return last in _ASCII_TERMINALS
 
@@ -178,7 +189,7 @@ def _continues(line: _Line, following: _Line, longest: int, lang: str) -> bool:
     pattern = _JA_CONTINUATION if lang == "ja" else _EN_CONTINUATION
     if pattern.match(following.text):
         return True
-    minimum = 16 if _CJK.search(line.text) else 40
+    minimum = 16 if CJK_TEXT_CHAR.search(line.text) else 40
     return len(line.text) >= minimum and len(line.text) >= 0.75 * longest
 
 
@@ -224,7 +235,7 @@ def _rejoin_interrupted(blocks: list[list[_Unit]], lang: str) -> None:
 
 def _looks_cut(unit: _Unit, lang: str) -> bool:
     text = "".join(line.text for line in unit.lines)
-    if _CJK.search(text):
+    if CJK_TEXT_CHAR.search(text):
         return len(text) >= 20 and ("、" in text or "，" in text)
     return len(text) >= 40 and (text.endswith(",") or bool(_EN_FRAGMENT_END.search(text)))
 
@@ -233,7 +244,7 @@ def _is_caption(block: list[_Unit], lang: str) -> bool:
     if len(block) != 1 or len(block[0].lines) != 1:
         return False
     text = block[0].lines[0].text
-    limit = 100 if _CJK.search(text) else 240
+    limit = 100 if CJK_TEXT_CHAR.search(text) else 240
     return len(text) <= limit and not _ends_sentence(text, lang)
 
 
@@ -243,7 +254,11 @@ def _split_unit(unit: _Unit, lang: str) -> list[Segment]:
     pieces: list[tuple[int, int, int]] = []  # (joined start, input start, length)
     for line in unit.lines:
         if joined:
-            glue = "" if (_CJK.match(joined[-1]) or _CJK.match(line.text[0])) else " "
+            glue = (
+                ""
+                if (CJK_TEXT_CHAR.match(joined[-1]) or CJK_TEXT_CHAR.match(line.text[0]))
+                else " "
+            )
             joined += glue
         pieces.append((len(joined), line.start, len(line.text)))
         joined += line.text
@@ -320,7 +335,7 @@ def _split_ja(text: str) -> list[tuple[int, int]]:
         ch = text[i]
         terminal = ch in _JA_TERMINALS or (
             ch in _ASCII_TERMINALS
-            and (i + 1 == n or text[i + 1].isspace() or _CJK.match(text[i + 1]))
+            and (i + 1 == n or text[i + 1].isspace() or CJK_TEXT_CHAR.match(text[i + 1]))
         )
         if terminal and not inside[i]:
             j = i + 1
@@ -351,12 +366,19 @@ _EN_BRACKET_END = re.compile(r"[.!?][)\]\"”’]+\s+(?=[A-Z])")
 
 
 _WORDY = re.compile(r"[^\W_]")
+# "Chapter I." / "Article 12." / "Part IV." alone: the label of what follows, not a sentence.
+_EN_LABEL = re.compile(
+    r"^(?:Chapter|Section|Article|Part|Title|Book|Division|Subsection|Appendix|Annex|"
+    r"Schedule|Paragraph|Item|Rule|Clause|Step|Lesson|Unit|Figure|Fig|Table)\s+"
+    r"(?:\d{1,4}(?:-\d{1,4})?|[IVXLC]{1,7}|[A-Z])\.$",
+    re.IGNORECASE,
+)
 _EN_NUMBERED = re.compile(r"\b(?:Vol|Vols|No|Nos|pp?|Art|Ch|Fig|Sec|Ex|Op)\.\s*$")
 
 
 def _split_en(text: str) -> list[tuple[int, int]]:
     """Sentence bounds of English text: pysbd, placed back on the text by search."""
-    bounds = []
+    bounds: list[tuple[int, int]] = []
     cursor = 0
     for sentence in _pysbd().segment(text):
         piece = sentence.strip()
@@ -381,11 +403,14 @@ def _split_en(text: str) -> list[tuple[int, int]]:
         out.append((last, b))
     # pysbd cuts "… 'Koin.'" before its closing quote and "Vol. 33" after the abbreviation:
     # a piece with no letter or digit, or a number after "Vol."/"No.", continues the sentence.
+    # "Chapter I." and "Article 3." label the piece after them: "Chapter I. General
+    # Provisions" is one heading, "Article 1. This Act aims …" one provision.
     merged: list[tuple[int, int]] = []
     for a, b in out:
         piece = text[a:b].strip()
         if merged and (
-            not _WORDY.search(piece)
+            _EN_LABEL.match(text[merged[-1][0] : merged[-1][1]].strip())
+            or not _WORDY.search(piece)
             or (
                 piece[:1].isdigit()
                 and _EN_NUMBERED.search(text, max(0, merged[-1][1] - 16), merged[-1][1])
@@ -395,8 +420,3 @@ def _split_en(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
-
-
-def segment_texts(segments: list[Segment]) -> list[str]:
-    """The texts of ``segments``, for code that wants plain strings."""
-    return [s.text for s in segments]

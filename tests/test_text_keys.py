@@ -4,16 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taiyaku.glossary.keys import (
+from taiyaku.text.keys import (
     en_find_key,
     en_lookup_key,
     fold_ja_with_offsets,
     ja_find_key,
     ja_lookup_key,
-    kana_to_reading,
-    romaji_to_reading,
     term_keys,
 )
+from taiyaku.text.romaji import kana_to_reading, romaji_to_reading
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,10 @@ verbs their dictionary form (取り扱う), neither of which is a spelling of th
 from __future__ import annotations
 
 import functools
-import threading
 from dataclasses import dataclass
-from typing import Any
 
-from taiyaku.glossary.keys import is_kanji
-
-_LOCK = threading.Lock()
+from taiyaku.text.chars import is_kana, is_kanji
+from taiyaku.text.tagger import tag
 
 
 @dataclass(frozen=True)
@@ -32,36 +29,17 @@ class Analysis:
     standard: str
 
 
-@functools.cache
-def _tagger() -> Any:
-    import fugashi
-    import unidic_lite
-
-    return fugashi.Tagger(f"-d {unidic_lite.DICDIR}")
-
-
-def dictionary_version() -> str:
-    """The dictionary readings come from, for the database's key signature."""
-    try:
-        from importlib.metadata import version
-
-        return f"unidic-lite {version('unidic-lite')}"
-    except Exception:  # pragma: no cover - metadata missing in an odd install
-        return "unidic-lite"
-
-
 @functools.lru_cache(maxsize=65536)
 def analyse(text: str) -> Analysis:
     """Return the reading and standard spelling of a Japanese term or query.
 
     Text MeCab gives no reading for (digits, Latin letters, symbols) is kept as written.
     """
-    if not any(is_kanji(c) or "\u3041" <= c <= "\u30ff" for c in text):
+    if not any(is_kanji(c) or is_kana(c) for c in text):
         return Analysis(text, text)
     reading: list[str] = []
     standard: list[str] = []
-    with _LOCK:  # a MeCab tagger is not thread-safe
-        words = [(w.surface, w.feature, w.white_space) for w in _tagger()(text)]
+    words = [(w.surface, w.feature, w.white_space) for w in tag(text, named=True)]
     for surface, feature, space in words:
         kana = getattr(feature, "kana", None) or ""
         lemma = getattr(feature, "lemma", None) or ""

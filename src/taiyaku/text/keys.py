@@ -2,8 +2,9 @@
 
 Stored terms stay verbatim; beside each the store keeps the keys computed here (columns of
 ``terms`` added by migration ``m005``). They are a contract like
-:func:`taiyaku.text.normalize.match_key`: changing a function here needs a migration that
-recomputes the stored keys (:data:`KEYS_VERSION` names the current rules).
+:func:`taiyaku.text.normalize.match_key`: changing what a function here returns means raising
+:data:`KEYS_VERSION`, which is part of every database's key signature, so that the next
+writing command recomputes the stored keys (:mod:`taiyaku.store.keys`).
 
 **Find keys** (``ja_find``, ``en_find``) are what the recognizer's automaton holds. They fold
 only character by character, so a sentence folded the same way keeps a map back to its
@@ -20,7 +21,7 @@ original positions (:func:`fold_ja_with_offsets`, :func:`en_words`):
 whole term rather than scan running text:
 
 - Japanese: the find key of UniDic's standard spelling of each word (old kanji forms and
-  okurigana variants: 國際 → 国際, 取扱い → 取り扱い; see :mod:`taiyaku.glossary.readings`),
+  okurigana variants: 國際 → 国際, 取扱い → 取り扱い; see :mod:`taiyaku.text.readings`),
   then okurigana kana between two kanji dropped (取り扱い → 取扱い, 申し込み → 申込み).
 - English: the find key without spaces, so ``e-mail``, ``e mail`` and ``email`` meet.
 
@@ -34,11 +35,13 @@ import functools
 import re
 import unicodedata
 
-from taiyaku.text.oldforms import modernize
+from taiyaku.text.chars import fold_char, is_kana, is_kanji
+from taiyaku.text.romaji import reading_key
 
-KEYS_VERSION = "taiyaku-glossary-keys-2"
+KEYS_VERSION = 2
+"""The version of the rules of this module and of :func:`~taiyaku.text.normalize.match_key`:
+raise it when a key changes (2: old kanji forms fold to the new, :mod:`taiyaku.text.oldforms`)."""
 
-_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
 _VOICED = {chr(c): chr(c + 1) for c in range(0x304B, 0x3062, 2)}  # か→が .. ち→ぢ
 _VOICED.update({"つ": "づ", "て": "で", "と": "ど"})
 _VOICED.update({k: chr(ord(k) + 1) for k in "はひふへほ"})
@@ -48,44 +51,6 @@ _WHITESPACE = re.compile(r"\s+")
 # 払い戻し, 受け付け, 打ち合わせ). Particles (の, が, を, に, と, は, で, へ, も, や) are left
 # alone: they separate words, they do not spell one.
 _OKURIGANA = frozenset("りしきみちいけえれせつぎじびめべかわ")
-
-
-def is_kanji(char: str) -> bool:
-    """True for a CJK ideograph (and 々, 〆, ヶ used as kanji)."""
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3134F
-        or char in "々〆ヶ"
-    )
-
-
-def is_kana(char: str) -> bool:
-    """True for hiragana, katakana and the long-vowel mark."""
-    return "\u3041" <= char <= "\u30ff"
-
-
-@functools.lru_cache(maxsize=32768)
-def _fold_char(char: str) -> str:
-    if char.isascii():
-        return char.lower()
-    folded = modernize(unicodedata.normalize("NFKC", char).casefold())
-    # NFKC may give several characters (the square ㌀ is アパート): fold each of them.
-    return "".join(_fold_kana(c) for c in folded)
-
-
-def _fold_kana(char: str) -> str:
-    if _KATAKANA_START <= ord(char) <= _KATAKANA_END:
-        if char in "ヵヶ":
-            return char  # counters (一ヶ月), not syllables
-        return chr(ord(char) - 0x60)
-    if char == "ヽ":
-        return "ゝ"
-    if char == "ヾ":
-        return "ゞ"
-    return char
 
 
 def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
@@ -98,7 +63,7 @@ def fold_ja_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(text):
-        folded = _fold_char(char)
+        folded = fold_char(char)
         if not folded:
             continue
         if folded.isspace():
@@ -172,10 +137,10 @@ def ja_lookup_key(text: str, standard: str | None = None) -> str:
     """The lookup key of a Japanese term or query.
 
     :param standard: the UniDic standard spelling of ``text`` if already computed
-        (:func:`taiyaku.glossary.readings.analyse`); computed here when ``None``
+        (:func:`taiyaku.text.readings.analyse`); computed here when ``None``
     """
     if standard is None:
-        from taiyaku.glossary.readings import analyse
+        from taiyaku.text.readings import analyse
 
         standard = analyse(text).standard
     return drop_okurigana(ja_find_key(standard)).replace(" ", "")
@@ -229,89 +194,9 @@ def en_lookup_key(text: str) -> str:
     return key or _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-# Long vowels written out or left out: the reading key keeps one vowel.
-_READING_FOLDS = (
-    ("ー", ""),
-    ("ぢ", "じ"),
-    ("づ", "ず"),
-    ("を", "お"),
-    ("おう", "お"),
-    ("おお", "お"),
-    ("うう", "う"),
-    ("えい", "え"),
-    ("ええ", "え"),
-    ("いい", "い"),
-    ("ああ", "あ"),
-)
-_SMALL_AFTER_VOWEL = re.compile(r"(?<=[あ-ゖ])[ぁぃぅぇぉ]")
-
-
-def reading_key(kana: str) -> str:
-    """Fold a kana reading: hiragana, long vowels kept once (とうきょう → ときょ)."""
-    text = "".join(_fold_char(c) for c in kana).replace(" ", "")
-    # Vowel lengthening after a consonant row: こう, そう, ... fold their う/お.
-    folded = _lengthen(text)
-    for old, new in _READING_FOLDS:
-        folded = folded.replace(old, new)
-    return folded
-
-
-_O_ROW = "おこごそぞとどのほぼぽもよょろ"
-_E_ROW = "えけげせぜてでねへべぺめれ"
-_U_ROW = "うくぐすずつづぬふぶぷむゆゅる"
-_I_ROW = "いきぎしじちぢにひびぴみり"
-_A_ROW = "あかがさざただなはばぱまやゃらわ"
-
-
-def _lengthen(text: str) -> str:
-    out: list[str] = []
-    for c in text:
-        prev = out[-1] if out else ""
-        if (
-            (c in "うお" and prev in _O_ROW)
-            or (c in "いえ" and prev in _E_ROW)
-            or (c == "う" and prev in _U_ROW)
-            or (c == "い" and prev in _I_ROW)
-            or (c == "あ" and prev in _A_ROW)
-        ) and prev:
-            continue
-        out.append(c)
-    return "".join(out)
-
-
-_MACRONS = str.maketrans(
-    {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ee", "ō": "ou", "â": "aa", "î": "ii", "û": "uu"}
-    | {"ê": "ee", "ô": "ou"}
-)
-_ROMAJI = re.compile(r"[a-zāīūēōâîûêô' \-]+")
-
-
-def romaji_to_reading(query: str) -> str | None:
-    """The reading key of a romaji query (``kokusai senryaku``), or None if it is not romaji."""
-    text = unicodedata.normalize("NFKC", query).casefold().strip()
-    if not text or not _ROMAJI.fullmatch(text):
-        return None
-    text = text.translate(_MACRONS)
-    text = re.sub(r"m(?=[bpm])", "n", text)  # shimbun = shinbun
-    import jaconv
-
-    kana = jaconv.alphabet2kana(re.sub(r"[ \-]", "", text)).replace("'", "")
-    if re.search(r"[a-z]", kana):
-        return None
-    return reading_key(kana)
-
-
-def kana_to_reading(query: str) -> str | None:
-    """The reading key of a query written only in kana (``こくさいせんりゃく``), else None."""
-    text = unicodedata.normalize("NFKC", query).replace(" ", "").replace("\u3000", "")
-    if not text or not all(is_kana(c) for c in text):
-        return None
-    return reading_key(text)
-
-
 def term_keys(ja: str, en: str) -> tuple[str, str, str, str, str]:
     """All stored keys of a term: (ja_fold, en_fold, ja_find, en_find, ja_reading)."""
-    from taiyaku.glossary.readings import analyse
+    from taiyaku.text.readings import analyse
 
     analysis = analyse(ja)
     ja_find = ja_find_key(ja)

@@ -1,0 +1,160 @@
+"""One project, one file: the translation memory and the glossary, opened once.
+
+:class:`Project` is the entry point for Python callers and the ``taiyaku`` command alike::
+
+    from taiyaku import Project
+
+    with Project.open("project.db", write=True) as project:
+        project.tm.add_many(read_units("memory.tmx"))
+        project.lookup("国際戦略")
+        project.match("令和5年度の予算")
+
+A project opened for reading (the default) changes nothing in its file, and can be read
+from read-only media (see :func:`taiyaku.store.db.open_db`).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+
+from sqlite_utils import Database
+
+from taiyaku.align.core import Alignment
+from taiyaku.align.document import align_files, save_alignment
+from taiyaku.glossary import Glossary, TermHit, TermOccurrence
+from taiyaku.match.analyze import Analysis, analyze_file
+from taiyaku.match.concordance import Concordance, concordance
+from taiyaku.match.search import Match, Matcher
+from taiyaku.models import Side
+from taiyaku.store.db import default_db_path, open_db
+from taiyaku.store.keys import Progress, stale_keys_message
+from taiyaku.store.tm import AddResult, TranslationMemory
+
+
+class Project:
+    """A taiyaku database: its translation memory, its glossary, and what is built on them.
+
+    >>> from taiyaku import Term, Unit
+    >>> project = Project.open(":memory:", write=True)
+    >>> project.tm.add_many([Unit("国際戦略局の組織", "Organisation of the Bureau")]).added
+    1
+    >>> project.glossary.add(Term("国際戦略局", "Global Strategy Bureau"))
+    1
+    >>> [m.score for m in project.match("国際戦略局の組識")]
+    [87.5]
+    >>> [hit.term.en for hit in project.lookup("kokusai senryaku")]
+    ['Global Strategy Bureau']
+
+    :param db: an open database (see :meth:`open`)
+    :param name: how the project names its file in messages and exports
+    """
+
+    def __init__(self, db: Database, name: str = ":memory:"):
+        self.db = db
+        self.name = name
+        #: What a reader should know: stored keys made under another key signature.
+        self.notices: list[str] = []
+        stale = stale_keys_message(db, name)
+        if stale:
+            self.notices.append(stale)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        write: bool = False,
+        progress: Progress | None = None,
+    ) -> Project:
+        """Open the project file ``path`` for reading, or with ``write=True`` for writing.
+
+        A writing open brings the schema and the stored keys up to date first; a reading
+        open changes nothing and says in :attr:`notices` when keys are stale.
+
+        :param progress: shows a rebuild of the stored keys (see :mod:`taiyaku.store.keys`)
+        :raises DatabaseError: see :func:`taiyaku.store.db.open_db`
+        """
+        name = os.fspath(path) if path is not None else default_db_path()
+        return cls(open_db(name, write=write, progress=progress), name)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @cached_property
+    def tm(self) -> TranslationMemory:
+        """The translation memory."""
+        return TranslationMemory(self.db)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The glossary."""
+        return Glossary(self.db)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The fuzzy matcher, which keeps what it loads between queries."""
+        return Matcher(self.db)
+
+    def lookup(self, query: str, *, limit: int = 20, min_score: float = 70) -> list[TermHit]:
+        """Glossary entries for ``query`` (see :meth:`Glossary.lookup`)."""
+        return self.glossary.lookup(query, limit=limit, min_score=min_score)
+
+    def find_terms(
+        self, text: str, *, sides: tuple[Side, ...] = ("ja", "en")
+    ) -> list[TermOccurrence]:
+        """Every glossary term occurring in ``text`` (see :meth:`Glossary.find`)."""
+        return self.glossary.find(text, sides=sides)
+
+    def match(self, query: str, *, min_score: float = 70, limit: int = 5) -> list[Match]:
+        """The TM units closest to ``query``, best first (see :class:`Matcher`)."""
+        return self.matcher.search(query, min_score=min_score, limit=limit)
+
+    def concordance(self, query: str, *, limit: int = 20) -> Concordance:
+        """The units whose source or target contains ``query``."""
+        return concordance(self.matcher, query, limit=limit)
+
+    def analyze(self, path: str | os.PathLike[str]) -> Analysis:
+        """A document's sentences counted by TM match band."""
+        return analyze_file(self.matcher, path)
+
+    def align(
+        self,
+        source: str | os.PathLike[str],
+        target: str | os.PathLike[str],
+        *,
+        encoding: str | None = None,
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+    ) -> Alignment:
+        """Align two documents, the glossary's usable terms as anchors; store nothing."""
+        return align_files(
+            source,
+            target,
+            encoding=encoding,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            glossary=self.glossary.usable_pairs(),
+        )
+
+    def save_alignment(self, alignment: Alignment, document: str) -> tuple[int, AddResult]:
+        """Store an alignment's pairs as ``document``, replacing an earlier run's."""
+        return save_alignment(self.db, alignment, document)
+
+    def glossary_about(self, what: str) -> list[tuple[str, str]]:
+        """The About rows of a glossary export (the database by its file name only)."""
+        return self.glossary.about(what, Path(self.name).name)

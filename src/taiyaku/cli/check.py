@@ -38,6 +38,7 @@ def _skip_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def check(
     ctx: click.Context,
+    /,
     files: tuple[str, ...],
     use_tm: bool,
     document: str | None,
@@ -150,25 +151,17 @@ def write_report(
 ) -> int:
     """Write the findings to an .xlsx report; return how many rows."""
     from taiyaku import __version__
-    from taiyaku.formats.marked import write_marked_sheet
+    from taiyaku.formats.marked import Cell, write_marked_sheet
     from taiyaku.models import now_iso
 
-    rows = (
-        [
-            f.where,
-            f.check,
-            f.rule,
-            f.severity,
-            f.message,
-            (f.source, f.source_spans),
-            (f.target, f.target_spans),
-        ]
-        for f in findings
-    )
+    def row(f: Finding) -> list[Cell]:
+        return [f.where, f.check, f.rule, f.severity, f.message,
+                (f.source, f.source_spans), (f.target, f.target_spans)]  # fmt: skip
+
     return write_marked_sheet(
         path,
         ("Where", "Check", "Rule", "Severity", "Message", "Source", "Target"),
-        rows,
+        (row(f) for f in findings),
         widths=(12, 12, 16, 8, 32, 48, 48),
         title="Findings",
         severity_column=3,

@@ -109,8 +109,8 @@ def write_marked_sheet(
                     cell.value = value
                 cell.alignment = top
                 if fill_columns and column - 1 in fill_columns:
-                    color = fill_columns[column - 1]
-                    cell.fill = PatternFill("solid", start_color=color, end_color=color)
+                    fill = fill_columns[column - 1]
+                    cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
                 if severity_column is not None and column == severity_column + 1:
                     color = _FILLS.get(str(value))
                     if color:

@@ -103,6 +103,11 @@ def test_terminology_term_inside_a_longer_word_is_not_checked(glossary):
         ("61歳で仏像を彫り始めた", "He began carving statues in his sixty-first year."),
         ("1967（昭和42)年まで計5回。", "five times until 1967."),
         ("天長5年12月15日 (旧暦)に設立", "established on January 23, 829"),
+        ("詩文140数首を抄録", "more than one hundred and forty poems"),
+        ("第22代清寧天皇", "the twenty-second Emperor Seinei"),
+        ("水分を約75%から80%含む", "contains about 75 to 80 percent moisture"),
+        # Before 1873 Japan's calendar was lunisolar: the English gives the Gregorian date.
+        ("寛永4年（1627年）9月11日生まれ。", "He was born on October 19, 1627."),
     ],
 )
 def test_numbers_that_correspond(source, target):
@@ -114,6 +119,11 @@ def test_numbers_era_year_wrong():
     assert rules(found) == ["different-number"]
     assert found[0].message == "令和5 (2023) in the source, 2022 in the target"
     assert (found[0].source_spans, found[0].target_spans) == (((0, 3),), ((19, 23),))
+
+
+def test_numbers_a_western_year_changed():
+    found = run_checks([("これに増補したのが第三版（1846年）である。", "The third version (1848)")])
+    assert [f.message for f in found] == ["1846 in the source, 1848 in the target"]
 
 
 def test_numbers_missing_or_extra():

@@ -25,6 +25,7 @@ from taiyaku.text.numbers import ERAS, NumberToken, kanji_number, number_tokens
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
 _TENS: dict[str, float] = {
+    "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
@@ -54,6 +55,9 @@ _WORD_VALUES |= _TENS | {
 }
 _ROMAN = re.compile(r"\b(?=[MDCLXVI]+\b)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+_HUNDREDS = re.compile(
+    r"\b(?P<head>[A-Za-z]+) hundred(?: and (?P<tail>[A-Za-z]+(?:-[A-Za-z]+)?))?\b", re.I
+)
 _EN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 _ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
                  "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
@@ -63,17 +67,20 @@ _ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 5
 _D = "[0-9０-９]"
 _UNKNOWN_ERA = re.compile(
     rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)(?:年|(?=[)）]))"
-    rf"(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
+    rf"(?:\s*[(（]{_D}{{3,4}}年?[)）])?(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
     rf"|(?P<old>(?:{_D}{{1,2}}月)?\s*{_D}{{1,2}}日?)\s*[(（]旧暦[)）]"
 )
 # A character reference, written well or badly (&#29734; &amp29734): not a number.
 _ENTITY = re.compile(r"&(?:#|amp#?)$")
 _KNOWN_ERAS = frozenset(era for era, _, _ in ERAS)
 _PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)|(?<=割)$")
-_PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
+# The lunisolar calendar was Japan's until 1873: the English of an earlier date is often
+# converted to the Gregorian day and month (10月20日 → November 11).
+_CALENDAR_REFORM = 1873
+_PERCENT_EN = re.compile(r"^(?:\s*(?:-|–|to)\s*[0-9.]+)?\s*(?:%|％|percent|per cent|pct)", re.I)
 _YEN_JA = re.compile(r"^\s*円")
 # Japanese fonts show the backslash as a yen sign, and some texts use it so.
-_YEN_EN = re.compile(r"^\s*(?:yen|円)|(?:¥|￥|\\|JPY\s?)$", re.I)
+_YEN_EN = re.compile(r"^\s*(?:yen|円|JPY)|(?:¥|￥|\\|JPY\s?)$", re.I)
 
 
 def _roman(text: str) -> int:
@@ -102,8 +109,13 @@ def _words_in(text: str, lang: str) -> set[float]:
     """Values written in words: kanji numerals, English number words (``a`` is one),
     Roman numerals."""
     if lang == "ja":
-        return {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
+        values = {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
+        return values | ({1.0} if "正月" in text else set())
     values = {v for w in _EN_WORD.findall(text) if (v := _word_value(w)) is not None}
+    for m in _HUNDREDS.finditer(text):
+        head, tail = _word_value(m["head"]), _word_value(m["tail"]) if m["tail"] else 0.0
+        if head is not None and tail is not None:
+            values.add(head * 100 + tail)
     if re.search(r"\b(?:a|an|A|An)\b", text):
         values.add(1.0)
     values |= {float(_roman(m.group())) for m in _ROMAN.finditer(text) if m.group()}
@@ -117,7 +129,7 @@ def _same(a: NumberToken, b: NumberToken) -> bool:
 
 
 def _unit_of(text: str, token: NumberToken, lang: str) -> str:
-    after, before = text[token.end : token.end + 12], text[max(0, token.start - 4) : token.start]
+    after, before = text[token.end : token.end + 24], text[max(0, token.start - 4) : token.start]
     if (_PERCENT_JA if lang == "ja" else _PERCENT_EN).search(after):
         return "percent"
     if lang == "ja" and _YEN_JA.search(after):
@@ -177,6 +189,11 @@ def _clock(text: str, token: NumberToken) -> NumberToken:
     return token
 
 
+def _day_or_month(text: str, token: NumberToken) -> bool:
+    """True for a month, or a day of the month (15日)."""
+    return token.kind == "month" or (token.value <= 31 and text[token.end : token.end + 1] == "日")
+
+
 def _minutes(text: str, token: NumberToken) -> bool:
     """True for the minutes of a clock time (``17:00``), which Japanese leaves out."""
     return text[max(0, token.start - 1) : token.start] == ":" and token.value == 0
@@ -221,6 +238,8 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         if source[max(0, m.start() - 1) : m.start() + 1] not in _KNOWN_ERAS
         or (m["date"] and "年" not in m["date"])
     ]
+    years = [t.value for t in (*s_tokens, *t_tokens) if t.kind == "year" or 500 <= t.value <= 2100]
+    old_calendar = bool(unknown_eras) or any(500 <= y < _CALENDAR_REFORM for y in years)
     words_target = _words_in(target, t_lang)
     missing = [
         s
@@ -229,6 +248,7 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         if s.style != "kanji"
         and s.value not in words_target
         and not any(a <= s.start < b for a, b in unknown_eras)
+        and not (old_calendar and _day_or_month(source, s))
         and not _ENTITY.search(source[max(0, s.start - 4) : s.start])
     ]
     source_values = {round(s.value, 6) for s in s_tokens} | _words_in(source, s_lang)
@@ -242,13 +262,8 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         and not _minutes(target, t)
         # The source dates by an era or calendar taiyaku cannot convert: the target's
         # Western years, months and days are its conversion.
-        and not (
-            unknown_eras
-            and (
-                t.kind == "month"
-                or (t.value.is_integer() and (t.value <= 31 or 500 <= t.value <= 2100))
-            )
-        )
+        and not (old_calendar and (t.kind == "month" or (t.value.is_integer() and t.value <= 31)))
+        and not (unknown_eras and t.value.is_integer() and 500 <= t.value < _CALENDAR_REFORM)
     ]
 
     def shown(token: NumberToken) -> str:

@@ -5,7 +5,8 @@
 - a target written in the source's language (detected by script, :mod:`taiyaku.text.lang`);
 - a target far shorter or longer than the alignment's length model predicts
   (:mod:`taiyaku.align.lengths`: Gale–Church's δ with the target/source character ratio of
-  the whole file or TM): a dropped clause, or two sentences where one was expected.
+  the whole file or TM; text in brackets left out of both): a dropped clause, or two
+  sentences where one was expected.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ from taiyaku.text.normalize import match_key
 TOO_SHORT = -4.0
 TOO_LONG = 6.0
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 # Texts this short vary too much in length to judge (a heading, a name).
 MIN_LENGTH = 12
+
+
+def unbracketed_length(text: str) -> int:
+    """Characters of ``text`` outside brackets, white space excluded.
+
+    What is in brackets is where the two languages differ most by convention: a reading
+    (雪舟（せっしゅう）), dates by two calendars, an English gloss (Dainagon (chief councilor
+    of state)). Leaving it out keeps the length model for what must be translated.
+    """
+    return text_length(_BRACKETED.sub("", text))
 
 
 def check_completeness(item: Located, ratio: float) -> Iterator[Finding]:
@@ -58,7 +70,7 @@ def check_completeness(item: Located, ratio: float) -> Iterator[Finding]:
         yield finding(item, "completeness", "wrong-language", "error",
                       f"the target is in {source_lang}, not {target_lang}", (), whole_target)  # fmt: skip
         return
-    s_len, t_len = text_length(source), text_length(target)
+    s_len, t_len = unbracketed_length(source), unbracketed_length(target)
     if max(s_len * ratio, t_len) < MIN_LENGTH:
         return
     delta = float(length_delta(s_len, t_len, ratio))

@@ -19,8 +19,10 @@ from rapidfuzz.fuzz import ratio
 from taiyaku.qa.findings import Finding, Located, finding
 from taiyaku.text.keys import en_find_key
 from taiyaku.text.normalize import match_key
+from taiyaku.text.oldforms import modernize
 
 _PUNCTUATION = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _ARTICLES = frozenset({"the", "a", "an"})
 # Sources this alike (中国の仏教 / 中国仏教, 所在・アクセス / 所在地およびアクセス) rightly
 # share a translation.
@@ -49,6 +51,13 @@ def _groups(
         values = Counter(value(item) for item in group)
         if len(values) > 1:
             yield group, values.most_common(1)[0][0]
+
+
+def _unlike(a: str, b: str) -> bool:
+    """True when two sources differ beyond a reading in brackets, old kanji forms and a
+    few characters (茶杓 / 茶杓（ちゃしゃく）, 仏光寺 / 佛光寺, 現状 / 現況)."""
+    a, b = (_loose(modernize(_BRACKETED.sub("", t))) for t in (a, b))
+    return a != b and ratio(a, b) < SIMILAR_SOURCES
 
 
 def check_consistency(items: Sequence[Located]) -> Iterator[Finding]:
@@ -80,7 +89,7 @@ def check_consistency(items: Sequence[Located]) -> Iterator[Finding]:
         reference = next(i for i in group if _loose(i.unit.source_text) == usual)
         for item in group:
             other = _loose(item.unit.source_text)
-            if other != usual and ratio(other, usual) < SIMILAR_SOURCES:
+            if other != usual and _unlike(item.unit.source_text, reference.unit.source_text):
                 yield finding(
                     item, "consistency", "target-for-different-sources", "info",
                     f"the same target translates another source at {reference.where}: "

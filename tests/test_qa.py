@@ -85,6 +85,11 @@ def test_terminology_term_inside_a_longer_word_is_not_checked(glossary):
     assert rules(run_checks([("営業時間は9時から", "Opening hours: from 9")], glossary)) == []
 
 
+def test_terminology_hiragana_terms_are_not_checked(glossary):
+    glossary.add(Term("して", "Shite (main actor)"))
+    assert rules(run_checks([("対立していた", "was confronted")], glossary)) == []
+
+
 # numbers
 
 

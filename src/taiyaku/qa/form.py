@@ -24,11 +24,15 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "「": "」", "『": "』"
           "［": "］", "〔": "〕", "《": "》", "〈": "〉", "｛": "｝"}  # fmt: skip
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 _HALF_WIDTH = str.maketrans("（）［］｛｝", "()[]{}")
-# Placeholders of software strings, markup tags (with attributes written as such: "<the
-# founder of the sect>" in a sentence is not a tag) and character references.
+# Placeholders of software strings, markup tags (with attributes, self-closing, or a known
+# inline tag: "<the founder of the sect>" and "<Tips>" in a sentence are words) and
+# character references.
 _PLACEHOLDER = re.compile(
     r"\{\d+\}|\{[A-Za-z_][A-Za-z0-9_]*\}|%(?:\d+\$)?[sdif]|%%|\$\{[^}]+\}|\{\{[^}]+\}\}"
-    r"|</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?>"
+    r"|</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))+\s*/?>"
+    r"|<[A-Za-z][\w:.-]*\s*/>"
+    r"|</?(?:a|abbr|b|bpt|br|code|div|em|ept|g|h[1-6]|i|img|it|kbd|li|ol|p|ph|q|s|small|span"
+    r"|strong|sub|sup|u|ul|x)>"
     r"|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);"
 )
 _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")

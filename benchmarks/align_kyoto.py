@@ -24,9 +24,10 @@ even-numbered documents, the English for odd ones); *rebroken* moves each break 
 English body paragraphs one or two sentences earlier or later.
 
 Every variant is scored with strict and lax precision/recall/F1 (``taiyaku.align.score``,
-Vecalign's definitions), overall and per bead type, for taiyaku's aligner (blocks, then
-sentences, lengths + anchors) and, in the same run, a length-only Gale–Church baseline (one
-pass over the sentences, ratio estimated from the pair, Gale–Church priors).
+Vecalign's definitions), overall and per bead type, for taiyaku's aligner (lengths, anchors,
+paragraphs as evidence), the same without paragraphs, and a length-only Gale–Church baseline
+(one pass over the sentences, ratio estimated from the pair, Gale–Church priors). On the
+perturbed variant each kind of anchor is then switched off in turn (the ablations).
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ import argparse
 import csv
 import os
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from taiyaku.align import align
+from taiyaku.align import Bead, align, confidence
+from taiyaku.align.anchors import WEIGHTS
 from taiyaku.align.score import Scores, score
 from taiyaku.text.segment import split_sentences
 
@@ -187,6 +190,8 @@ def rebreak(doc: Doc, rng: random.Random) -> Doc:
 
 
 def run(args: argparse.Namespace) -> None:
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"uptime: {load}")
     path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
     if not path.exists():
         sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
@@ -207,6 +212,9 @@ def run(args: argparse.Namespace) -> None:
         variants["perturbed"].append(build(perturb(units, rng, donors)))
         variants["flattened"].append(flatten(plain, japanese=number % 2 == 0))
         variants["rebroken"].append(rebreak(plain, random.Random(f"{args.seed}:re:{doc_id}")))
+    # The tuning documents: every 16th of the whole corpus, whatever subset runs.
+    position = {doc_id: k for k, doc_id in enumerate(sorted(corpus))}
+    tuning = [position[doc_id] % 16 == 0 for doc_id in ids]
     print(f"kyoto-wiki-ja-en: {len(ids)} documents (seed {args.seed})")
     for name, docs in variants.items():
         gold = [d[4] for d in docs]
@@ -220,28 +228,126 @@ def run(args: argparse.Namespace) -> None:
             + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
         )
         systems = {
-            "taiyaku": lambda d: align(
-                d[0],
-                d[2],
-                source_lang="ja",
-                target_lang="en",
-                source_blocks=d[1],
-                target_blocks=d[3],
-                source_kinds=d[5],
-                target_kinds=d[6],
-            ),
-            "taiyaku-flat": lambda d: align(
-                d[0], d[2], source_lang="ja", target_lang="en", source_kinds=d[5], target_kinds=d[6]
-            ),
+            "taiyaku": lambda d: taiyaku(d),
+            "taiyaku, no blocks": lambda d: taiyaku(d, blocks=False),
             "gale-church": lambda d: align(
                 d[0], d[2], source_lang="ja", target_lang="en", anchors=False
             ),
         }
         for system, fn in systems.items():
             started = time.perf_counter()
-            test = [[(b.source, b.target) for b in fn(d)] for d in docs]
+            aligned = [fn(d) for d in docs]
             elapsed = time.perf_counter() - started
+            test = [[(b.source, b.target) for b in beads] for beads in aligned]
             report(system, score(gold, test), elapsed)
+            if system == "taiyaku" and name == "perturbed":
+                calibration(aligned, gold, tuning, fit=args.calibrate)
+        if name == "perturbed" and not args.no_ablations:
+            ablations(docs, gold)
+
+
+def calibration(
+    aligned: list[list[Bead]], gold: list[Beads], tuning: list[bool], *, fit: bool
+) -> None:
+    """How well confidence says which beads are right: reliability, Brier score, AUC, and the
+    review threshold's recall of wrong beads, over the documents not used for tuning (all
+    documents when only tuning ones ran). With ``fit``, refit the model on the tuning ones."""
+    rows: dict[bool, tuple[list[tuple[float, ...]], list[float], list[bool]]] = {
+        True: ([], [], []),
+        False: ([], [], []),
+    }
+    for beads, gold_doc, tuned in zip(aligned, gold, tuning, strict=True):
+        right = set(gold_doc)
+        for b in beads:
+            features, scores, labels = rows[tuned]
+            features.append(b.evidence)
+            scores.append(b.confidence)
+            labels.append((b.source, b.target) in right)
+    if fit:
+        features, _, labels = rows[True]
+        coefficients = confidence.fit(features, labels)
+        fitted = [confidence.probability(f, coefficients) for f in features]
+        print("-- confidence model fitted on the tuning documents (intercept first):")
+        print("   COEFFICIENTS = (" + ", ".join(f"{c:.4f}" for c in coefficients) + ")")
+        threshold = confidence.threshold_for_recall(fitted, labels, 0.9)
+        print(f"   REVIEW_THRESHOLD = {threshold:.4f}  (recall 0.9 of wrong beads)")
+    only_tuning = not rows[False][1]
+    _, scores, labels = rows[only_tuning]
+    where = "tuning documents" if only_tuning else "documents not used for tuning"
+    wrong = [s for s, r in zip(scores, labels, strict=True) if not r]
+    brier = sum((s - r) ** 2 for s, r in zip(scores, labels, strict=True)) / len(scores)
+    print(
+        f"-- confidence over {len(scores):,} beads of the {where}: "
+        f"AUC {confidence.auc(scores, labels):.4f}, Brier {brier:.4f}, {len(wrong):,} wrong"
+    )
+    print(f"   {'confidence':>12} {'beads':>7} {'mean conf':>9} {'right':>7}")
+    for k in range(10):
+        lo, hi = k / 10, (k + 1) / 10
+        members = [
+            (s, r)
+            for s, r in zip(scores, labels, strict=True)
+            if lo <= s < hi or (k == 9 and s == 1)
+        ]
+        if members:
+            mean = sum(s for s, _ in members) / len(members)
+            share = sum(r for _, r in members) / len(members)
+            print(f"   {lo:4.1f} – {hi:3.1f} {len(members):7,} {mean:9.3f} {share:7.3f}")
+    threshold = confidence.REVIEW_THRESHOLD
+    caught = sum(1 for s in wrong if s < threshold)
+    flagged = sum(1 for s in scores if s < threshold)
+    print(
+        f"   review threshold {threshold:.3f}: highlights {flagged:,} of {len(scores):,} beads "
+        f"({flagged / len(scores):.1%}), {caught:,} of {len(wrong):,} wrong ones "
+        f"(recall {caught / max(1, len(wrong)):.3f})"
+    )
+
+
+def taiyaku(d: Doc, *, blocks: bool = True, lexicon: bool = True) -> list[Bead]:
+    return align(
+        d[0],
+        d[2],
+        source_lang="ja",
+        target_lang="en",
+        source_blocks=d[1] if blocks else None,
+        target_blocks=d[3] if blocks else None,
+        source_kinds=d[5],
+        target_kinds=d[6],
+        lexicon=lexicon,
+    )
+
+
+# Anchor kinds switched off one at a time (weight 0: the feature is found but counts for
+# nothing), and the second pass's learnt word associations.
+ABLATIONS = {
+    "numbers": ("num", "small"),
+    "Latin tokens": ("latin",),
+    "names (kanji ↔ romaji)": ("name",),
+    "quotes and brackets": ("quote", "paren"),
+    "learnt word associations": ("lex",),
+}
+
+
+def ablations(docs: list[Doc], gold: list[Beads]) -> None:
+    full = score(gold, [[(b.source, b.target) for b in taiyaku(d)] for d in docs])["all"]
+    print(f"-- anchor ablations (strict F1 without the anchor; all anchors: {full.strict_f1:.4f})")
+    for label, kinds in ABLATIONS.items():
+        saved = {k: WEIGHTS[k] for k in kinds}
+        try:
+            for k in kinds:
+                WEIGHTS[k] = 0.0
+            started = time.perf_counter()
+            if kinds == ("lex",):
+                test = [[(b.source, b.target) for b in taiyaku(d, lexicon=False)] for d in docs]
+            else:
+                test = [[(b.source, b.target) for b in taiyaku(d)] for d in docs]
+            elapsed = time.perf_counter() - started
+        finally:
+            WEIGHTS.update(saved)
+        s = score(gold, test)["all"]
+        print(
+            f"   without {label:28} strict F1 {s.strict_f1:.4f} ({s.strict_f1 - full.strict_f1:+.4f})"
+            f"   lax F1 {s.lax_f1:.4f}   ({elapsed:.1f} s)"
+        )
 
 
 def report(system: str, scores: dict[str, Scores], elapsed: float) -> None:
@@ -269,6 +375,10 @@ def main() -> None:
     parser.add_argument(
         "--every", type=int, default=1, help="every Nth document (16: the tuning subset)"
     )
+    parser.add_argument(
+        "--calibrate", action="store_true", help="refit the confidence model (tuning documents)"
+    )
+    parser.add_argument("--no-ablations", action="store_true", help="skip the anchor ablations")
     parser.add_argument("--seed", default="taiyaku", help="seed of the perturbations")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     run(parser.parse_args())

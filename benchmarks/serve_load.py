@@ -66,11 +66,14 @@ def prepare(db: Path, tmx: Path) -> None:
 
 
 def add_lexicon(db: Path) -> None:
-    from taiyaku.store.db import open_db
-    from taiyaku.store.glossary import Glossary
+    """Give ``db`` the Kyoto lexicon as its glossary (a writing open migrates it first)."""
+    from taiyaku.project import Project
 
-    glossary = Glossary(open_db(db))
-    if glossary.count() == 0:
+    start = time.perf_counter()
+    with Project.open(db, write=True) as project:
+        empty = project.glossary.count() == 0
+    print(f"opened for writing in {time.perf_counter() - start:.0f} s ({load()})", flush=True)
+    if empty:
         lexicon = SHARED / "kyoto-lexicon-ja-en" / "kyoto_lexicon.csv"
         subprocess.run(
             [*TAIYAKU, "--db", str(db), "term", "import", "--skip-incomplete", str(lexicon)],
@@ -81,11 +84,11 @@ def add_lexicon(db: Path) -> None:
 
 def queries(db: Path, queries_file: Path, count: int) -> list[tuple[str, str]]:
     """``count`` (kind, path) requests, a third of each kind, shuffled with a fixed seed."""
-    from taiyaku.store.db import open_db
-    from taiyaku.store.glossary import Glossary
+    from taiyaku.project import Project
 
     rng = random.Random(16)
-    terms = list(Glossary(open_db(db)).iter_terms())
+    with Project.open(db) as project:
+        terms = list(project.glossary.iter_terms())
     sentences = queries_file.read_text(encoding="utf-8").splitlines()
     out = []
     for i in range(count):

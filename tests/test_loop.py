@@ -42,6 +42,11 @@ def _tm_with_half(tmp_path: Path, runner) -> Path:
     return tmp_path / "taiyaku.db"
 
 
+def _empty_tm(tmp_path: Path) -> None:
+    """An empty project database: pretranslate reads the TM and never creates one."""
+    open_db(tmp_path / "taiyaku.db").close()
+
+
 def _known(text: str) -> str:
     return dict(_pairs()).get(text, f"EN {len(text)} {text[:3]!r}")
 
@@ -312,10 +317,12 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
 
 
 def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "page.html"
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
     )
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert (
         runner.invoke(
             cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
@@ -347,10 +354,17 @@ def test_sheet_round_trip_and_rows_from_another_document(tmp_path, runner):
     sheet = book["Translation"]
     assert sheet.freeze_panes == "B2" and sheet.column_dimensions["H"].hidden
     assert book["taiyaku"].sheet_state == "hidden"
+    empty = 0
     for row in sheet.iter_rows(min_row=2):
         if not row[2].value:
             row[2].value = "EN " + str(row[0].value)
+            empty += 1
     book.save(tmp_path / "page.xlsx")
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    result = runner.invoke(cli, ["tm", "import", "page.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert TranslationMemory(db).count() - before == empty  # the rows the translator filled
     result = runner.invoke(cli, ["merge", "page.xlsx", "-o", "page.en.html"])
     assert result.exit_code == 0, result.output
     merged = (tmp_path / "page.en.html").read_text(encoding="utf-8")
@@ -540,8 +554,10 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
 
 
 def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
+    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
     assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
     xlf = tmp_path / "a.txt.xlf"
     text = xlf.read_text(encoding="utf-8")
@@ -549,3 +565,136 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
     result = runner.invoke(cli, ["merge", str(xlf)])
     assert result.exit_code == 1 and "does not match its fingerprint" in result.output
     assert not (tmp_path / "a.en.txt").exists()
+
+
+def test_pretranslate_reads_standard_input(tmp_path, runner):
+    _empty_tm(tmp_path)
+    result = runner.invoke(
+        cli,
+        ["pretranslate", "-", "--document", "notes.md", "-o", "notes.xlf"],
+        input="# 国際戦略局\n\n本文です。\n".encode(),
+    )
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(tmp_path / "notes.xlf")).getroot()
+    assert root.find(f"{{{X1}}}file").get("original") == "notes.md"
+    result = runner.invoke(cli, ["pretranslate", "-"], input=b"x")
+    assert result.exit_code == 2 and "--document NAME.EXT" in result.output
+
+
+def test_numbers_are_adapted_and_left_for_review(tmp_path, runner):
+    from taiyaku.models import Unit
+
+    db = open_db(tmp_path / "taiyaku.db")
+    TranslationMemory(db).add_many(
+        [Unit("令和4年度の予算は3億円です。", "The budget for FY2022 is 300 million yen.")]
+    )
+    doc = tmp_path / "new.txt"
+    doc.write_text("令和5年度の予算は4億円です。\n", encoding="utf-8")
+    result = runner.invoke(cli, ["pretranslate", str(doc), "-o", "new.xlf"])
+    assert result.exit_code == 0, result.output
+    target = etree.parse(str(tmp_path / "new.xlf")).find(f".//{{{X1}}}target")
+    assert target.text == "The budget for FY2023 is 400 million yen."
+    assert target.get("state") == "needs-review-translation"
+    assert target.get("state-qualifier") == "fuzzy-match"
+
+
+def test_codes_go_to_the_tm_and_come_back(tmp_path, runner):
+    """Imported translations keep their tags (TMX bpt/ept/ph) and put them back when matched."""
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    runner.invoke(cli, ["pretranslate", str(page)])
+    xlf = tmp_path / "page.html.xlf"
+    _fill_xliff1(xlf)
+    assert runner.invoke(cli, ["tm", "import", str(xlf)]).exit_code == 0
+    assert runner.invoke(cli, ["tm", "export", "memory.tmx"]).exit_code == 0
+    tmx = etree.parse(str(tmp_path / "memory.tmx")).getroot()
+    bpt = tmx.find(".//bpt")
+    assert bpt is not None and bpt.get("i") == "1" and bpt.text.startswith("<")
+    assert runner.invoke(cli, ["pretranslate", str(page), "-o", "again.xlf"]).exit_code == 0
+    again = etree.parse(str(tmp_path / "again.xlf")).getroot()
+    placed = [
+        t
+        for t in again.iter(f"{{{X1}}}target")
+        if t.get("state") == "translated" and t.find(f"{{{X1}}}g") is not None and t.text
+    ]
+    assert placed  # a coded segment filled with its tags where the translator put them
+    assert all(len(t.find(f"{{{X1}}}g")) == 0 for t in placed)
+
+
+def test_translated_sentences_of_one_paragraph_are_spaced():
+    from taiyaku.formats.text_doc import read_plain
+
+    document = read_plain("a.txt", "一つ目の文。二つ目の文。三つ目の文。\n".encode())
+    assert len(document.segments) == 3
+    out = document.render({"1": ("First.",), "2": ("Second.",)}, "en").decode()
+    assert out == "First. Second. 三つ目の文。\n"
+
+
+def test_xliff_written_by_translate_toolkit(tmp_path, runner):
+    """Translate Toolkit writes XLIFF (1.1, with <g>/<x/>); it pretranslates, merges, reads back."""
+    pytest.importorskip("translate.storage.xliff")
+    from translate.storage.placeables import StringElem
+    from translate.storage.placeables.xliff import G, X
+    from translate.storage.xliff import xlifffile
+
+    store = xlifffile(sourcelanguage="ja", targetlanguage="en")
+    store.addsourceunit("国際戦略局").setid("title")
+    unit = store.addsourceunit("x")
+    unit.setid("p1")
+    unit.rich_source = [
+        StringElem(
+            ["総務省では", X(id="1"), "海外展開の", G(id="2", sub=["推進"]), "をしています。"]
+        )
+    ]
+    source = tmp_path / "tt.xlf"
+    source.write_bytes(bytes(store))
+    _tm_with_half(tmp_path, runner)
+    assert runner.invoke(cli, ["pretranslate", str(source), "-o", "ours.xlf"]).exit_code == 0
+    ours = tmp_path / "ours.xlf"
+    _fill_xliff1(ours)
+    result = runner.invoke(cli, ["merge", "ours.xlf", "-o", "done.xlf"])
+    assert result.exit_code == 0, result.output
+    done = xlifffile.parsefile(str(tmp_path / "done.xlf"))
+    targets = {u.source: u.target for u in done.units if not u.isheader()}
+    assert targets["国際戦略局"] == "Global Strategy Bureau"
+    tagged = etree.parse(str(tmp_path / "done.xlf")).getroot()
+    p1 = [u for u in tagged.iter("{urn:oasis:names:tc:xliff:document:1.1}trans-unit")][1]
+    target = p1.find("{urn:oasis:names:tc:xliff:document:1.1}target")
+    assert [c.tag.split("}")[1] for c in target] == ["x", "g"]  # the tool's own codes, back
+
+
+def test_xliff2_round_trip_and_import(tmp_path, runner):
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    assert (
+        runner.invoke(
+            cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
+        ).exit_code
+        == 0
+    )
+    xlf = tmp_path / "p.xlf"
+    tree = etree.parse(str(xlf))
+    added = set()  # distinct pairs: a caption repeated as an image's alt is one unit
+    for segment in tree.iter(f"{{{X2}}}segment"):
+        if segment.find(f"{{{X2}}}target") is None:
+            source = segment.find(f"{{{X2}}}source")
+            target = copy.deepcopy(source)
+            target.tag = f"{{{X2}}}target"
+            for code in target.iter(f"{{{X2}}}pc", f"{{{X2}}}ph"):
+                code.tail = None
+                if len(code) == 0 and code.text:
+                    code.text = f"[{_known(code.text)}]"
+            target.text = _known("".join(source.itertext()))
+            source.addnext(target)
+            segment.set("state", "reviewed")
+            added.add("".join(source.itertext()) + "\t" + "".join(target.itertext()))
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    result = runner.invoke(cli, ["merge", "p.xlf", "-o", "p.en.html"])
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert _structure((tmp_path / "p.en.html").read_bytes()) == _structure(SEED_HTML.read_bytes())
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    assert runner.invoke(cli, ["tm", "import", "p.xlf"]).exit_code == 0
+    assert TranslationMemory(db).count() - before == len(added)

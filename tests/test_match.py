@@ -142,7 +142,8 @@ def test_a_failed_import_leaves_no_units_and_no_index_rows(db):
     assert db.execute("SELECT count(*) FROM match_sizes").fetchone()[0] == 0
     # The next import starts clean: nothing of the failed one leaks into the index.
     assert tm.add_many([Unit("文その1", "Sentence 1")]) == AddResult(1, 0)
-    assert db.execute("SELECT sum(n) FROM match_postings").fetchone()[0] == 3
+    assert db.execute("SELECT sum(n) FROM match_postings WHERE lang = 'ja'").fetchone()[0] == 3
+    assert db.execute("SELECT sum(n) FROM match_postings WHERE lang = 'ja/c'").fetchone()[0] == 4
 
 
 def test_existing_units_are_indexed_by_the_migration(db_path):
@@ -229,7 +230,7 @@ def test_indexed_search_equals_exhaustive_search(generated, data):
         at = data.draw(st.integers(0, len(chars)))
         chars.insert(at, data.draw(st.sampled_from("の京寺局年はをICT１")))
     query = "".join(chars) or "の"
-    min_score = data.draw(st.sampled_from([50, 70, 85]))
+    min_score = data.draw(st.sampled_from([1, 20, 35, 50, 60, 70, 85, 100]))
     limit = data.draw(st.sampled_from([1, 5]))
     indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
     exhaustive = matcher.scores(query, min_score=min_score, limit=limit, lang="ja", exhaustive=True)
@@ -242,10 +243,28 @@ def test_indexed_search_equals_exhaustive_search(generated, data):
 @given(query=st.text(alphabet="の京寺局年はを", min_size=1, max_size=4))
 def test_short_queries_equal_exhaustive_search(generated, query):
     matcher, _ = generated
-    for min_score in (50, 70):
+    for min_score in (10, 30, 50, 70):
         assert matcher.scores(query, min_score=min_score, lang="ja") == matcher.scores(
             query, min_score=min_score, lang="ja", exhaustive=True
         )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=st.text(
+        alphabet="の京寺局年はをがにで歴史建築国際戦略天皇庭園美術。、１2ICT", max_size=30
+    ),
+    min_score=st.sampled_from([5, 25, 40, 50, 55, 65]),
+)
+def test_unrelated_queries_at_low_thresholds_equal_exhaustive_search(generated, query, min_score):
+    # Queries that are no edit of any unit: at low thresholds nearly every unit shares
+    # characters with them, and the bound must still leave none out.
+    matcher, _ = generated
+    assert matcher.scores(query, min_score=min_score, limit=5, lang="ja") == matcher.scores(
+        query, min_score=min_score, limit=5, lang="ja", exhaustive=True
+    )
 
 
 def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated):
@@ -256,3 +275,47 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
     indexed = matcher.scores(query, min_score=50, limit=5, lang="ja")
     exhaustive = matcher.scores(query, min_score=50, limit=5, lang="ja", exhaustive=True)
     assert len(exhaustive) == 4 and indexed == exhaustive
+
+
+def test_batches_on_several_cores_answer_in_input_order(generated):
+    from taiyaku.match.batch import scores_many, search_many
+
+    matcher, units = generated
+    queries = [u.source_text + "の" * (n % 3) for n, u in enumerate(units[:120:2])]
+    alone = [matcher.scores(q, min_score=60, limit=3) for q in queries]
+    assert list(scores_many(matcher, queries, min_score=60, limit=3, workers=2)) == alone
+    found = list(search_many(matcher, queries, min_score=60, limit=3, workers=2))
+    assert [[(m.score, m.unit.id) for m in ms] for ms in found] == alone
+    assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
+
+
+def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
+    from taiyaku.store import postings
+
+    found: dict[tuple[str, str], list[int]] = {}
+    for lang, gram, blob in database.execute("SELECT lang, gram, ids FROM match_postings"):
+        found.setdefault((lang, gram), []).extend(postings.decode(blob).tolist())
+    return {key: sorted(ids) for key, ids in found.items()}
+
+
+def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch):
+    from taiyaku.store import index_writer
+    from taiyaku.store.db import open_db
+
+    units = _generated_units(7, 3000)
+    whole = open_db(tmp_path / "whole.db")
+    TranslationMemory(whole).add_many(units)
+    monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
+    monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
+    monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
+    monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
+    flushed = open_db(tmp_path / "flushed.db")
+    TranslationMemory(flushed).add_many(units)
+    assert _postings_by_gram(flushed) == _postings_by_gram(whole)
+    sizes = "SELECT lang, block, lengths, grams FROM match_sizes ORDER BY lang, block"
+    assert flushed.execute(sizes).fetchall() == whole.execute(sizes).fetchall()
+    # Rare grams wait for the end of the import, and the others' chunks are merged then:
+    # one row per gram, as a search reads them best.
+    rows = "SELECT count(*) FROM match_postings"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()

@@ -98,6 +98,7 @@ def test_stats_documents_and_pairs(readonly: TestClient) -> None:
     assert stats["units"] == 4 + stats["origins"][0]["units"]
     documents = readonly.get("/api/documents").json()["documents"]
     assert [d["name"] for d in documents] == [DOCUMENT]
+    assert documents[0]["low_confidence"] == 2
     pairs = readonly.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
     assert len(pairs) == documents[0]["units"]
     assert pairs[0]["source_text"] == "国際戦略局"
@@ -445,3 +446,53 @@ def test_serve_refuses_a_bad_database_before_listening(runner, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert "bad.db" in result.output
+
+
+def test_a_review_leaves_pairs_added_under_the_document_alone(api: TestClient) -> None:
+    added = {"source_text": "追加の文", "target_text": "An added sentence", "document": DOCUMENT}
+    assert api.post("/api/units", json={"units": [added]}, headers=AUTH).status_code == 201
+    body = {"pairs": [{"source": "国際戦略局", "target": "Global Strategy Bureau"}]}
+    answer = api.post(f"/api/documents/{DOCUMENT}/review", json=body, headers=AUTH)
+    assert answer.json()["stored"] == 1
+    stored = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
+    assert sorted((p["origin"], p["target_text"]) for p in stored) == [
+        ("added", "An added sentence"),
+        ("aligned", "Global Strategy Bureau"),
+    ]
+
+
+def test_a_read_only_server_sees_what_another_program_writes(
+    readonly: TestClient, project: Path
+) -> None:
+    from taiyaku.models import Unit
+    from taiyaku.project import Project
+
+    assert readonly.get("/api/match", params={"q": "後から来た文"}).json()["matches"] == []
+    with Project.open(project, write=True) as writer:
+        writer.tm.add(Unit("後から来た文", "A sentence that came later"))
+    found = readonly.get("/api/match", params={"q": "後から来た文"}).json()["matches"]
+    assert [m["target"] for m in found] == ["A sentence that came later"]
+
+
+def test_a_read_only_server_needs_an_existing_database(tmp_path: Path) -> None:
+    from taiyaku.errors import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        create_app(ServerConfig(str(tmp_path / "missing.db")))
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> None:
+    answer = api.post(
+        "/api/terms",
+        json={"ja": "国際戦略局", "en": "Global Strategy Bureau", "pos": "noun"},
+        headers=AUTH,
+    )
+    assert answer.status_code == 201
+    term = answer.json()["term"]
+    assert (term["id"], term["pos"], term["note"], term["domain"]) == (
+        1,
+        "noun",
+        "bureau of MIC",
+        "organisation",
+    )

@@ -25,6 +25,9 @@ from playwright.sync_api import expect
 
 from tests.serverdata import DOCUMENT, TOKEN, build
 
+# A real server and a real browser: seconds to start.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 ARGS = [
@@ -258,3 +261,33 @@ def test_the_page_fits_a_360_pixel_phone_with_japanese_fonts(browser: Any, serve
     family = phone.evaluate("getComputedStyle(document.querySelector('.src')).fontFamily")
     assert "Noto Sans CJK JP" in family
     context.close()
+
+
+def test_pairs_added_under_a_document_are_shown_but_not_reviewed(page: Any, server: str) -> None:
+    request = urllib.request.Request(
+        f"{server}/api/units",
+        data=json.dumps(
+            {"units": [{"source_text": "追加", "target_text": "Added", "document": DOCUMENT}]}
+        ).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"},
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+    before = get_json(f"{server}/api/documents/{DOCUMENT}/pairs")["pairs"]
+    page.goto(f"/documents/{DOCUMENT}")
+    page.fill("#token", TOKEN)
+    page.press("#token", "Enter")
+    added = page.locator('.pairs .row[data-origin="added"]')
+    assert added.locator(".tgt").inner_text() == "Added"
+    assert added.locator(".actions").count() == 0
+    added.focus()
+    page.keyboard.press("a")
+    assert page.inner_text("#dirty") == ""
+    page.locator('.pairs .row[data-origin="aligned"]').first.focus()
+    page.keyboard.press("a")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#status")).to_have_text(re.compile("^Saved"))
+    after = get_json(f"{server}/api/documents/{DOCUMENT}/pairs")["pairs"]
+    assert len(after) == len(before)
+    assert [p for p in after if p["origin"] == "added"] == [
+        p for p in before if p["origin"] == "added"
+    ]

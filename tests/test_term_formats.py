@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from taiyaku import FormatError, Glossary, Term, read_terms, write_terms
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats import detect_term_format
-from taiyaku.formats.tbx import read_tbx
+from taiyaku.formats.tbx import picklist_pos, read_tbx
 from taiyaku.store.db import open_db
 from tests.conftest import FIXTURES, shared_file
 
@@ -68,7 +68,30 @@ def test_round_trip_keeps_every_field(tmp_path_factory, suffix, terms):
         assert not path.exists()
         return
     before, after = store_round_trip(path, terms)
+    if suffix == ".tbx":
+        before = [tbx_view(t) for t in before]
     assert after == before
+
+
+def _ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tbx_view(term: Term) -> Term:
+    """What TBX carries of ``term``: white space normalised (TBX v3 allows no xml:space),
+    note lines kept (one <note> each), dates as xs:date, part of speech on the picklist."""
+    lines = [_ws(line) for line in term.note.split("\n") if line.strip()]
+    return Term(
+        ja=_ws(term.ja),
+        en=_ws(term.en),
+        note="\n".join(dict.fromkeys(lines)),
+        domain=_ws(term.domain),
+        pos=picklist_pos(term.pos) or _ws(term.pos),
+        status=term.status,
+        source=_ws(term.source),
+        created=term.created and term.created[:10],
+        changed=term.changed and term.changed[:10],
+    )
 
 
 ONE_LINE = (
@@ -272,10 +295,16 @@ def test_bad_tbx_names_the_place(tmp_path, content, message):
     assert "line" in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_omegat_line_without_target(tmp_path):
+def test_omegat_line_without_target_is_skipped_with_a_warning(tmp_path):
     path = tmp_path / "g.utf8"
-    path.write_text("政府\tgovernment\n総務省\n", encoding="utf-8")
-    with pytest.raises(FormatError, match="line 2"):
+    path.write_text("総務省\n政府\tgovernment\n\tlost\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [(t.ja, t.en) for t in read_terms(path, warn=warnings.append)] == [
+        ("政府", "government")
+    ]
+    assert [w.split(": ")[1] for w in warnings] == ["line 1", "line 3"]
+    path.write_text("総務省\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1"):
         list(read_terms(path))
 
 

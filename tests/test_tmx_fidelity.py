@@ -145,3 +145,28 @@ def test_the_dtd_rejects_what_tmx_1_4b_forbids(tmp_path):
 def test_export_with_codes_notes_and_props_is_valid_tmx_1_4b(tmp_path, fixture):
     _, out = _export(tmp_path, FIXTURES / fixture)
     assert_valid_tmx(out)
+
+
+def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(tmp_path):
+    tmx = pytest.importorskip("translate.storage.tmx", reason="translate-toolkit not installed")
+    db = open_db(tmp_path / "tm.db")
+    tm = TranslationMemory(db)
+    for fixture in ("memoq-context.tmx", "trados-codes.tmx"):
+        tm.add_many(read_units(FIXTURES / fixture))
+    write_units(tmp_path / "out.tmx", tm.iter_units())
+    units = tmx.tmxfile.parsefile(str(tmp_path / "out.tmx")).units
+    assert len(units) == 5
+    assert units[0].getnotes().split("\n")[:2] == [
+        "Title of the bureau page.",
+        "Checked against the English site.",
+    ]
+    # Toolkit shows the native code of each inline element in place.
+    assert units[2].source == "This is<br>a test"
+    assert units[3].target.startswith("<b>OK</b>を押して<img")
+
+
+def test_header_notes_props_and_character_maps_are_not_carried(tmp_path):
+    _, out = _export(tmp_path, FIXTURES / "lisa-ImportTest2C.tmx")
+    header = etree.parse(str(out)).getroot().find("header")
+    assert (header.get("creationtool"), list(header)) == ("taiyaku", [])
+    assert "Text of header note" not in out.read_text(encoding="utf-8")

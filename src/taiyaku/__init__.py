@@ -11,13 +11,50 @@ Everything the ``taiyaku`` command does is callable from here::
 
 __version__ = "0.1.0"
 
-from taiyaku.errors import DatabaseError, FormatError, NotFound, TaiyakuError
-from taiyaku.formats import read_terms, read_units, write_terms, write_units
-from taiyaku.glossary import Glossary, TermHit
-from taiyaku.models import Term, Unit
-from taiyaku.project import Project
-from taiyaku.store import TranslationMemory, open_db
-from taiyaku.text import detect_lang, match_key
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taiyaku.errors import DatabaseError, FormatError, NotFound, TaiyakuError
+    from taiyaku.formats import read_terms, read_units, write_terms, write_units
+    from taiyaku.glossary import Glossary, TermHit
+    from taiyaku.models import Term, Unit
+    from taiyaku.project import Project
+    from taiyaku.store import TranslationMemory, open_db
+    from taiyaku.text import detect_lang, match_key
+
+# Imported when first used, so that a command pays only for what it runs (`taiyaku match`
+# answers one query in a fraction of a second; MeCab, lxml and openpyxl load only when needed).
+_HOMES = {
+    "DatabaseError": "taiyaku.errors",
+    "FormatError": "taiyaku.errors",
+    "NotFound": "taiyaku.errors",
+    "TaiyakuError": "taiyaku.errors",
+    "read_terms": "taiyaku.formats",
+    "read_units": "taiyaku.formats",
+    "write_terms": "taiyaku.formats",
+    "write_units": "taiyaku.formats",
+    "Glossary": "taiyaku.glossary",
+    "TermHit": "taiyaku.glossary",
+    "Term": "taiyaku.models",
+    "Unit": "taiyaku.models",
+    "Project": "taiyaku.project",
+    "TranslationMemory": "taiyaku.store",
+    "open_db": "taiyaku.store",
+    "detect_lang": "taiyaku.text",
+    "match_key": "taiyaku.text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'taiyaku' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DatabaseError",

@@ -16,6 +16,7 @@ from read-only media (see :func:`taiyaku.store.db.open_db`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +27,7 @@ from taiyaku.align.core import Alignment
 from taiyaku.align.document import align_files, save_alignment
 from taiyaku.glossary import Glossary, TermHit, TermOccurrence
 from taiyaku.match.analyze import Analysis, analyze_file
+from taiyaku.match.batch import search_many
 from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
 from taiyaku.models import Side
@@ -124,13 +126,25 @@ class Project:
         """The TM units closest to ``query``, best first (see :class:`Matcher`)."""
         return self.matcher.search(query, min_score=min_score, limit=limit)
 
+    def match_many(
+        self, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
+    ) -> Iterator[list[Match]]:
+        """The matches of every query, in order, the queries spread over the cores
+        (see :func:`taiyaku.match.batch.search_many`)."""
+        return search_many(self.matcher, queries, min_score=min_score, limit=limit)
+
     def concordance(self, query: str, *, limit: int = 20) -> Concordance:
         """The units whose source or target contains ``query``."""
         return concordance(self.matcher, query, limit=limit)
 
-    def analyze(self, path: str | os.PathLike[str]) -> Analysis:
-        """A document's sentences counted by TM match band."""
-        return analyze_file(self.matcher, path)
+    def analyze(
+        self, path: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
+    ) -> Analysis:
+        """A document's sentences counted by TM match band.
+
+        :param progress: called with 1 after each sentence matched
+        """
+        return analyze_file(self.matcher, path, progress=progress)
 
     def align(
         self,

@@ -49,6 +49,7 @@ WEIGHTS = {
     "name": 1.0,
     "quote": 0.4,
     "paren": 0.3,
+    "lex": 0.25,
 }
 
 _NUMBER_WORDS = {
@@ -270,7 +271,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     for feature, n in frequency.items():
         kind = _kind(feature)
         # Only names are discounted: brackets and numbers keep helping however common.
-        discount = min(1.0, common / n) if kind in ("term", "latin", "name") else 1.0
+        discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights
 

@@ -31,11 +31,14 @@ from taiyaku.align.anchors import (
     reweigh,
     shared_weight,
 )
+from taiyaku.align.confidence import evidence, probability
 from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
 from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
+from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.segment import Segment
 
+Path = list[tuple[tuple[int, ...], tuple[int, ...]]]
 BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-0", "0-1")
 
 
@@ -48,7 +51,10 @@ class Bead:
     :param source_text: the source sentences joined (no space in Japanese, one in English)
     :param target_text: the target sentences joined
     :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-0"`` or ``"0-1"``
-    :param confidence: in [0, 1]: how well lengths and anchors agree (see :func:`align`)
+    :param confidence: in [0, 1]: the probability that the bead is right, from its lengths,
+        anchors, type and neighbours (:mod:`taiyaku.align.confidence`)
+    :param evidence: what the confidence was computed from
+        (:data:`taiyaku.align.confidence.FEATURES`)
     """
 
     source: tuple[int, ...]
@@ -57,6 +63,7 @@ class Bead:
     target_text: str
     type: str
     confidence: float
+    evidence: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_pair(self) -> bool:
@@ -68,7 +75,7 @@ class Bead:
         return {
             "source": self.source_text,
             "target": self.target_text,
-            "type": self.type,
+            "bead": self.type,  # the name exports and the units table use
             "confidence": round(self.confidence, 3),
         }
 
@@ -101,6 +108,7 @@ def align(
     source_kinds: Sequence[str] | None = None,
     target_kinds: Sequence[str] | None = None,
     anchors: bool = True,
+    lexicon: bool = True,
     model: CostModel | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences; return beads covering every sentence once, in order.
@@ -123,9 +131,10 @@ def align(
         a sentence costs more
     :param target_kinds: likewise for the target
     :param anchors: use lexical anchors (``False``: length only, plain Gale–Church costs)
+    :param lexicon: with ``anchors``, a second pass adds the word associations the first
+        pass's 1-1 beads teach (:mod:`taiyaku.align.lexicon`)
     :param model: cost parameters; by default the ratio is estimated from the two lists
-    :return: the beads; ``confidence`` blends the length agreement ``P(|δ|)`` with the share
-        of anchors matched, and is 0.3 for a sentence left unaligned
+    :return: the beads, each with its calibrated ``confidence``
     """
     glossary = list(glossary)
     source_lang = _lang(source, source_lang)
@@ -135,38 +144,60 @@ def align(
     if model is None:
         ratio = estimate_ratio(source_lengths, target_lengths)
         model = CostModel(ratio) if anchors else _gale_church(ratio)
-    if anchors:
-        ja, en = (source, target) if source_lang == "ja" else (target, source)
-        extractor = FeatureExtractor(ja, en, glossary)
-        source_features = [extractor.features(s, source_lang) for s in source]
-        target_features = [extractor.features(t, target_lang) for t in target]
-        weights = document_weights(source_features, target_features)
-        source_features = reweigh(source_features, weights)
-        target_features = reweigh(target_features, weights)
-    else:
-        source_features = target_features = []
-        weights = {}
     lines: tuple[list[bool], list[bool]] | None = None
     if anchors and source_kinds is not None and target_kinds is not None:
         lines = ([k != "sentence" for k in source_kinds], [k != "sentence" for k in target_kinds])
     blocks = None
     if source_blocks is not None and target_blocks is not None:
         blocks = (list(source_blocks), list(target_blocks))
-    path = _align_range(
-        source_lengths, target_lengths, source_features, target_features, model, weights,
-        (0, len(source)), (0, len(target)), lines, blocks,
-    )  # fmt: skip
-    if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
-        path = _align_blocks(
-            source_lengths, target_lengths, blocks[0], blocks[1],
-            source_features, target_features, model, weights, lines,
+
+    def solve(
+        source_features: list[Features], target_features: list[Features]
+    ) -> tuple[Path, list[Features], list[Features], dict[str, float]]:
+        weights: dict[str, float] = {}
+        if source_features:
+            weights = document_weights(source_features, target_features)
+            source_features = reweigh(source_features, weights)
+            target_features = reweigh(target_features, weights)
+        path = _align_range(
+            source_lengths, target_lengths, source_features, target_features, model, weights,
+            (0, len(source)), (0, len(target)), lines, blocks,
         )  # fmt: skip
+        if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
+            path = _align_blocks(
+                source_lengths, target_lengths, blocks[0], blocks[1],
+                source_features, target_features, model, weights, lines,
+            )  # fmt: skip
+        return path, source_features, target_features, weights
+
+    source_features: list[Features] = []
+    target_features: list[Features] = []
+    if anchors:
+        ja, en = (source, target) if source_lang == "ja" else (target, source)
+        extractor = FeatureExtractor(ja, en, glossary)
+        source_features = [extractor.features(s, source_lang) for s in source]
+        target_features = [extractor.features(t, target_lang) for t in target]
+    path, source_features, target_features, weights = solve(source_features, target_features)
+    if anchors and lexicon:
+        learnt = learn(source, target, path, source_lang)
+        if learnt:
+            path, source_features, target_features, weights = solve(
+                _with(source_features, learnt, source, source_lang),
+                _with(target_features, learnt, target, target_lang),
+            )
+    one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
     beads = []
-    for src, tgt in path:
+    row = column = 0
+    for k, (src, tgt) in enumerate(path):
+        competitors = _competitors(src, tgt, row, column, len(source), len(target))
+        row, column = row + len(src), column + len(tgt)
+        neighbour_merged = (k > 0 and not one_to_one[k - 1]) or (
+            k + 1 < len(path) and not one_to_one[k + 1]
+        )
         beads.append(
             _bead(src, tgt, source, target, source_lang, target_lang,
                   source_lengths, target_lengths, source_features, target_features, model,
-                  weights)
+                  weights, lines, neighbour_merged, competitors)
         )  # fmt: skip
     return beads
 
@@ -221,6 +252,18 @@ def block_model(model: CostModel) -> CostModel:
 
 BLOCK_PRIORS = {(1, 2): 0.01, (2, 1): 0.01, (2, 2): 0.001}
 BLOCK_SKIP = 4.0
+
+
+def _with(
+    features: list[Features], lexicon: Lexicon, texts: Sequence[str], lang: str
+) -> list[Features]:
+    """``features`` with each sentence's ``lex:`` features added."""
+    out = []
+    for f, text in zip(features, texts, strict=True):
+        counts = f.counts.copy()
+        counts.update(lexicon.features(text, lang))
+        out.append(Features(counts, f.total))
+    return out
 
 
 def _gale_church(ratio: float) -> CostModel:
@@ -361,6 +404,22 @@ def _join(texts: Iterable[str], lang: str) -> str:
     return ("" if lang == "ja" else " ").join(texts)
 
 
+def _competitors(
+    src: tuple[int, ...], tgt: tuple[int, ...], row: int, column: int, n: int, m: int
+) -> list[tuple[int, int]]:
+    """The one-to-one pairings a bead's sentences would have if the path were shifted by one:
+    each source sentence with the target sentence just before or after the bead, and the
+    other way round (for a 1-0 bead: the sentence with its two target neighbours)."""
+    out = []
+    before, after = column - 1, column + len(tgt)
+    for i in src:
+        out += [(i, j) for j in (before, after) if 0 <= j < m]
+    before, after = row - 1, row + len(src)
+    for j in tgt:
+        out += [(i, j) for i in (before, after) if 0 <= i < n]
+    return out
+
+
 def _bead(
     src: tuple[int, ...],
     tgt: tuple[int, ...],
@@ -374,28 +433,52 @@ def _bead(
     target_features: list[Features],
     model: CostModel,
     weights: dict[str, float],
+    lines: tuple[list[bool], list[bool]] | None,
+    neighbour_merged: bool,
+    competitors: list[tuple[int, int]],
 ) -> Bead:
     kind = f"{len(src)}-{len(tgt)}"
-    if not src or not tgt:
-        confidence = 0.3
-    else:
-        p_len = length_probability(
-            sum(source_lengths[i] for i in src), sum(target_lengths[j] for j in tgt), model.ratio
+    length_s = sum(source_lengths[i] for i in src)
+    length_t = sum(target_lengths[j] for j in tgt)
+    p_len = length_probability(length_s, length_t, model.ratio) if src and tgt else 0.0
+    matched = anchors = 0.0
+    if source_features:
+        a = merge(source_features[i] for i in src)
+        b = merge(target_features[j] for j in tgt)
+        anchors = a.total + b.total
+        matched = shared_weight(a, b, weights) if src and tgt else 0.0
+    rival_length = rival_share = 0.0
+    for i, j in competitors:
+        rival_length = max(
+            rival_length, length_probability(source_lengths[i], target_lengths[j], model.ratio)
         )
-        confidence = p_len
         if source_features:
-            a = merge(source_features[i] for i in src)
-            b = merge(target_features[j] for j in tgt)
+            a, b = source_features[i], target_features[j]
             if a.total + b.total > 0:
-                similarity = 2.0 * shared_weight(a, b, weights) / (a.total + b.total)
-                confidence = 0.5 * p_len + 0.5 * similarity
-        if kind != "1-1":
-            confidence *= 0.9
+                rival_share = max(
+                    rival_share, 2.0 * shared_weight(a, b, weights) / (a.total + b.total)
+                )
+    mixed = False
+    if lines:
+        flags = [lines[0][i] for i in src] + [lines[1][j] for j in tgt]
+        mixed = bool(src and tgt) and any(flags) and not all(flags)
+    features = evidence(
+        length_agreement=p_len,
+        matched=matched,
+        anchors=anchors,
+        bead=kind,
+        neighbour_merged=neighbour_merged,
+        mixed_kinds=mixed,
+        characters=length_s + length_t,
+        rival_length=rival_length,
+        rival_share=rival_share,
+    )
     return Bead(
         src,
         tgt,
         _join((source[i] for i in src), source_lang),
         _join((target[j] for j in tgt), target_lang),
         kind,
-        max(0.0, min(1.0, confidence)),
+        probability(features),
+        features,
     )

@@ -27,6 +27,7 @@ def align_texts(
     source_lang: str | None = None,
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
+    lexicon: bool = True,
 ) -> Alignment:
     """Segment two documents and align their sentences, blocks first.
 
@@ -35,6 +36,7 @@ def align_texts(
     :param source_lang: ``"ja"`` or ``"en"``; detected when ``None``
     :param target_lang: likewise
     :param glossary: ``(ja, en)`` term pairs used as anchors (see :func:`glossary_pairs`)
+    :param lexicon: learn word associations from a first pass (see :func:`~taiyaku.align.align`)
     """
     source_lang = source_lang or detect_lang(source_text)
     target_lang = target_lang or detect_lang(target_text)
@@ -50,6 +52,7 @@ def align_texts(
         target_blocks=[t.block for t in target],
         source_kinds=[s.kind for s in source],
         target_kinds=[t.kind for t in target],
+        lexicon=lexicon,
     )
     ratio = estimate_ratio(
         [text_length(s.text) for s in source], [text_length(t.text) for t in target]
@@ -65,6 +68,7 @@ def align_files(
     source_lang: str | None = None,
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
+    lexicon: bool = True,
 ) -> Alignment:
     """Read two documents (plain text or HTML, encoding detected) and align them.
 
@@ -81,6 +85,7 @@ def align_files(
         source_lang=source_lang,
         target_lang=target_lang,
         glossary=glossary,
+        lexicon=lexicon,
     )
 
 

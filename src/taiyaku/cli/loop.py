@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
 
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
 
 
 @click.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "-o",
     "--output",
@@ -58,17 +61,26 @@ def pretranslate(
       taiyaku pretranslate page.html
       taiyaku pretranslate report.docx -o report.xlsx
       taiyaku pretranslate notes.md -o notes.xlf --xliff-version 2
+      curl -s URL | taiyaku pretranslate - --document page.html -o page.xlf
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats.sources import read_source
+    from taiyaku.formats.sources import read_source, source_format, source_from_bytes
     from taiyaku.loop import pretranslate as run
     from taiyaku.loop import write_bilingual
 
+    if source == "-":
+        if not document or not output:
+            raise click.UsageError(
+                "reading standard input needs --document NAME.EXT (its format) and -o OUTPUT"
+            )
+        data = sys.stdin.buffer.read()
+        doc = source_from_bytes(document, source_format(document), data)
+    else:
+        doc = read_source(source, name=document)
     output = output or f"{source}.xlf"
-    doc = read_source(source, name=document)
-    with progress_bar(
-        f"Pretranslating {click.format_filename(source)}", len(doc.segments)
-    ) as advance:
+    # A progress bar on a terminal, never beside --json.
+    bar = progress_bar(f"Pretranslating {click.format_filename(source)}", len(doc.segments))
+    with contextlib.nullcontext(lambda n: None) if as_json else bar as advance:
         result = run(
             open_store(ctx).matcher, doc, min_score=min_score, overwrite=overwrite, progress=advance
         )

@@ -73,9 +73,11 @@ def warn(message: str) -> None:
 def progress_bar(description: str, total: float | None = None) -> Iterator[Callable[[float], None]]:
     """Yield an ``advance(n)`` callback that drives a progress bar on a terminal, else nothing.
 
-    The bar goes to standard error, so piped output and ``--json`` stay clean.
+    The bar goes to standard error, so piped output stays clean, and a command run with
+    ``--json`` shows none at all (its reader is a program).
     """
-    if not sys.stderr.isatty():
+    context = click.get_current_context(silent=True)
+    if not sys.stderr.isatty() or (context is not None and context.params.get("as_json")):
         yield lambda n: None
         return
     from rich.console import Console
@@ -91,3 +93,25 @@ def progress_bar(description: str, total: float | None = None) -> Iterator[Calla
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def language_pair_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--src-lang``/``--tgt-lang`` for an import: the file's languages when they are not
+    Japanese and English (both or neither)."""
+    command = click.option(
+        "--tgt-lang", metavar="TAG", help="The file's target (or English-side) language."
+    )(command)
+    return click.option(
+        "--src-lang",
+        metavar="TAG",
+        help="The file's source (or Japanese-side) language, when the file is not "
+        "Japanese–English (by default such a file is refused).",
+    )(command)
+
+
+def language_pair(src_lang: str | None, tgt_lang: str | None) -> tuple[str, str] | None:
+    """The pair ``--src-lang``/``--tgt-lang`` give, or ``None``; one without the other is a
+    usage error."""
+    if bool(src_lang) != bool(tgt_lang):
+        raise click.UsageError("give --src-lang and --tgt-lang together")
+    return (src_lang, tgt_lang) if src_lang and tgt_lang else None

@@ -14,7 +14,13 @@ ENV_CONFIG = "TAIYAKU_SERVE_CONFIG"
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--token-file",
     type=click.Path(exists=True, dir_okay=False),

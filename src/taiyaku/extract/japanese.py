@@ -19,10 +19,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from taiyaku.text.chars import HIRAGANA
+
 MAX_WORDS = 6
 
 _TERM_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆ヶ\u30a1-\u30fa\u30fcA-Za-zＡ-Ｚａ-ｚ]")
-_HIRAGANA_ONLY = re.compile(r"^[\u3041-\u309fー]+$")
+_HIRAGANA_ONLY = re.compile(f"^[{HIRAGANA}ー]+$")
 _LATIN = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９&+./\\-"
 _LATIN_RUN = re.compile(
     rf"[A-Za-zＡ-Ｚａ-ｚ][{_LATIN}]*(?: [A-Za-z0-9Ａ-Ｚａ-ｚ０-９][{_LATIN}]*)*"

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from taiyaku.errors import FormatError
 from taiyaku.models import Code as MarkupCode
 from taiyaku.models import Markup
+from taiyaku.text.chars import CJK_TEXT_CHAR
 
 KINDS = ("open", "close", "ph")
 # Markers the readers put into a skeleton where a block's or an attribute's text goes. They are
 # Unicode noncharacters, which no real document holds (a reader refuses one that does).
 MARK_START, MARK_END = "\ufdd0", "\ufdd1"
 MARKER = re.compile(f"{MARK_START}(\\d+){MARK_END}")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _WRAP = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 
 
@@ -244,7 +244,7 @@ def _unwrap(text: str) -> str:
     def glue(match: re.Match[str]) -> str:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        return "" if _CJK.match(before) or _CJK.match(after) else " "
+        return "" if CJK_TEXT_CHAR.match(before) or CJK_TEXT_CHAR.match(after) else " "
 
     return _WRAP.sub(glue, text)
 
@@ -459,10 +459,24 @@ class TextSkeleton:
                 escape = escape_attr if slot.kind == "attr" else escape_text
                 numbers = iter(ids[int(found.group(1))])
                 out = []
+                # Whether the piece just before was a segment, and whether it was translated.
+                previous: bool | None = None
                 for piece in slot.pieces:
                     content = piece.content
                     if piece.segment:
-                        content = targets.get(next(numbers), content)
+                        number = next(numbers)
+                        translated = number in targets
+                        content = targets.get(number, content)
+                        # Japanese puts no space between sentences; their translations need one.
+                        if (
+                            previous is not None
+                            and target_lang != "ja"
+                            and (previous or translated)
+                        ):
+                            content = (" ", *content)
+                        previous = translated
+                    else:
+                        previous = None
                     if slot.kind == "attr":  # an attribute holds no codes
                         content = (plain_text(content),)
                     if emit is not None and slot.kind == "block":
@@ -482,44 +496,60 @@ class TextSkeleton:
 # --- the TM's inline-code model (taiyaku.models.Code) ------------------------------------------
 
 
-def to_markup(content: Sequence[str | Code]) -> Markup:
-    """A segment's content in the TM's model: pairs as XLIFF ``<g>``, standalones as ``<x/>``.
+# XLIFF 1.2 ctypes that TMX 1.4b spells otherwise (TMX ``type`` values), and the TMX types kept.
+_TMX_TYPES = {"underlined": "ulined"}
+_TMX_PAIR_TYPES = frozenset({"bold", "italic", "ulined", "link", "font", "color", "struct"})
+_TMX_PH_TYPES = frozenset({"image", "lb", "pb", "cb", "fnote", "enote", "index", "date", "time"})
 
-    Each keeps its id and ``ctype`` (the original markup stays with the document), so a
-    translation found in the TM again can put its tags back on a segment with the same codes.
+
+def to_markup(content: Sequence[str | Code]) -> Markup:
+    """A segment's content in the TM's model, as TMX 1.4b writes it.
+
+    A pair becomes ``<bpt i>``/``<ept i>`` and a standalone code ``<ph x>``, each holding the
+    original markup as native code, as Trados and Okapi export them; the ids are the
+    segment's, so a translation found in the TM again can put its tags back on a segment
+    with the same codes (:func:`refs_from_markup`).
     """
-    stack: list[list[str | MarkupCode]] = [[]]
-    opened: list[Code] = []
+    out: list[str | MarkupCode] = []
     for part in content:
         if isinstance(part, str):
-            stack[-1].append(part)
-        elif part.kind == "open":
-            opened.append(part)
-            stack.append([])
+            out.append(part)
+            continue
+        native = (MARKER.sub("", part.data),) if part.data else ()
+        kind = _TMX_TYPES.get(part.ctype, part.ctype)
+        if part.kind == "open":
+            tmx_type = kind if kind in _TMX_PAIR_TYPES or kind.startswith("x-") else f"x-{kind}"
+            out.append(MarkupCode("bpt", (("i", part.id), ("type", tmx_type)), native))
         elif part.kind == "close":
-            code = opened.pop()
-            inner = tuple(stack.pop())
-            stack[-1].append(MarkupCode("g", (("id", code.id), ("ctype", code.ctype)), inner))
+            out.append(MarkupCode("ept", (("i", part.id),), native))
         else:
-            stack[-1].append(MarkupCode("x", (("id", part.id), ("ctype", part.ctype))))
-    return tuple(stack[0])
+            tmx_type = kind if kind in _TMX_PH_TYPES or kind.startswith("x-") else f"x-{kind}"
+            out.append(MarkupCode("ph", (("x", part.id), ("type", tmx_type)), native))
+    return tuple(out)
 
 
 def refs_from_markup(markup: Sequence[str | MarkupCode]) -> tuple[str | CodeRef, ...] | None:
-    """A TM markup of ``<g>``/``<x/>`` codes as tags naming codes by id; None for other codes."""
+    """A TM markup's codes as tags naming a segment's codes by id; None for codes it cannot name.
+
+    Reads what :func:`to_markup` writes (``bpt``/``ept`` by ``i``, ``ph`` by ``x``) and XLIFF's
+    ``<g id>``/``<x id/>``.
+    """
     out: list[str | CodeRef] = []
     for part in markup:
         if isinstance(part, str):
             out.append(part)
-            continue
-        code_id = part.attr("id") or ""
-        if part.kind == "g":
+        elif part.kind == "bpt" and part.attr("i"):
+            out.append(CodeRef("open", part.attr("i") or ""))
+        elif part.kind == "ept" and part.attr("i"):
+            out.append(CodeRef("close", part.attr("i") or ""))
+        elif part.kind in ("ph", "x") and (part.attr("x") or part.attr("id")):
+            out.append(CodeRef("ph", part.attr("x") or part.attr("id") or ""))
+        elif part.kind == "g" and part.attr("id"):
             inner = refs_from_markup(part.content)
             if inner is None:
                 return None
+            code_id = part.attr("id") or ""
             out.extend((CodeRef("open", code_id), *inner, CodeRef("close", code_id)))
-        elif part.kind == "x":
-            out.append(CodeRef("ph", code_id))
         else:
             return None
     return tuple(out)

@@ -19,6 +19,7 @@ from lxml import etree
 
 from taiyaku.errors import FormatError
 from taiyaku.formats.document import Code, SourceDocument, TextSkeleton, refuse_markers
+from taiyaku.text.chars import CJK_TEXT
 from taiyaku.text.decode import decode_bytes
 from taiyaku.text.lang import detect_lang
 
@@ -40,8 +41,7 @@ SKELETON_TAGS = frozenset(
 TRANSLATABLE_ATTRIBUTES = ("alt", "title")
 _CTYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined"}
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_CJK_GAP = re.compile(f"(?<=[{CJK_TEXT}]) (?=[{CJK_TEXT}])")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 

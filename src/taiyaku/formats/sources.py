@@ -71,7 +71,11 @@ def read_source(path: str | os.PathLike[str], *, name: str | None = None) -> Sou
 
 
 def source_from_bytes(name: str, fmt: str, data: bytes) -> SourceDocument:
-    """Read a document again from the bytes a bilingual file carries."""
+    """Read a document from its bytes: standard input, or those a bilingual file carries.
+
+    :param name: the document's file name
+    :param fmt: its format (see :data:`SOURCE_FORMATS`)
+    """
     if fmt not in set(SOURCE_FORMATS.values()):
         raise FormatError(name, f"unknown document format {fmt!r}")
     document = _reader(fmt)(name, data)

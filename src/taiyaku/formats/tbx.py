@@ -1,4 +1,4 @@
-"""TBX, the termbase exchange format: read TBX v2 and v3 (DCA and DCT), write TBX-Basic v3 DCA.
+"""TBX, the termbase exchange format: read TBX v2 and v3 (DCA and DCT), write TBX-Basic v3 or v2.
 
 **Reading** streams the file (:func:`taiyaku.formats.xmlsafe.iterparse_safe`: no entities,
 no DTD, no network) and understands both generations:
@@ -19,21 +19,28 @@ whitespace-normalised (the pretty-printing of a definition is not content) unles
 ``xml:space="preserve"`` is in force. Dropped: cross-references, graphics, contexts,
 responsibility, customer/project subsets.
 
-**Writing** gives TBX-Basic v3, DCA style: one ``<conceptEntry>`` per Japanese term and
-domain, the Japanese ``<termSec>`` and one English ``<termSec>`` per rendering, each
-carrying that pair's note, part of speech, status, source and dates. Statuses map to
-TBX-Basic's four administrative statuses: preferred ↔ ``preferredTerm-admn-sts``, admitted ↔
+**Writing** gives TBX-Basic v3, DCA style (valid against TBXcoreStructV03.rng and the
+TBX-Basic DCA Schematron), or with ``version=2`` TBX-Basic v2 (``<martif>``, ``<termEntry>``,
+``<langSet>``, ``<tig>``), which OmegaT and Translate Toolkit read. One concept per Japanese
+term and domain, the Japanese term and one English term per rendering, each carrying that
+pair's part of speech, status, source, dates and note. Statuses map to TBX-Basic's four
+administrative statuses: preferred ↔ ``preferredTerm-admn-sts``, admitted ↔
 ``admittedTerm-admn-sts``, deprecated (outdated) ↔ ``supersededTerm-admn-sts``, forbidden (do
-not use) ↔ ``deprecatedTerm-admn-sts``. Text with white space that normalisation would change
-is written with ``xml:space="preserve"``, so a round trip is exact; a character XML 1.0
-cannot hold (most C0 controls) stops the export with an error naming it.
+not use) ↔ ``deprecatedTerm-admn-sts``. A part of speech is mapped to TBX-Basic's picklist
+(noun, verb, adjective, adverb, other; ``名詞`` → ``noun``) or, when it maps to none, written
+as a ``partOfSpeech: …`` note line that taiyaku reads back as the part of speech. Dates are
+written as the ``xs:date`` the schema requires (the time of day is dropped); one that is
+not a date is left out with a warning. TBX has no ``xml:space`` on ``<note>``: a note is
+written one ``<note>`` per line, and read back joined by line breaks (blank lines and runs
+of spaces do not survive). A character XML 1.0 cannot hold (most C0 controls) stops the
+export with an error naming it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -137,9 +144,9 @@ def _collect(path: Any, container: Any, info: _Info, skip: set[str]) -> None:
                 elif category == "date":
                     date = value
             if date and kind == "origination" and not info.created:
-                info.created = date
+                info.created = _iso_date(date)
             elif date and kind == "modification":
-                info.changed = date
+                info.changed = _iso_date(date)
             continue
         if name == "descripGrp":
             # A definition with its own source: the source is the definition's, not the term's.
@@ -165,8 +172,19 @@ def _collect(path: Any, container: Any, info: _Info, skip: set[str]) -> None:
             info.source = value
         elif category == "subjectField":
             info.domain = value
+        elif name == "note" and value.startswith(POS_NOTE) and not info.pos:
+            info.pos = value[len(POS_NOTE) :]
         elif name == "note" or category in ("definition", "descrip", "explanation", "comment"):
             info.notes.append(value)
+
+
+def _iso_date(date: str) -> str:
+    """TMX-style ``20010430T112118Z`` (and SDLX's ``20010430T11:21:18Z``) in ISO 8601 form.
+
+    Other values are kept as they are: an import keeps what the file says.
+    """
+    m = re.fullmatch(r"(\d{4})(\d\d)(\d\d)T(\d\d):?(\d\d):?(\d\d)(Z?)", date.strip())
+    return f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}{m[7]}" if m else date
 
 
 def _terms_of(path: Any, element: Any) -> Iterator[tuple[str, _Info]]:
@@ -193,15 +211,23 @@ def root_name(path: str | os.PathLike[str]) -> str:
 
 
 def read_tbx(
-    path: str | os.PathLike[str], *, langs: tuple[str, str] = ("ja", "en")
+    path: str | os.PathLike[str],
+    *,
+    langs: tuple[str, str] = ("ja", "en"),
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Term]:
     """Yield the Japanese–English entries of a TBX v2 or v3 file, streaming.
 
     :param langs: the languages read as the ``ja`` and ``en`` sides (another pair, e.g.
         ``("es", "en")``, reads a termbase without Japanese, such as the TBX-Basic samples)
-    :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column)
+    :param warn: told, at the end, how many concepts were skipped for lacking a term on
+        one side
+    :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column);
+        a termbase with terms but none in ``langs`` (naming the languages it has)
     """
     root_checked = False
+    seen: set[str] = set()
+    found = skipped = 0
     for event, element in iterparse_safe(path):
         name = _local(element)
         if event == "start":
@@ -210,9 +236,28 @@ def read_tbx(
                 if name not in ("martif", "tbx"):
                     raise FormatError(path, f"not a TBX file (root element <{name}>)", "line 1")
             continue
-        if name in _ENTRY_TAGS:
-            yield from _entry_terms(path, element, langs)
+        if name in _LANG_TAGS:
+            seen.add(primary_lang(element.get(XML_LANG) or element.get("lang") or ""))
+        elif name in _ENTRY_TAGS:
+            produced = False
+            for term in _entry_terms(path, element, langs):
+                produced = True
+                found += 1
+                yield term
+            skipped += not produced
             release(element)
+    if not found and seen and not {langs[0], langs[1]} <= seen:
+        raise FormatError(
+            path,
+            f"no {langs[0]}–{langs[1]} entries: the termbase's languages are "
+            f"{', '.join(sorted(seen))}; to import another pair, say which with --src-lang "
+            "and --tgt-lang",
+        )
+    if skipped and warn is not None:
+        warn(
+            f"{os.fspath(path)}: {skipped:,} concept(s) without both a {langs[0]} and a "
+            f"{langs[1]} term skipped"
+        )
 
 
 def _entry_terms(path: Any, entry: Any, langs: tuple[str, str]) -> Iterator[Term]:
@@ -265,41 +310,105 @@ def _xml_text(value: str) -> str:
 
 def _leaf(tag: str, value: str, **attrs: str) -> Any:
     element = etree.Element(tag, attrs)
-    value = _xml_text(value)
-    element.text = value
-    if value != " ".join(value.split()):
-        element.set(XML_SPACE, "preserve")
+    element.text = _xml_text(value)
     return element
 
 
-def _term_sec(term: str, entry: Term | None) -> Any:
-    sec = etree.Element("termSec")
+# TBX-Basic's partOfSpeech picklist, and the spellings taken for each value.
+_POS_PICKLIST = {
+    "noun": {"noun", "n", "n.", "nn", "名詞", "普通名詞", "サ変名詞", "名"},
+    "verb": {"verb", "v", "v.", "vb", "動詞", "動"},
+    "adjective": {"adjective", "adj", "adj.", "a", "形容詞", "形容動詞", "形"},
+    "adverb": {"adverb", "adv", "adv.", "副詞", "副"},
+    "other": {"other"},
+}
+_POS_OF = {spelling: value for value, spellings in _POS_PICKLIST.items() for spelling in spellings}
+# A part of speech outside the picklist travels as a note line with this prefix.
+POS_NOTE = "partOfSpeech: "
+
+
+def picklist_pos(pos: str) -> str | None:
+    """TBX-Basic's picklist value for ``pos`` (``名詞`` → ``noun``), or ``None``."""
+    return _POS_OF.get(" ".join(pos.split()).lower())
+
+
+def tbx_date(value: str) -> str | None:
+    """``value`` as the ``xs:date`` TBX requires (``2024-01-02``), or ``None`` if unreadable.
+
+    Takes ISO 8601 dates and date-times, TMX's ``20240102T030405Z`` and the malformed
+    ``20010430T11:21:18Z`` some SDLX exports carry.
+
+    >>> tbx_date("20010430T11:21:18Z"), tbx_date("2024-01-02T03:04:05Z"), tbx_date("soon")
+    ('2001-04-30', '2024-01-02', None)
+    """
+    import datetime
+
+    match = re.match(r"\s*(\d{4})-?(\d\d)-?(\d\d)(?:$|[T\s])", value)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def _term_sec(term: str, entry: Term | None, tag: str, warn: Warn | None) -> Any:
+    sec = etree.Element(tag)
     sec.append(_leaf("term", term))
     if entry is None:
         return sec
-    if entry.pos:
-        sec.append(_leaf("termNote", entry.pos, type="partOfSpeech"))
+    pos = picklist_pos(entry.pos) if entry.pos else None
+    if pos:
+        sec.append(_leaf("termNote", pos, type="partOfSpeech"))
     sec.append(_leaf("termNote", STATUS_TO_TBX[entry.status], type="administrativeStatus"))
     if entry.source:
         sec.append(_leaf("admin", entry.source, type="source"))
     for kind, date in (("origination", entry.created), ("modification", entry.changed)):
-        if date:
-            group = etree.SubElement(sec, "transacGrp")
-            group.append(_leaf("transac", kind, type="transactionType"))
-            group.append(_leaf("date", date))
-    if entry.note:
-        sec.append(_leaf("note", entry.note))
+        if not date:
+            continue
+        day = tbx_date(date)
+        if day is None:
+            if warn:
+                warn(f"{entry.ja} → {entry.en}: the {kind} date {date!r} is not a date; left out")
+            continue
+        group = etree.SubElement(sec, "transacGrp")
+        group.append(_leaf("transac", kind, type="transactionType"))
+        group.append(_leaf("date", day))
+    lines = entry.note.split("\n") if entry.note else []
+    if entry.pos and not pos:
+        lines.append(POS_NOTE + entry.pos)
+    # TBX has no xml:space on <note>: each line of a note is a <note> of its own.
+    for line in lines:
+        if line.strip():
+            sec.append(_leaf("note", line))
     return sec
 
 
-def write_tbx(path: str | os.PathLike[str], terms: Iterable[Term], *, description: str = "") -> int:
-    """Write ``terms`` as TBX-Basic v3 (DCA), streaming; return how many entries were written.
+Warn = Callable[[str], None]
+
+
+def write_tbx(
+    path: str | os.PathLike[str],
+    terms: Iterable[Term],
+    *,
+    description: str = "",
+    version: int = 3,
+    warn: Warn | None = None,
+) -> int:
+    """Write ``terms`` as TBX-Basic, streaming; return how many entries were written.
 
     Entries sharing a Japanese term and domain become one concept, so write them
     consecutively (``Glossary.iter_terms`` orders by Japanese term) for the tidiest file.
+
+    :param version: 3 (ISO 30042:2019, ``<tbx>``, DCA style) or 2 (``<martif>``, the TBX-Basic
+        of 2008 that OmegaT and Translate Toolkit read)
+    :param warn: called with a message for each date left out because it is not a date
     """
+    if version not in (2, 3):
+        raise TaiyakuError(f"TBX version must be 2 or 3, not {version}")
+    names = _V3 if version == 3 else _V2
     count = 0
-    header = etree.Element("tbxHeader")
+    header = etree.Element(names["header"])
     desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
     etree.SubElement(desc, "p").text = _xml_text(
         description or f"taiyaku {__version__} glossary export"
@@ -308,13 +417,32 @@ def write_tbx(path: str | os.PathLike[str], terms: Iterable[Term], *, descriptio
         # Written as text around serialised concepts: lxml's incremental writer would give
         # xml:lang on the root a spurious prefix.
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        out.write(f'<tbx xmlns="{TBX_NS}" type="TBX-Basic" style="dca" xml:lang="ja">\n')
+        out.write(names["root"] + "\n")
         out.write(etree.tostring(header, encoding="unicode") + "\n<text>\n<body>\n")
         for number, group in enumerate(_concepts(terms), start=1):
-            out.write(etree.tostring(_concept(group, number), encoding="unicode") + "\n")
+            concept = _concept(group, number, names, warn)
+            out.write(etree.tostring(concept, encoding="unicode") + "\n")
             count += len(group)
-        out.write("</body>\n</text>\n</tbx>\n")
+        out.write(f"</body>\n</text>\n</{names['end']}>\n")
     return count
+
+
+_V3 = {
+    "root": f'<tbx xmlns="{TBX_NS}" type="TBX-Basic" style="dca" xml:lang="ja">',
+    "end": "tbx",
+    "header": "tbxHeader",
+    "concept": "conceptEntry",
+    "lang": "langSec",
+    "term": "termSec",
+}
+_V2 = {
+    "root": '<martif type="TBX-Basic" xml:lang="ja">',
+    "end": "martif",
+    "header": "martifHeader",
+    "concept": "termEntry",
+    "lang": "langSet",
+    "term": "tig",
+}
 
 
 def _concepts(terms: Iterable[Term]) -> Iterator[list[Term]]:
@@ -329,13 +457,13 @@ def _concepts(terms: Iterable[Term]) -> Iterator[list[Term]]:
         yield group
 
 
-def _concept(group: list[Term], number: int) -> Any:
-    concept = etree.Element("conceptEntry", id=f"c{number}")
+def _concept(group: list[Term], number: int, names: dict[str, str], warn: Warn | None) -> Any:
+    concept = etree.Element(names["concept"], id=f"c{number}")
     if group[0].domain:
         concept.append(_leaf("descrip", group[0].domain, type="subjectField"))
-    ja = etree.SubElement(concept, "langSec", {XML_LANG: "ja"})
-    ja.append(_term_sec(group[0].ja, None))
-    en = etree.SubElement(concept, "langSec", {XML_LANG: "en"})
+    ja = etree.SubElement(concept, names["lang"], {XML_LANG: "ja"})
+    ja.append(_term_sec(group[0].ja, None, names["term"], warn))
+    en = etree.SubElement(concept, names["lang"], {XML_LANG: "en"})
     for entry in group:
-        en.append(_term_sec(entry.en, entry))
+        en.append(_term_sec(entry.en, entry, names["term"], warn))
     return concept

@@ -6,7 +6,8 @@ also matches the segment before); an exact match but for numbers is filled with 
 adapted, for review; fuzzy matches at or above ``min_score`` are offered as candidates; a
 segment seen earlier in the document (a repetition) gets the same translation. Glossary
 terms are attached to every segment. The summary counts segments and their size by match
-band, as ``analyze`` does.
+band, as ``analyze`` does, down to ``min_score``: weaker matches are not searched for (on a
+large TM that search costs about a second per segment) and count as no match.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any
 from taiyaku.errors import FormatError
 from taiyaku.formats.bilingual import BilingualSegment, Candidate, GlossaryHint
 from taiyaku.formats.document import (
+    CodeRef,
     Content,
     SourceDocument,
+    codes_of,
     plain_text,
     refs_from_markup,
     resolve_target,
@@ -28,14 +31,14 @@ from taiyaku.formats.document import (
     wraps_only,
 )
 from taiyaku.match.analyze import BANDS, REPETITIONS, Band, band_of, size_of
+from taiyaku.match.batch import search_many
 from taiyaku.match.diff import DiffSpan
-from taiyaku.match.search import Matcher
+from taiyaku.match.search import Match, Matcher
 from taiyaku.match.terms import find_glossary_terms
-from taiyaku.models import Markup
+from taiyaku.models import Unit
 from taiyaku.text.normalize import match_key
 
 CONTEXT = "101% (context)"
-_FLOOR = 50  # matches below this count as "no match" in the summary, as in analyze
 
 
 @dataclass
@@ -95,8 +98,21 @@ def pretranslate(
     memory = TranslationMemory(matcher.db)
     lang = document.lang
     target_lang = "en" if lang == "ja" else "ja"
-    rows = {CONTEXT: Band(CONTEXT), **{name: Band(name) for name, _, _ in BANDS}}
+    # The bands of analyze, less those below min_score (not searched: they count as no match).
+    shown = [name for name, low, high in BANDS if high >= min_score or low == 0]
+    rows = {CONTEXT: Band(CONTEXT), **{name: Band(name) for name in shown}}
     rows[REPETITIONS] = Band(REPETITIONS)
+    # Every distinct segment is searched once, on every core, before the segments are filled.
+    texts = {match_key(s.text): s.text for s in reversed(document.segments)}  # first wins
+    texts.pop("", None)
+    # An English heading in a Japanese page is matched as English: the language is detected.
+    found = dict(
+        zip(
+            texts,
+            search_many(matcher, list(texts.values()), min_score=min_score, limit=candidates),
+            strict=True,
+        )
+    )
     first: dict[str, BilingualSegment] = {}
     out: list[BilingualSegment] = []
     previous_key = ""
@@ -119,7 +135,7 @@ def pretranslate(
             item.match = "repetition" if earlier.target is not None else ""
             item.candidates = earlier.candidates
         else:
-            band = _match(matcher, memory, item, min_score, candidates, previous_key)
+            band = _match(memory, item, found.get(key, []), min_score, previous_key)
             first[key] = item
         if segment.existing is not None and not overwrite:
             item.target, item.state, item.match = (
@@ -139,21 +155,14 @@ def pretranslate(
 
 
 def _match(
-    matcher: Matcher,
     memory: Any,
     item: BilingualSegment,
+    matches: list[Match],
     min_score: float,
-    limit: int,
     previous_key: str,
 ) -> str:
     """Fill ``item`` from its matches; return the summary band it falls in."""
     segment = item.segment
-    text = segment.text
-    if not match_key(text):
-        return band_of(0)
-    matches = matcher.search(
-        text, min_score=min(min_score, _FLOOR), limit=limit, lang=None
-    )  # an English heading in a Japanese page is matched as English
     if not matches:
         return band_of(0)
     best = matches[0]
@@ -182,7 +191,7 @@ def _match(
         top, match = offered[0]
         item.score = top.score
         item.match = "context" if top.score > 100 else "exact"
-        item.target, placed = _dressed(segment.content, match.target, match.unit.target_markup)
+        item.target, placed = _dressed(segment.content, match.target, match.unit)
         item.state = "translated" if placed else "needs-review"
     elif best.numbers_only and best.adapted_target and best.score >= min_score:
         item.match = "numbers"
@@ -190,7 +199,7 @@ def _match(
         item.state = "needs-review"
     if item.score > 100:
         return CONTEXT
-    return band_of(item.score if item.score >= _FLOOR else 0)
+    return band_of(item.score)
 
 
 def _diff_text(spans: Sequence[DiffSpan]) -> str:
@@ -209,19 +218,26 @@ def _diff_text(spans: Sequence[DiffSpan]) -> str:
     return "".join(out)
 
 
-def _dressed(source: Content, text: str, markup: Markup | None) -> tuple[Content, bool]:
+def _dressed(source: Content, text: str, unit: Unit) -> tuple[Content, bool]:
     """The TM's translation with the source segment's codes; True when each is in place.
 
-    A TM unit imported from a translated file keeps its tags (``<g id>``/``<x id>``): when
-    they name this segment's codes they are used as they are. Otherwise codes wrapping the
-    whole segment wrap the translation and any others follow it, for the translator to move.
+    A TM unit imported from a translated file keeps its tags (``<bpt i>``, ``<ph x>``): when
+    its source has the same tags as this segment, in the same order, the translation's tags
+    are put where the translator put them. Otherwise codes wrapping the whole segment wrap
+    the translation and any others follow it, for the translator to move.
     """
-    refs = refs_from_markup(markup) if markup else None
-    if refs is not None and plain_text(refs) == text:  # type: ignore[arg-type]
-        try:
-            return resolve_target("TM", "", source, refs), True
-        except FormatError:
-            pass
+    if unit.source_markup and unit.target_markup:
+        tm_source = refs_from_markup(unit.source_markup)
+        refs = refs_from_markup(unit.target_markup)
+        ours = [CodeRef(code.kind, code.id) for code in codes_of(source)]
+        same_tags = (
+            tm_source is not None and [p for p in tm_source if isinstance(p, CodeRef)] == ours
+        )
+        if same_tags and refs is not None and plain_text(refs) == text:  # type: ignore[arg-type]
+            try:
+                return resolve_target("TM", "", source, refs), True
+            except FormatError:
+                pass
     return with_source_codes(source, text), wraps_only(source)
 
 

@@ -1,18 +1,23 @@
 """Fuzzy matching: the TM units closest to a query, with why they matched.
 
-The search is exact with respect to the score (:mod:`taiyaku.match.score`). From the gram index (:mod:`taiyaku.store.index_writer`) it counts, with numpy, how
-many of the query's grams each unit shares, and turns that count into an upper bound on the
-unit's score: one edit changes at most ``q`` grams of either string, and at least the length
-difference. Units whose bound is below ``min_score`` are never read. The rest are scored with
-rapidfuzz in order of their bound, best first, and the search stops as soon as the next bound
-cannot beat the ``limit``-th score found. (A ``max_candidates`` cap can bound the work per
-query, at the price of exactness: with fewer than ``limit`` units at or above ``min_score``,
-a unit tied at the cap's bound may be missed. By default there is none: on the 1,000,000-unit
-benchmark TM the cap of 3,000 saved nothing measurable, 7.0 against 6.8 ms median.)
+The search is exact with respect to the score (:mod:`taiyaku.match.score`): from the index
+(:mod:`taiyaku.store.index_writer`) it bounds every unit's score from above, never reads a
+unit whose bound is below ``min_score``, scores the rest with rapidfuzz in order of their
+bound, best first, and stops as soon as the next bound cannot beat the ``limit``-th score
+found. (A ``max_candidates`` cap can bound the work per query, at the price of exactness.)
 
-Grams shared by very many units (``た。``, ``して``) cost the most to count and say the least;
-they are left out of the count when a unit sharing none of the remaining grams provably
-cannot reach ``min_score``, and the bound allows for them.
+Two bounds, by the query's script:
+
+- **Layered characters** (Japanese, Chinese, Korean): a unit sharing ``x`` characters with
+  the query (counted with multiplicity) is at least ``max(len) - x`` edits away. Unlike the
+  q-gram bound it stays tight at low thresholds: at ``--min 50`` a 30-character query may be
+  15 edits from a unit sharing no bigram, but must share 15 characters. The rare characters
+  are counted for every unit from their postings; the common ones (``の``, ``。``: bitmaps)
+  only for the units left (:meth:`Matcher._char_bounds`).
+- **q-grams** (other scripts, trigrams): one edit changes at most ``q`` grams of either
+  string, and at least the length difference. Grams shared by very many units (``the``) are
+  left out of the count when a unit sharing none of the others provably cannot reach
+  ``min_score``, and the bound allows for them.
 
 :func:`exhaustive_scores` scores every key with ``rapidfuzz.process.extract``: the reference
 the benchmarks and property tests compare against.
@@ -37,13 +42,16 @@ from taiyaku.match.numbers import adapt_numbers
 from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
+from taiyaku.store import postings
 from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
-from taiyaku.text.grams import key_grams
+from taiyaku.text.grams import char_layers, key_grams
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
+_MARGIN = 3  # counted characters a unit must share to be a candidate (see Matcher._char_bounds)
 _BATCH = 256
 _ROUNDING = 0.006  # scores are rounded to 2 decimals, bounds are not
 
@@ -188,9 +196,69 @@ class Matcher:
         self, key: str, lang: str, min_score: float, limit: int
     ) -> list[tuple[float, int]]:
         reader = self.reader(lang)
-        lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
-        if not len(lengths):
+        if not len(reader.lengths):
             return []
+        if reader.q == 2 and min_score > 0:
+            candidates, bound = self._char_bounds(key, lang, min_score)
+        else:
+            candidates, bound = self._gram_bounds(reader, key, min_score)
+        keep = bound + _ROUNDING >= min_score
+        candidates, bound = candidates[keep], bound[keep]
+        if self.max_candidates is not None and len(candidates) > self.max_candidates:
+            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
+            candidates, bound = candidates[top], bound[top]
+        order = np.lexsort((candidates, -bound))
+        return self._verify(
+            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
+        )
+
+    def _char_bounds(self, key: str, lang: str, min_score: float) -> tuple[np.ndarray, np.ndarray]:
+        """Bound every unit that may reach ``min_score`` by the characters it shares with ``key``.
+
+        A unit of length ``m`` sharing ``x`` layered characters with the key is at least
+        ``max(len(key), m) - x`` edits away, so it scores at most ``100 * x / max(len(key), m)``.
+        The rarest tokens are counted from their postings for every unit; the ``skipped``
+        most common ones (each in a large share of the TM, stored as bitmaps) are then
+        tested only for the units the count leaves in, rarest first, dropping units as soon
+        as the tokens left cannot lift them to ``min_score``. As many tokens are skipped as
+        leave a unit sharing none of the counted ones ``_MARGIN`` tokens short.
+        """
+        lengths = self.reader(lang).lengths
+        chars = self.reader(chars_lang(lang))
+        size = len(key)
+        frequencies = chars.frequencies(char_layers(key))
+        present = sorted(frequencies, key=frequencies.__getitem__)
+        needed = (min_score - _ROUNDING) / 100  # share of max(len(key), m) to be shared
+        at_least = math.ceil(needed * size - 1e-9)
+        skipped = max(0, min(len(present), at_least - _MARGIN))
+        counted, rest = present[: len(present) - skipped], present[len(present) - skipped :]
+        candidates, shared = _counted(
+            chars.chunks(counted), max(1, at_least - len(rest)), len(lengths)
+        )
+        longer = np.maximum(lengths[candidates], size)
+        need = np.ceil(needed * longer - 1e-9)
+        keep = shared + len(rest) >= need
+        candidates, shared, need = candidates[keep], shared[keep], need[keep]
+        blobs: dict[str, list[bytes]] = {}
+        for token, blob in chars.chunks(rest):
+            blobs.setdefault(token, []).append(blob)
+        for left, token in zip(range(len(rest) - 1, -1, -1), rest, strict=True):
+            if not len(candidates):
+                break
+            has = np.zeros(len(candidates), dtype=bool)
+            for blob in blobs.get(token, ()):
+                has |= postings.contains(blob, candidates)
+            shared = shared + has
+            keep = shared + left >= need
+            candidates, shared, need = candidates[keep], shared[keep], need[keep]
+        longer = np.maximum(lengths[candidates], size)
+        return candidates, 100 * shared / longer
+
+    def _gram_bounds(
+        self, reader: IndexReader, key: str, min_score: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bound every unit that may reach ``min_score`` by the q-grams it shares with ``key``."""
+        lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
         size, floor = len(key), min_score / 100
         grams = key_grams(key, q)
         frequencies = reader.frequencies(grams)
@@ -203,10 +271,10 @@ class Matcher:
         ):
             counted.pop()
             skipped += 1
-        postings = [ids for _, ids in reader.postings(counted)]
+        found = [ids for _, ids in reader.postings(counted)]
         counts = (
-            np.bincount(np.concatenate(postings), minlength=len(lengths))[: len(lengths)]
-            if postings
+            np.bincount(np.concatenate(found), minlength=len(lengths))[: len(lengths)]
+            if found
             else np.zeros(len(lengths), np.int64)
         )
         candidates = np.flatnonzero(counts)
@@ -229,16 +297,7 @@ class Matcher:
                 -((shared - gram_counts[candidates]) // q),
             ),
         )
-        bound = 100 * (1 - distance / np.maximum(unit_lengths, size))
-        keep = bound + _ROUNDING >= min_score
-        candidates, bound = candidates[keep], bound[keep]
-        if self.max_candidates is not None and len(candidates) > self.max_candidates:
-            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
-            candidates, bound = candidates[top], bound[top]
-        order = np.lexsort((candidates, -bound))
-        return self._verify(
-            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
-        )
+        return candidates, 100 * (1 - distance / np.maximum(unit_lengths, size))
 
     def _verify(
         self,
@@ -301,6 +360,38 @@ class Matcher:
             ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
+
+
+def _counted(
+    chunks: list[tuple[str, bytes]], at_least: int, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ids below ``size`` found in at least ``at_least`` of the posting ``chunks``,
+    with how many they are in (ascending ids).
+
+    Lists of ids are counted by one sort of them all (numpy sorts int32 with a vectorised
+    radix sort), so their cost follows the number of postings read, not the size of the TM;
+    bitmaps (the commonest tokens) are added bit by bit into a vector over all units.
+    """
+    dense: np.ndarray | None = None
+    found = []
+    for _, blob in chunks:
+        if blob[0] == postings.BITMAP:
+            if dense is None:
+                dense = np.zeros(size, dtype=np.uint8 if len(chunks) < 256 else np.uint16)
+            postings.add_to(blob, dense)
+        else:
+            found.append(postings.decode(blob))
+    ids = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int32)
+    ids = ids[: np.searchsorted(ids, size)]
+    starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else ids
+    counts = np.diff(np.append(starts, len(ids)))
+    ids = ids[starts].astype(np.int64)
+    if dense is not None:
+        dense[ids] += counts.astype(dense.dtype)
+        ids = np.flatnonzero(dense >= at_least)
+        return ids, dense[ids].astype(np.int64)
+    keep = counts >= at_least
+    return ids[keep], counts[keep]
 
 
 def _unreachable(missing: int, q: int, size: int, floor: float) -> bool:

@@ -47,7 +47,7 @@ def bracket_problems(text: str) -> list[tuple[int, int]]:
     """Spans of the brackets and double quotes of ``text`` that pair with nothing.
 
     >>> bracket_problems("a (b [c) d]")
-    [(7, 8), (10, 11)]
+    [(2, 3), (7, 8)]
     """
     stack: list[tuple[str, int]] = []
     bad: list[tuple[int, int]] = []

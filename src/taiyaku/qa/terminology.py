@@ -19,6 +19,7 @@ from taiyaku.glossary import Glossary
 from taiyaku.glossary.find import TermOccurrence, find_terms
 from taiyaku.models import Side, Term
 from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.chars import HIRAGANA
 from taiyaku.text.keys import en_find_key, en_words, fold_ja_with_offsets, ja_find_key
 from taiyaku.text.lang import primary_lang
 
@@ -74,7 +75,7 @@ def _en_spans(target: str, rendering: str, *, loose: bool = False) -> list[tuple
     return sorted(set(spans))
 
 
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_HIRAGANA = re.compile(f"[{HIRAGANA}]+")
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 _ENDINGS = frozenset({"ly", "al", "s", "es", "ed", "d", "ing", "n"})
 _BRACKETED = re.compile(r"^(.*?)\s*[(（]([^()（）]+)[)）]\s*$")

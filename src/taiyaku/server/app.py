@@ -12,8 +12,8 @@ Every answer is JSON with a fitting status, tracebacks never leave the process:
 - 503 the database stayed locked by another writer past the busy timeout.
 
 SQLite connections belong to one thread: each worker thread opens its own connection (and
-keeps its own :class:`~taiyaku.match.search.Matcher`, whose index readers are reused between
-queries). Readers never wait for a writer: the database is in WAL mode.
+keeps its own :class:`~taiyaku.project.Project`, whose matcher reuses its index readers
+between queries). Readers never wait for a writer: the database is in WAL mode.
 """
 
 from __future__ import annotations
@@ -34,13 +34,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
-from sqlite_utils import Database
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taiyaku import __version__
 from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
-from taiyaku.match.search import Matcher
-from taiyaku.models import Side
+from taiyaku.models import Side, Unit
+from taiyaku.project import Project
 from taiyaku.store.db import open_db
 
 log = logging.getLogger("taiyaku.server")
@@ -80,33 +79,37 @@ class ApiError(Exception):
         self.field = field
 
 
-class Databases:
-    """One connection (and one matcher) per thread for the server's database."""
+class Projects:
+    """One :class:`~taiyaku.project.Project` per worker thread, opened on first use.
+
+    A server without a token opens the file read-only: nothing it does can write to it.
+    """
 
     def __init__(self, config: ServerConfig):
         self.config = config
         self._local = threading.local()
 
-    def db(self) -> Database:
-        """This thread's connection, opened on first use."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = open_db(self.config.db_path, busy_timeout=self.config.busy_timeout)
-            self._local.db = db
-        return db
+    def open(self) -> Project:
+        """Open the configured database as a project (a writing open migrates it first)."""
+        db = open_db(
+            self.config.db_path,
+            write=self.config.token is not None,
+            busy_timeout=self.config.busy_timeout,
+        )
+        return Project(db, self.config.db_path)
 
-    def matcher(self) -> Matcher:
-        """This thread's fuzzy matcher."""
-        matcher = getattr(self._local, "matcher", None)
-        if matcher is None:
-            matcher = Matcher(self.db())
-            self._local.matcher = matcher
-        return matcher
+    def current(self) -> Project:
+        """This thread's project."""
+        project: Project | None = getattr(self._local, "project", None)
+        if project is None:
+            project = self._local.project = self.open()
+        return project
 
 
-def databases(request: Request) -> Databases:
-    """The request's :class:`Databases` (a FastAPI dependency)."""
-    return request.app.state.databases  # type: ignore[no-any-return]
+def project(request: Request) -> Project:
+    """The request's project (a FastAPI dependency)."""
+    projects: Projects = request.app.state.projects
+    return projects.current()
 
 
 _bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
@@ -126,7 +129,7 @@ def require_token(
         raise ApiError(403, "wrong token")
 
 
-Dbs = Annotated[Databases, Depends(databases)]
+Proj = Annotated[Project, Depends(project)]
 Writer = Depends(require_token)
 QueryText = Annotated[
     str, Query(min_length=1, max_length=MAX_QUERY, description="The text to search for.")
@@ -201,12 +204,13 @@ class FindIn(_Body):
 def create_app(config: ServerConfig) -> FastAPI:
     """Build the application serving ``config.db_path``.
 
-    The database is opened (and migrated) once here, so a missing or foreign file fails
-    before the server starts listening.
+    The database is opened once here (and, for a server that writes, created or migrated),
+    so a missing or foreign file fails before the server starts listening.
 
     :raises DatabaseError: the database cannot be opened
     """
-    open_db(config.db_path, busy_timeout=config.busy_timeout).close()
+    projects = Projects(config)
+    projects.open().close()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -225,7 +229,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.config = config
-    app.state.databases = Databases(config)
+    app.state.projects = projects
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
     app.include_router(api_router())
@@ -240,26 +244,22 @@ def api_router() -> Any:
     """The JSON API under ``/api``."""
     from fastapi import APIRouter
 
-    from taiyaku.server import records as r
-
     router = APIRouter(prefix="/api")
 
     @router.get("/lookup", tags=["read"])
     def lookup(
-        dbs: Dbs,
+        project: Proj,
         q: QueryText,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
         min_score: Annotated[float, Query(ge=0, le=100)] = 70,
     ) -> dict[str, Any]:
         """Glossary entries for a Japanese, English, kana or romaji query, best first."""
-        from taiyaku.glossary import Glossary
-
-        hits = Glossary(dbs.db()).lookup(q, limit=limit, min_score=min_score)
-        return {"query": q, "results": r.to_jsonable(hits)}
+        hits = project.lookup(q, limit=limit, min_score=min_score)
+        return {"query": q, "results": [hit.to_dict() for hit in hits]}
 
     @router.get("/match", tags=["read"])
     def match(
-        dbs: Dbs,
+        project: Proj,
         q: QueryText,
         min_score: Annotated[float, Query(ge=0, le=100)] = 70,
         limit: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -267,56 +267,43 @@ def api_router() -> Any:
         """The TM units closest to a sentence: diff spans, glossary terms, adapted target."""
         from taiyaku.match.score import METRIC
 
-        found = dbs.matcher().search(q, min_score=min_score, limit=limit)
-        return {"query": q, "metric": METRIC, "matches": [r.match_record(m) for m in found]}
+        found = project.match(q, min_score=min_score, limit=limit)
+        return {"query": q, "metric": METRIC, "matches": [m.to_dict() for m in found]}
 
     @router.get("/concordance", tags=["read"])
     def concordance(
-        dbs: Dbs, q: QueryText, limit: Annotated[int, Query(ge=1, le=200)] = 20
+        project: Proj, q: QueryText, limit: Annotated[int, Query(ge=1, le=200)] = 20
     ) -> dict[str, Any]:
         """The units whose source or target contains the query, shortest first."""
-        from taiyaku.match.concordance import concordance as find
-
-        return r.concordance_record(find(dbs.matcher(), q, limit=limit))
+        return project.concordance(q, limit=limit).to_dict()
 
     @router.post("/find", tags=["read"])
-    def find(dbs: Dbs, body: FindIn) -> dict[str, Any]:
+    def find(project: Proj, body: FindIn) -> dict[str, Any]:
         """Every glossary term occurring in a text, with its position."""
-        from taiyaku.glossary.find import find_terms
-
         sides: tuple[Side, ...] = ("ja", "en") if body.side == "both" else (body.side,)
-        return {
-            "text": body.text,
-            "terms": r.to_jsonable(find_terms(dbs.db(), body.text, sides=sides)),
-        }
+        found = project.find_terms(body.text, sides=sides)
+        return {"text": body.text, "terms": [o.to_dict() for o in found]}
 
     @router.get("/stats", tags=["read"])
-    def stats(dbs: Dbs) -> dict[str, Any]:
+    def stats(project: Proj) -> dict[str, Any]:
         """Counts of units (by language pair, origin, document) and of glossary entries."""
-        from taiyaku.glossary import Glossary
-        from taiyaku.store.tm import TranslationMemory
-
-        db = dbs.db()
-        return {**TranslationMemory(db).stats(), "terms": Glossary(db).count()}
+        return {**project.tm.stats(), "terms": project.glossary.count()}
 
     @router.get("/documents", tags=["read"])
-    def documents(dbs: Dbs) -> dict[str, Any]:
+    def documents(project: Proj) -> dict[str, Any]:
         """The documents of the TM, with their unit counts and low-confidence pairs."""
-        from taiyaku.store.tm import TranslationMemory
-
-        return {"documents": TranslationMemory(dbs.db()).documents()}
+        return {"documents": project.tm.documents()}
 
     @router.get("/documents/{name:path}/pairs", tags=["read"])
-    def document_pairs(dbs: Dbs, name: str) -> dict[str, Any]:
+    def document_pairs(project: Proj, name: str) -> dict[str, Any]:
         """The units of one document in document order."""
-        units = document_units(dbs.db(), name)
-        return {"document": name, "pairs": [r.unit_record(u) for u in units]}
+        units = document_units(project, name)
+        return {"document": name, "pairs": [u.to_dict() for u in units]}
 
     @router.post("/units", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_units(dbs: Dbs, body: UnitsIn) -> dict[str, Any]:
+    def add_units(project: Proj, body: UnitsIn) -> dict[str, Any]:
         """Add translation pairs (origin ``added``); pairs already stored are skipped."""
         from taiyaku.models import Unit
-        from taiyaku.store.tm import TranslationMemory
 
         units = [
             Unit(
@@ -330,41 +317,40 @@ def api_router() -> Any:
             )
             for u in body.units
         ]
-        result = TranslationMemory(dbs.db()).add_many(units)
+        result = project.tm.add_many(units)
         return {"added": result.added, "skipped": result.skipped}
 
     @router.post("/terms", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_term(dbs: Dbs, body: TermIn) -> dict[str, Any]:
-        """Add a glossary entry, or update the note, status, ... of the same ja/en pair."""
-        from taiyaku.glossary import Glossary
+    def add_term(project: Proj, body: TermIn) -> dict[str, Any]:
+        """Add a glossary entry, or update the fields given of the same ja/en pair."""
         from taiyaku.models import Term
+        from taiyaku.store.glossary import OPTIONAL_FIELDS
 
-        glossary = Glossary(dbs.db())
-        term_id = glossary.add(Term(**body.model_dump()))
-        return {"term": r.to_jsonable(glossary.get(term_id))}
+        given = [f for f in OPTIONAL_FIELDS if f in body.model_fields_set]
+        term_id = project.glossary.add(Term(**body.model_dump()), fields=given)
+        return {"term": _term(project, term_id)}
 
     @router.patch("/terms/{term_id}", tags=["write"], dependencies=[Writer])
-    def patch_term(dbs: Dbs, term_id: int, body: TermPatch) -> dict[str, Any]:
+    def patch_term(project: Proj, term_id: int, body: TermPatch) -> dict[str, Any]:
         """Change the note, domain, part of speech, status or source of one entry."""
-        from taiyaku.glossary import Glossary
-
-        glossary = Glossary(dbs.db())
-        term = glossary.get(term_id)
+        term = project.glossary.get(term_id)
         if term is None:
             raise NotFound(f"no glossary entry with id {term_id}")
         changes = body.model_dump(exclude_none=True)
         if changes:
-            glossary.add(dataclasses.replace(term, **changes, changed=None, id=None))
-        return {"term": r.to_jsonable(glossary.get(term_id))}
+            changed = dataclasses.replace(term, **changes, changed=None, id=None)
+            project.glossary.add(changed, fields=list(changes))
+        return {"term": _term(project, term_id)}
 
     @router.post("/documents/{name:path}/review", tags=["write"], dependencies=[Writer])
-    def review(dbs: Dbs, name: str, body: ReviewIn) -> dict[str, Any]:
-        """Store a document's reviewed pairs in place of its aligned pairs, in one transaction."""
-        from taiyaku.align import save_alignment
+    def review(project: Proj, name: str, body: ReviewIn) -> dict[str, Any]:
+        """Store a document's reviewed pairs in place of its aligned pairs, in one transaction.
+
+        Pairs added or imported under the document's name are left as they are.
+        """
         from taiyaku.align.core import Alignment, Bead
 
-        db = dbs.db()
-        units = [u for u in document_units(db, name) if u.origin == "aligned"]
+        units = [u for u in document_units(project, name) if u.origin == "aligned"]
         if not units:
             raise ApiError(404, f"document {name!r} has no aligned pairs to review")
         beads = [
@@ -372,20 +358,25 @@ def api_router() -> Any:
             for i, p in enumerate(body.pairs)
         ]
         alignment = Alignment(beads, units[0].source_lang, units[0].target_lang)
-        replaced, result = save_alignment(db, alignment, name)
+        replaced, result = project.save_alignment(alignment, name)
         return {"document": name, "replaced": replaced, "stored": result.added}
 
     return router
 
 
-def document_units(db: Database, name: str) -> list[Any]:
+def _term(project: Project, term_id: int) -> dict[str, Any]:
+    term = project.glossary.get(term_id)
+    if term is None:  # deleted by another writer since
+        raise NotFound(f"no glossary entry with id {term_id}")
+    return term.to_dict()
+
+
+def document_units(project: Project, name: str) -> list[Unit]:
     """The units of document ``name``, in order.
 
     :raises ApiError: 404, no such document
     """
-    from taiyaku.store.tm import TranslationMemory
-
-    units = list(TranslationMemory(db).iter_units(document=name))
+    units = list(project.tm.iter_units(document=name))
     if not units:
         raise ApiError(404, f"no document named {name!r}")
     return units

@@ -17,8 +17,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.models import Side
-from taiyaku.server.app import HERE, MAX_QUERY, ApiError, Dbs, document_units
+from taiyaku.models import Side, Term
+from taiyaku.project import Project
+from taiyaku.server.app import HERE, MAX_QUERY, ApiError, Proj, document_units
 
 LOW_CONFIDENCE = 0.5
 GLOSSARY_PAGE = 100
@@ -67,14 +68,14 @@ def pages_router() -> APIRouter:
     @router.get("/")
     def search(
         request: Request,
-        dbs: Dbs,
+        project: Proj,
         tab: Literal["lookup", "match", "concordance"] = "lookup",
         q: str = Query("", max_length=MAX_QUERY),
     ) -> Any:
         context: dict[str, Any] = {"tab": tab, "tabs": TABS, "q": q, "error": None}
         if q.strip():
             try:
-                context.update(_search(dbs, tab, q))
+                context.update(_search(project, tab, q))
             except TaiyakuError as error:
                 context["error"] = str(error)
         return _render(request, "search.html", context)
@@ -82,14 +83,12 @@ def pages_router() -> APIRouter:
     @router.get("/glossary")
     def glossary(
         request: Request,
-        dbs: Dbs,
+        project: Proj,
         q: str = Query("", max_length=MAX_QUERY),
         status: Literal["", "preferred", "admitted", "deprecated", "forbidden"] = "",
         page: int = Query(1, ge=1),
     ) -> Any:
-        from taiyaku.glossary import Glossary
-
-        store = Glossary(dbs.db())
+        store = project.glossary
         if q.strip():
             hits = [h for h in store.lookup(q, limit=200) if not status or h.term.status == status]
             rows = [(h.term, h.preferred) for h in hits]
@@ -98,7 +97,7 @@ def pages_router() -> APIRouter:
             terms = (t for t in store.iter_terms() if not status or t.status == status)
             chosen = list(islice(terms, (page - 1) * GLOSSARY_PAGE, page * GLOSSARY_PAGE + 1))
             more = len(chosen) > GLOSSARY_PAGE
-            rows = [(t, _preferred(store, t)) for t in chosen[:GLOSSARY_PAGE]]
+            rows = [(t, _preferred(project, t)) for t in chosen[:GLOSSARY_PAGE]]
         context = {
             "q": q,
             "status": status,
@@ -110,16 +109,14 @@ def pages_router() -> APIRouter:
         return _render(request, "glossary.html", context)
 
     @router.get("/documents")
-    def documents(request: Request, dbs: Dbs) -> Any:
-        from taiyaku.store.tm import TranslationMemory
-
-        found = TranslationMemory(dbs.db()).documents(low_confidence=LOW_CONFIDENCE)
+    def documents(request: Request, project: Proj) -> Any:
+        found = project.tm.documents(low_confidence=LOW_CONFIDENCE)
         return _render(request, "documents.html", {"documents": found})
 
     @router.get("/documents/{name:path}")
-    def document(request: Request, dbs: Dbs, name: str) -> Any:
+    def document(request: Request, project: Proj, name: str) -> Any:
         try:
-            units = document_units(dbs.db(), name)
+            units = document_units(project, name)
         except ApiError as error:
             context: dict[str, Any] = {"name": name, "units": [], "error": error.message}
             return _render(request, "document.html", context, status=404)
@@ -144,24 +141,20 @@ def _render(
     return response
 
 
-def _search(dbs: Dbs, tab: str, q: str) -> dict[str, Any]:
+def _search(project: Project, tab: str, q: str) -> dict[str, Any]:
     """What one tab shows for query ``q``."""
-    from taiyaku.glossary import Glossary
-    from taiyaku.glossary.find import find_terms
-    from taiyaku.match.concordance import concordance
     from taiyaku.text.lang import detect_lang
 
-    db = dbs.db()
     if tab == "lookup":
-        return {"hits": Glossary(db).lookup(q, limit=30)}
+        return {"hits": project.lookup(q, limit=30)}
     if tab == "match":
         side: Side = "ja" if detect_lang(q) == "ja" else "en"
-        found = find_terms(db, q, sides=(side,))
+        found = project.find_terms(q, sides=(side,))
         return {
-            "matches": dbs.matcher().search(q, limit=10),
+            "matches": project.match(q, limit=10),
             "query_pieces": pieces(q, [(o.start, o.end, o) for o in found]),
         }
-    result = concordance(dbs.matcher(), q, limit=50)
+    result = project.concordance(q, limit=50)
     hits = []
     for hit in result.hits:
         text, other = (
@@ -173,11 +166,8 @@ def _search(dbs: Dbs, tab: str, q: str) -> dict[str, Any]:
     return {"concordance": result, "concordance_hits": hits}
 
 
-def _preferred(store: Any, term: Any) -> tuple[Any, ...]:
+def _preferred(project: Project, term: Term) -> tuple[Term, ...]:
     """The preferred entries to use instead of a deprecated or forbidden one."""
     if term.status not in ("deprecated", "forbidden"):
         return ()
-    for hit in store.lookup(term.ja, limit=50):
-        if hit.term.id == term.id:
-            return tuple(hit.preferred)
-    return ()
+    return tuple(project.glossary.preferred_renderings(term))

@@ -186,11 +186,15 @@ def _refuse_newer_schema(db: Database, name: str) -> None:
         )
 
 
+def database_file(db: Database) -> str | None:
+    """The file ``db`` is connected to, or ``None`` for an in-memory database."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2]) if row and row[2] else None
+
+
 def database_identity(db: Database) -> str:
     """The file of ``db`` (so separate connections share a cache), or the connection's id."""
-    row = db.conn.execute("PRAGMA database_list").fetchone()
-    path = row[2] if row else ""
-    return str(path) or f"memory:{id(db.conn)}"
+    return database_file(db) or f"memory:{id(db.conn)}"
 
 
 def describe_sqlite_error(error: sqlite3.Error) -> str:

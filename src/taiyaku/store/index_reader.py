@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from sqlite_utils import Database
 
-from taiyaku.store.index_writer import BLOCK, TARGETS
+from taiyaku.store import postings
+from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
 
@@ -84,7 +85,19 @@ class IndexReader:
             f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
             [self.lang, *grams],
         )
-        return [(gram, np.frombuffer(blob, dtype="<i4")) for gram, blob in rows]
+        return [(gram, postings.decode(blob)) for gram, blob in rows]
+
+    def chunks(self, grams: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Return ``(gram, coded chunk)`` for every stored chunk of these grams, undecoded
+        (for :func:`taiyaku.store.postings.contains`)."""
+        if not grams:
+            return []
+        marks = ", ".join("?" * len(grams))
+        rows = self.db.conn.execute(
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
+            [self.lang, *grams],
+        )
+        return rows.fetchall()
 
     def union(self, grams: Sequence[str], size: int) -> np.ndarray:
         """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
@@ -95,32 +108,32 @@ class IndexReader:
                 "AND gram IN (SELECT value FROM json_each(?))",
                 [self.lang, json.dumps(list(grams[start : start + 500]), ensure_ascii=False)],
             )
-            mask[np.frombuffer(b"".join(blob for (blob,) in rows), dtype="<i4")] = True
+            for (blob,) in rows:
+                mask[postings.decode(blob)] = True
         return mask
 
     def containing(self, part: str, size: int) -> np.ndarray:
-        """Return a mask of ``size`` units whose key has a gram that contains ``part``.
+        """Return a mask of ``size`` units whose key contains ``part``, a part shorter than a gram.
 
-        ``part`` is shorter than a gram. Grams that start with it are a range of the
-        ``(lang, gram)`` index, grams whose last ``q - 1`` characters are it (or, for a
-        bigram, whose last character is) are found through the ``(lang, substr(gram, 2))``
-        index (migration ``m006``). A one-character part of a trigram can also be its middle
-        or last character: those are found by scanning the grams.
+        One character: the postings of its layered-character token (the units holding it at
+        least once). Two characters of a trigram: the grams that start with it (a range of
+        the ``(lang, gram)`` index) and those that end with it (a scan of the language's
+        grams: a few hundred thousand short strings in the index, no postings read).
         """
         mask = np.zeros(size, dtype=bool)
-        top = part + "\U0010ffff" * (self.q - len(part))
-        if len(part) == self.q - 1:
+        if len(part) == 1:
+            sql = f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram = ?"
+            args = [self.lang + CHARS, part]
+        else:
+            top = part + "\U0010ffff" * (self.q - len(part))
             sql = (
                 f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram BETWEEN ? AND ? "
                 f"UNION ALL SELECT ids FROM {self._postings} WHERE lang = ? "
                 "AND substr(gram, 2) = ?"
             )
             args = [self.lang, part, top, self.lang, part]
-        else:
-            sql = f"SELECT ids FROM {self._postings} WHERE lang = ? AND instr(gram, ?) > 0"
-            args = [self.lang, part]
-        blobs = b"".join(blob for (blob,) in self.db.conn.execute(sql, args))
-        mask[np.frombuffer(blobs, dtype="<i4")] = True
+        for (blob,) in self.db.conn.execute(sql, args):
+            mask[postings.decode(blob)] = True
         return mask
 
     def vocabulary(self, part: str) -> list[str]:

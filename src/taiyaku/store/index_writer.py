@@ -40,6 +40,7 @@ finishes; if the write fails, what it collected is dropped along with the rolled
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -48,12 +49,16 @@ import numpy as np
 from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.store import postings
 from taiyaku.text.grams import (
+    char_layers,
     gram_size,
     key_grams,
     key_words,
+    pack_char_layers,
     pack_grams,
     pack_words,
+    unpack_char_layers,
     unpack_grams,
 )
 from taiyaku.text.lang import primary_lang
@@ -61,17 +66,27 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
-FLUSH_POSTINGS = 10_000_000
+FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
+CARRY_BELOW = 16
+CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
+CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
+
+
+def chars_lang(lang: str) -> str:
+    """Return the ``lang`` under which the layered characters of ``lang`` sources are stored."""
+    return lang + CHARS
+
+
 VOCAB_MERGE_BELOW = 1 << 16
 
 
@@ -118,6 +133,8 @@ class _LangBuffer:
     dictionary: characters get dense numbers (a 1,114,112-entry table) and a bigram is
     ``first * 65536 + second``. Trigrams number their distinct codes through a dict.
     """
+
+    sized = True  # writes the key lengths and gram counts to the sizes table
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -185,9 +202,15 @@ class _LangBuffer:
     def _texts(self, numbers: np.ndarray) -> list[str]:
         return unpack_grams(self._codes_of(numbers), self.q)
 
-    def take(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def take(
+        self, *, final: bool = True
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
 
+        :param final: take every posting; otherwise the grams with fewer than
+            ``CARRY_BELOW`` postings stay in the buffer for the next take (unless they are
+            more than ``CARRY_AT_MOST``: memory stays bounded), so that a rare gram is
+            written as one chunk at the end of an import, not as one tiny chunk per flush
         :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
             ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
         """
@@ -203,18 +226,60 @@ class _LangBuffer:
         ids = (packed & np.uint64(0xFFFFFFFF)).astype("<i4")
         numbers = (packed >> np.uint64(32)).astype(np.int64)
         del packed
-        firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
-        firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
-        grams = self._texts(numbers[firsts])
-        del numbers
-        bounds = np.append(firsts, len(ids))
         size_ids = np.concatenate(self.size_ids) if self.size_ids else np.empty(0, np.int64)
         lengths = np.concatenate(self.size_lengths) if self.size_lengths else np.empty(0, np.int64)
         self.size_ids, self.size_lengths = [], []
         top = int(size_ids.max()) + 1 if len(size_ids) else 0
         counts = np.bincount(ids, minlength=top)[size_ids] if top else size_ids
+        firsts = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
+        firsts = np.concatenate([[0], firsts]) if len(ids) else firsts
         self.count = 0
+        if not final and len(ids):
+            group_sizes = np.diff(np.append(firsts, len(ids)))
+            rare = group_sizes < CARRY_BELOW
+            carried = np.repeat(rare, group_sizes)
+            if np.count_nonzero(carried) <= CARRY_AT_MOST:
+                self.postings = [
+                    (numbers[carried].astype(np.uint64) << np.uint64(32))
+                    | ids[carried].astype(np.uint64)
+                ]
+                self.count = int(np.count_nonzero(carried))
+                ids, numbers = ids[~carried], numbers[~carried]
+                firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
+                firsts = firsts if len(ids) else firsts[:0]
+        grams = self._texts(numbers[firsts])
+        del numbers
+        bounds = np.append(firsts, len(ids))
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
+
+
+class _CharBuffer(_LangBuffer):
+    """Postings of the layered characters of source keys (:func:`~taiyaku.text.grams.char_layers`).
+
+    Tokens are numbered through a dict of their packed codes, as trigrams are. Their sizes
+    are the key lengths the gram buffer of the same language already writes.
+    """
+
+    sized = False
+
+    def __init__(self, lang: str):
+        super().__init__(chars_lang(lang))
+        self.char_numbers = None
+
+    def full(self) -> bool:
+        return False
+
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        ids = np.asarray(unit_ids, dtype=np.uint64)
+        owners, codes = pack_char_layers(keys)
+        if len(codes) == 0:
+            return
+        numbers = self._trigram_numbers(codes)
+        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
+        self.count += len(codes)
+
+    def _texts(self, numbers: np.ndarray) -> list[str]:
+        return unpack_char_layers(np.asarray(self.gram_codes, dtype=np.int64)[numbers])
 
 
 class _WordBuffer(_LangBuffer):
@@ -299,6 +364,8 @@ class IndexWriter:
         self._words: _WordBuffer | None = None
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
+        self._carried = 0  # postings of rare grams kept back by the last flush
+        self._flushes = 0  # flushes of the current write
 
     def _with_targets(self, db: Database) -> bool:
         if self._targets is None:
@@ -322,30 +389,49 @@ class IndexWriter:
                     self.flush(db)
                     buffer = self._buffers[lang] = _LangBuffer(lang)
                 buffer.add(unit_ids, keys)
+                chars = self._buffers.get(chars_lang(lang)) or self._buffers.setdefault(
+                    chars_lang(lang), _CharBuffer(lang)
+                )
+                chars.add(unit_ids, keys)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()
             self._words.add([r[0] for r in rows], [r[3] for r in rows])
-        if self.pending() >= FLUSH_POSTINGS:
-            self.flush(db)
+        if self.pending() >= FLUSH_POSTINGS + self._carried:
+            self.flush(db, final=False)
+            self._carried = self.pending()
 
     def finished(self, db: Database, ok: bool) -> None:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
+                langs = [b.lang for b in self._buffers.values()]
+                words = self._words is not None
                 self.flush(db)
+                if self._flushes > 1:  # a bulk write: its grams are in one chunk per flush
+                    for lang in langs:
+                        _compact(db, "match_postings", lang)
+                    if words:
+                        _compact(db, "match_words", TARGETS)
         finally:
             self._buffers = {}
             self._words = None
+            self._carried = 0
+            self._flushes = 0
 
-    def flush(self, db: Database) -> None:
-        """Write the collected postings and sizes."""
+    def flush(self, db: Database, *, final: bool = True) -> None:
+        """Write the collected postings and sizes.
+
+        :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
+        """
+        self._flushes += 1
         for buffer in self._buffers.values():
-            grams, bounds, ids, size_ids, sizes = buffer.take()
+            grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
             _write_postings(db, buffer.lang, grams, bounds, ids)
-            _write_sizes(db, buffer.lang, size_ids, sizes)
+            if buffer.sized:
+                _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
-            grams, bounds, ids, size_ids, sizes = self._words.take()
+            grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
             _write_vocabulary(db, grams)
             _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
@@ -361,6 +447,10 @@ class IndexWriter:
             for key in keys:
                 grams.update(dict.fromkeys(key_grams(key, gram_size(lang))))
             _remove(db, "match_postings", lang, grams, gone)
+            tokens: dict[str, None] = {}
+            for key in keys:
+                tokens.update(dict.fromkeys(char_layers(key)))
+            _remove(db, "match_postings", chars_lang(lang), tokens, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)
         if rows and self._with_targets(db):
@@ -373,6 +463,31 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
+def _compact(db: Database, table: str, lang: str) -> None:
+    """Merge the chunks of every gram of ``lang`` that has several into one.
+
+    A bulk import writes a common gram's postings as one chunk per flush; a search then
+    reads and tests a dozen chunks where one would do.
+    """
+    conn = db.conn
+    grams = [
+        g
+        for (g,) in conn.execute(
+            f"SELECT gram FROM {table} WHERE lang = ? GROUP BY gram HAVING count(*) > 1", [lang]
+        )
+    ]
+    for gram in grams:
+        chunks = conn.execute(
+            f"SELECT ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
+        ).fetchall()
+        ids = np.unique(np.concatenate([postings.decode(blob) for (blob,) in chunks]))
+        conn.execute(f"DELETE FROM {table} WHERE lang = ? AND gram = ?", [lang, gram])
+        conn.execute(
+            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            [lang, gram, len(ids), postings.encode(ids)],
+        )
+
+
 def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
     """Take the units ``gone`` out of the postings of ``grams``."""
     for gram in grams:
@@ -380,14 +495,14 @@ def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.
             f"SELECT rowid, ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
         ).fetchall()
         for rowid, blob in rows:
-            chunk = np.frombuffer(blob, dtype="<i4")
+            chunk = postings.decode(blob)
             kept = chunk[~np.isin(chunk, gone)]
             if len(kept) == len(chunk):
                 continue
             if len(kept):
                 db.conn.execute(
                     f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                    [len(kept), kept.tobytes(), rowid],
+                    [len(kept), postings.encode(kept), rowid],
                 )
             else:
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
@@ -434,33 +549,30 @@ def _write_postings(
 ) -> None:
     if not grams:
         return
-    raw = memoryview(ids.tobytes())
-    edges = (bounds * 4).tolist()
+    blobs = postings.encode_groups(ids, bounds)
+    counts = np.diff(bounds).tolist()
     conn = db.conn
     if len(grams) > SMALL_WRITE_GRAMS:
         conn.executemany(
             f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
-            (
-                (lang, gram, (edges[i + 1] - edges[i]) // 4, raw[edges[i] : edges[i + 1]])
-                for i, gram in enumerate(grams)
-            ),
+            zip(itertools.repeat(lang), grams, counts, blobs, strict=False),
         )
         return
     for i, gram in enumerate(grams):
-        new = raw[edges[i] : edges[i + 1]]
         smallest = conn.execute(
             f"SELECT rowid, n, ids FROM {table} WHERE lang = ? AND gram = ? ORDER BY n LIMIT 1",
             [lang, gram],
         ).fetchone()
         if smallest is not None and smallest[1] < MERGE_BELOW:
+            merged = np.union1d(postings.decode(smallest[2]), ids[bounds[i] : bounds[i + 1]])
             conn.execute(
                 f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                [smallest[1] + len(new) // 4, smallest[2] + bytes(new), smallest[0]],
+                [len(merged), postings.encode(merged), smallest[0]],
             )
         else:
             conn.execute(
                 f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
-                [lang, gram, len(new) // 4, new],
+                [lang, gram, counts[i], blobs[i]],
             )
 
 

@@ -249,3 +249,28 @@ def m011_unit_annotations(db: Database) -> None:
     db.execute("ALTER TABLE units ADD COLUMN annotations TEXT")
     db.execute("ALTER TABLE units ADD COLUMN created_absent INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE units ADD COLUMN changed_absent INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m009_compact_match_index(db: Database) -> None:
+    """The fuzzy index in a compact coding, with layered characters; no key indexes.
+
+    Posting chunks are now coded as gaps or bitmaps (``taiyaku.store.postings``) and the
+    index adds the layered characters of every source key (``lang`` = ``ja/c``…), so the
+    old chunks are dropped; the index is rebuilt after the migration, by the key
+    signature's rebuild (``INDEX_VERSION`` 2 is part of it). The postings get covering indexes with
+    ``n``, so a query reads a gram's frequency without its ids; the tail index of m006 goes
+    (a one-character concordance query reads its character's postings). ``units_source_key`` and
+    ``units_target_key`` are dropped: nothing looks a key up by equality (the fuzzy index
+    finds identical keys), and together they were a fifth of the file.
+    """
+    for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM match_vocab")
+    db.execute("DROP INDEX match_postings_tail")
+    db.execute("DROP INDEX match_postings_gram")
+    db.execute("CREATE INDEX match_postings_gram ON match_postings (lang, gram, n)")
+    db.execute("DROP INDEX match_words_gram")
+    db.execute("CREATE INDEX match_words_gram ON match_words (lang, gram, n)")
+    db.execute("DROP INDEX units_source_key")
+    db.execute("DROP INDEX units_target_key")

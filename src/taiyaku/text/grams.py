@@ -32,6 +32,46 @@ def key_grams(key: str, q: int) -> list[str]:
     return list(dict.fromkeys(key[i : i + q] for i in range(len(key) - q + 1)))
 
 
+def char_layers(key: str) -> list[str]:
+    """Return the characters of ``key`` as layered tokens: the k-th ``の`` is ``の`` × k.
+
+    Two keys share as many tokens as their character multisets have in common, which bounds
+    their edit distance from below: ``distance >= longer length - shared tokens``.
+
+    >>> char_layers("ののは")
+    ['の', 'のの', 'は']
+    """
+    seen: dict[str, int] = {}
+    tokens = []
+    for char in key:
+        layer = seen[char] = seen.get(char, 0) + 1
+        tokens.append(char * layer)
+    return tokens
+
+
+def pack_char_layers(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`char_layers` of every key at once.
+
+    :return: ``(owners, codes)``: for every character, the index of its key in ``keys`` and
+        its token packed as ``layer << 21 | code point``
+    """
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    owners = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+    order = np.argsort((owners << _BITS) | chars, kind="stable")
+    paired = (owners[order] << _BITS) | chars[order]
+    starts = np.ones(len(paired), dtype=bool)
+    np.not_equal(paired[1:], paired[:-1], out=starts[1:])
+    positions = np.arange(len(paired), dtype=np.int64)
+    layers = positions - np.maximum.accumulate(np.where(starts, positions, 0)) + 1
+    return owners[order].astype(np.int32), (layers << _BITS) | chars[order]
+
+
+def unpack_char_layers(codes: np.ndarray) -> list[str]:
+    """Turn packed layered-character codes back into their tokens."""
+    return [chr(code & _MASK) * (code >> _BITS) for code in codes.tolist()]
+
+
 def pack_grams(keys: Sequence[str], q: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut every key into q-grams at once.
 

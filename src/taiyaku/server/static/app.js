@@ -135,7 +135,7 @@ document.addEventListener("keydown", (event) => {
   }
   function merge(row) {
     const next = row.nextElementSibling;
-    if (!next) { say("Nothing below to merge with."); return; }
+    if (!next || next.dataset.origin !== "aligned") { say("No aligned pair below to merge with."); return; }
     finishEdit(row); finishEdit(next);
     for (const side of [".src", ".tgt"]) {
       const cell = row.querySelector(side);
@@ -174,7 +174,7 @@ document.addEventListener("keydown", (event) => {
   async function save() {
     pairs.querySelectorAll(".row").forEach(finishEdit);
     const body = {
-      pairs: Array.from(pairs.querySelectorAll(".row")).map((row) => ({
+      pairs: Array.from(pairs.querySelectorAll('.row[data-origin="aligned"]')).map((row) => ({
         source: cellText(row.querySelector(".src")),
         target: cellText(row.querySelector(".tgt")),
         bead: row.dataset.bead,
@@ -207,6 +207,7 @@ document.addEventListener("keydown", (event) => {
     const row = event.target.closest(".row");
     if (!row) return;
     if (event.ctrlKey && event.key === "Enter") { event.preventDefault(); save(); return; }
+    if (row.dataset.origin !== "aligned") return;
     if (event.key === "Escape" && row.querySelector("textarea")) { event.preventDefault(); edit(row); return; }
     if (event.ctrlKey && event.key === "s" && row.querySelector("textarea")) { event.preventDefault(); split(row); return; }
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -1,0 +1,130 @@
+"""How a chunk of a posting list (sorted unit ids) is stored: the smallest of four codings.
+
+A posting list of a rare gram holds a few ids far apart; that of a common one (``の``,
+``して``) holds hundreds of thousands of ids close together. One coding cannot serve both, so
+every chunk is written in whichever of these is smallest, named by its first byte:
+
+- ``1``: the first id (uint32), then the gaps between ids as uint8 (every gap < 256);
+- ``2``: the same with uint16 gaps;
+- ``4``: the ids as int32;
+- ``8``: a bitmap: a base id (uint32, a multiple of 8), then one bit per id from it
+  (little-endian bit order). A token in more than about one unit in eight is a bitmap, and
+  the search tests candidates against it without decoding it.
+
+All little-endian. Decoding is a ``numpy.frombuffer`` and a ``cumsum`` (or ``unpackbits``):
+no Python step per id.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+GAPS8, GAPS16, IDS32, BITMAP = 1, 2, 4, 8
+
+
+def encode(ids: np.ndarray) -> bytes:
+    """Return the smallest coding of ``ids`` (sorted, distinct, non-negative, < 2**31)."""
+    n = len(ids)
+    if n == 0:
+        return bytes([IDS32])
+    ids = np.asarray(ids, dtype=np.int64)
+    first, last = int(ids[0]), int(ids[-1])
+    base = first & ~7
+    bitmap_size = 5 + (last - base) // 8 + 1
+    gap = int(np.diff(ids).max()) if n > 1 else 0
+    width = 1 if gap < 256 else 2 if gap < 65536 else 4
+    list_size = 1 + 4 * n if width == 4 else 5 + width * (n - 1)
+    if bitmap_size < list_size:
+        bits = np.zeros(last - base + 1, dtype=np.uint8)
+        bits[ids - base] = 1
+        packed = np.packbits(bits, bitorder="little")
+        return bytes([BITMAP]) + base.to_bytes(4, "little") + packed.tobytes()
+    if width == 4:
+        return bytes([IDS32]) + ids.astype("<i4").tobytes()
+    gaps = np.diff(ids).astype("<u1" if width == 1 else "<u2")
+    return bytes([width]) + first.to_bytes(4, "little") + gaps.tobytes()
+
+
+def decode(blob: bytes) -> np.ndarray:
+    """Return the ids of a chunk, sorted, as int32."""
+    kind = blob[0]
+    if kind == IDS32:
+        return np.frombuffer(blob, dtype="<i4", offset=1)
+    first = int.from_bytes(blob[1:5], "little")
+    if kind == BITMAP:
+        bits = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=5), bitorder="little")
+        return (np.flatnonzero(bits) + first).astype(np.int32)
+    gaps = np.frombuffer(blob, dtype="<u1" if kind == GAPS8 else "<u2", offset=5)
+    ids = np.empty(len(gaps) + 1, dtype=np.int32)
+    ids[0] = first
+    np.cumsum(gaps, dtype=np.int32, out=ids[1:])
+    ids[1:] += first
+    return ids
+
+
+def contains(blob: bytes, ids: np.ndarray) -> np.ndarray:
+    """Return a mask: which of ``ids`` (int64, any order) the chunk holds."""
+    if blob[0] == BITMAP:
+        base = int.from_bytes(blob[1:5], "little")
+        bits = np.frombuffer(blob, dtype=np.uint8, offset=5)
+        offsets = ids - base
+        inside = (offsets >= 0) & (offsets < 8 * len(bits))
+        found = np.zeros(len(ids), dtype=bool)
+        at = offsets[inside]
+        found[inside] = ((bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1).astype(bool)
+        return found
+    chunk = decode(blob)
+    where = np.searchsorted(chunk, ids)
+    where[where == len(chunk)] = 0
+    return chunk[where] == ids if len(chunk) else np.zeros(len(ids), dtype=bool)
+
+
+def encode_groups(ids: np.ndarray, bounds: np.ndarray) -> list[bytes]:
+    """:func:`encode` many posting lists at once: list ``i`` is ``ids[bounds[i]:bounds[i + 1]]``.
+
+    The coding of every list is chosen with numpy; only the bitmaps are built one by one.
+    """
+    if len(bounds) < 2:
+        return []
+    ids = np.asarray(ids, dtype=np.int64)
+    starts, ends = bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64)
+    counts = ends - starts
+    gaps = np.append(np.diff(ids), 0)
+    gaps[ends[:-1] - 1] = 0  # the step from one list to the next is no gap
+    widest = np.maximum.reduceat(gaps, starts)
+    width = np.where(widest < 256, 1, np.where(widest < 65536, 2, 4))
+    list_size = np.where(width == 4, 1 + 4 * counts, 5 + width * (counts - 1))
+    firsts, lasts = ids[starts], ids[ends - 1]
+    bitmap_size = 5 + (lasts - (firsts & ~7)) // 8 + 1
+    kind = np.where(bitmap_size < list_size, BITMAP, width)
+    raw = ids.astype("<i4").tobytes()
+    gaps8 = gaps.astype("<u1").tobytes()
+    gaps16 = gaps.astype("<u2").tobytes()
+    heads = {k: bytes([k]) for k in (GAPS8, GAPS16, IDS32)}
+    out = []
+    columns = (kind.tolist(), starts.tolist(), ends.tolist(), firsts.tolist())
+    for k, s, e, first in zip(*columns, strict=True):
+        if k == IDS32:
+            out.append(heads[k] + raw[4 * s : 4 * e])
+        elif k == GAPS8:
+            out.append(heads[k] + first.to_bytes(4, "little") + gaps8[s : e - 1])
+        elif k == GAPS16:
+            out.append(heads[k] + first.to_bytes(4, "little") + gaps16[2 * s : 2 * (e - 1)])
+        else:
+            out.append(encode(ids[s:e]))
+    return out
+
+
+def add_to(blob: bytes, counts: np.ndarray) -> bool:
+    """Add 1 to ``counts[id]`` for every id of a bitmap chunk; return False (doing nothing)
+    for a chunk that is not a bitmap.
+
+    Counting a bitmap this way costs a pass over its bits, not a list of its ids.
+    """
+    if blob[0] != BITMAP:
+        return False
+    base = int.from_bytes(blob[1:5], "little")
+    bits = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=5), bitorder="little")
+    end = min(len(counts), base + len(bits))
+    counts[base:end] += bits[: end - base]
+    return True

@@ -1,0 +1,50 @@
+"""The coding of posting chunks: every coding gives back the ids, and the fastest paths agree."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taiyaku.store import postings
+
+id_lists = st.lists(st.integers(0, 3_000_000), min_size=1, max_size=300, unique=True).map(
+    lambda ids: np.array(sorted(ids), dtype=np.int64)
+)
+# Dense runs, so that bitmaps and uint8 gaps are chosen too.
+dense_lists = st.tuples(st.integers(0, 100_000), st.integers(1, 2000), st.integers(1, 9)).map(
+    lambda t: np.arange(t[0], t[0] + t[1] * t[2], t[2], dtype=np.int64)
+)
+
+
+@given(st.one_of(id_lists, dense_lists))
+def test_every_coding_gives_back_the_ids(ids):
+    blob = postings.encode(ids)
+    assert postings.decode(blob).tolist() == ids.tolist()
+    probe = np.unique(np.concatenate([ids, ids + 1, [0, 5_000_000]]))
+    assert postings.contains(blob, probe).tolist() == np.isin(probe, ids).tolist()
+
+
+@given(st.lists(st.one_of(id_lists, dense_lists), min_size=1, max_size=8))
+def test_many_lists_are_coded_as_each_alone(lists):
+    ids = np.concatenate(lists)
+    bounds = np.cumsum([0] + [len(x) for x in lists])
+    assert postings.encode_groups(ids, bounds) == [postings.encode(x) for x in lists]
+
+
+def test_the_smallest_coding_is_chosen():
+    assert len(postings.encode(np.array([7]))) == 5
+    assert postings.encode(np.arange(10, 4000, 40))[0] == postings.GAPS8
+    assert postings.encode(np.arange(0, 10**6, 1000))[0] == postings.GAPS16
+    assert postings.encode(np.array([1, 10**6, 10**8]))[0] == postings.IDS32
+    assert postings.encode(np.arange(0, 4000, 2))[0] == postings.BITMAP
+
+
+@given(dense_lists)
+def test_a_bitmap_is_counted_bit_by_bit(ids):
+    blob = postings.encode(ids)
+    counts = np.zeros(400_000, dtype=np.uint8)
+    if postings.add_to(blob, counts):
+        assert np.flatnonzero(counts).tolist() == ids[ids < len(counts)].tolist()
+    else:
+        assert blob[0] != postings.BITMAP and not counts.any()

@@ -104,10 +104,12 @@ def upgrade(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, demo, loop, match, serve, term, tm
+    from taiyaku.cli import align, check, demo, extract, loop, match, serve, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
+    term.term.add_command(extract.extract)
+    cli.add_command(check.check)
     align.register(cli)
     match.register(cli)
     loop.register(cli)

@@ -23,7 +23,7 @@ from taiyaku.cli.output import (
 )
 from taiyaku.models import STATUSES, Side, Status
 
-FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
 format_option = click.option(
     "--format",
     "fmt",
@@ -166,7 +166,9 @@ def import_(
     --clear-empty: importing a ja,en list never wipes notes.
     \b
     With --update, FILE is taken as the whole glossary edited (an export changed
-    in Excel): the differences are listed, and applied only with --yes.
+    in Excel): the differences are listed, and applied only with --yes. A
+    candidates sheet (`taiyaku term extract -o`) is read by its keep column: the
+    kept pairs the glossary lacks are added, nothing is changed or removed.
     """
     from dataclasses import replace
 
@@ -210,7 +212,20 @@ def import_(
     with progress_bar(f"Reading {click.format_filename(file)}") as advance:
         terms = advancing(terms, advance)
         if update:
-            _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
+            from taiyaku.formats import detect_term_format
+
+            # A candidates sheet brings in the rows kept, it is not the whole glossary.
+            candidates = detect_term_format(file, fmt) == "candidates"
+            _update(
+                glossary,
+                file,
+                terms,
+                yes,
+                as_json,
+                fields=fields,
+                clear_empty=clear_empty,
+                additions_only=candidates,
+            )
             return
         result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
     if not read.count:

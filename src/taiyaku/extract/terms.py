@@ -11,12 +11,16 @@ Three steps over the aligned units of a TM (Japanese on either side):
    they occur in are scored by the Dice coefficient of the two unit sets,
    ``2·|both| / (|ja| + |en|)``: an n-gram that appears wherever the term does, and rarely
    elsewhere, is its translation. Transliteration counts too: a candidate's UniDic
-   pronunciation in romaji (:mod:`taiyaku.align.romaji`) close to the n-gram's letters
+   pronunciation in romaji (:mod:`taiyaku.text.romaji`) close to the n-gram's letters
    (雪舟 ↔ Sesshu, 東山 ↔ Higashiyama) adds to the score. Known pairs are fixed anchors: in a
    unit where a glossary term and its English both occur, the words of that English are
    not offered to other candidates; n-grams with digits only go to candidates with digits.
-3. **Ranking.** ``score = association × log2(1 + units with both)``: a pair seen often and
-   consistently first.
+3. **Ranking.** ``score = association × log2(1 + units with both) × independence``, where
+   independence is ``1 − f(longest-lived container) / f(candidate)``, the share of its
+   occurrences not owed to the one longer candidate it most often sits in: a pair seen
+   often and consistently first, and 総務 (nearly always inside 総務省) last. (C-value's
+   average over all containers forgives a piece that sits in one frequent term and a
+   few rare ones.)
 
 The frequency-only baseline (``method="frequency"``) ranks candidates by how many units they
 occur in and pairs each with the n-gram it co-occurs with most: what the benchmark compares to.
@@ -39,6 +43,8 @@ METHODS = ("combined", "frequency")
 _SAMPLE = 400
 _TRANSLIT_MIN = 0.8
 _TRANSLIT_WEIGHT = 0.3
+_EXTEND_SHARE = 0.7
+_EXTEND_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,10 @@ def extract_terms(
         termhood = {t: values[t] for t in eligible if values[t] > 0}
     # Pair the most termlike candidates only: several times what is asked for.
     ranked = sorted(termhood, key=lambda t: (-termhood[t], t))
+    biggest_container: dict[str, int] = {}
+    for longer, inside in corpus.nested.items():
+        for shorter in inside:
+            biggest_container[shorter] = max(biggest_container.get(shorter, 0), frequency[longer])
     if limit is not None:
         ranked = ranked[: max(limit * 5, 500)]
     results = []
@@ -202,7 +212,9 @@ def extract_terms(
         if method == "frequency":
             score = float(frequency[ja])
         else:
-            score = association * math.log2(1 + together)
+            # The share of the occurrences that are the term's own, not a longer term's.
+            independence = 1 - biggest_container.get(ja, 0) / frequency[ja]
+            score = association * math.log2(1 + together) * independence
         entries = by_ja.get(ja_find_key(ja), [])
         usable = [t for t in entries if t.status in ("preferred", "admitted")]
         if not entries:
@@ -327,12 +339,45 @@ def _pair(
         scored.append((dice, _words(spelling[key]), key, translit))
     if not scored:
         return None
+    # Equal scores (every n-gram around a rare term seen as often): the longest.
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     best, _, key, translit = scored[0]
+    if method != "frequency":
+        key = _extended(key, together, spelling)
     text = spelling[key].most_common(1)[0][0]
     alternatives = tuple(spelling[k].most_common(1)[0][0] for _, _, k, _ in scored[1:4])
     both_total = round(together[key] * scale)
     return text, best, both_total, translit, alternatives, where[key]
+
+
+def _extended(key: str, together: Counter[str], spelling: dict[str, Counter[str]]) -> str:
+    """The best n-gram grown by the words that nearly always come with it.
+
+    Dice prefers the shortest form (``Enryaku-ji`` occurs wherever ``Enryaku-ji Temple``
+    does); a word that follows or precedes it in most of those units belongs to the
+    rendering: ``Enryaku-ji Temple``, ``Tendai sect``, ``Meiji period``.
+    """
+    while True:
+        text = spelling[key].most_common(1)[0][0]
+        longer = [
+            (together[k], k)
+            for k in together
+            if k != key
+            and together[k] >= max(_EXTEND_SHARE * together[key], _EXTEND_MIN)
+            and _grows(spelling[k].most_common(1)[0][0], text)
+        ]
+        if not longer:
+            return key
+        key = max(longer)[1]
+
+
+def _grows(longer: str, shorter: str) -> bool:
+    """True when ``longer`` is ``shorter`` with one more word before or after it."""
+    if longer.startswith(shorter + " "):
+        return " " not in longer[len(shorter) + 1 :]
+    if longer.endswith(" " + shorter):
+        return " " not in longer[: -len(shorter) - 1]
+    return False
 
 
 def _words(spellings: Counter[str]) -> int:

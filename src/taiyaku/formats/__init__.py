@@ -28,8 +28,9 @@ TERM_FORMATS = {
     ".utf8": "omegat",
     ".tab": "omegat",
 }
-TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
-# The glossary formats taiyaku writes (the legal-terms dictionary is only read).
+TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
+# The glossary formats taiyaku writes (the legal-terms dictionary is only read; a
+# candidates sheet is written by `taiyaku term extract`).
 TERM_WRITE_FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat")
 
 
@@ -115,12 +116,12 @@ def read_units_with_places(
     warn: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[str, Unit]]:
     """Like :func:`read_units`, each unit with its place in the file, for messages about it:
-    ``line 3`` (TSV/CSV), ``row 3`` (XLSX), ``unit 3`` (the third unit of a TMX file)."""
+    ``line 3`` (TSV/CSV, and the line a TMX ``<tu>`` starts on), ``row 3`` (XLSX)."""
     fmt = _format_of(path, UNIT_FORMATS, "TM")
     if fmt == "tmx":
-        from taiyaku.formats.tmx import read_tmx
+        from taiyaku.formats.tmx import read_tmx_lines
 
-        return ((f"unit {n}", unit) for n, unit in enumerate(read_tmx(path, warn=warn), 1))
+        return ((f"line {line}", unit) for line, unit in read_tmx_lines(path, warn=warn))
     from taiyaku.formats.tabular import read_unit_rows
 
     return read_unit_rows(path, encoding=encoding, sheet=sheet)
@@ -185,6 +186,11 @@ def detect_term_format(path: str | os.PathLike[str], fmt: str | None = None) -> 
             raise FormatError(path, f"unknown glossary format {fmt!r}")
         return fmt
     found = _format_of(path, TERM_FORMATS, "glossary")
+    if found in ("tsv", "txt", "csv", "xlsx"):
+        from taiyaku.formats.candidates import looks_like_candidates
+
+        if looks_like_candidates(path):
+            return "candidates"
     if found in ("txt", "csv", "tsv"):
         from taiyaku.formats.delimited import read_rows
         from taiyaku.formats.jlt import is_jlt_csv_header
@@ -222,6 +228,8 @@ def read_terms(
 ) -> Iterator[Term]:
     """Yield the glossary entries of a file: TSV, CSV, XLSX, TBX, OmegaT or the JLT dictionary.
 
+    A candidates sheet (:mod:`taiyaku.formats.candidates`) gives its rows marked to keep.
+
     :param encoding: of a TSV, CSV or OmegaT file (default: detected)
     :param sheet: of an XLSX file (default: the first)
     :param fmt: the format, when the extension does not say (see :func:`detect_term_format`)
@@ -250,6 +258,10 @@ def read_terms(
         if Path(path).suffix.lower() == ".xml":
             return read_jlt(path)
         return read_jlt_csv(path, encoding=encoding)
+    if found == "candidates":
+        from taiyaku.formats.candidates import read_candidates
+
+        return read_candidates(path)
     from taiyaku.formats.tabular import read_terms as read_table_terms
 
     return read_table_terms(
@@ -262,6 +274,7 @@ _TERM_FORMAT_FIELDS = {
     "tbx": frozenset({"note", "domain", "pos", "status", "source"}),
     "omegat": frozenset({"note"}),
     "jlt": frozenset({"note", "domain", "source", "reading", "status"}),
+    "candidates": frozenset({"note", "domain", "pos", "status", "source"}),
 }
 
 
@@ -325,6 +338,8 @@ def write_terms(
         return write_omegat(path, terms, header=summary, source_lang=source_lang)
     if found == "jlt":
         raise FormatError(path, "taiyaku reads the legal-terms dictionary but does not write it")
+    if found == "candidates":
+        raise FormatError(path, "a candidates sheet is written by `taiyaku term extract`")
     from taiyaku.formats.tabular import TERM_COLUMNS, term_rows, write_table
 
     return write_table(

@@ -52,6 +52,14 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
     :raises FormatError: not well-formed XML, not TMX, no ``srclang``; the message names
         the line and column
     """
+    for _, unit in read_tmx_lines(path, warn=warn):
+        yield unit
+
+
+def read_tmx_lines(
+    path: str | os.PathLike[str], *, warn: Warn | None = None
+) -> Iterator[tuple[int, Unit]]:
+    """Like :func:`read_tmx`, each unit with the line its ``<tu>`` starts on."""
     srclang: str | None = None
     started = False
     events = iterparse_safe(path, ("start", "end"), tags=("tmx", "header", "body", "tu"))
@@ -72,7 +80,9 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
             elif tag == "body" and srclang is None:
                 raise FormatError(path, "no <header> before <body>", f"line {element.sourceline}")
         elif tag == "tu":
-            yield from _units_of_tu(path, element, srclang or "*all*", warn)
+            line = element.sourceline
+            for unit in _units_of_tu(path, element, srclang or "*all*", warn):
+                yield line, unit
             release(element)
     if srclang is None:
         raise FormatError(path, "not a TMX file (no <header>)")

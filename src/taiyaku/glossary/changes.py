@@ -40,6 +40,7 @@ def plan_changes(
     *,
     fields: Collection[str] = OPTIONAL_FIELDS,
     clear_empty: bool = False,
+    additions_only: bool = False,
 ) -> TermChanges:
     """Compare ``terms`` (the whole edited glossary) with the stored entries; write nothing.
 
@@ -47,6 +48,9 @@ def plan_changes(
 
     :param fields: the optional fields the file carries (the others are left alone)
     :param clear_empty: an empty cell clears a stored value
+    :param additions_only: ``terms`` are new entries to consider (the kept rows of a
+        candidates sheet), not the whole glossary: only pairs not stored are added, and
+        nothing is changed or removed
     """
     wanted: dict[tuple[str, str], Term] = {}
     for term in terms:
@@ -55,6 +59,8 @@ def plan_changes(
     added = tuple(
         replace(t, status=t.status or "preferred") for key, t in wanted.items() if key not in stored
     )
+    if additions_only:
+        return TermChanges(added, (), (), len(wanted) - len(added))
     removed = tuple(t for key, t in stored.items() if key not in wanted)
     changed = []
     unchanged = 0

@@ -2,9 +2,10 @@
 
 Across the whole file (or TM, or document): units whose sources have the same match key
 (:func:`taiyaku.text.normalize.match_key`: width, white space) but whose targets differ
-beyond width, case, white space and punctuation are reported, each unit whose translation
-is not the one most used; likewise units whose targets are the same but whose sources
-differ beyond those (an information finding: synonyms are sometimes right).
+beyond width, case, white space, punctuation, plurals and articles are reported, each unit
+whose translation is not the one most used; likewise units whose targets are the same but
+whose sources differ beyond those and are not near alike (an information finding:
+synonyms are sometimes right).
 """
 
 from __future__ import annotations
@@ -13,15 +14,29 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
+from rapidfuzz.fuzz import ratio
+
 from taiyaku.qa.findings import Finding, Located, finding
+from taiyaku.text.keys import en_find_key
 from taiyaku.text.normalize import match_key
+from taiyaku.text.oldforms import modernize
 
 _PUNCTUATION = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_ARTICLES = frozenset({"the", "a", "an"})
+# Sources this alike (中国の仏教 / 中国仏教, 所在・アクセス / 所在地およびアクセス) rightly
+# share a translation.
+SIMILAR_SOURCES = 70
 # A target this short ("Overview", "History") rightly stands for several sources.
 MIN_TARGET_CHARS = 12
 
 
 def _loose(text: str) -> str:
+    """A text with width, case, punctuation, white space, plurals and articles folded:
+    "The burial facilities" and "Burial facility" are one translation."""
+    words = en_find_key(text).split()
+    if words and sum(len(w) for w in words) * 2 >= len(_PUNCTUATION.sub("", text)):
+        return " ".join(w for w in words if w not in _ARTICLES)
     return _PUNCTUATION.sub("", match_key(text).casefold())
 
 
@@ -36,6 +51,13 @@ def _groups(
         values = Counter(value(item) for item in group)
         if len(values) > 1:
             yield group, values.most_common(1)[0][0]
+
+
+def _unlike(a: str, b: str) -> bool:
+    """True when two sources differ beyond a reading in brackets, old kanji forms and a
+    few characters (茶杓 / 茶杓（ちゃしゃく）, 仏光寺 / 佛光寺, 現状 / 現況)."""
+    a, b = (_loose(modernize(_BRACKETED.sub("", t))) for t in (a, b))
+    return a != b and ratio(a, b) < SIMILAR_SOURCES
 
 
 def check_consistency(items: Sequence[Located]) -> Iterator[Finding]:
@@ -66,7 +88,8 @@ def check_consistency(items: Sequence[Located]) -> Iterator[Finding]:
     ):
         reference = next(i for i in group if _loose(i.unit.source_text) == usual)
         for item in group:
-            if _loose(item.unit.source_text) != usual:
+            other = _loose(item.unit.source_text)
+            if other != usual and _unlike(item.unit.source_text, reference.unit.source_text):
                 yield finding(
                     item, "consistency", "target-for-different-sources", "info",
                     f"the same target translates another source at {reference.where}: "

@@ -1,6 +1,6 @@
 """The numbers check: every number of the source is in the target, and the reverse.
 
-Numbers are read by :func:`taiyaku.match.numbers.number_tokens` and compared by value, so
+Numbers are read by :func:`taiyaku.text.numbers.number_tokens` and compared by value, so
 令和5年 matches 2023, 7月 matches July, 2,000万 matches 20 million, １２ matches 12. A number
 written in words on the other side counts too: kanji numerals in Japanese (十五世紀 ↔ 15th
 century), number words and ordinals in English (3人 ↔ three people, 第2 ↔ second), Roman
@@ -15,14 +15,17 @@ neither are Western years in the English of such a sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 
 from taiyaku.qa.findings import Finding, Located, finding
-from taiyaku.text.numbers import NumberToken, kanji_number, number_tokens
+from taiyaku.text.numbers import ERAS, NumberToken, kanji_number, number_tokens
 
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
 _TENS: dict[str, float] = {
+    "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
@@ -52,20 +55,32 @@ _WORD_VALUES |= _TENS | {
 }
 _ROMAN = re.compile(r"\b(?=[MDCLXVI]+\b)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
-_EN_WORD = re.compile(r"[A-Za-z]+")
+_HUNDREDS = re.compile(
+    r"\b(?P<head>[A-Za-z]+) hundred(?: and (?P<tail>[A-Za-z]+(?:-[A-Za-z]+)?))?\b", re.I
+)
+_EN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+_ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+                 "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
 # A date by an era name taiyaku has no table for, Wikipedia's disambiguation kept
-# (仁安 (日本)3年, 天文 (元号)18年12月20日), or a date marked as old calendar (11月9日 (旧暦)).
+# (仁安 (日本)3年, 天文 (元号)18年12月20日, 1481年（文明13）), or a date marked as old
+# calendar (11月9日 (旧暦)).
 _D = "[0-9０-９]"
 _UNKNOWN_ERA = re.compile(
-    rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)年"
-    rf"(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
+    rf"[\u4e00-\u9fff](?:\s?[(（][^()（）]{{1,6}}[)）])?\s*(?P<date>(?:{_D}{{1,2}}|元)(?:年|(?=[)）]))"
+    rf"(?:\s*[(（]{_D}{{3,4}}年?[)）])?(?:\s*{_D}{{1,2}}月)?(?:\s*{_D}{{1,2}}日)?)"
     rf"|(?P<old>(?:{_D}{{1,2}}月)?\s*{_D}{{1,2}}日?)\s*[(（]旧暦[)）]"
 )
-_PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)")
-_PERCENT_EN = re.compile(r"^\s*(?:%|％|percent|per cent|pct)", re.I)
+# A character reference, written well or badly (&#29734; &amp29734): not a number.
+_ENTITY = re.compile(r"&(?:#|amp#?)$")
+_KNOWN_ERAS = frozenset(era for era, _, _ in ERAS)
+_PERCENT_JA = re.compile(r"^\s*(?:%|％|パーセント)|(?<=割)$")
+# The lunisolar calendar was Japan's until 1873: the English of an earlier date is often
+# converted to the Gregorian day and month (10月20日 → November 11).
+_CALENDAR_REFORM = 1873
+_PERCENT_EN = re.compile(r"^(?:\s*(?:-|–|to)\s*[0-9.]+)?\s*(?:%|％|percent|per cent|pct)", re.I)
 _YEN_JA = re.compile(r"^\s*円")
 # Japanese fonts show the backslash as a yen sign, and some texts use it so.
-_YEN_EN = re.compile(r"^\s*(?:yen|円)|(?:¥|￥|\\|JPY\s?)$", re.I)
+_YEN_EN = re.compile(r"^\s*(?:yen|円|JPY)|(?:¥|￥|\\|JPY\s?)$", re.I)
 
 
 def _roman(text: str) -> int:
@@ -77,15 +92,32 @@ def _roman(text: str) -> int:
     return total
 
 
+def _word_value(word: str) -> float | None:
+    """The value of an English number word: ``three``, ``fifteenth``, ``seventy-six``."""
+    word = word.casefold()
+    if word in _WORD_VALUES:
+        return float(_WORD_VALUES[word])
+    if word in _ORDINAL_TENS:
+        return float(_ORDINAL_TENS[word])
+    tens, _, unit = word.partition("-")
+    if tens in _TENS and _TENS[tens] < 100 and unit in _WORD_VALUES and _WORD_VALUES[unit] < 10:
+        return float(_TENS[tens] + _WORD_VALUES[unit])
+    return None
+
+
 def _words_in(text: str, lang: str) -> set[float]:
-    """Values written in words: kanji numerals, English number words, Roman numerals."""
+    """Values written in words: kanji numerals, English number words (``a`` is one),
+    Roman numerals."""
     if lang == "ja":
-        return {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
-    values = {
-        float(_WORD_VALUES[w.casefold()])
-        for w in _EN_WORD.findall(text)
-        if w.casefold() in _WORD_VALUES
-    }
+        values = {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
+        return values | ({1.0} if "正月" in text else set())
+    values = {v for w in _EN_WORD.findall(text) if (v := _word_value(w)) is not None}
+    for m in _HUNDREDS.finditer(text):
+        head, tail = _word_value(m["head"]), _word_value(m["tail"]) if m["tail"] else 0.0
+        if head is not None and tail is not None:
+            values.add(head * 100 + tail)
+    if re.search(r"\b(?:a|an|A|An)\b", text):
+        values.add(1.0)
     values |= {float(_roman(m.group())) for m in _ROMAN.finditer(text) if m.group()}
     return values
 
@@ -97,7 +129,7 @@ def _same(a: NumberToken, b: NumberToken) -> bool:
 
 
 def _unit_of(text: str, token: NumberToken, lang: str) -> str:
-    after, before = text[token.end : token.end + 12], text[max(0, token.start - 4) : token.start]
+    after, before = text[token.end : token.end + 24], text[max(0, token.start - 4) : token.start]
     if (_PERCENT_JA if lang == "ja" else _PERCENT_EN).search(after):
         return "percent"
     if lang == "ja" and _YEN_JA.search(after):
@@ -107,11 +139,64 @@ def _unit_of(text: str, token: NumberToken, lang: str) -> str:
     return ""
 
 
+def _month_word(text: str, token: NumberToken) -> bool:
+    """True for a month name that is likely another word: ``May`` (the verb), ``Jun`` (a
+    name), abbreviations with no day or year beside them."""
+    if token.text == "May" or len(token.text.rstrip(".")) <= 4:
+        near = text[max(0, token.start - 4) : token.end + 5]
+        return not re.search(r"\d", near)
+    return False
+
+
 def _in_name(text: str, token: NumberToken) -> bool:
     """True for a number inside a name made of letters and digits: COVID-19, G7, 5G."""
     before = text[max(0, token.start - 2) : token.start]
     after = text[token.end : token.end + 1]
     return bool(re.search(r"[A-Za-z]-?$", before) or re.match(r"[A-Za-z]", after))
+
+
+def _japanese_units(text: str, token: NumberToken) -> NumberToken:
+    """A Japanese amount read to its end: 22万7千 is 227,000, 5割 is 50 (per cent)."""
+    following = text[token.end : token.end + 1]
+    if following in ("千", "百") and token.style in ("ja-scale", "plain"):
+        tail = re.search(r"[0-9０-９]+$", token.text)
+        if tail:
+            n = float(unicodedata.normalize("NFKC", tail.group()))
+            scale = 1000 if following == "千" else 100
+            return replace(token, value=token.value - n + n * scale, end=token.end + 1,
+                           text=token.text + following)  # fmt: skip
+    if following == "割" and token.style == "plain":
+        return replace(token, value=token.value * 10, end=token.end + 1, text=token.text + "割")
+    return token
+
+
+def _read_on(text: str, tokens: list[NumberToken]) -> list[NumberToken]:
+    """Japanese amounts read to their end (:func:`_japanese_units`), the tokens they swallow
+    dropped."""
+    out: list[NumberToken] = []
+    for token in tokens:
+        if out and token.start < out[-1].end:
+            continue
+        out.append(_japanese_units(text, token))
+    return out
+
+
+def _clock(text: str, token: NumberToken) -> NumberToken:
+    """An English clock time read as the 24-hour hour: ``5:00 p.m.`` is 17."""
+    after = text[token.end : token.end + 10]
+    if re.match(r":[0-5]\d\s*(?:p\.m\.|pm)", after, re.I) and token.value < 12:
+        return replace(token, value=token.value + 12)
+    return token
+
+
+def _day_or_month(text: str, token: NumberToken) -> bool:
+    """True for a month, or a day of the month (15日)."""
+    return token.kind == "month" or (token.value <= 31 and text[token.end : token.end + 1] == "日")
+
+
+def _minutes(text: str, token: NumberToken) -> bool:
+    """True for the minutes of a clock time (``17:00``), which Japanese leaves out."""
+    return text[max(0, token.start - 1) : token.start] == ":" and token.value == 0
 
 
 def check_numbers(item: Located) -> Iterator[Finding]:
@@ -122,7 +207,12 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         return
     s_lang = "ja" if unit.source_lang.lower().startswith("ja") else "en"
     t_lang = "ja" if unit.target_lang.lower().startswith("ja") else "en"
-    s_tokens, t_tokens = number_tokens(source), number_tokens(target)
+    s_tokens = _read_on(source, number_tokens(source)) if s_lang == "ja" else number_tokens(source)
+    t_tokens = (
+        [_clock(target, t) for t in number_tokens(target)]
+        if t_lang == "en"
+        else number_tokens(target)
+    )
     used: set[int] = set()
     missing: list[NumberToken] = []
     for s in s_tokens:
@@ -145,12 +235,21 @@ def check_numbers(item: Located) -> Iterator[Finding]:
     unknown_eras = [
         m.span("date") if m["date"] else m.span("old")
         for m in (_UNKNOWN_ERA.finditer(source) if s_lang == "ja" else ())
+        if source[max(0, m.start() - 1) : m.start() + 1] not in _KNOWN_ERAS
+        or (m["date"] and "年" not in m["date"])
     ]
+    years = [t.value for t in (*s_tokens, *t_tokens) if t.kind == "year" or 500 <= t.value <= 2100]
+    old_calendar = bool(unknown_eras) or any(500 <= y < _CALENDAR_REFORM for y in years)
     words_target = _words_in(target, t_lang)
     missing = [
         s
         for s in missing
-        if s.value not in words_target and not any(a <= s.start < b for a, b in unknown_eras)
+        # A kanji numeral is often part of a name (三十三間堂, 四天王寺): evidence, not a demand.
+        if s.style != "kanji"
+        and s.value not in words_target
+        and not any(a <= s.start < b for a, b in unknown_eras)
+        and not (old_calendar and _day_or_month(source, s))
+        and not _ENTITY.search(source[max(0, s.start - 4) : s.start])
     ]
     source_values = {round(s.value, 6) for s in s_tokens} | _words_in(source, s_lang)
     extra = [
@@ -158,15 +257,34 @@ def check_numbers(item: Located) -> Iterator[Finding]:
         for i, t in enumerate(t_tokens)
         if i not in used
         and round(t.value, 6) not in source_values
-        and not (t.style == "month-en" and t.text == "May")  # the verb, most of the time
+        and not (t.style == "month-en" and _month_word(target, t))
         and not _in_name(target, t)
-        and not (unknown_eras and t.value.is_integer() and 500 <= t.value <= 2100)
+        and not _minutes(target, t)
+        # The source dates by an era or calendar taiyaku cannot convert: the target's
+        # Western years, months and days are its conversion.
+        and not (old_calendar and (t.kind == "month" or (t.value.is_integer() and t.value <= 31)))
+        and not (unknown_eras and t.value.is_integer() and 500 <= t.value < _CALENDAR_REFORM)
     ]
-    if missing:
-        texts = ", ".join(s.text for s in missing)
+
+    def shown(token: NumberToken) -> str:
+        if token.style in ("era", "era-en"):
+            return f"{token.text} ({token.value:g})"
+        return token.text
+
+    spans_s = [(t.start, t.end) for t in missing]
+    spans_t = [(t.start, t.end) for t in extra]
+    if missing and extra:
+        yield finding(
+            item, "numbers", "different-number", "error",
+            f"{', '.join(map(shown, missing))} in the source, {', '.join(map(shown, extra))} "
+            "in the target",
+            spans_s, spans_t,
+        )  # fmt: skip
+    elif missing:
         yield finding(item, "numbers", "missing-number", "error",
-                      f"not in the target: {texts}", [(s.start, s.end) for s in missing])  # fmt: skip
-    if extra:
-        texts = ", ".join(t.text for t in extra)
-        yield finding(item, "numbers", "extra-number", "warning",
-                      f"not in the source: {texts}", (), [(t.start, t.end) for t in extra])  # fmt: skip
+                      f"not in the target: {', '.join(map(shown, missing))}", spans_s)  # fmt: skip
+    elif extra:
+        # Most numbers only the target has are the translator's glosses (3.3 mm, 1 koku is
+        # about 180 litres): worth a look, not an error.
+        yield finding(item, "numbers", "extra-number", "info",
+                      f"not in the source: {', '.join(map(shown, extra))}", (), spans_t)  # fmt: skip

@@ -7,10 +7,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from taiyaku.align.lengths import estimate_ratio, text_length
+from taiyaku.align.lengths import estimate_ratio
 from taiyaku.errors import TaiyakuError
 from taiyaku.glossary import Glossary
-from taiyaku.qa.completeness import check_completeness
+from taiyaku.qa.completeness import check_completeness, unbracketed_length
 from taiyaku.qa.consistency import check_consistency
 from taiyaku.qa.findings import CHECKS, Finding, Located
 from taiyaku.qa.form import check_form
@@ -43,8 +43,8 @@ def check_units(
         todo.remove("terminology")
     units = list(items)
     ratio = estimate_ratio(
-        [text_length(i.unit.source_text) for i in units],
-        [text_length(i.unit.target_text) for i in units],
+        [unbracketed_length(i.unit.source_text) for i in units],
+        [unbracketed_length(i.unit.target_text) for i in units],
     )
     found: dict[str, list[Finding]] = {name: [] for name in todo}
     for item in units:

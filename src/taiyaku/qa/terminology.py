@@ -55,8 +55,11 @@ def _en_spans(target: str, rendering: str, *, loose: bool = False) -> list[tuple
             joined = ""
             for j in range(i, len(words)):
                 joined += words[j][0]
-                if joined == glued or (
-                    joined.startswith(glued) and joined[len(glued) :] in _ENDINGS
+                if (
+                    joined == glued
+                    or (joined.startswith(glued) and joined[len(glued) :] in _ENDINGS)
+                    # A romanised name glued to the next (Takagaminekoetsu-cho).
+                    or (loose and len(wanted) == 1 and len(glued) >= 5 and joined.startswith(glued))
                 ):
                     spans.append((words[i][1], words[j][2]))
                     break
@@ -98,7 +101,14 @@ def _whole_words(text: str, found: list[TermOccurrence]) -> list[TermOccurrence]
 
     starts = {w.start for w in words(text)}
     ends = {w.start + len(w.surface) for w in words(text)}
-    return [o for o in found if o.end - o.start > 1 and o.start in starts and o.end in ends]
+    return [
+        o
+        for o in found
+        if o.end - o.start > 1
+        and o.start in starts
+        and o.end in ends
+        and not _HIRAGANA.fullmatch(o.text)
+    ]
 
 
 def _ja_spans(target: str, rendering: str, *, loose: bool = False) -> list[tuple[int, int]]:

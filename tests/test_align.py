@@ -348,7 +348,7 @@ def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--json"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert len(lines) == 6 and '"type": "1-0"' in lines[-1] and '"confidence"' in lines[0]
+    assert len(lines) == 6 and '"bead": "1-0"' in lines[-1] and '"confidence"' in lines[0]
     result = runner.invoke(cli, ["--db", db, "tm", "stats", "--json"])
     assert '"units": 5' in result.output  # re-aligning replaced, not duplicated
 

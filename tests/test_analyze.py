@@ -63,4 +63,5 @@ def test_cli_analyze_json_and_xlsx(runner, tmp_path):
     assert report["lang"] == "ja" and report["bands"][-1]["band"] == "total"
     assert report["bands"][-1]["segments"] == 2
     sheet = load_workbook(out)["Analysis"]
-    assert sheet["A1"].value == "Band" and sheet.max_row == 9
+    # A header block of 6 rows and a blank one, then the band table: 7 bands and the total.
+    assert sheet["A8"].value == "Band" and sheet["A16"].value == "total"

@@ -19,6 +19,8 @@ TEXT = (
     .map("".join)
     .filter(str.strip)
 )
+# Arbitrary text is not recognisably Japanese: say which side is which, as a user would.
+JA_EN = ("--src-lang", "ja", "--tgt-lang", "en")
 FAST = settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -80,7 +82,7 @@ def test_tsv_export_is_verbatim_for_other_tools(runner, tmp_path):
     db = tmp_path / "t.db"
     source = tmp_path / "s.csv"
     source.write_text('ja,en\n"=SUM(A1)","a\tb ""c"""\n', encoding="utf-8")
-    invoke(runner, db, "tm", "import", source)
+    invoke(runner, db, "tm", "import", source, *JA_EN)
     invoke(runner, db, "tm", "export", tmp_path / "out.tsv")
     lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").split("\n")
     assert lines[1].split("\t")[:2] == ["=SUM(A1)", 'a\\tb "c"']
@@ -105,12 +107,12 @@ def test_tm_round_trip_through_the_cli(runner, tmp_path_factory, suffix, pairs):
         first.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
         # Written by the library's CSV writer from a TSV import: an RFC 4180 file.
-        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs))
+        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs), *JA_EN)
         invoke(runner, work / "seed.db", "tm", "export", first)
-    invoke(runner, work / "a.db", "tm", "import", first)
+    invoke(runner, work / "a.db", "tm", "import", first, *JA_EN)
     assert [u[:2] for u in stored_units(work / "a.db")] == pairs
     invoke(runner, work / "a.db", "tm", "export", work / f"y{suffix}")
-    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}")
+    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}", *JA_EN)
     assert stored_units(work / "b.db") == stored_units(work / "a.db")
 
 
@@ -134,7 +136,7 @@ def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, r
     for ja, en, note in rows:
         invoke(runner, work / "a.db", "term", "add", ja, en, "--note", note)
     invoke(runner, work / "a.db", "term", "export", work / f"g{suffix}")
-    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}")
+    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}", *JA_EN)
     assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))
     assert sorted(t[:3] for t in stored_terms(work / "b.db")) == sorted(rows)
 
@@ -205,3 +207,66 @@ def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_pa
         ("政府", "government", "", "law", "", "preferred", "kyoto"),
         ("総務省", "MIC", "", "law", "", "preferred", "白書"),
     ]
+
+
+def test_headerless_tsv_like_tatoeba(runner, tmp_path):
+    # The shape of manythings.org's jpn.txt (Tatoeba, CC BY 2.0 FR): English, Japanese,
+    # and in newer exports an attribution.
+    source = write(
+        tmp_path / "jpn.txt",
+        "No.\tいいえ。\n"
+        "Hi.\tこんにちは。\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)\n",
+    )
+    db = tmp_path / "t.db"
+    assert "2 units added" in invoke(runner, db, "tm", "import", source)
+    assert stored_units(db) == [
+        ("No.", "いいえ。", "en", "ja"),
+        ("Hi.", "こんにちは。", "en", "ja"),
+    ]
+    with sqlite3.connect(db) as conn:
+        (metadata,) = conn.execute("SELECT metadata FROM units WHERE id = 2").fetchone()
+    assert metadata == '{"attribution": "CC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)"}'
+
+
+def test_direction_and_provenance_options(runner, tmp_path):
+    source = write(tmp_path / "en-first.tsv", "Hi.\tこんにちは。\nRun.\t走れ。\n")
+    db = tmp_path / "t.db"
+    invoke(
+        runner,
+        db,
+        "tm",
+        "import",
+        source,
+        "--src-lang",
+        "ja",
+        "--tgt-lang",
+        "en",
+        "--document",
+        "tatoeba",
+        "--origin",
+        "added",
+    )
+    assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT DISTINCT document, origin FROM units").fetchall() == [
+            ("tatoeba", "added")
+        ]
+
+
+def test_direction_by_text_per_unit(runner, tmp_path):
+    mixed = write(tmp_path / "m.csv", "source,target\nHi.,こんにちは。\n走れ。,Run.\n")
+    db = tmp_path / "t.db"
+    invoke(runner, db, "tm", "import", mixed, "--src-lang", "ja", "--tgt-lang", "en")
+    assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
+
+
+def test_line_aligned_file_pair(runner, tmp_path):
+    ja = write(tmp_path / "train.ja", "誰 ？\n走れ 。\n\n")
+    en = write(tmp_path / "train.en", "who ?\nrun .\n\n")
+    db = tmp_path / "t.db"
+    assert invoke(runner, db, "tm", "import", ja, en).endswith("2 units added, 0 already present\n")
+    assert stored_units(db) == [("誰 ？", "who ?", "ja", "en"), ("走れ 。", "run .", "ja", "en")]
+    short = write(tmp_path / "short.en", "who ?\n")
+    result = runner.invoke(cli, ["--db", str(db), "tm", "import", str(ja), str(short)])
+    assert result.exit_code == 1
+    assert "3 lines, but" in result.output and "has 1" in result.output

@@ -48,6 +48,7 @@ def test_jlt_csv_imports_readings_candidates_and_notes():
     assert next(t for t in terms if t.ja == "悪意で").note.startswith("【注】")
 
 
+@pytest.mark.slow
 def test_jlt_csv_whole_file(runner, tmp_path):
     source = shared_file("jlt-legal-terms-ja-en", "utf8_law.je.dic.9.0.a.csv")
     db = str(tmp_path / "g.db")

@@ -9,7 +9,7 @@ from taiyaku.cli import cli
 from taiyaku.formats.langcheck import checked_terms, checked_units
 from tests.conftest import FIXTURES
 
-KOREAN = "ja\ten\n사랑\tlove\n행복\thappiness\n학교\tschool\n"
+KOREAN = "ja\ten\n사랑\tlove\n행복\thappiness\n학교\tschool\n친구\tfriend\n바다\tsea\n"
 
 
 def test_french_tmx_is_refused_naming_its_languages_unless_told(tmp_path, runner):
@@ -28,12 +28,14 @@ def test_french_tmx_is_refused_naming_its_languages_unless_told(tmp_path, runner
 
 
 def test_units_tagged_ja_but_written_in_hangul_are_refused():
-    units = [Unit("사랑해요", "I love you"), Unit("학교에 가요", "I go to school")]
+    korean = ["사랑해요", "학교에 가요", "친구", "바다", "행복"]
+    units = [Unit(text, f"English {n}") for n, text in enumerate(korean)]
     with pytest.raises(FormatError, match="Hangul script, not Japanese"):
         list(checked_units("k.tmx", units))
-    english_side = [Unit("愛してる", "Я тебя люблю"), Unit("学校", "Школа")]
     with pytest.raises(FormatError, match="Cyrillic script, not Latin"):
-        list(checked_units("r.tmx", english_side))
+        list(checked_units("r.tmx", [Unit(f"学校{n}", f"Школа {n}") for n in range(5)]))
+    # four entries say too little to refuse a file
+    assert len(list(checked_units("few.tmx", units[:4]))) == 4
 
 
 def test_japanese_english_either_way_passes_with_english_words_in_japanese():
@@ -55,7 +57,7 @@ def test_korean_glossary_is_refused_unless_told(tmp_path, runner):
     told = ["--src-lang", "ko", "--tgt-lang", "en"]
     accepted = runner.invoke(cli, ["--db", db, "term", "import", str(path), *told])
     assert accepted.exit_code == 0, accepted.output
-    assert "3 terms added" in accepted.output
+    assert "5 terms added" in accepted.output
 
 
 def test_tbx_without_japanese_names_its_languages(tmp_path):

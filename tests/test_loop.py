@@ -42,6 +42,11 @@ def _tm_with_half(tmp_path: Path, runner) -> Path:
     return tmp_path / "taiyaku.db"
 
 
+def _empty_tm(tmp_path: Path) -> None:
+    """An empty project database: pretranslate reads the TM and never creates one."""
+    open_db(tmp_path / "taiyaku.db").close()
+
+
 def _known(text: str) -> str:
     return dict(_pairs()).get(text, f"EN {len(text)} {text[:3]!r}")
 
@@ -312,6 +317,7 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
 
 
 def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "page.html"
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
@@ -548,6 +554,7 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
 
 
 def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+    _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
     open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
@@ -561,6 +568,7 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
 
 
 def test_pretranslate_reads_standard_input(tmp_path, runner):
+    _empty_tm(tmp_path)
     result = runner.invoke(
         cli,
         ["pretranslate", "-", "--document", "notes.md", "-o", "notes.xlf"],
@@ -621,3 +629,72 @@ def test_translated_sentences_of_one_paragraph_are_spaced():
     assert len(document.segments) == 3
     out = document.render({"1": ("First.",), "2": ("Second.",)}, "en").decode()
     assert out == "First. Second. 三つ目の文。\n"
+
+
+def test_xliff_written_by_translate_toolkit(tmp_path, runner):
+    """Translate Toolkit writes XLIFF (1.1, with <g>/<x/>); it pretranslates, merges, reads back."""
+    pytest.importorskip("translate.storage.xliff")
+    from translate.storage.placeables import StringElem
+    from translate.storage.placeables.xliff import G, X
+    from translate.storage.xliff import xlifffile
+
+    store = xlifffile(sourcelanguage="ja", targetlanguage="en")
+    store.addsourceunit("国際戦略局").setid("title")
+    unit = store.addsourceunit("x")
+    unit.setid("p1")
+    unit.rich_source = [
+        StringElem(
+            ["総務省では", X(id="1"), "海外展開の", G(id="2", sub=["推進"]), "をしています。"]
+        )
+    ]
+    source = tmp_path / "tt.xlf"
+    source.write_bytes(bytes(store))
+    _tm_with_half(tmp_path, runner)
+    assert runner.invoke(cli, ["pretranslate", str(source), "-o", "ours.xlf"]).exit_code == 0
+    ours = tmp_path / "ours.xlf"
+    _fill_xliff1(ours)
+    result = runner.invoke(cli, ["merge", "ours.xlf", "-o", "done.xlf"])
+    assert result.exit_code == 0, result.output
+    done = xlifffile.parsefile(str(tmp_path / "done.xlf"))
+    targets = {u.source: u.target for u in done.units if not u.isheader()}
+    assert targets["国際戦略局"] == "Global Strategy Bureau"
+    tagged = etree.parse(str(tmp_path / "done.xlf")).getroot()
+    p1 = [u for u in tagged.iter("{urn:oasis:names:tc:xliff:document:1.1}trans-unit")][1]
+    target = p1.find("{urn:oasis:names:tc:xliff:document:1.1}target")
+    assert [c.tag.split("}")[1] for c in target] == ["x", "g"]  # the tool's own codes, back
+
+
+def test_xliff2_round_trip_and_import(tmp_path, runner):
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    assert (
+        runner.invoke(
+            cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
+        ).exit_code
+        == 0
+    )
+    xlf = tmp_path / "p.xlf"
+    tree = etree.parse(str(xlf))
+    added = set()  # distinct pairs: a caption repeated as an image's alt is one unit
+    for segment in tree.iter(f"{{{X2}}}segment"):
+        if segment.find(f"{{{X2}}}target") is None:
+            source = segment.find(f"{{{X2}}}source")
+            target = copy.deepcopy(source)
+            target.tag = f"{{{X2}}}target"
+            for code in target.iter(f"{{{X2}}}pc", f"{{{X2}}}ph"):
+                code.tail = None
+                if len(code) == 0 and code.text:
+                    code.text = f"[{_known(code.text)}]"
+            target.text = _known("".join(source.itertext()))
+            source.addnext(target)
+            segment.set("state", "reviewed")
+            added.add("".join(source.itertext()) + "\t" + "".join(target.itertext()))
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    result = runner.invoke(cli, ["merge", "p.xlf", "-o", "p.en.html"])
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert _structure((tmp_path / "p.en.html").read_bytes()) == _structure(SEED_HTML.read_bytes())
+    db = open_db(tmp_path / "taiyaku.db")
+    before = TranslationMemory(db).count()
+    assert runner.invoke(cli, ["tm", "import", "p.xlf"]).exit_code == 0
+    assert TranslationMemory(db).count() - before == len(added)

@@ -79,3 +79,23 @@ def test_concordance_cli(runner, tm_db):
     assert data["total"] == 1 and data["hits"][0]["field"] == "source"
     text = runner.invoke(cli, ["--db", tm_db, "concordance", "組織"]).output
     assert "1 units contain" in text and "[組織]" in text
+
+
+def test_many_queries_run_on_several_cores_and_answer_in_order(tm_db, tmp_path):
+    # A real process (click's runner would run the workers inside pytest): enough queries
+    # for taiyaku.match.batch to start workers, each answer in its query's place.
+    import subprocess
+    import sys
+
+    queries = [f"国際戦略局の組織{n}" for n in range(80)]
+    done = subprocess.run(
+        [sys.executable, "-m", "taiyaku", "--db", tm_db, "match", "--json", "--", *queries],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["query"] for line in lines] == queries
+    for query, line in zip(queries, lines, strict=True):
+        assert [m["source"] for m in line["matches"]] == ["国際戦略局の組織"], query

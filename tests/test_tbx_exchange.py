@@ -139,6 +139,7 @@ def test_cli_exports_tbx_v2_on_request_and_v3_by_default(tmp_path, runner):
     assert rng_errors(tmp_path / "v3.tbx") == []
 
 
+@pytest.mark.slow
 def test_jlt_dictionary_exports_as_valid_tbx_v3(tmp_path):
     """The real dictionary: 141 of its concepts have notes with line breaks."""
     source = shared_file("jlt-legal-terms-ja-en", "law.je.dic.18.0.xml")

@@ -30,9 +30,9 @@ def test_lookup_by_reading_and_typo(runner, seeded):
     assert (hit["kind"], hit["term"]["ja"], hit["side"]) == ("fuzzy", "国際戦略局", "en")
 
 
-def test_lookup_nothing_exits_1(runner, seeded):
+def test_lookup_nothing_is_a_message_and_exit_0(runner, seeded):
     result = run(runner, seeded, "lookup", "zzzqqqxx")
-    assert result.exit_code == 1 and "no glossary entry" in result.output
+    assert result.exit_code == 0 and "no glossary entry" in result.output
 
 
 def test_lookup_shows_forbidden_with_preferred(runner, seeded):
@@ -115,7 +115,7 @@ def test_import_tbx_omegat_jlt(runner, db_path):
     ]:
         result = run(runner, db_path, "import", str(FIXTURES / name), "--json")
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["added"] == added, name
+        assert json.loads(result.stdout)["added"] == added, name
 
 
 def test_export_omegat(runner, seeded, tmp_path):

@@ -16,7 +16,7 @@ from read-only media (see :func:`taiyaku.store.db.open_db`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -137,9 +137,14 @@ class Project:
         """The units whose source or target contains ``query``."""
         return concordance(self.matcher, query, limit=limit)
 
-    def analyze(self, path: str | os.PathLike[str]) -> Analysis:
-        """A document's sentences counted by TM match band."""
-        return analyze_file(self.matcher, path)
+    def analyze(
+        self, path: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
+    ) -> Analysis:
+        """A document's sentences counted by TM match band.
+
+        :param progress: called with 1 after each sentence matched
+        """
+        return analyze_file(self.matcher, path, progress=progress)
 
     def align(
         self,

@@ -75,7 +75,7 @@ class Bead:
         return {
             "source": self.source_text,
             "target": self.target_text,
-            "type": self.type,
+            "bead": self.type,  # the name exports and the units table use
             "confidence": round(self.confidence, 3),
         }
 

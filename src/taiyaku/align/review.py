@@ -8,7 +8,13 @@ from typing import Any
 from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
 from taiyaku.align.core import Alignment
 from taiyaku.formats.files import atomic_write
-from taiyaku.formats.xlsx import styled_cell, text_cell
+from taiyaku.formats.xlsx import (
+    fit_row_height,
+    set_filter,
+    set_print_layout,
+    styled_cell,
+    text_cell,
+)
 
 
 def write_review(
@@ -34,10 +40,11 @@ def write_review(
     with atomic_write(path) as temporary:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Alignment")
-        for column, width in zip("ABCDEF", (6, 7, 14, 60, 60, 6), strict=True):
+        widths = (6, 7, 14, 60, 60, 6)
+        for column, width in zip("ABCDEF", widths, strict=True):
             sheet.column_dimensions[column].width = width
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:F{len(alignment.beads) + 1}"
+        set_print_layout(sheet)
+        set_filter(sheet, columns=len(widths), last_row=len(alignment.beads) + 1)
         bold = Font(bold=True)
         headers = ("#", "Bead", f"Confidence (orange < {threshold:.2f})", "Source", "Target", "OK?")
         sheet.append([text_cell(sheet, header, font=bold) for header in headers])
@@ -51,6 +58,7 @@ def write_review(
                 style["fill"] = low
             texts = (bead.type, bead.source_text, bead.target_text)
             bead_type, source, target = (text_cell(sheet, text, **style) for text in texts)
+            fit_row_height(sheet, number + 1, ("", "", "", *texts[1:]), widths)
             numbers = (number, round(bead.confidence, 3))
             number_cell, confidence = (styled_cell(sheet, value, **style) for value in numbers)
             sheet.append(

@@ -30,6 +30,10 @@ class TaiyakuGroup(click.Group):
             return super().invoke(ctx)
         except TaiyakuError as error:
             raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: the open transaction has rolled back; say so and exit as shells expect.
+            click.echo("Interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:
             # `taiyaku ... | head` closed the pipe: stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -42,7 +46,7 @@ class TaiyakuGroup(click.Group):
             raise click.ClickException(f"{db}: {describe_sqlite_error(error)}") from None
 
 
-@click.group(cls=TaiyakuGroup)
+@click.group(cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_path",

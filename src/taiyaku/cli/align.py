@@ -10,18 +10,19 @@ from pathlib import Path
 
 import click
 
+from taiyaku.cli.options import input_path, stdin_path
 from taiyaku.cli.output import echo_json, json_option, progress_bar
 
 LANGS = click.Choice(["ja", "en"], case_sensitive=False)
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=stdin_path)
 @click.option("--lang", type=LANGS, help="Language of the text (default: detected).")
 @click.option("--encoding", help="Encoding of the file (default: detected).")
 @json_option
 def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) -> None:
-    """Split FILE (plain text or HTML) into sentences, one per line.
+    """Split FILE (plain text or HTML; - for standard input) into sentences, one per line.
 
     \b
     Blocks (paragraphs, headings, list items, captions) are boundaries; a
@@ -32,7 +33,9 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     from taiyaku.text.html import read_document
     from taiyaku.text.segment import split_sentences
 
-    for seg in split_sentences(read_document(file, encoding), lang):
+    with input_path(file) as readable:
+        text = read_document(readable, encoding)
+    for seg in split_sentences(text, lang):
         if as_json:
             echo_json(seg)
         else:
@@ -42,7 +45,12 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 @click.command(name="align")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.argument("target", type=click.Path(exists=True, dir_okay=False))
-@click.option("--doc", "document", help="Document name in the TM (default: SOURCE's name).")
+@click.option(
+    "--document",
+    "--doc",
+    "document",
+    help="Document name in the TM (default: SOURCE's name).",
+)
 @click.option("--src-lang", type=LANGS, help="Language of SOURCE (default: detected).")
 @click.option("--tgt-lang", type=LANGS, help="Language of TARGET (default: detected).")
 @click.option("--encoding", help="Encoding of both files (default: detected).")
@@ -75,7 +83,7 @@ def align_command(
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
     document again replaces its pairs. With --json, one object per bead:
-    source, target, type, confidence.
+    source, target, bead, confidence.
 
     \b
     Example:

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
+from taiyaku.cli.options import input_path, nonempty_query, stdin_path
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
 from taiyaku.match.score import METRIC
 
 
 @click.command()
-@click.argument("texts", nargs=-1)
+@click.argument("texts", nargs=-1, callback=nonempty_query)
 @click.option(
     "--file",
     "file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Match every sentence of this text file instead.",
+    type=stdin_path,
+    help="Match every sentence of this text file instead (- reads standard input).",
 )
 @click.option(
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Matches per query."
 )
 @click.option(
+    "--min-score",
     "--min",
     "min_score",
     default=70.0,
@@ -67,7 +70,8 @@ def match(
     if bool(texts) == bool(file):
         raise click.UsageError("give either TEXT arguments or --file, not both or neither")
     if file:
-        document = read_document(file)
+        with input_path(file) as readable:
+            document = read_document(readable)
         queries = sentences_of(document, detect_lang(document))
     else:
         queries = list(texts)
@@ -125,7 +129,7 @@ def _diff_text(spans: Any, colour: bool) -> str:
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", callback=nonempty_query)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Hits to show."
 )
@@ -159,7 +163,7 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=stdin_path)
 @click.option(
     "--xlsx",
     "xlsx",
@@ -171,16 +175,20 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
 def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> None:
     """Count FILE's sentences and size by TM match band, as CAT tools quote.
 
-    Bands: 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match, and repetitions
+    FILE - reads standard input. Bands: 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match,
+    and repetitions
     (a sentence already seen earlier in FILE). Size is characters for Japanese,
     words for English.
     """
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import write_analysis_xlsx
 
-    analysis = open_store(ctx).analyze(file)
+    project = open_store(ctx)
+    with input_path(file) as readable, progress_bar("Analysing") as advance:
+        analysis = project.analyze(readable, progress=advance)
     if xlsx:
-        write_analysis_xlsx(analysis, xlsx)
+        database = os.path.basename(ctx.obj["db_path"])
+        write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)
     if as_json:
         echo_json({"file": file, **analysis.to_dict()})
         return

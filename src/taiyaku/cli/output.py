@@ -73,9 +73,11 @@ def warn(message: str) -> None:
 def progress_bar(description: str, total: float | None = None) -> Iterator[Callable[[float], None]]:
     """Yield an ``advance(n)`` callback that drives a progress bar on a terminal, else nothing.
 
-    The bar goes to standard error, so piped output and ``--json`` stay clean.
+    The bar goes to standard error, so piped output stays clean, and a command run with
+    ``--json`` shows none at all (its reader is a program).
     """
-    if not sys.stderr.isatty():
+    context = click.get_current_context(silent=True)
+    if not sys.stderr.isatty() or (context is not None and context.params.get("as_json")):
         yield lambda n: None
         return
     from rich.console import Console

@@ -6,11 +6,19 @@ from typing import Any, cast
 
 import click
 
+from taiyaku.cli.options import (
+    advancing,
+    excel_option,
+    input_path,
+    nonempty_query,
+    stdin_path,
+)
 from taiyaku.cli.output import (
     echo_json,
     json_option,
     language_pair,
     language_pair_options,
+    progress_bar,
     warn,
 )
 from taiyaku.models import STATUSES, Side, Status
@@ -20,6 +28,12 @@ format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
+    help="The file's format, when its extension does not say.",
+)
+write_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS[:-1]),  # the legal-terms dictionary is read, never written
     help="The file's format, when its extension does not say.",
 )
 
@@ -62,6 +76,21 @@ def add(
     )
     stored = glossary.get(term_id)
     click.echo(f"term {term_id}: {ja} → {en} ({stored.status if stored else status})")
+
+
+@term.command()
+@click.argument("ja")
+@click.argument("en")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+@click.pass_context
+def remove(ctx: click.Context, ja: str, en: str, dry_run: bool) -> None:
+    """Remove the entry JA → EN (exactly as stored: see `term lookup`)."""
+    from taiyaku.cli import open_store
+
+    count = open_store(ctx, write=not dry_run).glossary.remove(ja, en, dry_run=dry_run)
+    if not count:
+        raise click.ClickException(f"no glossary entry {ja} → {en}")
+    click.echo(f"{'would remove' if dry_run else 'removed'}: {ja} → {en}")
 
 
 @term.command(name="import")
@@ -153,19 +182,24 @@ def import_(
     mapping = parse_columns(columns) if columns else None
     langs = language_pair(src_lang, tgt_lang)
     glossary = open_store(ctx, write=True).glossary
-    terms = read_terms(
-        file,
-        encoding=encoding,
-        sheet=sheet,
-        fmt=fmt,
-        split=split,
-        # OmegaT skips a bad line of a glossary, and so does taiyaku, saying so.
-        warn=warn if skip_incomplete or detect_term_format(file, fmt) == "omegat" else None,
-        columns=mapping,
-        langs=langs,
+    table = detect_term_format(file, fmt) in ("tsv", "csv", "xlsx")
+    read = _counting(
+        read_terms(
+            file,
+            encoding=encoding,
+            sheet=sheet,
+            fmt=fmt,
+            split=split,
+            # A table's incomplete row is an error unless --skip-incomplete; a TBX concept
+            # without both sides is skipped with a count, and OmegaT skips a bad line of a
+            # glossary, and so does taiyaku, saying so.
+            warn=warn if skip_incomplete or not table else None,
+            columns=mapping,
+            langs=langs,
+        )
     )
     # A Korean or French file is refused unless --src-lang/--tgt-lang say what it is.
-    terms = checked_terms(file, terms, langs_given=langs is not None)
+    terms: Any = checked_terms(file, read, langs_given=langs is not None)
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt, columns=mapping))
     defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:
@@ -173,10 +207,17 @@ def import_(
         terms = (
             replace(t, **{k: v for k, v in defaults.items() if not getattr(t, k)}) for t in terms
         )
-    if update:
-        _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
-        return
-    result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
+    with progress_bar(f"Reading {click.format_filename(file)}") as advance:
+        terms = advancing(terms, advance)
+        if update:
+            _update(glossary, file, terms, yes, as_json, fields=fields, clear_empty=clear_empty)
+            return
+        result = glossary.add_many(terms, fields=fields, clear_empty=clear_empty)
+    if not read.count:
+        # Nothing read from a file that is not empty: say so, do not report "0 added".
+        raise click.ClickException(
+            f"{file}: no entry with both a Japanese and an English term was found"
+        )
     if as_json:
         echo_json({"file": file, **result.__dict__})
     else:
@@ -186,10 +227,33 @@ def import_(
         )
 
 
+class _counting:
+    """An iterator that counts what passed through it."""
+
+    def __init__(self, items: Any):
+        self.items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self.items)
+        self.count += 1
+        return item
+
+
 def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **merge: Any) -> None:
     from taiyaku.glossary.changes import apply_changes, plan_changes
 
-    changes = plan_changes(glossary, terms, **merge)
+    counted = _counting(terms)
+    changes = plan_changes(glossary, counted, **merge)
+    if not counted.count:
+        # A file with no entries would "remove" the whole glossary: refuse it.
+        raise click.ClickException(
+            f"{file}: no entry with both a Japanese and an English term was found; "
+            "nothing to compare the glossary with"
+        )
     if yes and changes:
         apply_changes(glossary, changes)
     if as_json:
@@ -232,7 +296,8 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 
 @term.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@format_option
+@write_format_option
+@excel_option
 @click.option(
     "--tbx-version",
     type=click.Choice(["2", "3"]),
@@ -248,9 +313,17 @@ def _update(glossary: Any, file: str, terms: Any, yes: bool, as_json: bool, **me
 )
 @click.pass_context
 def export(
-    ctx: click.Context, file: str, fmt: str | None, tbx_version: str, source_lang: str | None
+    ctx: click.Context,
+    file: str,
+    fmt: str | None,
+    excel: bool,
+    tbx_version: str,
+    source_lang: str | None,
 ) -> None:
-    """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8."""
+    """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8.
+
+    The export names the database by its file name only, never its full path.
+    """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
 
@@ -258,15 +331,18 @@ def export(
     about = project.glossary_about(
         "taiyaku glossary export: one row per Japanese/English term pair"
     )
-    count = write_terms(
-        file,
-        project.glossary.iter_terms(),
-        about=about,
-        fmt=fmt,
-        tbx_version=int(tbx_version),
-        warn=warn,
-        source_lang=source_lang or _tm_source_lang(project),
-    )
+    glossary = project.glossary
+    with progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance:
+        count = write_terms(
+            file,
+            advancing(glossary.iter_terms(), advance),
+            about=about,
+            fmt=fmt,
+            excel=excel,
+            tbx_version=int(tbx_version),
+            warn=warn,
+            source_lang=source_lang or _tm_source_lang(project),
+        )
     click.echo(f"{file}: {count:,} terms exported")
 
 
@@ -277,10 +353,22 @@ def _tm_source_lang(project: Any) -> str:
 
 
 @term.command()
-@click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="At most this many results.")
+@click.argument("query", callback=nonempty_query)
 @click.option(
-    "--min-score", default=70.0, show_default=True, help="Lowest fuzzy score shown (0-100)."
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many results.",
+)
+@click.option(
+    "--min-score",
+    "--min",
+    "min_score",
+    default=70.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Lowest fuzzy score shown (0-100).",
 )
 @json_option
 @click.pass_context
@@ -302,7 +390,7 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
         return
     if not hits:
         click.echo(f"no glossary entry matches {query!r}")
-        ctx.exit(1)
+        return
     for hit in hits:
         t = hit.term
         flag = f" [{t.status.upper()}]" if t.status in ("deprecated", "forbidden") else ""
@@ -320,12 +408,12 @@ def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json
 
 
 @term.command()
-@click.argument("text", required=False)
+@click.argument("text", required=False, callback=nonempty_query)
 @click.option(
     "--file",
     "file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Read the text from FILE (one sentence or paragraph a line).",
+    type=stdin_path,
+    help="Read the text from FILE (one sentence or paragraph a line; - for standard input).",
 )
 @click.option(
     "--side",
@@ -349,13 +437,16 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
     if (text is None) == (file is None):
         raise click.UsageError("give TEXT or --file, not both and not neither")
     if file is not None:
-        lines = read_text(file).splitlines()
+        with input_path(file) as readable:
+            lines = read_text(readable).splitlines()
     else:
         lines = [text or ""]
     sides: tuple[Side, ...] = ("ja", "en") if side == "both" else (cast(Side, side),)
     project = open_store(ctx)
+    any_found = False
     for number, line in enumerate(lines, start=1):
         found = project.find_terms(line, sides=sides)
+        any_found = any_found or bool(found)
         if as_json:
             echo_json({"line": number, "text": line, "terms": found})
             continue
@@ -366,3 +457,5 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
         for o in found:
             flag = f" [{o.term.status}]" if o.term.status != "preferred" else ""
             click.echo(f"  {o.start}-{o.end}  {o.text}  →  {o.term.ja} / {o.term.en}{flag}")
+    if not any_found and not as_json:
+        click.echo("no glossary term found")

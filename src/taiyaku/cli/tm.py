@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import click
 
+from taiyaku.cli.options import advancing, excel_option, input_path, stdin_path, tm_suffix
 from taiyaku.cli.output import (
     echo_json,
     echo_table,
@@ -17,6 +19,7 @@ from taiyaku.cli.output import (
     progress_bar,
     warn,
 )
+from taiyaku.models import ORIGINS, Origin
 
 
 @click.group()
@@ -25,9 +28,11 @@ def tm() -> None:
 
 
 @tm.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--encoding", help="Encoding of TSV/CSV files (default: detected).")
+@click.argument("files", nargs=-1, required=True, type=stdin_path)
+@click.option("--encoding", help="Encoding of TSV/CSV/text files (default: detected).")
 @click.option("--sheet", help="Worksheet of an .xlsx file (default: the first).")
+@click.option("--document", help="The document of every unit the file does not place in one.")
+@click.option("--origin", type=click.Choice(ORIGINS), help="The origin of every unit.")
 @language_pair_options
 @json_option
 @click.pass_context
@@ -36,49 +41,78 @@ def import_(
     files: tuple[str, ...],
     encoding: str | None,
     sheet: str | None,
+    document: str | None,
+    origin: str | None,
     src_lang: str | None,
     tgt_lang: str | None,
     as_json: bool,
 ) -> None:
-    """Import translation units from TMX, TSV, CSV or XLSX files.
+    """Import translation units from TMX, TSV, CSV or XLSX files, or a line-aligned pair.
 
     \b
     TMX 1.1–1.4b (xml:lang or the older lang attribute, as in OmegaT's
     project_save.tmx); TSV/CSV/XLSX with a header row naming source and
-    target columns, or two language columns such as ja and en.
+    target columns, or two language columns such as ja and en; a TSV with
+    no header (Tatoeba's jpn.txt: source, target, optional attribution).
+    Two files named by language, such as train.ja train.en, are one
+    line-aligned corpus: line N of each is a unit.
+
+    \b
+    --src-lang ja --tgt-lang en turns units that go the other way round
+    (by their language tags, or by their text when untagged): an
+    English-first file becomes ja→en.
 
     An XLIFF file or review sheet that `taiyaku pretranslate` wrote, once
     translated, adds its confirmed segments (translated, reviewed or final;
     in a sheet, every filled target) as units of origin `translated`, with
     their inline codes; importing it again updates them.
 
+    FILE - reads standard input (TMX if it is XML, else TSV).
     Each file is imported in one transaction: a broken file adds nothing.
     A unit already in the TM (same languages and texts) is not added again.
-    A file whose units are not Japanese–English (by language tag, and by the
+    A TMX whose units are not Japanese–English (by language tag, and by the
     script of each side) is refused, naming what it found, unless --src-lang
     and --tgt-lang say which pair to take.
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats import estimate_units, read_units
+    from taiyaku.formats import estimate_units, read_units, with_provenance
     from taiyaku.formats.langcheck import checked_units
+    from taiyaku.formats.parallel import is_line_pair, read_line_pair
 
     langs = language_pair(src_lang, tgt_lang)
-
     memory = open_store(ctx, write=True).tm
-    for path in files:
-        if _is_translated_file(path):
+    pair = len(files) == 2 and is_line_pair(*files)
+    for path in [" + ".join(files)] if pair else files:
+        if not pair and path != "-" and _is_translated_file(path):
             _import_translated(memory, path, as_json)
             continue
         warnings: list[str] = []
         note = _warning_collector(warnings)
-        total = estimate_units(path) if sys.stderr.isatty() else None
-        with progress_bar(f"Importing {click.format_filename(path)}", total) as advance:
-            units = read_units(path, encoding=encoding, sheet=sheet, warn=note)
-            result = memory.add_many(checked_units(path, units, langs=langs), progress=advance)
+        name = "<stdin>" if path == "-" else path
+        with contextlib.ExitStack() as stack:
+            if pair:
+                units = read_line_pair(*files, encoding=encoding, warn=note)
+                total = None
+            else:
+                readable = stack.enter_context(input_path(path, suffix=tm_suffix))
+                units = read_units(readable, encoding=encoding, sheet=sheet, warn=note)
+                total = estimate_units(readable) if sys.stderr.isatty() else None
+            units = with_provenance(
+                units,
+                document=document,
+                origin=cast(Origin | None, origin),  # click.Choice(ORIGINS) allows no other
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+            )
+            if not pair and str(readable).lower().endswith(".tmx"):
+                # A table's languages are its column names; a TMX says them per variant.
+                units = checked_units(name, units, langs=langs)
+            with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
+                result = memory.add_many(units, progress=advance)
         if as_json:
             echo_json(
                 {
-                    "file": path,
+                    "file": name,
                     "added": result.added,
                     "already_present": result.skipped,
                     "skipped_with_warning": len(warnings),
@@ -86,7 +120,7 @@ def import_(
             )
         else:
             click.echo(
-                f"{path}: {result.added:,} units added, {result.skipped:,} already "
+                f"{name}: {result.added:,} units added, {result.skipped:,} already "
                 f"present" + (f", {len(warnings):,} skipped" if warnings else "")
             )
 
@@ -94,36 +128,96 @@ def import_(
 @tm.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--document", help="Export only the units of this document.")
+@excel_option
 @click.pass_context
-def export(ctx: click.Context, file: str, document: str | None) -> None:
-    """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension."""
+def export(ctx: click.Context, file: str, document: str | None, excel: bool) -> None:
+    """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension.
+
+    TSV is written verbatim for other tools (tab, line break and backslash inside a field
+    as \\t, \\n, \\\\); CSV and XLSX guard cells that a spreadsheet would run as formulas.
+    """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
 
-    count = write_units(file, open_store(ctx).tm.iter_units(document=document))
+    memory = open_store(ctx).tm
+    total = memory.count() if sys.stderr.isatty() else None
+    with progress_bar(f"Exporting {click.format_filename(file)}", total) as advance:
+        units = advancing(memory.iter_units(document=document), advance)
+        count = write_units(file, units, excel=excel)
     click.echo(f"{file}: {count:,} units exported")
 
 
 @tm.command()
+@click.option("--document", help="Delete the units of this document.")
+@click.option("--origin", type=click.Choice(ORIGINS), help="Delete the units of this origin.")
+@click.option("--id", "ids", type=int, multiple=True, help="Delete this unit (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
+@click.pass_context
+def delete(
+    ctx: click.Context,
+    document: str | None,
+    origin: str | None,
+    ids: tuple[int, ...],
+    dry_run: bool,
+) -> None:
+    """Delete units: those matching every option given, in one transaction.
+
+    \b
+      taiyaku tm delete --document report-2023 --dry-run
+      taiyaku tm delete --origin aligned --document report-2023
+      taiyaku tm delete --id 12 --id 13
+    """
+    from taiyaku.cli import open_store
+
+    if document is None and origin is None and not ids:
+        raise click.UsageError("say which units: --document, --origin and/or --id")
+    count = open_store(ctx, write=not dry_run).tm.delete(
+        document=document, origin=origin, ids=ids or None, dry_run=dry_run
+    )
+    if dry_run:
+        click.echo(f"{count:,} units would be deleted (nothing changed: --dry-run)")
+    elif count:
+        click.echo(f"{count:,} unit{'' if count == 1 else 's'} deleted")
+    else:
+        click.echo("no unit matches: nothing deleted")
+
+
+TOP = 10
+
+
+@tm.command()
+@click.option("--all", "show_all", is_flag=True, help=f"List every document, not the top {TOP}.")
 @json_option
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Count units by language pair, origin and document."""
+def stats(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Count units by language pair, origin and document (the largest documents first).
+
+    --json always lists every document.
+    """
     from taiyaku.cli import open_store
 
     figures = open_store(ctx).tm.stats()
     if as_json:
         echo_json(figures)
         return
-    click.echo(f"{figures['units']:,} units in {ctx.obj['db_path']}")
+    documents = figures["documents"]
+    click.echo(
+        f"{figures['units']:,} units, {len(documents):,} document(s) in "
+        f"{click.format_filename(ctx.obj['db_path'])}"
+    )
     for key, title in (
         ("language_pairs", "Language pair"),
         ("origins", "Origin"),
         ("documents", "Document"),
     ):
-        rows = [(r["name"] or "(none)", f"{r['units']:,}") for r in figures[key]]
+        shown = figures[key] if show_all or key != "documents" else documents[:TOP]
+        rows = [(r["name"] or "(none)", f"{r['units']:,}") for r in shown]
         if rows:
             echo_table((title, "Units"), rows)
+    hidden = len(documents) - TOP
+    if hidden > 0 and not show_all:
+        rest = sum(r["units"] for r in documents[TOP:])
+        click.echo(f"... and {hidden:,} more documents ({rest:,} units): --all lists them")
 
 
 def _is_translated_file(path: str) -> bool:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from taiyaku.errors import FormatError
-from taiyaku.models import Term, Unit
+from taiyaku.errors import FormatError, TaiyakuError
+from taiyaku.models import Origin, Term, Unit
 
 UNIT_FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".xlsx": "xlsx"}
 # Glossary formats by extension; "txt" and "xml" are told apart by content (detect_term_format).
@@ -28,6 +29,8 @@ TERM_FORMATS = {
     ".tab": "omegat",
 }
 TERM_FORMAT_NAMES = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt")
+# The glossary formats taiyaku writes (the legal-terms dictionary is only read).
+TERM_WRITE_FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat")
 
 
 def _format_of(path: str | os.PathLike[str], formats: dict[str, str], what: str) -> str:
@@ -57,6 +60,51 @@ def read_units(
     from taiyaku.formats.tabular import read_units as read_table_units
 
     return read_table_units(path, encoding=encoding, sheet=sheet)
+
+
+def with_provenance(
+    units: Iterable[Unit],
+    *,
+    document: str | None = None,
+    origin: Origin | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> Iterator[Unit]:
+    """Units with where they came from and which way they go, as the user says.
+
+    :param document: the document of every unit the file does not place in one
+    :param origin: the origin of every unit (``imported``, ``aligned``, ``added``)
+    :param src_lang: with ``tgt_lang``: the direction. A unit going the other way (by its
+        language tags, or, when they name neither language, by its text) is turned round,
+        so an English-first file becomes ja→en.
+    """
+    from dataclasses import replace
+
+    from taiyaku.text.lang import detect_lang, primary_lang
+
+    if (src_lang is None) != (tgt_lang is None):
+        raise TaiyakuError("give both the source and the target language, or neither")
+    for unit in units:
+        changes: dict[str, Any] = {}
+        if document and not unit.document:
+            changes["document"] = document
+        if origin:
+            changes["origin"] = origin
+        if src_lang and tgt_lang:
+            src, tgt = primary_lang(src_lang), primary_lang(tgt_lang)
+            langs = (primary_lang(unit.source_lang), primary_lang(unit.target_lang))
+            if langs == (tgt, src):  # tagged the other way: turn round, tags and all
+                changes.update(
+                    source_text=unit.target_text,
+                    target_text=unit.source_text,
+                    source_lang=unit.target_lang,
+                    target_lang=unit.source_lang,
+                )
+            elif langs != (src, tgt):  # tags name neither: the text tells
+                if (detect_lang(unit.source_text), detect_lang(unit.target_text)) == (tgt, src):
+                    changes.update(source_text=unit.target_text, target_text=unit.source_text)
+                changes.update(source_lang=src_lang, target_lang=tgt_lang)
+        yield replace(unit, **changes) if changes else unit
 
 
 def read_units_with_places(
@@ -179,8 +227,9 @@ def read_terms(
     :param fmt: the format, when the extension does not say (see :func:`detect_term_format`)
     :param split: for TSV, CSV and XLSX: separators between several renderings in one cell
         (each character separates; a line break splits at line breaks)
-    :param warn: for TSV, CSV and XLSX: skip rows missing a side, reporting each here; for
-        OmegaT glossaries: told of each line skipped
+    :param warn: for TSV, CSV and XLSX: skip rows missing a side, reporting each here (by
+        default such a row is an error); for OmegaT glossaries: told of each line skipped;
+        for TBX: told how many concepts lacked a side
     :param columns: for TSV, CSV and XLSX: which column holds each field (``{"ja": "見出し語",
         "en": "訳語"}``), for a layout taiyaku does not know; other columns are ignored
     :param langs: for TBX: the languages read as the ``ja`` and ``en`` sides (default
@@ -190,7 +239,7 @@ def read_terms(
     if found == "tbx":
         from taiyaku.formats.tbx import read_tbx
 
-        return read_tbx(path, langs=langs or ("ja", "en"))
+        return read_tbx(path, langs=langs or ("ja", "en"), warn=warn)
     if found == "omegat":
         from taiyaku.formats.omegat_glossary import read_omegat
 

@@ -4,7 +4,7 @@ taiyaku is a Japanese–English toolkit: a Korean–English glossary imported as
 French TMX, would fill the store with pairs no lookup or match can use, without a word. The
 check looks at the language tags (TMX) and at the scripts of the first few hundred entries:
 the Japanese side must be written mostly in Japanese script, the English side mostly in
-Latin. Given languages (``--src-lang``/``--tgt-lang``) replace the expectation: the tags must
+Latin (a side with fewer than five entries with letters is not judged). Given languages (``--src-lang``/``--tgt-lang``) replace the expectation: the tags must
 then be those, and the scripts are not checked.
 """
 
@@ -21,6 +21,8 @@ from taiyaku.text.lang import primary_lang
 from taiyaku.text.script import main_script, script_of
 
 SAMPLE = 300
+# Fewer entries with letters than this on a side say nothing about its language.
+MIN_EVIDENCE = 5
 
 
 def checked_units(
@@ -92,7 +94,7 @@ def _check_script(path: str | os.PathLike[str], lang: str, texts: list[str], wha
     """Japanese: most texts with letters hold Japanese script (an English word inside a
     Japanese term is common); English: most are mostly Latin."""
     lettered = [t for t in texts if script_of(t)]
-    if not lettered or lang not in ("ja", "en"):
+    if len(lettered) < MIN_EVIDENCE or lang not in ("ja", "en"):
         return
     if lang == "ja":
         others = [t for t in lettered if not JAPANESE_CHAR.search(t)]

@@ -66,6 +66,16 @@ _UNIT_ALIASES = {
     **{name: (name.replace("_", ""),) for name in UNIT_COLUMNS[4:]},
 }
 
+# Column headings that name a language in words (a TM table's "日本語 | 英語").
+_LANGUAGE_NAMES = {
+    "japanese": "ja",
+    "日本語": "ja",
+    "和文": "ja",
+    "english": "en",
+    "英語": "en",
+    "英文": "en",
+}
+
 
 def _fold(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", name).casefold()
@@ -253,6 +263,12 @@ def read_terms(
             )
         for ja in _split(values["ja"], split):
             for en in _split(values["en"], split):
+                for side in (ja, en):
+                    if "\n" in side or "\r" in side:
+                        hint = "" if split else "; --split '\\n' makes each line an entry"
+                        raise FormatError(
+                            path, f"a term is one line ({side!r}{hint})", f"{place} {number}"
+                        )
                 yield Term(
                     ja=ja,
                     en=en,
@@ -290,7 +306,7 @@ def term_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
 def read_units(
     path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
 ) -> Iterator[Unit]:
-    """Yield the units of a TSV, CSV or XLSX file with a header row (see :func:`read_unit_rows`)."""
+    """Yield the units of a TSV, CSV or XLSX file (see :func:`read_unit_rows`)."""
     for _, unit in read_unit_rows(path, encoding=encoding, sheet=sheet):
         yield unit
 
@@ -298,23 +314,26 @@ def read_units(
 def read_unit_rows(
     path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | None = None
 ) -> Iterator[tuple[str, Unit]]:
-    """Yield the units of a TSV, CSV or XLSX file with a header row, each with its place
-    (``line 3`` in a TSV/CSV file, ``row 3`` in a workbook).
+    """Yield the units of a TSV, CSV or XLSX file, each with its place (``line 3`` in a
+    TSV/CSV file, ``row 3`` in a workbook).
 
     The header names ``source`` and ``target`` columns (with optional ``source_lang`` and
     ``target_lang``), or two language columns such as ``ja`` and ``en`` (the first is the
     source). Missing languages are detected from the text.
+
+    A TSV whose first line names no column taiyaku knows has no header (Tatoeba's
+    ``jpn.txt``: ``English<TAB>Japanese``, newer exports with an attribution column): its
+    columns are source, target and an optional third kept as the unit's ``attribution``
+    metadata, languages detected line by line.
     """
     header, rows, place = read_table(path, encoding=encoding, sheet=sheet)
-    lang_columns = [
-        h
-        for h in header
-        if is_language_tag(h)
-        and _fold(h) not in {a for names in _UNIT_ALIASES.values() for a in names}
-    ]
+    if delimited.is_tsv(path) and not _names_a_unit_column(header):
+        yield from _headerless_units(path, encoding)
+        return
+    lang_columns = [h for h in header if _column_lang(h)]
     fixed_langs: tuple[str, str] | None = None
     if len(lang_columns) == 2 and not {"source", "target"} & {_fold(h) for h in header}:
-        fixed_langs = (normalize_lang_tag(lang_columns[0]), normalize_lang_tag(lang_columns[1]))
+        fixed_langs = (_column_lang(lang_columns[0]), _column_lang(lang_columns[1]))
         header = [
             "source" if h == lang_columns[0] else "target" if h == lang_columns[1] else h
             for h in header
@@ -332,12 +351,59 @@ def read_unit_rows(
     for number, cells in rows:
         values = {f: clean(cells[i]) if i < len(cells) else "" for f, i in mapping.items()}
         where = f"{place} {number}"
-        if not values["source"].strip() or not values["target"].strip():
-            raise FormatError(path, "a unit needs both a source and a target", where)
-        try:
-            yield where, _unit(values, fixed_langs)
-        except (ValueError, json.JSONDecodeError) as error:
-            raise FormatError(path, str(error), where) from None
+        yield where, _checked_unit(path, values, fixed_langs, where)
+
+
+def _column_lang(name: str) -> str:
+    """The language a column header names (``ja``, ``en-US``, ``日本語``, ``English``), or ``""``."""
+    folded = _fold(name)
+    if folded in {a for names in _UNIT_ALIASES.values() for a in names}:
+        return ""
+    if folded in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[folded]
+    return normalize_lang_tag(name) if is_language_tag(name) else ""
+
+
+def _names_a_unit_column(header: Sequence[str]) -> bool:
+    """A header names a source or target column, or two languages (``No`` alone is a word)."""
+    aliases = {a for names in _UNIT_ALIASES.values() for a in names}
+    return (
+        any(_fold(h) in aliases for h in header) or sum(map(bool, map(_column_lang, header))) >= 2
+    )
+
+
+def _headerless_units(
+    path: str | os.PathLike[str], encoding: str | None
+) -> Iterator[tuple[str, Unit]]:
+    _, rows = delimited.read_rows(path, encoding=encoding, header=False)
+    clean = _cleaner(path)
+    for number, cells in rows:
+        where = f"line {number}"
+        if len(cells) not in (2, 3):
+            raise FormatError(
+                path,
+                f"{len(cells)} columns: a file without a header line has source, target and "
+                "an optional attribution (or give it a header naming its columns)",
+                where,
+            )
+        values = {"source": clean(cells[0]), "target": clean(cells[1])}
+        if len(cells) == 3 and cells[2].strip():
+            values["metadata"] = json.dumps({"attribution": clean(cells[2])}, ensure_ascii=False)
+        yield where, _checked_unit(path, values, None, where)
+
+
+def _checked_unit(
+    path: str | os.PathLike[str],
+    values: dict[str, str],
+    fixed_langs: tuple[str, str] | None,
+    where: str,
+) -> Unit:
+    if not values["source"].strip() or not values["target"].strip():
+        raise FormatError(path, "a unit needs both a source and a target", where)
+    try:
+        return _unit(values, fixed_langs)
+    except (ValueError, json.JSONDecodeError) as error:
+        raise FormatError(path, str(error), where) from None
 
 
 def _unit(values: dict[str, str], fixed_langs: tuple[str, str] | None) -> Unit:

@@ -211,18 +211,23 @@ def root_name(path: str | os.PathLike[str]) -> str:
 
 
 def read_tbx(
-    path: str | os.PathLike[str], *, langs: tuple[str, str] = ("ja", "en")
+    path: str | os.PathLike[str],
+    *,
+    langs: tuple[str, str] = ("ja", "en"),
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Term]:
     """Yield the Japanese–English entries of a TBX v2 or v3 file, streaming.
 
     :param langs: the languages read as the ``ja`` and ``en`` sides (another pair, e.g.
         ``("es", "en")``, reads a termbase without Japanese, such as the TBX-Basic samples)
+    :param warn: told, at the end, how many concepts were skipped for lacking a term on
+        one side
     :raises FormatError: not well-formed XML, not TBX, an unknown status (with line, column);
         a termbase with terms but none in ``langs`` (naming the languages it has)
     """
     root_checked = False
     seen: set[str] = set()
-    found = 0
+    found = skipped = 0
     for event, element in iterparse_safe(path):
         name = _local(element)
         if event == "start":
@@ -234,9 +239,12 @@ def read_tbx(
         if name in _LANG_TAGS:
             seen.add(primary_lang(element.get(XML_LANG) or element.get("lang") or ""))
         elif name in _ENTRY_TAGS:
+            produced = False
             for term in _entry_terms(path, element, langs):
+                produced = True
                 found += 1
                 yield term
+            skipped += not produced
             release(element)
     if not found and seen and not {langs[0], langs[1]} <= seen:
         raise FormatError(
@@ -244,6 +252,11 @@ def read_tbx(
             f"no {langs[0]}–{langs[1]} entries: the termbase's languages are "
             f"{', '.join(sorted(seen))}; to import another pair, say which with --src-lang "
             "and --tgt-lang",
+        )
+    if skipped and warn is not None:
+        warn(
+            f"{os.fspath(path)}: {skipped:,} concept(s) without both a {langs[0]} and a "
+            f"{langs[1]} term skipped"
         )
 
 

@@ -29,8 +29,12 @@ from taiyaku.formats.document import (
 )
 from taiyaku.text.lang import detect_lang
 
-XLIFF1 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
+# XLIFF 1.1 (Translate Toolkit's default) and 1.2 share their structure.
+XLIFF1_NAMESPACES = (
+    "urn:oasis:names:tc:xliff:document:1.2",
+    "urn:oasis:names:tc:xliff:document:1.1",
+)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PAIRS = {"g", "pc", "mrk"}
 
@@ -41,16 +45,24 @@ def _parse(name: str, data: bytes) -> Any:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise FormatError(name, f"not well-formed XML: {error}") from None
-    if root.tag not in (f"{{{XLIFF1}}}xliff", f"{{{XLIFF2}}}xliff"):
-        raise FormatError(name, "not an XLIFF 1.2 or 2.x file")
+    if etree.QName(root).localname != "xliff" or _namespace(root) not in (
+        *XLIFF1_NAMESPACES,
+        XLIFF2,
+    ):
+        raise FormatError(name, "not an XLIFF 1.1, 1.2 or 2.x file")
     return root
+
+
+def _namespace(root: Any) -> str:
+    return etree.QName(root).namespace or ""
 
 
 def _segments_of(root: Any) -> list[tuple[Any, Any]]:
     """(the element holding source and target, its source) for every translatable segment."""
-    if root.tag == f"{{{XLIFF1}}}xliff":
-        units = root.iter(f"{{{XLIFF1}}}trans-unit")
-        return [(u, u.find(f"{{{XLIFF1}}}source")) for u in units if u.get("translate") != "no"]
+    ns = _namespace(root)
+    if ns != XLIFF2:
+        units = root.iter(f"{{{ns}}}trans-unit")
+        return [(u, u.find(f"{{{ns}}}source")) for u in units if u.get("translate") != "no"]
     found = []
     for unit in root.iter(f"{{{XLIFF2}}}unit"):
         if unit.get("translate") == "no":
@@ -98,8 +110,9 @@ def read_xliff_source(name: str, data: bytes) -> SourceDocument:
     """
     root = _parse(name, data)
     refuse_markers(name, data.decode("utf-8", "replace"))
-    version1 = root.tag == f"{{{XLIFF1}}}xliff"
-    file = root.find(f"{{{XLIFF1}}}file") if version1 else root
+    ns = _namespace(root)
+    version1 = ns != XLIFF2
+    file = root.find(f"{{{ns}}}file") if version1 else root
     declared = (file.get("source-language") if version1 else root.get("srcLang")) or ""
     segments: list[DocSegment] = []
     for holder, source in _segments_of(root):
@@ -113,7 +126,7 @@ def read_xliff_source(name: str, data: bytes) -> SourceDocument:
         renumbered = numbered(tuple(content))  # ids 1, 2, … as taiyaku's bilingual files use
         existing = None
         state = "translated"
-        target = holder.find(f"{{{XLIFF1 if version1 else XLIFF2}}}target")
+        target = holder.find(f"{{{ns}}}target")
         if target is not None and "".join(target.itertext()).strip():
             try:
                 existing = resolve_target(
@@ -137,7 +150,6 @@ def read_xliff_source(name: str, data: bytes) -> SourceDocument:
 
     def render(targets: dict[str, Content], target_lang: str) -> bytes:
         tree = _parse(name, data)
-        ns = XLIFF1 if version1 else XLIFF2
         number = 0
         for holder, source in _segments_of(tree):
             if source is None or not "".join(source.itertext()).strip():
@@ -163,7 +175,7 @@ def read_xliff_source(name: str, data: bytes) -> SourceDocument:
                 holder.set("state", "translated")
         if target_lang:
             if version1:
-                for file_element in tree.iter(f"{{{XLIFF1}}}file"):
+                for file_element in tree.iter(f"{{{ns}}}file"):
                     file_element.set("target-language", target_lang)
             elif not tree.get("trgLang"):
                 tree.set("trgLang", target_lang)

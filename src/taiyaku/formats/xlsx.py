@@ -18,7 +18,7 @@ from taiyaku.formats.cells import escape_xlsx, starts_like_formula, unescape_xls
 from taiyaku.formats.files import atomic_write, check_readable
 
 Row = tuple[int, list[str]]
-_WRAP_WIDTH = 60
+_WRAP_WIDTH = 40
 # Hostile-workbook limits. A real glossary or TM workbook of a million rows unpacks to well
 # under 1 GB and compresses about 5-20x; a zip bomb compresses thousands of times.
 MAX_UNPACKED_BYTES = 1_000_000_000
@@ -134,7 +134,6 @@ def write_rows(
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title)
         widths = [len(h) + 2 for h in header]
-        sheet.freeze_panes = "A2"
         bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         # Column widths must be set before rows in a write-only sheet: estimate from the header
         # now and from a first sample of rows (the rest rarely changes the picture).
@@ -148,12 +147,14 @@ def write_rows(
                 break
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
+        set_print_layout(sheet)
         sheet.append([cell(sheet, h, font=bold) for h in header])
         count = 0
         for row in itertools.chain(buffered, iterator):
+            fit_row_height(sheet, count + 2, row, widths)
             sheet.append([cell(sheet, v, alignment=wrap) for v in row])
             count += 1
-        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
+        set_filter(sheet, columns=len(header), last_row=count + 1)
         if about:
             info = book.create_sheet("About")
             info.column_dimensions["A"].width = 22
@@ -195,6 +196,53 @@ def text_cell(sheet: Any, value: str, **style: Any) -> Any:
     if starts_like_formula(value):
         made.quotePrefix = True
     return made
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11-point text, Excel's default row height
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def set_print_layout(sheet: Any, *, header_row: int = 1) -> None:
+    """Make a records sheet read and print well: what every sheet taiyaku writes gets.
+
+    The header row is frozen and repeated at the top of every printed page; pages are A4
+    landscape, scaled to the sheet's width (a glossary no longer prints one column a page).
+    Call before the first row is written (a write-only sheet streams its rows); add the
+    filter with :func:`set_filter` once the rows are counted.
+    """
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def set_filter(sheet: Any, *, columns: int, last_row: int, header_row: int = 1) -> None:
+    """An autofilter on the header row over the records (rows ``header_row``..``last_row``)."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(max(1, columns))}{last_row}"
+
+
+def fit_row_height(sheet: Any, row: int, values: Sequence[Any], widths: Sequence[float]) -> None:
+    """Give row ``row`` the height its wrapped text needs in columns of ``widths``.
+
+    Spreadsheets do not grow a row for wrapped text written by a program: without this, a
+    long sentence shows one line and hides the rest. Call before the row is appended.
+    """
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if not isinstance(value, str) or not value:
+            continue
+        usable = max(1.0, width - 1)
+        needed = sum(max(1, -(-display_width(line) // int(usable))) for line in value.split("\n"))
+        lines = max(lines, needed)
+    if lines > 1:
+        sheet.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 2)
 
 
 def _display_width(text: str) -> int:

@@ -10,6 +10,7 @@ in words for English.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,12 +115,19 @@ def band_of(score: float) -> str:
     return BANDS[-1][0]
 
 
-def analyze_text(db_or_tm: Any, text: str, *, lang: str | None = None) -> Analysis:
+def analyze_text(
+    db_or_tm: Any,
+    text: str,
+    *,
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
     """Segment ``text``, match every sentence and count the bands.
 
     The sentences are matched on every core (:func:`~taiyaku.match.batch.scores_many`).
 
     :param lang: the document's language; detected when not given
+    :param progress: called with 1 after each sentence (drives a progress bar)
     """
     lang = lang or detect_lang(text)
     rows = {name: Band(name) for name, _, _ in BANDS}
@@ -146,37 +154,136 @@ def analyze_text(db_or_tm: Any, text: str, *, lang: str | None = None) -> Analys
         rows[band].segments += 1
         rows[band].size += size
         segments.append(SegmentScore(sentence, score, band, size))
+        if progress:
+            progress(1)
     return Analysis(lang, "characters" if lang == "ja" else "words", list(rows.values()), segments)
 
 
 def analyze_file(
-    db_or_tm: Any, path: str | os.PathLike[str], *, lang: str | None = None
+    db_or_tm: Any,
+    path: str | os.PathLike[str],
+    *,
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Analysis:
     """Read a text file (encoding detected) and analyse it, see :func:`analyze_text`."""
     from taiyaku.text.html import read_document
 
-    return analyze_text(db_or_tm, read_document(path), lang=lang)
+    return analyze_text(db_or_tm, read_document(path), lang=lang, progress=progress)
 
 
-def write_analysis_xlsx(analysis: Analysis, path: str | os.PathLike[str]) -> None:
-    """Write the band table and the per-sentence scores as an Excel workbook."""
+def write_analysis_xlsx(
+    analysis: Analysis,
+    path: str | os.PathLike[str],
+    *,
+    document: str = "",
+    database: str = "",
+) -> None:
+    """Write the analysis as a workbook laid out like a CAT tool's analysis report.
+
+    The "Analysis" sheet opens with a header block (document, database, date, metric,
+    language), then the band table with each band's share of the segments and of the text,
+    and a native Excel bar chart of the text by band; "Segments" lists every sentence with
+    its best score. Both sheets print on A4 landscape with their header row repeated.
+
+    :param document: the analysed document's name, for the header block
+    :param database: the database's name (a file name, never a full path)
+    """
     from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Font
 
     from taiyaku.formats.files import atomic_write
-    from taiyaku.formats.xlsx import text_cell
+    from taiyaku.formats.xlsx import (
+        fit_row_height,
+        set_filter,
+        set_print_layout,
+        styled_cell,
+        text_cell,
+    )
+    from taiyaku.models import now_iso
 
+    bold, title = Font(bold=True), Font(bold=True, size=14)
+    size_name = analysis.unit.capitalize()
+    rows = [*analysis.bands, analysis.total]
+    total = analysis.total
+    header_row = 8
     # Claim the file first: a folder that cannot be written fails before any sheet is made.
     with atomic_write(path) as tmp:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Analysis")
-        sheet.append(["Band", "Segments", analysis.unit.capitalize()])
-        for band in [*analysis.bands, analysis.total]:
-            sheet.append([band.name, band.segments, band.size])
+        for column, width in zip("ABCDE", (16, 12, 14, 14, 14), strict=True):
+            sheet.column_dimensions[column].width = width
+        set_print_layout(sheet, header_row=header_row)
+        sheet.append([text_cell(sheet, "TM analysis", font=title)])
+        for label, value in (
+            ("Document", document),
+            ("Database", database),
+            ("Date", now_iso()),
+            ("Metric", f"{METRIC}: 100 × (1 − edit distance / longer length)"),
+            ("Language", f"{analysis.lang} (size in {analysis.unit})"),
+        ):
+            sheet.append([text_cell(sheet, label, font=bold), text_cell(sheet, value)])
+        sheet.append([])
+        headings = ("Band", "Segments", "% segments", size_name, f"% {analysis.unit}")
+        sheet.append([text_cell(sheet, h, font=bold) for h in headings])
+
+        def share(part: int, whole: int) -> Any:
+            made = styled_cell(sheet, part / whole if whole else 0.0)
+            made.number_format = "0.0%"
+            return made
+
+        for band in rows:
+            font = {"font": bold} if band is total else {}
+            counts = [styled_cell(sheet, n, **font) for n in (band.segments, band.size)]
+            for count in counts:
+                count.number_format = "#,##0"
+            sheet.append(
+                [
+                    text_cell(sheet, band.name, **font),
+                    counts[0],
+                    share(band.segments, total.segments),
+                    counts[1],
+                    share(band.size, total.size),
+                ]
+            )
+        last_band = header_row + len(analysis.bands)
+        set_filter(sheet, columns=len(headings), last_row=last_band, header_row=header_row)
+        chart = BarChart()
+        chart.type = "bar"  # horizontal bars: band names read as written
+        chart.title = f"{size_name} by band"
+        chart.y_axis.title = size_name
+        chart.legend = None
+        chart.add_data(
+            Reference(sheet, min_col=4, min_row=header_row, max_row=last_band),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_band))
+        chart.x_axis.scaling.orientation = "maxMin"  # 100% at the top, as in the table
+        chart.width, chart.height = 16, 8
+        sheet.add_chart(chart, f"G{header_row}")
+
         detail = book.create_sheet("Segments")
-        detail.append(["Segment", "Best score", "Band", analysis.unit.capitalize()])
-        for segment in analysis.segments:
+        widths = (70, 11, 11, 11)
+        for column, width in zip("ABCD", widths, strict=True):
+            detail.column_dimensions[column].width = width
+        set_print_layout(detail)
+        detail.append(
+            [text_cell(detail, h, font=bold) for h in ("Segment", "Best score", "Band", size_name)]
+        )
+        wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+        for number, segment in enumerate(analysis.segments, start=2):
+            fit_row_height(detail, number, (segment.text,), widths)
+            score = styled_cell(detail, segment.score, alignment=top)
+            score.number_format = "0.0"
             # Segment text is the user's document: written as text, never as a formula.
             detail.append(
-                [text_cell(detail, segment.text), segment.score, segment.band, segment.size]
+                [
+                    text_cell(detail, segment.text, alignment=wrap),
+                    score,
+                    text_cell(detail, segment.band, alignment=Alignment(vertical="top", indent=1)),
+                    styled_cell(detail, segment.size, alignment=top),
+                ]
             )
+        set_filter(detail, columns=4, last_row=len(analysis.segments) + 1)
         book.save(tmp)

@@ -47,20 +47,25 @@ def _run(task: tuple[str, list[str], dict[str, Any]]) -> list[Any]:
 def _answers(
     db_or_tm: Any, method: str, queries: Sequence[str], options: dict[str, Any], workers: int | None
 ) -> Iterator[Any]:
+    """The answers of ``method`` for every query, in order; the workers (if any) are started
+    now, not when the first answer is wanted (so never beside a progress bar's thread)."""
     matcher = db_or_tm if isinstance(db_or_tm, Matcher) else Matcher(db_or_tm)
     workers = default_workers() if workers is None else workers
     path = database_file(matcher.db)
     if workers <= 1 or len(queries) < _PARALLEL_FROM or path is None:
         run = getattr(matcher, method)
-        for query in queries:
-            yield run(query, **options)
-        return
+        return (run(query, **options) for query in queries)
     tasks = [
         (method, list(queries[start : start + _CHUNK]), options)
         for start in range(0, len(queries), _CHUNK)
     ]
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, len(tasks)), _start_worker, (path,)) as pool:
+    pool = context.Pool(min(workers, len(tasks)), _start_worker, (path,))
+    return _collect(pool, tasks)
+
+
+def _collect(pool: Any, tasks: list[tuple[str, list[str], dict[str, Any]]]) -> Iterator[Any]:
+    with pool:
         for answers in pool.imap(_run, tasks):
             yield from answers
 
@@ -79,7 +84,7 @@ def search_many(
     :param workers: processes to use; default: one per core
     """
     options = {"min_score": min_score, "limit": limit}
-    yield from _answers(db_or_tm, "search", queries, options, workers)
+    return _answers(db_or_tm, "search", queries, options, workers)
 
 
 def scores_many(
@@ -93,4 +98,4 @@ def scores_many(
 ) -> Iterator[list[tuple[float, int]]]:
     """Yield ``(score, unit id)`` pairs for every query (as :meth:`Matcher.scores`), in order."""
     options = {"min_score": min_score, "limit": limit, "lang": lang}
-    yield from _answers(db_or_tm, "scores", queries, options, workers)
+    return _answers(db_or_tm, "scores", queries, options, workers)

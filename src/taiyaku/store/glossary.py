@@ -160,6 +160,20 @@ class GlossaryStore:
         )
         return len(inserts), len(updates) + repeated, unchanged
 
+    def remove(self, ja: str, en: str, *, dry_run: bool = False) -> int:
+        """Delete the entry of this exact ja/en pair; return how many were deleted (0 or 1).
+
+        :param dry_run: count, delete nothing
+        """
+        count = "SELECT count(*) FROM terms WHERE ja = ? AND en = ?"
+        if dry_run:  # a read: works on a database opened read-only
+            return int(self.db.conn.execute(count, [ja, en]).fetchone()[0])
+        with transaction(self.db):
+            found = int(self.db.conn.execute(count, [ja, en]).fetchone()[0])
+            if found:
+                self.db.conn.execute("DELETE FROM terms WHERE ja = ? AND en = ?", [ja, en])
+        return found
+
     def recompute_keys(self, progress: Callable[[int], None] | None = None) -> None:
         """Compute every entry's keys again, in the caller's transaction.
 

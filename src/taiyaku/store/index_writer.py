@@ -74,7 +74,8 @@ BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
-CARRY_BELOW = 256
+CARRY_BELOW = 16
+CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
@@ -207,8 +208,9 @@ class _LangBuffer:
         """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
 
         :param final: take every posting; otherwise the grams with fewer than
-            ``CARRY_BELOW`` postings stay in the buffer for the next take, so that a rare gram
-            is written as one chunk at the end of an import, not as one tiny chunk per flush
+            ``CARRY_BELOW`` postings stay in the buffer for the next take (unless they are
+            more than ``CARRY_AT_MOST``: memory stays bounded), so that a rare gram is
+            written as one chunk at the end of an import, not as one tiny chunk per flush
         :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
             ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
         """
@@ -236,14 +238,15 @@ class _LangBuffer:
             group_sizes = np.diff(np.append(firsts, len(ids)))
             rare = group_sizes < CARRY_BELOW
             carried = np.repeat(rare, group_sizes)
-            self.postings = [
-                (numbers[carried].astype(np.uint64) << np.uint64(32))
-                | ids[carried].astype(np.uint64)
-            ]
-            self.count = int(np.count_nonzero(carried))
-            ids, numbers = ids[~carried], numbers[~carried]
-            firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
-            firsts = firsts if len(ids) else firsts[:0]
+            if np.count_nonzero(carried) <= CARRY_AT_MOST:
+                self.postings = [
+                    (numbers[carried].astype(np.uint64) << np.uint64(32))
+                    | ids[carried].astype(np.uint64)
+                ]
+                self.count = int(np.count_nonzero(carried))
+                ids, numbers = ids[~carried], numbers[~carried]
+                firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
+                firsts = firsts if len(ids) else firsts[:0]
         grams = self._texts(numbers[firsts])
         del numbers
         bounds = np.append(firsts, len(ids))
@@ -362,6 +365,7 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
+        self._flushes = 0  # flushes of the current write
 
     def _with_targets(self, db: Database) -> bool:
         if self._targets is None:
@@ -401,17 +405,26 @@ class IndexWriter:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
+                langs = [b.lang for b in self._buffers.values()]
+                words = self._words is not None
                 self.flush(db)
+                if self._flushes > 1:  # a bulk write: its grams are in one chunk per flush
+                    for lang in langs:
+                        _compact(db, "match_postings", lang)
+                    if words:
+                        _compact(db, "match_words", TARGETS)
         finally:
             self._buffers = {}
             self._words = None
             self._carried = 0
+            self._flushes = 0
 
     def flush(self, db: Database, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
         :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
         """
+        self._flushes += 1
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
             _write_postings(db, buffer.lang, grams, bounds, ids)
@@ -448,6 +461,31 @@ class IndexWriter:
             _remove(db, "match_words", TARGETS, words, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
+
+
+def _compact(db: Database, table: str, lang: str) -> None:
+    """Merge the chunks of every gram of ``lang`` that has several into one.
+
+    A bulk import writes a common gram's postings as one chunk per flush; a search then
+    reads and tests a dozen chunks where one would do.
+    """
+    conn = db.conn
+    grams = [
+        g
+        for (g,) in conn.execute(
+            f"SELECT gram FROM {table} WHERE lang = ? GROUP BY gram HAVING count(*) > 1", [lang]
+        )
+    ]
+    for gram in grams:
+        chunks = conn.execute(
+            f"SELECT ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
+        ).fetchall()
+        ids = np.unique(np.concatenate([postings.decode(blob) for (blob,) in chunks]))
+        conn.execute(f"DELETE FROM {table} WHERE lang = ? AND gram = ?", [lang, gram])
+        conn.execute(
+            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            [lang, gram, len(ids), postings.encode(ids)],
+        )
 
 
 def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:

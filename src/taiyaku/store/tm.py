@@ -94,6 +94,7 @@ class TranslationMemory:
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> int:
         conn = self.db.conn
+        rows = self._not_stored(rows)
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
@@ -105,6 +106,27 @@ class TranslationMemory:
             for hook in self.on_added:
                 hook(self.db, ids)
         return inserted
+
+    def _not_stored(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """``rows`` without the pairs already stored, or earlier in ``rows``, under the same
+        primary languages: a pair tagged ``en`` and again ``en-US`` is one pair, not two."""
+        seen: set[tuple[str, str, str, str]] = set()
+        keys = sorted({row[4] for row in rows})
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found = self.db.conn.execute(
+                "SELECT source_lang, target_lang, source_text, target_text FROM units "
+                f"WHERE source_key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
+        fresh = []
+        for row in rows:
+            pair = (_primary(row[0]), _primary(row[1]), row[2], row[3])
+            if pair not in seen:
+                seen.add(pair)
+                fresh.append(row)
+        return fresh
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -131,17 +153,66 @@ class TranslationMemory:
 
         :return: the number of units deleted
         """
-        where, params = "document = ?", [document]
-        if origin is not None:
-            where, params = where + " AND origin = ?", [document, origin]
-        with transaction(self.db):
-            ids = [
+        return self.delete(document=document, origin=origin)
+
+    def delete(
+        self,
+        *,
+        document: str | None = None,
+        origin: str | None = None,
+        ids: Iterable[int] | None = None,
+        dry_run: bool = False,
+    ) -> int:
+        """Delete the units matching every condition given, in one transaction.
+
+        The fuzzy index is kept in step (the ``on_deleting`` hooks run in the same
+        transaction). At least one condition is required: this never empties the TM by
+        accident.
+
+        :param document: units of this document
+        :param origin: units of this origin (``imported``, ``aligned``, ...)
+        :param ids: units with these ids
+        :param dry_run: count what would be deleted, delete nothing
+        :return: the number of units deleted (or that would be)
+        :raises TaiyakuError: no condition given
+        """
+        where, params = self._where(document, origin, ids)
+        if dry_run:  # a read: works on a database opened read-only
+            count = self.db.conn.execute(f"SELECT count(*) FROM units WHERE {where}", params)
+            return int(count.fetchone()[0])
+        with self._writing():
+            found = [
                 r[0] for r in self.db.conn.execute(f"SELECT id FROM units WHERE {where}", params)
             ]
-            for hook in self.on_deleting:
-                hook(self.db, ids)
-            self.db.conn.execute(f"DELETE FROM units WHERE {where}", params)
-        return len(ids)
+            if found:
+                for hook in self.on_deleting:
+                    hook(self.db, found)
+                for start in range(0, len(found), 500):
+                    chunk = found[start : start + 500]
+                    self.db.conn.execute(
+                        f"DELETE FROM units WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                    )
+        return len(found)
+
+    @staticmethod
+    def _where(
+        document: str | None, origin: str | None, ids: Iterable[int] | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if document is not None:
+            clauses.append("document = ?")
+            params.append(document)
+        if origin is not None:
+            clauses.append("origin = ?")
+            params.append(origin)
+        if ids is not None:
+            id_list = sorted(set(ids))
+            clauses.append(f"id IN ({', '.join('?' * len(id_list))})" if id_list else "0")
+            params += id_list
+        if not clauses:
+            raise TaiyakuError("say which units to delete: a document, an origin or ids")
+        return " AND ".join(clauses), params
 
     def source_before(self, unit: Unit) -> str | None:
         """The source text of the unit just before ``unit`` in its document, if known.
@@ -333,6 +404,7 @@ class TranslationMemory:
 
 # A million units carry a handful of distinct tags: normalise each once.
 _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
+_primary = functools.lru_cache(maxsize=512)(primary_lang)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:

@@ -24,12 +24,26 @@ _BOMS = (
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 
 
+# What a binary document renamed .txt starts with: told as what it is, not as an encoding.
+_BINARY_KINDS = (
+    (b"PK\x03\x04", "a zip archive (a Word .docx, Excel .xlsx or other zip file)"),
+    (b"%PDF", "a PDF file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word .doc or Excel .xls file"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
 def decode_bytes(data: bytes, path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """Decode ``data`` read from ``path``, detecting the encoding unless one is given.
 
-    :raises FormatError: the bytes do not decode (the message names the byte offset), or
-        ``encoding`` is not a codec Python knows
+    :raises FormatError: the bytes are a binary document (Word, PDF, zip), do not decode
+        (the message names the byte offset), or ``encoding`` is not a codec Python knows
     """
+    for magic, kind in _BINARY_KINDS:
+        if data.startswith(magic):
+            raise FormatError(
+                path, f"this is {kind}, not text: save it as plain text (or .xlsx/.tmx) first"
+            )
     if encoding:
         try:
             codecs.lookup(encoding)

@@ -59,14 +59,18 @@ def english_words(text: str) -> set[str]:
 
 def associations(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     """Japanese term → the English words it goes with, learnt from ``(ja, en)`` pairs."""
+    sides = [(japanese_terms(ja), english_words(en)) for ja, en in pairs]
     term_count: Counter[str] = Counter()
     word_count: Counter[str] = Counter()
-    both: Counter[tuple[str, str]] = Counter()
-    for ja, en in pairs:
-        terms, words = japanese_terms(ja), english_words(en)
+    for terms, words in sides:
         term_count.update(terms)
         word_count.update(words)
-        both.update((t, w) for t in terms for w in words)
+    # Only a term and a word each seen MIN_PAIRS times can meet that often: counting the
+    # other pairs would cost most of the time and memory for nothing.
+    both: Counter[tuple[str, str]] = Counter()
+    for terms, words in sides:
+        frequent_words = [w for w in words if word_count[w] >= MIN_PAIRS]
+        both.update((t, w) for t in terms if term_count[t] >= MIN_PAIRS for w in frequent_words)
     out: dict[str, set[str]] = {}
     for (term, word), n in both.items():
         if n >= MIN_PAIRS and 2 * n / (term_count[term] + word_count[word]) >= MIN_DICE:

@@ -13,7 +13,7 @@ from taiyaku.align.score import score
 from taiyaku.models import Term
 from taiyaku.store.tm import TranslationMemory
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, table_digest
 
 SEED = ROOT / "tm" / "mic-global-strategy-bureau"
 
@@ -365,3 +365,133 @@ def test_cli_align_errors(runner, tmp_path) -> None:
     ja.write_text("こんにちは。", encoding="utf-8")
     result = runner.invoke(cli, ["align", str(ja), str(en), "--review", "x.csv"])
     assert result.exit_code == 2 and "--review" in result.output
+
+
+def _reviewed_sheet(runner, tmp_path):
+    """A stored alignment of JA/EN with a review sheet, and the CLI's database path."""
+    from taiyaku.cli import cli
+
+    ja, en = tmp_path / "plan.ja.txt", tmp_path / "plan.en.txt"
+    ja.write_text("".join(JA) + "\n\n写真：会議の様子\n", encoding="utf-8")
+    en.write_text(" ".join(EN) + "\n", encoding="utf-8")
+    db, sheet = str(tmp_path / "t.db"), tmp_path / "r.xlsx"
+    result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--review", str(sheet)])
+    assert result.exit_code == 0, result.output
+    return db, sheet
+
+
+def _mark(sheet, marks: dict[str, str]) -> None:
+    """Edit cells of the Alignment sheet as a reviewer would, then save."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(sheet)
+    for cell, value in marks.items():
+        book["Alignment"][cell] = value
+    book.save(sheet)
+
+
+def test_apply_review_stores_corrections_as_reviewed(runner, tmp_path) -> None:
+    from taiyaku.cli import cli
+    from taiyaku.formats.tmx import write_tmx
+    from taiyaku.store.db import open_db
+
+    db, sheet = _reviewed_sheet(runner, tmp_path)
+    _mark(
+        sheet,
+        {
+            "F2": "ok",  # right as it is
+            "E3": "The plan includes ten items.",  # edited text
+            "F4": "wrong",  # dropped
+            "F6": "merge",  # rows 5 and 6 become one pair
+            "D7": "写真：会議の様子",  # the 1-0 caption, given a translation
+            "E7": "Photo: the meeting",
+        },
+    )
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert "4 pairs stored for document 'plan' (4 reviewed), replacing 5" in result.output
+    units = list(TranslationMemory(open_db(db)).iter_units(document="plan"))
+    assert [(u.source_text, u.target_text, u.origin) for u in units] == [
+        (JA[0], EN[0], "reviewed"),
+        (JA[1], "The plan includes ten items.", "reviewed"),
+        (JA[3] + JA[4], EN[3] + " " + EN[4], "reviewed"),
+        ("写真：会議の様子", "Photo: the meeting", "reviewed"),
+    ]
+    tmx = tmp_path / "out.tmx"
+    write_tmx(tmx, units)
+    assert '<prop type="x-origin">reviewed</prop>' in tmx.read_text(encoding="utf-8")
+    # Applied once, the sheet no longer matches the document's pairs: refused, unchanged.
+    before = table_digest(tmp_path / "t.db")
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
+    assert result.exit_code == 1 and "does not match the pairs stored" in result.output
+    assert table_digest(tmp_path / "t.db") == before
+
+
+def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(runner, tmp_path) -> None:
+    from taiyaku.cli import cli
+    from taiyaku.store.db import open_db
+
+    db, sheet = _reviewed_sheet(runner, tmp_path)
+    _mark(sheet, {"D2": f"{JA[0]}\n{JA[1]}", "E2": f"{EN[0]}\n{EN[1]}", "F2": "split", "F3": "x"})
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"stored": 5' in result.output and '"reviewed": 2' in result.output
+    units = list(TranslationMemory(open_db(db)).iter_units(document="plan"))
+    assert [(u.source_text, u.origin) for u in units] == [
+        (JA[0], "reviewed"),
+        (JA[1], "reviewed"),
+        (JA[2], "aligned"),
+        (JA[3], "aligned"),
+        (JA[4], "aligned"),
+    ]
+    assert [u.position for u in units] == [0, 1, 2, 3, 4]
+    assert units[2].confidence is not None and units[2].bead == "1-1"
+
+
+@pytest.mark.parametrize(
+    ("marks", "message"),
+    [
+        ({"F3": "maybe"}, "row 3: OK? must be empty, ok, wrong, merge or split, not 'maybe'"),
+        ({"F2": "split"}, "row 2: split: Source has 1 lines and Target 1"),
+        ({"F2": "merge"}, "row 2: merge: there is no row above to join"),
+    ],
+)
+def test_apply_review_bad_marks_name_the_row_and_change_nothing(
+    runner, tmp_path, marks, message
+) -> None:
+    from taiyaku.cli import cli
+
+    db, sheet = _reviewed_sheet(runner, tmp_path)
+    _mark(sheet, {"F4": "wrong", **marks})
+    before = table_digest(tmp_path / "t.db")
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and message in result.output
+    assert table_digest(tmp_path / "t.db") == before
+
+
+def test_apply_review_refuses_another_documents_sheet(runner, tmp_path) -> None:
+    from taiyaku.cli import cli
+
+    db, sheet = _reviewed_sheet(runner, tmp_path)
+    # Another database holding a different alignment under the same document name.
+    other_ja, other_en = tmp_path / "b" / "plan.ja.txt", tmp_path / "b" / "plan.en.txt"
+    other_ja.parent.mkdir()
+    other_ja.write_text("".join(JA[:3]), encoding="utf-8")
+    other_en.write_text(" ".join(EN[:3]), encoding="utf-8")
+    other = str(tmp_path / "other.db")
+    assert runner.invoke(cli, ["--db", other, "align", str(other_ja), str(other_en)]).exit_code == 0
+    before = table_digest(tmp_path / "other.db")
+    result = runner.invoke(cli, ["--db", other, "align", "--apply", str(sheet)])
+    assert result.exit_code == 1 and "does not match the pairs stored for document 'plan'" in (
+        result.output
+    )
+    assert table_digest(tmp_path / "other.db") == before
+    # A sheet written with --dry-run belongs to no stored document.
+    dry = tmp_path / "dry.xlsx"
+    runner.invoke(cli, ["--db", db, "align", str(other_ja), str(other_en), "--dry-run",
+                        "--review", str(dry)])  # fmt: skip
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(dry)])
+    assert result.exit_code == 1 and "not a taiyaku review sheet written for a stored" in (
+        result.output
+    )

@@ -496,3 +496,42 @@ def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> 
         "bureau of MIC",
         "organisation",
     )
+
+
+def test_concurrent_requests_each_use_their_own_threads_connection(project: Path) -> None:
+    """Many requests at once on a real server: a connection never leaves its thread."""
+    import socket
+    import threading
+    import time
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(ServerConfig(str(project))), port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        paths = ["/api/lookup?q=", "/api/match?q=", "/api/concordance?q="]
+        urls = [
+            f"http://127.0.0.1:{port}{paths[i % 3]}{urllib.parse.quote('国際戦略局の組識')}"
+            for i in range(150)
+        ]
+
+        def status(url: str) -> int:
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                return int(answer.status)
+
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(status, urls))
+    finally:
+        server.should_exit = True
+        thread.join()
+    assert statuses == [200] * len(urls)

@@ -330,7 +330,9 @@ def test_real_weblate_tbx_v2():
 )
 def test_real_tbx_basic_v3_samples(name):
     path = shared_file("tbx-basic-v3-sample", name)
-    assert list(read_terms(path)) == []  # no Japanese in the samples
+    # No Japanese in the samples: refused, naming the languages found (issue 10).
+    with pytest.raises(FormatError, match=r"languages are en, es"):
+        list(read_terms(path))
     terms = list(read_tbx(path, langs=("es", "en")))
     assert len(terms) > 30
     cluster = [t for t in terms if t.en == "open cluster"]

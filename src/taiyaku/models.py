@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-Origin = Literal["aligned", "imported", "added", "translated"]
+Origin = Literal["aligned", "imported", "added", "translated", "reviewed"]
 Status = Literal["preferred", "admitted", "deprecated", "forbidden"]
 BeadType = Literal["1-1", "1-2", "2-1", "2-2", "1-0", "0-1"]
 Side = Literal["ja", "en"]
@@ -99,8 +99,9 @@ class Unit:
     :param target_text: its translation as written (the plain text, likewise)
     :param source_lang: BCP-47 tag of the source, e.g. ``ja``
     :param target_lang: BCP-47 tag of the target, e.g. ``en``
-    :param origin: how the unit came in: ``aligned``, ``imported``, ``added`` or
-        ``translated`` (a segment translated through ``pretranslate`` and imported back)
+    :param origin: how the unit came in: ``aligned``, ``imported``, ``added``,
+        ``translated`` (a segment translated through ``pretranslate`` and imported back) or
+        ``reviewed`` (an aligned pair a person checked: ``taiyaku align --apply``)
     :param document: the document it came from, if known
     :param position: its position in that document (0-based bead index), if known
     :param confidence: alignment confidence in [0, 1], for aligned units

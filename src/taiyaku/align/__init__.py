@@ -6,7 +6,13 @@
 """
 
 from taiyaku.align.core import BEAD_TYPES, Alignment, Bead, align
-from taiyaku.align.document import align_files, align_texts, glossary_pairs, save_alignment
+from taiyaku.align.document import (
+    align_files,
+    align_texts,
+    alignment_units,
+    glossary_pairs,
+    save_alignment,
+)
 
 __all__ = [
     "BEAD_TYPES",
@@ -15,6 +21,7 @@ __all__ = [
     "align",
     "align_files",
     "align_texts",
+    "alignment_units",
     "glossary_pairs",
     "save_alignment",
 ]

@@ -137,8 +137,16 @@ def save_alignment(db: Database, alignment: Alignment, document: str) -> tuple[i
 
     :return: how many old units were replaced, and what adding the new ones did
     """
-    memory = TranslationMemory(db)
-    units = [
+    units = alignment_units(alignment, document)
+    with transaction(db):
+        replaced = TranslationMemory(db).delete_document(document, origin="aligned")
+        added = TranslationMemory(db).add_many(units)
+    return replaced, added
+
+
+def alignment_units(alignment: Alignment, document: str) -> list[Unit]:
+    """The units :func:`save_alignment` stores: one per bead with text on both sides."""
+    return [
         Unit(
             bead.source_text,
             bead.target_text,
@@ -153,7 +161,3 @@ def save_alignment(db: Database, alignment: Alignment, document: str) -> tuple[i
         for position, bead in enumerate(alignment.beads)
         if bead.is_pair
     ]
-    with transaction(db):
-        replaced = memory.delete_document(document, origin="aligned")
-        added = memory.add_many(units)
-    return replaced, added

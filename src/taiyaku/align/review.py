@@ -1,24 +1,80 @@
-"""A side-by-side review sheet (.xlsx) of an alignment, rows likely wrong highlighted."""
+"""The review sheet (.xlsx) of an alignment: rows likely wrong highlighted, corrections back.
+
+A person checks an alignment in a spreadsheet, not in a database. :func:`write_review`
+writes one row per bead; the reviewer marks rows in the "OK?" column, edits texts, merges
+and splits rows (:data:`CONVENTIONS`, repeated on the sheet's About page), and
+:func:`apply_review` stores the corrected pairs, origin ``reviewed``, in one transaction.
+
+A hidden ``taiyaku`` sheet carries the document's name and a fingerprint of the pairs stored
+for it when the sheet was written: a sheet from another document, or from an alignment that
+has since been redone, is refused instead of overwriting pairs it never showed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+from sqlite_utils import Database
 
 from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
 from taiyaku.align.core import Alignment
+from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.xlsx import (
     fit_row_height,
+    read_rows,
     set_filter,
     set_print_layout,
     styled_cell,
     text_cell,
 )
+from taiyaku.models import Unit
+from taiyaku.store.db import transaction
+from taiyaku.store.tm import TranslationMemory
+
+INFO_SHEET = "taiyaku"
+TEXT_WIDTH = 60  # characters of the Source and Target columns
+STORED_ORIGINS = ("aligned", "reviewed")
+OK_MARKS = frozenset({"ok", "y", "yes", "✓", "o", "○"})
+WRONG_MARKS = frozenset({"wrong", "x", "n", "no", "×", "✗"})
+MERGE_MARKS = frozenset({"merge", "+"})
+SPLIT_MARKS = frozenset({"split"})
+CONVENTIONS = (
+    ("OK? empty", "the row is kept as it was (edited text counts as reviewed)"),
+    ("OK? = ok (or y, ✓)", "the pair is right: stored as reviewed"),
+    ("OK? = wrong (or x, n)", "the pair is dropped from the TM"),
+    ("OK? = merge (or +)", "the row joins the row above it (a 1-0 row and a 0-1 row make a pair)"),
+    (
+        "OK? = split",
+        "Source and Target hold the same number of lines (Alt+Enter): one pair per line",
+    ),
+    ("Edited Source or Target", "the edited text is stored, as reviewed"),
+    ("Apply", "taiyaku align --apply SHEET.xlsx (only to the database the sheet came from)"),
+)
+
+
+def fingerprint(units: Iterable[Unit]) -> str:
+    """A short hash of a document's aligned pairs: the distinct (source, target) texts.
+
+    Distinct, because the store keeps a pair once (a heading repeated on a page is one unit).
+    """
+    digest = hashlib.sha256()
+    for source, target in sorted({(u.source_text, u.target_text) for u in units}):
+        digest.update(f"{source}\t{target}\n".encode())
+    return digest.hexdigest()[:20]
 
 
 def write_review(
-    path: str | os.PathLike[str], alignment: Alignment, *, threshold: float = REVIEW_THRESHOLD
+    path: str | os.PathLike[str],
+    alignment: Alignment,
+    *,
+    threshold: float = REVIEW_THRESHOLD,
+    document: str | None = None,
+    units: Iterable[Unit] = (),
 ) -> int:
     """Write the beads of ``alignment`` to an Excel sheet for a person to check.
 
@@ -26,10 +82,13 @@ def write_review(
     "OK?" column. Rows below ``threshold`` and beads with one side empty are filled orange;
     the confidence column's header says which threshold, and the About sheet why (by
     default :data:`~taiyaku.align.confidence.REVIEW_THRESHOLD`: 90 % of wrong pairs caught
-    with the fewest rows on the Kyoto benchmark).
+    with the fewest rows on the Kyoto benchmark) and how to mark corrections.
     Text cells are written as text, never as formulas (:func:`~taiyaku.formats.xlsx.text_cell`);
     the file appears only when complete (:func:`~taiyaku.formats.files.atomic_write`).
 
+    :param document: the document name the pairs are stored under; with it, the sheet can
+        be applied back (:func:`apply_review`)
+    :param units: the units stored for ``document`` (what the fingerprint covers)
     :return: the number of rows highlighted
     """
     from openpyxl import Workbook
@@ -40,16 +99,17 @@ def write_review(
     with atomic_write(path) as temporary:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Alignment")
-        widths = (6, 7, 14, 60, 60, 6)
+        widths = (6, 7, 16, TEXT_WIDTH, TEXT_WIDTH, 8)
         for column, width in zip("ABCDEF", widths, strict=True):
             sheet.column_dimensions[column].width = width
         set_print_layout(sheet)
         set_filter(sheet, columns=len(widths), last_row=len(alignment.beads) + 1)
         bold = Font(bold=True)
         headers = ("#", "Bead", f"Confidence (orange < {threshold:.2f})", "Source", "Target", "OK?")
-        sheet.append([text_cell(sheet, header, font=bold) for header in headers])
         low = PatternFill("solid", start_color="FFD59E", end_color="FFD59E")
         wrap = CellAlignment(wrap_text=True, vertical="top")
+        fit_row_height(sheet, 1, headers, widths)
+        sheet.append([text_cell(sheet, h, font=bold, alignment=wrap) for h in headers])
         flagged = 0
         for number, bead in enumerate(alignment.beads, start=1):
             style: dict[str, Any] = {"alignment": wrap}
@@ -65,14 +125,190 @@ def write_review(
                 [number_cell, bead_type, confidence, source, target, text_cell(sheet, "", **style)]
             )
         about = book.create_sheet("About")
-        for label, value in (
-            ("Source language", alignment.source_lang),
-            ("Target language", alignment.target_lang),
-            ("Length ratio (target/source characters)", round(alignment.ratio, 3)),
-            ("Highlighted", review_threshold_text(threshold)),
-            ("Confidence", "the probability that the pair is right (calibrated on Kyoto)"),
+        about_widths = (34, 90)
+        about.column_dimensions["A"].width, about.column_dimensions["B"].width = about_widths
+        set_print_layout(about)
+        for about_row, (label, value) in enumerate(
+            (
+                ("Document", document or "(not stored: cannot be applied back)"),
+                ("Source language", alignment.source_lang),
+                ("Target language", alignment.target_lang),
+                ("Length ratio (target/source characters)", round(alignment.ratio, 3)),
+                ("Highlighted", review_threshold_text(threshold)),
+                ("Confidence", "the probability that the pair is right (calibrated on Kyoto)"),
+                *CONVENTIONS,
+            ),
+            start=1,
         ):
-            value_cell = text_cell(about, value) if isinstance(value, str) else value
-            about.append([text_cell(about, label), value_cell])
+            fit_row_height(about, about_row, (label, str(value)), about_widths)
+            value_cell = (
+                text_cell(about, value, alignment=wrap) if isinstance(value, str) else value
+            )
+            about.append([text_cell(about, label, font=bold, alignment=wrap), value_cell])
+        if document is not None:
+            info = book.create_sheet(INFO_SHEET)
+            info.sheet_state = "hidden"
+            for row in (
+                ("key", "value"),
+                ("document", document),
+                ("fingerprint", fingerprint(units)),
+                ("source_lang", alignment.source_lang),
+                ("target_lang", alignment.target_lang),
+            ):
+                info.append([text_cell(info, cell) for cell in row])
         book.save(temporary)
     return flagged
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What applying a review sheet did to a document's pairs."""
+
+    document: str
+    stored: int
+    reviewed: int
+    replaced: int
+
+
+@dataclass
+class _Row:
+    number: int  # the sheet's row number, for messages
+    position: int
+    source: str
+    target: str
+    mark: str
+    reviewed: bool = False
+
+
+def apply_review(db: Database, path: str | os.PathLike[str]) -> Applied:
+    """Store the corrections of a review sheet: the document's pairs, as the sheet says.
+
+    Rows are read and checked first, then the document's ``aligned`` and ``reviewed`` units
+    are replaced in one transaction: on any error the database is unchanged.
+
+    :raises FormatError: the sheet is not a taiyaku review sheet, or a row's mark is unknown
+        or a split does not have as many source as target lines (the row is named)
+    :raises TaiyakuError: the sheet belongs to another document or to an older alignment
+    """
+    info = _info(path)
+    document = info.get("document", "")
+    memory = TranslationMemory(db)
+    stored = [u for u in memory.iter_units(document=document) if u.origin in STORED_ORIGINS]
+    if not stored:
+        raise TaiyakuError(f"{path}: document {document!r} has no aligned pairs in this database")
+    if fingerprint(u for u in stored if u.origin == "aligned") != info.get("fingerprint"):
+        raise TaiyakuError(
+            f"{path}: the sheet does not match the pairs stored for document {document!r} "
+            "(another database, or aligned again since the sheet was written): align again "
+            "with --review for a new sheet"
+        )
+    by_position = {u.position: u for u in stored}
+    fresh = []
+    # Positions are renumbered in sheet order: a split row becomes several units, merged
+    # rows one, and a unit's neighbour (what context matches read) stays its neighbour.
+    for position, row in enumerate(_corrected(path, _rows(path), info.get("source_lang", "ja"))):
+        if not (row.source.strip() and row.target.strip()):
+            continue
+        old = by_position.get(row.position) if row.mark != "split" else None
+        unchanged = old is not None and (old.source_text, old.target_text) == (
+            row.source,
+            row.target,
+        )
+        kept = unchanged and not row.reviewed
+        fresh.append(
+            Unit(
+                row.source,
+                row.target,
+                source_lang=old.source_lang if old else info.get("source_lang", "ja"),
+                target_lang=old.target_lang if old else info.get("target_lang", "en"),
+                origin=old.origin if kept and old else "reviewed",
+                document=document,
+                position=position,
+                confidence=old.confidence if kept and old else None,
+                bead=old.bead if kept and old else None,
+            )
+        )
+    with transaction(db):
+        replaced = sum(memory.delete_document(document, origin=o) for o in STORED_ORIGINS)
+        memory.add_many(fresh)
+    reviewed = sum(1 for u in fresh if u.origin == "reviewed")
+    return Applied(document, len(fresh), reviewed, replaced)
+
+
+def _info(path: str | os.PathLike[str]) -> dict[str, str]:
+    try:
+        _, rows = read_rows(path, sheet=INFO_SHEET)
+    except FormatError as error:
+        if "no sheet named" in error.detail:
+            raise FormatError(
+                path, "not a taiyaku review sheet written for a stored document (no info sheet)"
+            ) from None
+        raise
+    return {cells[0]: cells[1] for _, cells in rows if len(cells) >= 2}
+
+
+def _rows(path: str | os.PathLike[str]) -> list[_Row]:
+    header, rows = read_rows(path, sheet="Alignment")
+    names = [h.split(" (")[0].strip().lower() for h in header]
+    try:
+        number, source, target, mark = (names.index(n) for n in ("#", "source", "target", "ok?"))
+    except ValueError:
+        raise FormatError(path, "the Alignment sheet lacks one of #, Source, Target, OK?") from None
+    out = []
+    for row_number, cells in rows:
+        cells = cells + [""] * (len(header) - len(cells))
+        try:
+            position = int(cells[number]) - 1
+        except ValueError:
+            raise FormatError(
+                path, f"# must be the row's number, not {cells[number]!r}", f"row {row_number}"
+            ) from None
+        out.append(
+            _Row(row_number, position, cells[source], cells[target], cells[mark].strip().lower())
+        )
+    return out
+
+
+def _corrected(path: str | os.PathLike[str], rows: list[_Row], source_lang: str) -> list[_Row]:
+    """Rows with the reviewer's marks carried out: wrong ones dropped, merges joined, splits
+    split. A row is ``reviewed`` when it was marked, merged, split or edited."""
+    out: list[_Row] = []
+    for row in rows:
+        if row.mark in WRONG_MARKS:
+            continue
+        if row.mark in OK_MARKS:
+            row.reviewed = True
+            out.append(row)
+        elif row.mark in MERGE_MARKS:
+            if not out:
+                raise FormatError(path, "merge: there is no row above to join", f"row {row.number}")
+            above = out[-1]
+            above.source = _join(above.source, row.source, source_lang)
+            above.target = _join(above.target, row.target, "en" if source_lang == "ja" else "ja")
+            above.reviewed = True
+        elif row.mark in SPLIT_MARKS:
+            sources, targets = row.source.splitlines(), row.target.splitlines()
+            if len(sources) != len(targets) or len(sources) < 2:
+                raise FormatError(
+                    path,
+                    f"split: Source has {len(sources)} lines and Target {len(targets)}; "
+                    "give each the same number of lines (two or more)",
+                    f"row {row.number}",
+                )
+            for s, t in zip(sources, targets, strict=True):
+                out.append(_Row(row.number, row.position, s, t, "split", True))
+        elif row.mark == "":
+            out.append(row)
+        else:
+            raise FormatError(
+                path,
+                f"OK? must be empty, ok, wrong, merge or split, not {row.mark!r}",
+                f"row {row.number}",
+            )
+    return out
+
+
+def _join(first: str, second: str, lang: str) -> str:
+    if not first or not second:
+        return first or second
+    return first + ("" if lang == "ja" else " ") + second

@@ -43,8 +43,8 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
 
 
 @click.command(name="align")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@click.argument("target", type=click.Path(exists=True, dir_okay=False))
+@click.argument("source", type=click.Path(exists=True, dir_okay=False), required=False)
+@click.argument("target", type=click.Path(exists=True, dir_okay=False), required=False)
 @click.option(
     "--document",
     "--doc",
@@ -59,13 +59,20 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     type=click.Path(dir_okay=False, writable=True),
     help="Also write a side-by-side .xlsx sheet, low-confidence rows highlighted.",
 )
+@click.option(
+    "--apply",
+    "apply_sheet",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Store the corrections of a review sheet (instead of SOURCE and TARGET).",
+)
 @click.option("--dry-run", is_flag=True, help="Align and print, but store nothing.")
 @json_option
 @click.pass_context
 def align_command(
     ctx: click.Context,
-    source: str,
-    target: str,
+    source: str | None,
+    target: str | None,
+    apply_sheet: str | None,
     document: str | None,
     src_lang: str | None,
     tgt_lang: str | None,
@@ -86,14 +93,29 @@ def align_command(
     source, target, bead, confidence.
 
     \b
+    The review sheet highlights the rows likely wrong. Mark its OK? column
+    (ok, wrong, merge with the row above, split lines), edit texts, and
+    store the corrections with --apply: they replace the document's pairs,
+    as origin "reviewed", in one transaction. A sheet written for another
+    document or an older alignment is refused.
+
+    \b
     Example:
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
+      taiyaku align --apply check.xlsx
     """
-    from taiyaku.align.document import check_languages, document_name
+    from taiyaku.align.document import alignment_units, check_languages, document_name
     from taiyaku.cli import open_store
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
+    if apply_sheet:
+        if source or target or review or dry_run:
+            raise click.UsageError("--apply takes a sheet alone: no SOURCE, TARGET, --review")
+        _apply(ctx, apply_sheet, as_json)
+        return
+    if not (source and target):
+        raise click.UsageError("give SOURCE and TARGET (or --apply SHEET)")
     project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
         alignment = project.align(
@@ -106,7 +128,9 @@ def align_command(
     if review:  # before storing: a review sheet that cannot be written stops the run unchanged
         from taiyaku.align.review import write_review
 
-        flagged = write_review(review, alignment)
+        stored = None if dry_run else name
+        units = [] if dry_run else alignment_units(alignment, name)
+        flagged = write_review(review, alignment, document=stored, units=units)
     replaced = added = 0
     if not dry_run:
         replaced, result = project.save_alignment(alignment, name)
@@ -130,6 +154,27 @@ def align_command(
         )
     if review:
         click.echo(f"{review}: review sheet written, {flagged} rows highlighted")
+
+
+def _apply(ctx: click.Context, sheet: str, as_json: bool) -> None:
+    from taiyaku.align.review import apply_review
+    from taiyaku.cli import open_store
+
+    applied = apply_review(open_store(ctx, write=True).db, sheet)
+    if as_json:
+        echo_json(
+            {
+                "document": applied.document,
+                "stored": applied.stored,
+                "reviewed": applied.reviewed,
+                "replaced": applied.replaced,
+            }
+        )
+        return
+    click.echo(
+        f"{sheet}: {applied.stored} pairs stored for document {applied.document!r} "
+        f"({applied.reviewed} reviewed), replacing {applied.replaced}"
+    )
 
 
 def register(group: click.Group) -> None:

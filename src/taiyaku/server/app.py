@@ -106,10 +106,13 @@ class Projects:
         return project
 
 
-def project(request: Request) -> Project:
-    """The request's project (a FastAPI dependency)."""
-    projects: Projects = request.app.state.projects
-    return projects.current()
+def projects(request: Request) -> Projects:
+    """The application's :class:`Projects` (a FastAPI dependency).
+
+    Not the project itself: FastAPI may run a dependency in another worker thread than the
+    endpoint, and a connection must stay in its thread. Endpoints call ``current()``.
+    """
+    return request.app.state.projects  # type: ignore[no-any-return]
 
 
 _bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
@@ -129,7 +132,7 @@ def require_token(
         raise ApiError(403, "wrong token")
 
 
-Proj = Annotated[Project, Depends(project)]
+Projs = Annotated[Projects, Depends(projects)]
 Writer = Depends(require_token)
 QueryText = Annotated[
     str, Query(min_length=1, max_length=MAX_QUERY, description="The text to search for.")
@@ -248,23 +251,25 @@ def api_router() -> Any:
 
     @router.get("/lookup", tags=["read"])
     def lookup(
-        project: Proj,
+        projects: Projs,
         q: QueryText,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
         min_score: Annotated[float, Query(ge=0, le=100)] = 70,
     ) -> dict[str, Any]:
         """Glossary entries for a Japanese, English, kana or romaji query, best first."""
+        project = projects.current()
         hits = project.lookup(q, limit=limit, min_score=min_score)
         return {"query": q, "results": [hit.to_dict() for hit in hits]}
 
     @router.get("/match", tags=["read"])
     def match(
-        project: Proj,
+        projects: Projs,
         q: QueryText,
         min_score: Annotated[float, Query(ge=0, le=100)] = 70,
         limit: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> dict[str, Any]:
         """The TM units closest to a sentence: diff spans, glossary terms, adapted target."""
+        project = projects.current()
         from taiyaku.match.score import METRIC
 
         found = project.match(q, min_score=min_score, limit=limit)
@@ -272,37 +277,43 @@ def api_router() -> Any:
 
     @router.get("/concordance", tags=["read"])
     def concordance(
-        project: Proj, q: QueryText, limit: Annotated[int, Query(ge=1, le=200)] = 20
+        projects: Projs, q: QueryText, limit: Annotated[int, Query(ge=1, le=200)] = 20
     ) -> dict[str, Any]:
         """The units whose source or target contains the query, shortest first."""
+        project = projects.current()
         return project.concordance(q, limit=limit).to_dict()
 
     @router.post("/find", tags=["read"])
-    def find(project: Proj, body: FindIn) -> dict[str, Any]:
+    def find(projects: Projs, body: FindIn) -> dict[str, Any]:
         """Every glossary term occurring in a text, with its position."""
+        project = projects.current()
         sides: tuple[Side, ...] = ("ja", "en") if body.side == "both" else (body.side,)
         found = project.find_terms(body.text, sides=sides)
         return {"text": body.text, "terms": [o.to_dict() for o in found]}
 
     @router.get("/stats", tags=["read"])
-    def stats(project: Proj) -> dict[str, Any]:
+    def stats(projects: Projs) -> dict[str, Any]:
         """Counts of units (by language pair, origin, document) and of glossary entries."""
+        project = projects.current()
         return {**project.tm.stats(), "terms": project.glossary.count()}
 
     @router.get("/documents", tags=["read"])
-    def documents(project: Proj) -> dict[str, Any]:
+    def documents(projects: Projs) -> dict[str, Any]:
         """The documents of the TM, with their unit counts and low-confidence pairs."""
+        project = projects.current()
         return {"documents": project.tm.documents()}
 
     @router.get("/documents/{name:path}/pairs", tags=["read"])
-    def document_pairs(project: Proj, name: str) -> dict[str, Any]:
+    def document_pairs(projects: Projs, name: str) -> dict[str, Any]:
         """The units of one document in document order."""
+        project = projects.current()
         units = document_units(project, name)
         return {"document": name, "pairs": [u.to_dict() for u in units]}
 
     @router.post("/units", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_units(project: Proj, body: UnitsIn) -> dict[str, Any]:
+    def add_units(projects: Projs, body: UnitsIn) -> dict[str, Any]:
         """Add translation pairs (origin ``added``); pairs already stored are skipped."""
+        project = projects.current()
         from taiyaku.models import Unit
 
         units = [
@@ -321,8 +332,9 @@ def api_router() -> Any:
         return {"added": result.added, "skipped": result.skipped}
 
     @router.post("/terms", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_term(project: Proj, body: TermIn) -> dict[str, Any]:
+    def add_term(projects: Projs, body: TermIn) -> dict[str, Any]:
         """Add a glossary entry, or update the fields given of the same ja/en pair."""
+        project = projects.current()
         from taiyaku.models import Term
         from taiyaku.store.glossary import OPTIONAL_FIELDS
 
@@ -331,8 +343,9 @@ def api_router() -> Any:
         return {"term": _term(project, term_id)}
 
     @router.patch("/terms/{term_id}", tags=["write"], dependencies=[Writer])
-    def patch_term(project: Proj, term_id: int, body: TermPatch) -> dict[str, Any]:
+    def patch_term(projects: Projs, term_id: int, body: TermPatch) -> dict[str, Any]:
         """Change the note, domain, part of speech, status or source of one entry."""
+        project = projects.current()
         term = project.glossary.get(term_id)
         if term is None:
             raise NotFound(f"no glossary entry with id {term_id}")
@@ -343,11 +356,12 @@ def api_router() -> Any:
         return {"term": _term(project, term_id)}
 
     @router.post("/documents/{name:path}/review", tags=["write"], dependencies=[Writer])
-    def review(project: Proj, name: str, body: ReviewIn) -> dict[str, Any]:
+    def review(projects: Projs, name: str, body: ReviewIn) -> dict[str, Any]:
         """Store a document's reviewed pairs in place of its aligned pairs, in one transaction.
 
         Pairs added or imported under the document's name are left as they are.
         """
+        project = projects.current()
         from taiyaku.align.core import Alignment, Bead
 
         units = [u for u in document_units(project, name) if u.origin == "aligned"]

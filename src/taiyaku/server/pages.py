@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import Side, Term
 from taiyaku.project import Project
-from taiyaku.server.app import HERE, MAX_QUERY, ApiError, Proj, document_units
+from taiyaku.server.app import HERE, MAX_QUERY, ApiError, Projs, document_units
 
 LOW_CONFIDENCE = 0.5
 GLOSSARY_PAGE = 100
@@ -68,10 +68,11 @@ def pages_router() -> APIRouter:
     @router.get("/")
     def search(
         request: Request,
-        project: Proj,
+        projects: Projs,
         tab: Literal["lookup", "match", "concordance"] = "lookup",
         q: str = Query("", max_length=MAX_QUERY),
     ) -> Any:
+        project = projects.current()
         context: dict[str, Any] = {"tab": tab, "tabs": TABS, "q": q, "error": None}
         if q.strip():
             try:
@@ -83,11 +84,12 @@ def pages_router() -> APIRouter:
     @router.get("/glossary")
     def glossary(
         request: Request,
-        project: Proj,
+        projects: Projs,
         q: str = Query("", max_length=MAX_QUERY),
         status: Literal["", "preferred", "admitted", "deprecated", "forbidden"] = "",
         page: int = Query(1, ge=1),
     ) -> Any:
+        project = projects.current()
         store = project.glossary
         if q.strip():
             hits = [h for h in store.lookup(q, limit=200) if not status or h.term.status == status]
@@ -109,12 +111,14 @@ def pages_router() -> APIRouter:
         return _render(request, "glossary.html", context)
 
     @router.get("/documents")
-    def documents(request: Request, project: Proj) -> Any:
+    def documents(request: Request, projects: Projs) -> Any:
+        project = projects.current()
         found = project.tm.documents(low_confidence=LOW_CONFIDENCE)
         return _render(request, "documents.html", {"documents": found})
 
     @router.get("/documents/{name:path}")
-    def document(request: Request, project: Proj, name: str) -> Any:
+    def document(request: Request, projects: Projs, name: str) -> Any:
+        project = projects.current()
         try:
             units = document_units(project, name)
         except ApiError as error:

@@ -30,7 +30,7 @@ REVIEW = (
 def section_steps() -> list[tuple[str, str]]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     part = readme[
-        readme.index("## Building the glossary from your TM") : readme.index("## Serving a team")
+        readme.index("### Building the glossary from your TM") : readme.index("### `--json` output")
     ]
     steps = []
     for block in re.findall(r"```\n(.*?)```", part, re.S):

@@ -134,7 +134,8 @@ def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, r
     work = tmp_path_factory.mktemp("terms")
     rows = list({(ja, en): (ja, en, note.strip()) for ja, en, note in rows}.values())
     for ja, en, note in rows:
-        invoke(runner, work / "a.db", "term", "add", ja, en, "--note", note)
+        # "--" first: a term may start with "-" ("-0"), which click would take for an option.
+        invoke(runner, work / "a.db", "term", "add", f"--note={note}", "--", ja, en)
     invoke(runner, work / "a.db", "term", "export", work / f"g{suffix}")
     invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}", *JA_EN)
     assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))

@@ -110,6 +110,7 @@ def test_terminology_hiragana_terms_are_not_checked(glossary):
         ("天長5年12月15日 (旧暦)に設立", "established on January 23, 829"),
         ("詩文140数首を抄録", "more than one hundred and forty poems"),
         ("第22代清寧天皇", "the twenty-second Emperor Seinei"),
+        ("両書の間には13年間の空白がある", "There is a thirteen-year gap between the two."),
         ("水分を約75%から80%含む", "contains about 75 to 80 percent moisture"),
         # Before 1873 Japan's calendar was lunisolar: the English gives the Gregorian date.
         ("寛永4年（1627年）9月11日生まれ。", "He was born on October 19, 1627."),

@@ -21,19 +21,20 @@ from taiyaku.cli.output import (
     progress_bar,
     warn,
 )
+from taiyaku.formats import TERM_FORMAT_NAMES, TERM_WRITE_FORMATS
 from taiyaku.models import STATUSES, Side, Status
 
-FORMATS = ("tsv", "csv", "xlsx", "tbx", "omegat", "jlt", "candidates")
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(TERM_FORMAT_NAMES),
     help="The file's format, when its extension does not say.",
 )
 write_format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS[:-1]),  # the legal-terms dictionary is read, never written
+    # The legal-terms dictionary and term candidates are read, never written by an export.
+    type=click.Choice(TERM_WRITE_FORMATS),
     help="The file's format, when its extension does not say.",
 )
 

@@ -111,7 +111,10 @@ def _words_in(text: str, lang: str) -> set[float]:
     if lang == "ja":
         values = {float(kanji_number(m.group())) for m in _KANJI_NUMERAL.finditer(text)}
         return values | ({1.0} if "正月" in text else set())
-    values = {v for w in _EN_WORD.findall(text) if (v := _word_value(w)) is not None}
+    words = _EN_WORD.findall(text)
+    # "mid-sixth", "thirteen-year": the parts of a hyphenated word count too.
+    words += [part for w in words if "-" in w for part in w.split("-")]
+    values = {v for w in words if (v := _word_value(w)) is not None}
     for m in _HUNDREDS.finditer(text):
         head, tail = _word_value(m["head"]), _word_value(m["tail"]) if m["tail"] else 0.0
         if head is not None and tail is not None:

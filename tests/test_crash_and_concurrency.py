@@ -248,3 +248,35 @@ def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
             again = taiyaku("--db", db, "align", source, first, "--doc", "page")
             assert again.wait(timeout=120) == 0, again.stderr.read()
     assert interrupted >= 1, "no kill landed inside the write transaction: it proved nothing"
+
+
+def test_sigkill_during_delete_keeps_every_unit_or_none(tmp_path, big_tmx):
+    """``tm delete`` is one transaction, index included: a kill inside it deletes nothing."""
+    rng = random.Random(20261126)
+    landed = 0
+    for attempt in range(3):
+        db = tmp_path / f"delete{attempt}.db"
+        imported = taiyaku("--db", db, "tm", "import", big_tmx, "--document", "big")
+        assert imported.wait(timeout=120) == 0, imported.stderr.read()
+        process = taiyaku("--db", db, "tm", "delete", "--document", "big")
+        writing = wait_until_writing(db, process)
+        time.sleep(rng.uniform(0, 0.05))
+        killed_mid_write = writing and process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        count = unit_count(db)
+        if killed_mid_write:
+            landed += 1
+            assert count == UNITS, f"attempt {attempt}: {count} units after a kill mid-delete"
+        else:
+            assert count in (0, UNITS), f"attempt {attempt}: {count} units after a kill"
+        # The index is in step with the units: a stored sentence is found exactly when stored.
+        found = taiyaku("--db", db, "match", "これは5番目の文です。", "--json")
+        out, err = found.communicate(timeout=120)
+        assert found.returncode == 0, err
+        assert ("This is sentence 5." in out) == (count == UNITS)
+        # The database still takes the delete after the crash.
+        finish = taiyaku("--db", db, "tm", "delete", "--document", "big")
+        assert finish.wait(timeout=120) == 0, finish.stderr.read()
+        assert unit_count(db) == 0
+    assert landed, "no kill landed inside the delete transaction: it proved nothing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -86,6 +87,33 @@ class Annotation:
     type: str = ""
     attrs: tuple[tuple[str, str], ...] = ()
     on: str = "unit"
+
+
+def annotations_to_json(annotations: tuple[Annotation, ...]) -> str | None:
+    """The stored (and tabular) form of a unit's annotations; ``None`` when it has none."""
+    if not annotations:
+        return None
+    return json.dumps(
+        [[a.kind, a.text, a.type, [list(p) for p in a.attrs], a.on] for a in annotations],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def annotations_from_json(stored: str | None) -> tuple[Annotation, ...]:
+    """The annotations of a form written by :func:`annotations_to_json`.
+
+    :raises ValueError: ``stored`` is not that form
+    """
+    if not stored:
+        return ()
+    try:
+        return tuple(
+            Annotation(str(kind), str(text), str(type_), tuple((k, v) for k, v in attrs), on)
+            for kind, text, type_, attrs, on in json.loads(stored)
+        )
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"not a list of taiyaku annotations ({error})") from None
 
 
 @dataclass(frozen=True)

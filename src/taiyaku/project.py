@@ -20,11 +20,10 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from taiyaku.align.core import Alignment
-from taiyaku.align.document import align_files, save_alignment
 from taiyaku.glossary import Glossary, TermHit, TermOccurrence
 from taiyaku.match.analyze import Analysis, analyze_file
 from taiyaku.match.batch import search_many
@@ -34,6 +33,9 @@ from taiyaku.models import Side
 from taiyaku.store.db import default_db_path, open_db
 from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.tm import AddResult, TranslationMemory
+
+if TYPE_CHECKING:
+    from taiyaku.align.core import Alignment
 
 
 class Project:
@@ -156,6 +158,8 @@ class Project:
         target_lang: str | None = None,
     ) -> Alignment:
         """Align two documents, the glossary's usable terms as anchors; store nothing."""
+        from taiyaku.align.document import align_files  # the aligner loads only when used
+
         return align_files(
             source,
             target,
@@ -167,6 +171,8 @@ class Project:
 
     def save_alignment(self, alignment: Alignment, document: str) -> tuple[int, AddResult]:
         """Store an alignment's pairs as ``document``, replacing an earlier run's."""
+        from taiyaku.align.document import save_alignment
+
         return save_alignment(self.db, alignment, document)
 
     def glossary_about(self, what: str) -> list[tuple[str, str]]:

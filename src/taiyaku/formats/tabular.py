@@ -14,9 +14,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from taiyaku.errors import FormatError, TaiyakuError
-from taiyaku.formats import delimited, xlsx
+from taiyaku.formats import delimited, inline, xlsx
 from taiyaku.formats.cells import guard_cell, unguard_cell
-from taiyaku.models import ORIGINS, STATUSES, Term, Unit
+from taiyaku.models import (
+    ORIGINS,
+    STATUSES,
+    Markup,
+    Term,
+    Unit,
+    annotations_from_json,
+    annotations_to_json,
+)
 from taiyaku.text.lang import detect_lang, is_language_tag, normalize_lang_tag
 
 UNIT_COLUMNS = (
@@ -32,6 +40,11 @@ UNIT_COLUMNS = (
     "created",
     "changed",
     "metadata",
+    # Written by exports so that a unit read from TMX travels through a table whole: its
+    # notes/props/attributes and its two sides' inline codes (JSON, empty when it has none).
+    "annotations",
+    "source_markup",
+    "target_markup",
 )
 TERM_COLUMNS = (
     "ja",
@@ -418,9 +431,10 @@ def _unit(values: dict[str, str], fixed_langs: tuple[str, str] | None) -> Unit:
         raise ValueError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
     position, confidence = values.get("position"), values.get("confidence")
     metadata = values.get("metadata")
+    source, target = values["source"], values["target"]
     return Unit(
-        source_text=values["source"],
-        target_text=values["target"],
+        source_text=source,
+        target_text=target,
         source_lang=src_lang,
         target_lang=tgt_lang,
         origin=origin,
@@ -431,7 +445,29 @@ def _unit(values: dict[str, str], fixed_langs: tuple[str, str] | None) -> Unit:
         created=values.get("created") or None,
         changed=values.get("changed") or None,
         metadata=json.loads(metadata) if metadata else {},
+        annotations=annotations_from_json(values.get("annotations")),
+        source_markup=_markup(values.get("source_markup"), source, "source"),
+        target_markup=_markup(values.get("target_markup"), target, "target"),
     )
+
+
+def _markup(stored: str | None, text: str, side: str) -> Markup | None:
+    """A side's inline codes from its ``*_markup`` cell; they must spell the side's text.
+
+    :raises ValueError: not taiyaku's inline-code JSON, or codes for another text (the text
+        was edited in the table and the codes were not)
+    """
+    if not stored:
+        return None
+    try:
+        markup = inline.from_json(stored)
+    except (TypeError, ValueError, KeyError, IndexError) as error:
+        raise ValueError(f"{side}_markup is not taiyaku's inline-code JSON ({error})") from None
+    if markup is not None and inline.plain_text(markup) != text:
+        raise ValueError(
+            f"{side}_markup does not spell the {side} text (was the text edited without it?)"
+        )
+    return markup
 
 
 def unit_rows(units: Iterable[Unit]) -> Iterator[list[str]]:
@@ -450,6 +486,9 @@ def unit_rows(units: Iterable[Unit]) -> Iterator[list[str]]:
             u.created or "",
             u.changed or "",
             json.dumps(u.metadata, ensure_ascii=False, sort_keys=True) if u.metadata else "",
+            annotations_to_json(u.annotations) or "",
+            inline.to_json(u.source_markup) or "",
+            inline.to_json(u.target_markup) or "",
         )
         yield list(cells)
 

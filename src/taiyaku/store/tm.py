@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
-from taiyaku.models import ORIGINS, Annotation, Unit, now_iso
+from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
 from taiyaku.store.db import transaction
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
@@ -433,28 +433,9 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
         to_json(unit.source_markup),
         to_json(unit.target_markup),
-        _annotations_json(unit.annotations),
+        annotations_to_json(unit.annotations),
         int(imported and unit.created is None),
         int(imported and unit.changed is None),
-    )
-
-
-def _annotations_json(annotations: tuple[Annotation, ...]) -> str | None:
-    if not annotations:
-        return None
-    return json.dumps(
-        [[a.kind, a.text, a.type, [list(p) for p in a.attrs], a.on] for a in annotations],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _annotations_of(stored: str | None) -> tuple[Annotation, ...]:
-    if not stored:
-        return ()
-    return tuple(
-        Annotation(kind, text, type_, tuple((k, v) for k, v in attrs), on)
-        for kind, text, type_, attrs, on in json.loads(stored)
     )
 
 
@@ -473,7 +454,7 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         created=None if row.get("created_absent") else row["created"],
         changed=None if row.get("changed_absent") else row["changed"],
         metadata=json.loads(row["metadata"] or "{}"),
-        annotations=_annotations_of(row.get("annotations")),
+        annotations=annotations_from_json(row.get("annotations")),
         source_markup=from_json(row.get("source_markup")),
         target_markup=from_json(row.get("target_markup")),
         id=row["id"],

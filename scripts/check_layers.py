@@ -35,6 +35,7 @@ from pathlib import Path
 LAYERS = {
     "models": 1,
     "errors": 1,
+    "lazy": 1,
     "text": 2,
     "formats": 3,
     "store": 4,

@@ -11,7 +11,9 @@ Everything the ``taiyaku`` command does is callable from here::
 
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taiyaku.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from taiyaku.errors import DatabaseError, FormatError, NotFound, TaiyakuError
@@ -45,16 +47,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'taiyaku' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "DatabaseError",

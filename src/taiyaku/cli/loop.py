@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from taiyaku.cli.options import min_score_option
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar, warn
 
 
@@ -18,13 +19,7 @@ from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar,
     type=click.Path(dir_okay=False),
     help="The bilingual file: .xlf/.xliff (XLIFF) or .xlsx (a review sheet). Default: SOURCE.xlf.",
 )
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0, 100),
-    default=75,
-    show_default=True,
-    help="Offer TM matches scoring at least this.",
-)
+@min_score_option(75, "Offer TM matches scoring at least this.")
 @click.option(
     "--xliff-version",
     type=click.Choice(["1.2", "2"]),

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from taiyaku.cli.options import input_path, nonempty_query, stdin_path
+from taiyaku.cli.options import input_path, min_score_option, nonempty_query, stdin_path
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
 from taiyaku.match.score import METRIC
 
@@ -24,15 +24,7 @@ from taiyaku.match.score import METRIC
 @click.option(
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Matches per query."
 )
-@click.option(
-    "--min-score",
-    "--min",
-    "min_score",
-    default=70.0,
-    show_default=True,
-    type=click.FloatRange(0, 100),
-    help="Leave out matches scoring below this.",
-)
+@min_score_option(70.0, "Leave out matches scoring below this.")
 @json_option
 @click.pass_context
 def match(

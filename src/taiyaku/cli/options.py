@@ -31,6 +31,23 @@ excel_option = click.option(
 )
 
 
+def min_score_option(default: float, help: str) -> Callable[[Callable[..., Any]], Any]:
+    """``--min-score`` (alias ``--min``), 0–100: one name for the lowest score in every command.
+
+    :param default: the command's own default
+    :param help: what the score bounds in this command
+    """
+    return click.option(
+        "--min-score",
+        "--min",
+        "min_score",
+        default=default,
+        show_default=True,
+        type=click.FloatRange(0, 100),
+        help=help,
+    )
+
+
 def advancing(items: Iterable[T], advance: Callable[[int], None], every: int = 1000) -> Iterator[T]:
     """Yield ``items``, calling ``advance`` every ``every`` items (drives a progress bar)."""
     count = 0

@@ -10,6 +10,7 @@ from taiyaku.cli.options import (
     advancing,
     excel_option,
     input_path,
+    min_score_option,
     nonempty_query,
     stdin_path,
 )
@@ -377,15 +378,7 @@ def _tm_source_lang(project: Any) -> str:
     type=click.IntRange(min=1),
     help="At most this many results.",
 )
-@click.option(
-    "--min-score",
-    "--min",
-    "min_score",
-    default=70.0,
-    show_default=True,
-    type=click.FloatRange(0, 100),
-    help="Lowest fuzzy score shown (0-100).",
-)
+@min_score_option(70.0, "Lowest fuzzy score shown (0-100).")
 @json_option
 @click.pass_context
 def lookup(ctx: click.Context, query: str, limit: int, min_score: float, as_json: bool) -> None:

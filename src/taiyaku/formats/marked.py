@@ -14,6 +14,7 @@ from typing import Any
 
 from taiyaku.formats.cells import escape_xlsx, starts_like_formula
 from taiyaku.formats.files import atomic_write
+from taiyaku.formats.xlsx import set_filter, set_print_layout
 
 # A cell: plain text, a number, or text with (start, end) spans to mark.
 Marked = tuple[str, Sequence[tuple[int, int]]]
@@ -117,15 +118,8 @@ def write_marked_sheet(
                         cell.fill = PatternFill("solid", start_color=color, end_color=color)
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
-        last = get_column_letter(len(header))
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        set_print_layout(sheet)
+        set_filter(sheet, columns=len(header), last_row=count + 1)
         sheet.page_margins.left = sheet.page_margins.right = 0.4
         sheet.page_margins.top = sheet.page_margins.bottom = 0.5
         sheet.oddFooter.center.text = "&P / &N"

@@ -76,20 +76,15 @@ def write_review_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from taiyaku.formats.xlsx import styled_cell, text_cell
+    from taiyaku.formats.xlsx import set_print_layout, styled_cell, text_cell
 
     with atomic_write(path) as tmp:
         # An ordinary workbook (not write-only): rows get heights that fit their wrapped text.
         book = Workbook()
         sheet = book.active
         sheet.title = "Translation"
-        sheet.freeze_panes = "B2"
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        set_print_layout(sheet)
+        sheet.freeze_panes = "B2"  # the segment id column stays in view too
         for number, width in enumerate(WIDTHS, 1):
             sheet.column_dimensions[get_column_letter(number)].width = width
         sheet.column_dimensions[get_column_letter(len(HEADER))].hidden = True

@@ -78,14 +78,7 @@ class IndexReader:
 
     def postings(self, grams: Sequence[str]) -> list[tuple[str, np.ndarray]]:
         """Return ``(gram, unit ids)`` for every stored chunk of these grams."""
-        if not grams:
-            return []
-        marks = ", ".join("?" * len(grams))
-        rows = self.db.conn.execute(
-            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
-            [self.lang, *grams],
-        )
-        return [(gram, postings.decode(blob)) for gram, blob in rows]
+        return [(gram, postings.decode(blob)) for gram, blob in self.chunks(grams)]
 
     def chunks(self, grams: Sequence[str]) -> list[tuple[str, bytes]]:
         """Return ``(gram, coded chunk)`` for every stored chunk of these grams, undecoded

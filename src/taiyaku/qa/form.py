@@ -87,6 +87,16 @@ def _codes(markup: Markup | None) -> Counter[str]:
     return found
 
 
+def _difference(missing: Counter[str], extra: Counter[str]) -> str:
+    """``missing {a}, {b}; extra {c}``: what a target lacks and adds, for a finding's message."""
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(sorted(missing.elements())))
+    if extra:
+        parts.append("extra " + ", ".join(sorted(extra.elements())))
+    return "; ".join(parts)
+
+
 def _next_to_japanese(text: str, match: re.Match[str]) -> bool:
     before = text[match.start() - 1 : match.start()]
     after = text[match.end() : match.end() + 1]
@@ -118,27 +128,17 @@ def check_form(item: Located) -> Iterator[Finding]:
     in_source, in_target = placeholders(source), placeholders(target)
     if in_source != in_target:
         missing, extra = in_source - in_target, in_target - in_source
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(sorted(missing.elements())))
-        if extra:
-            parts.append("extra " + ", ".join(sorted(extra.elements())))
         yield finding(
             item, "form", "placeholders", "error",
-            "placeholders or tags differ: " + "; ".join(parts),
+            "placeholders or tags differ: " + _difference(missing, extra),
             [m.span() for m in _PLACEHOLDER.finditer(source) if m.group() in missing],
             [m.span() for m in _PLACEHOLDER.finditer(target) if m.group() in extra],
         )  # fmt: skip
     codes_source, codes_target = _codes(unit.source_markup), _codes(unit.target_markup)
     if codes_source != codes_target:
-        missing, extra = codes_source - codes_target, codes_target - codes_source
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(sorted(missing.elements())))
-        if extra:
-            parts.append("extra " + ", ".join(sorted(extra.elements())))
+        difference = _difference(codes_source - codes_target, codes_target - codes_source)
         yield finding(item, "form", "inline-codes", "error",
-                      "inline codes differ: " + "; ".join(parts))  # fmt: skip
+                      "inline codes differ: " + difference)  # fmt: skip
     doubles = [m.span() for m in _DOUBLE_SPACE.finditer(target)]
     if doubles and not _DOUBLE_SPACE.search(source):
         yield finding(item, "form", "double-space", "info",

@@ -161,15 +161,19 @@ def test_an_old_database_is_upgraded_only_by_a_writing_command(runner, tmp_path)
 def _run_as_reader_who_cannot_write(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """Run ``taiyaku ARGS`` as a user who may not write the database or its folder.
 
-    root may write anything, whatever the permission bits: as root the command runs as
-    ``nobody`` (``setpriv``); otherwise the permission bits alone suffice.
+    root may write anything, whatever the permission bits: as root the command runs without
+    the capabilities that override them (``setpriv``: dac_override, dac_read_search and fowner
+    dropped from its bounding set), so the bits bind it as they bind any owner. It stays root,
+    so it can still read the checkout and its virtual environment wherever CI cloned them (a
+    switch to ``nobody`` could not, under a private ``mktemp -d`` folder). Otherwise the
+    permission bits alone suffice.
     """
     command = [sys.executable, "-c", "from taiyaku.cli import cli; cli()", *args]
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.skip("running as root without setpriv: cannot act as a user without rights")
-        command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
     env = {**os.environ, "TAIYAKU_DB": ""}
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
 

@@ -319,3 +319,35 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     rows = "SELECT count(*) FROM match_postings"
     grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
     assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()
+
+
+def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(tmp_path, monkeypatch):
+    from taiyaku.store import index_writer
+    from taiyaku.store.db import open_db
+
+    units = _generated_units(11, 3000)
+    whole = open_db(tmp_path / "whole.db")
+    TranslationMemory(whole).add_many(units)
+    monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
+    monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)
+    monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
+    twice = open_db(tmp_path / "twice.db")
+    TranslationMemory(twice).add_many(units[:1000])
+    TranslationMemory(twice).add_many(units[1000:])  # held chunks meet stored ones
+    assert _postings_by_gram(twice) == _postings_by_gram(whole)
+    words = "SELECT gram, ids FROM match_words ORDER BY gram"
+    assert [(g, postings_of(b)) for g, b in twice.execute(words)] == [
+        (g, postings_of(b)) for g, b in whole.execute(words)
+    ]
+    rows = "SELECT count(*) FROM match_postings"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    assert twice.execute(rows).fetchone() == twice.execute(grams).fetchone()
+    vocabulary = "SELECT words FROM match_vocab"
+    stored = "".join(w for (w,) in twice.execute(vocabulary)).split("\n")[:-1]
+    assert sorted(stored) == sorted({g for g, _ in twice.execute(words)})
+
+
+def postings_of(blob: bytes) -> list[int]:
+    from taiyaku.store import postings
+
+    return postings.decode(blob).tolist()

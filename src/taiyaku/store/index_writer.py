@@ -34,8 +34,9 @@ character are found as fast as those that start with it.
 :class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
 its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
 transaction as the units. During an import it collects postings in memory (numpy, about
-8 bytes per posting) and writes them every ``FLUSH_POSTINGS`` postings and when the write
-finishes; if the write fails, what it collected is dropped along with the rolled-back units.
+8 bytes per posting), codes them every ``FLUSH_POSTINGS`` postings (about 1.5 bytes each,
+still in memory) and writes every gram once when the write finishes; if the write fails,
+what it collected is dropped along with the rolled-back units.
 """
 
 from __future__ import annotations
@@ -365,7 +366,10 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        self._flushes = 0  # flushes of the current write
+        # (table, lang) → gram → [(n, coded chunk)] of the flushes so far of the current write
+        self._held: dict[tuple[str, str], dict[str, list[tuple[int, bytes]]]] = {}
+        # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
+        self._merge: set[tuple[str, str]] = set()
 
     def _with_targets(self, db: Database) -> bool:
         if self._targets is None:
@@ -405,36 +409,85 @@ class IndexWriter:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
-                langs = [b.lang for b in self._buffers.values()]
-                words = self._words is not None
                 self.flush(db)
-                if self._flushes > 1:  # a bulk write: its grams are in one chunk per flush
-                    for lang in langs:
-                        _compact(db, "match_postings", lang)
-                    if words:
-                        _compact(db, "match_words", TARGETS)
+                for table, lang in sorted(self._merge):
+                    _compact(db, table, lang)
         finally:
             self._buffers = {}
             self._words = None
             self._carried = 0
-            self._flushes = 0
+            self._held = {}
+            self._merge = set()
 
     def flush(self, db: Database, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
-        :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
+        :param final: write every posting; otherwise the postings taken are coded and held
+            in memory (about 1.5 bytes each) until the final flush writes each gram once,
+            and rare grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
-        self._flushes += 1
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
-            _write_postings(db, buffer.lang, grams, bounds, ids)
+            self._postings(db, "match_postings", buffer.lang, grams, bounds, ids, final)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
-            _write_vocabulary(db, grams)
-            _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
+            self._postings(db, "match_words", TARGETS, grams, bounds, ids, final)
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
+
+    def _postings(
+        self,
+        db: Database,
+        table: str,
+        lang: str,
+        grams: list[str],
+        bounds: np.ndarray,
+        ids: np.ndarray,
+        final: bool,
+    ) -> None:
+        """Hold the posting lists of ``grams`` (not ``final``), or write them with those held.
+
+        The ids of a bulk write only grow, so a gram's held chunks and its last list
+        are joined in order, without a sort, and every gram is written once: no chunk is
+        rewritten at the end, and the table and its index are written in gram order.
+        """
+        held = self._held.setdefault((table, lang), {})
+        if not final:
+            blobs = postings.encode_groups(ids, bounds)
+            for gram, n, blob in zip(grams, np.diff(bounds).tolist(), blobs, strict=True):
+                held.setdefault(gram, []).append((n, blob))
+            return
+        del self._held[(table, lang)]
+        if not held:
+            if table == "match_words":
+                _write_vocabulary(db, grams)
+            _write_postings(db, lang, grams, bounds, ids, table=table)
+            return
+        counts = np.diff(bounds).tolist()
+        blobs = postings.encode_groups(ids, bounds)
+        rows = dict(zip(grams, zip(counts, blobs, strict=True), strict=True))
+        where = {gram: i for i, gram in enumerate(grams)}
+        for gram, chunks in held.items():
+            i = where.get(gram)
+            if i is None and len(chunks) == 1:
+                rows[gram] = chunks[0]
+                continue
+            parts = [postings.decode(blob) for _, blob in chunks]
+            if i is not None:
+                parts.append(ids[bounds[i] : bounds[i + 1]])
+            joined = np.concatenate(parts)
+            rows[gram] = (len(joined), postings.encode(joined))
+        del held, where
+        ordered = sorted(rows)
+        if table == "match_words":
+            _write_vocabulary(db, ordered)
+        if _has_postings(db, table, lang):
+            self._merge.add((table, lang))  # this write's chunks join those already stored
+        db.conn.executemany(
+            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+            ((lang, gram, *rows[gram]) for gram in ordered),
+        )
 
     def deleting(self, db: Database, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
@@ -463,11 +516,17 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
+def _has_postings(db: Database, table: str, lang: str) -> bool:
+    """Whether ``table`` holds any chunk of ``lang``."""
+    found = db.conn.execute(f"SELECT 1 FROM {table} WHERE lang = ? LIMIT 1", [lang])
+    return found.fetchone() is not None
+
+
 def _compact(db: Database, table: str, lang: str) -> None:
     """Merge the chunks of every gram of ``lang`` that has several into one.
 
-    A bulk import writes a common gram's postings as one chunk per flush; a search then
-    reads and tests a dozen chunks where one would do.
+    A bulk import into a TM that already has an index adds one chunk to every gram it
+    holds; a search would then read and test several chunks where one would do.
     """
     conn = db.conn
     grams = [

@@ -20,6 +20,7 @@ and reads that back as the character, so the round trip is exact.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,9 @@ _UNIT_ATTRS = frozenset({"creationdate", "changedate", "srclang"})
 _TUV_ATTRS = frozenset({XML_LANG, "lang"})
 
 Warn = Callable[[str], None]
+
+# A million <tuv>s carry a handful of distinct tags: normalise each once.
+_lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 
 
 def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Iterator[Unit]:
@@ -97,7 +101,7 @@ def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterato
             raise FormatError(
                 path, "a <tuv> without a language or a <seg>", f"line {tuv.sourceline}"
             )
-        variants.append((normalize_lang_tag(lang), _seg_content(seg), tuv))
+        variants.append((_lang_tag(lang), _seg_content(seg), tuv))
     source_index = _source_index([v[0] for v in variants], tu.get("srclang") or srclang)
     if source_index is None or len(variants) < 2:
         if warn:
@@ -143,9 +147,7 @@ def _source_index(langs: list[str], srclang: str) -> int | None:
 
 def _tu_fields(tu: Any) -> dict[str, Any]:
     own: dict[str, str] = {}
-    for prop in tu.iterchildren("prop"):
-        if prop.get("type", "") in _OWN_PROPS:
-            own[prop.get("type")] = prop.text or ""
+    annotations = _annotations(tu, "unit", own)
     origin = own.get("x-origin", "imported")
     position = own.get("x-position")
     confidence = own.get("x-confidence")
@@ -157,17 +159,23 @@ def _tu_fields(tu: Any) -> dict[str, Any]:
         "bead": own.get("x-bead") or None,
         "created": _iso_date(tu.get("creationdate")),
         "changed": _iso_date(tu.get("changedate")),
-        "annotations": _annotations(tu, "unit"),
+        "annotations": annotations,
     }
 
 
-def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
+def _annotations(
+    element: Any, on: str, own: dict[str, str] | None = None
+) -> tuple[Annotation, ...]:
     """The attributes, ``<note>``s and ``<prop>``s of a ``<tu>`` or ``<tuv>``, in order.
 
     Left out: what the unit holds in its own fields (the ``<tu>``'s dates and ``srclang``, a
     ``<tuv>``'s language, taiyaku's ``x-origin``... props).
+
+    :param own: receives the texts of taiyaku's own props of a ``<tu>``, by type
     """
     skip = _UNIT_ATTRS if on == "unit" else _TUV_ATTRS
+    if on != "unit" and len(element) == 1 and all(name in skip for name in element.keys()):
+        return ()  # the usual <tuv xml:lang="..."><seg>: nothing but its language and text
     found = [
         Annotation("attr", value, name, on=on)
         for name, value in element.attrib.items()
@@ -176,6 +184,8 @@ def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
     for child in element.iterchildren("note", "prop"):
         kind = child.get("type", "")
         if child.tag == "prop" and on == "unit" and kind in _OWN_PROPS:
+            if own is not None:
+                own[kind] = child.text or ""
             continue
         attrs = tuple((k, v) for k, v in child.attrib.items() if k != "type")
         found.append(Annotation(child.tag, child.text or "", kind, attrs, on))
@@ -184,6 +194,8 @@ def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
 
 def _seg_content(seg: Any) -> tuple[str, Markup | None]:
     """The plain text of a ``<seg>`` and its markup (``None`` when it has no codes)."""
+    if not len(seg):
+        return seg.text or "", None  # text alone, as most segments are
     markup = from_tmx(seg)
     if not has_codes(markup):
         return "".join(markup), None  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -366,8 +366,8 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        # (table, lang) → gram → [(n, coded chunk)] of the flushes so far of the current write
-        self._held: dict[tuple[str, str], dict[str, list[tuple[int, bytes]]]] = {}
+        # (table, lang) → [(grams, counts, coded chunks)] of the current write's flushes so far
+        self._held: dict[tuple[str, str], list[tuple[list[str], np.ndarray, list[bytes]]]] = {}
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
         self._merge: set[tuple[str, str]] = set()
 
@@ -452,41 +452,28 @@ class IndexWriter:
         are joined in order, without a sort, and every gram is written once: no chunk is
         rewritten at the end, and the table and its index are written in gram order.
         """
-        held = self._held.setdefault((table, lang), {})
-        if not final:
-            blobs = postings.encode_groups(ids, bounds)
-            for gram, n, blob in zip(grams, np.diff(bounds).tolist(), blobs, strict=True):
-                held.setdefault(gram, []).append((n, blob))
-            return
-        del self._held[(table, lang)]
-        if not held:
+        held = self._held.pop((table, lang), [])
+        if final and not held:
             if table == "match_words":
                 _write_vocabulary(db, grams)
             _write_postings(db, lang, grams, bounds, ids, table=table)
             return
-        counts = np.diff(bounds).tolist()
-        blobs = postings.encode_groups(ids, bounds)
-        rows = dict(zip(grams, zip(counts, blobs, strict=True), strict=True))
-        where = {gram: i for i, gram in enumerate(grams)}
-        for gram, chunks in held.items():
-            i = where.get(gram)
-            if i is None and len(chunks) == 1:
-                rows[gram] = chunks[0]
-                continue
-            parts = [postings.decode(blob) for _, blob in chunks]
-            if i is not None:
-                parts.append(ids[bounds[i] : bounds[i + 1]])
-            joined = np.concatenate(parts)
-            rows[gram] = (len(joined), postings.encode(joined))
-        del held, where
-        ordered = sorted(rows)
+        held.append((grams, np.diff(bounds), postings.encode_groups(ids, bounds)))
+        if not final:
+            self._held[(table, lang)] = held
+            return
+        every = [gram for part in held for gram in part[0]]
+        order = sorted(range(len(every)), key=every.__getitem__)  # stable: flushes in order
         if table == "match_words":
-            _write_vocabulary(db, ordered)
+            _write_vocabulary(db, list(dict.fromkeys(every[i] for i in order)))
+        counts = np.concatenate([part[1] for part in held]).tolist()
+        blobs = [blob for part in held for blob in part[2]]
+        del held
         if _has_postings(db, table, lang):
             self._merge.add((table, lang))  # this write's chunks join those already stored
         db.conn.executemany(
             f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
-            ((lang, gram, *rows[gram]) for gram in ordered),
+            ((lang, gram, n, blob) for gram, n, blob in _joined(every, order, counts, blobs)),
         )
 
     def deleting(self, db: Database, ids: list[int]) -> None:
@@ -514,6 +501,23 @@ class IndexWriter:
             _remove(db, "match_words", TARGETS, words, gone)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
+
+
+def _joined(
+    grams: list[str], order: list[int], counts: list[int], blobs: list[bytes]
+) -> Iterator[tuple[str, int, bytes]]:
+    """Yield ``(gram, n, chunk)`` in gram order, the chunks of one gram joined into one.
+
+    :param order: the indexes of ``grams`` sorted by gram, the chunks of one gram in the
+        order of their ids
+    """
+    for gram, group in itertools.groupby(order, grams.__getitem__):
+        members = list(group)
+        if len(members) == 1:
+            yield gram, counts[members[0]], blobs[members[0]]
+            continue
+        joined = np.concatenate([postings.decode(blobs[i]) for i in members])
+        yield gram, len(joined), postings.encode(joined)
 
 
 def _has_postings(db: Database, table: str, lang: str) -> bool:

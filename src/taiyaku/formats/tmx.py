@@ -30,6 +30,7 @@ from lxml import etree
 
 from taiyaku import __version__
 from taiyaku.errors import FormatError, TaiyakuError
+from taiyaku.formats.background import read_in_child, worth_a_process
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.inline import FORBIDDEN, from_tmx, has_codes, plain_text, to_tmx
 from taiyaku.formats.xmlsafe import iterparse_safe, release
@@ -63,7 +64,17 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
 def read_tmx_lines(
     path: str | os.PathLike[str], *, warn: Warn | None = None
 ) -> Iterator[tuple[int, Unit]]:
-    """Like :func:`read_tmx`, each unit with the line its ``<tu>`` starts on."""
+    """Like :func:`read_tmx`, each unit with the line its ``<tu>`` starts on.
+
+    A large file is parsed in a second process (:mod:`taiyaku.formats.background`).
+    """
+    if worth_a_process(path):
+        yield from read_in_child(functools.partial(_read_tmx_lines, path), warn)
+    else:
+        yield from _read_tmx_lines(path, warn)
+
+
+def _read_tmx_lines(path: str | os.PathLike[str], warn: Warn | None) -> Iterator[tuple[int, Unit]]:
     srclang: str | None = None
     started = False
     events = iterparse_safe(path, ("start", "end"), tags=("tmx", "header", "body", "tu"))

@@ -298,7 +298,8 @@ def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
     return {key: sorted(ids) for key, ids in found.items()}
 
 
-def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch):
+@pytest.mark.parametrize("hold", [1 << 40, 0], ids=["held-to-the-end", "written-each-flush"])
+def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch, hold):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
@@ -308,6 +309,7 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
+    monkeypatch.setattr(index_writer, "HOLD_AT_MOST", hold)  # 0: memory bound reached at once
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
     flushed = open_db(tmp_path / "flushed.db")
     TranslationMemory(flushed).add_many(units)

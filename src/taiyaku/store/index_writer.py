@@ -78,6 +78,8 @@ MERGE_BELOW = 4096
 CARRY_BELOW = 16
 CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
+HOLD_AT_MOST = 160 << 20  # bytes of coded chunks held in memory before they are written
+HELD_OVERHEAD = 120  # bytes of Python objects beside each held chunk (its gram, its bytes)
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
@@ -368,6 +370,7 @@ class IndexWriter:
         self._carried = 0  # postings of rare grams kept back by the last flush
         # (table, lang) → [(grams, counts, coded chunks)] of the current write's flushes so far
         self._held: dict[tuple[str, str], list[tuple[list[str], np.ndarray, list[bytes]]]] = {}
+        self._held_bytes = 0  # their estimated memory
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
         self._merge: set[tuple[str, str]] = set()
 
@@ -417,14 +420,16 @@ class IndexWriter:
             self._words = None
             self._carried = 0
             self._held = {}
+            self._held_bytes = 0
             self._merge = set()
 
     def flush(self, db: Database, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
         :param final: write every posting; otherwise the postings taken are coded and held
-            in memory (about 1.5 bytes each) until the final flush writes each gram once,
-            and rare grams wait in the buffers (see :meth:`_LangBuffer.take`)
+            in memory (about 1.5 bytes each) until the final flush writes each gram once
+            (or, past ``HOLD_AT_MOST``, until this flush writes what is held), and rare
+            grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
@@ -435,6 +440,12 @@ class IndexWriter:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
             self._postings(db, "match_words", TARGETS, grams, bounds, ids, final)
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
+        if self._held_bytes > HOLD_AT_MOST:  # memory stays bounded, however big the import
+            for (table, lang), held in sorted(self._held.items()):
+                self._write_held(db, table, lang, held)
+                self._merge.add((table, lang))  # later flushes add chunks beside these
+            self._held = {}
+            self._held_bytes = 0
 
     def _postings(
         self,
@@ -458,17 +469,29 @@ class IndexWriter:
                 _write_vocabulary(db, grams)
             _write_postings(db, lang, grams, bounds, ids, table=table)
             return
-        held.append((grams, np.diff(bounds), postings.encode_groups(ids, bounds)))
-        if not final:
-            self._held[(table, lang)] = held
+        blobs = postings.encode_groups(ids, bounds)
+        held.append((grams, np.diff(bounds), blobs))
+        if final:
+            self._write_held(db, table, lang, held)
             return
+        self._held[(table, lang)] = held
+        self._held_bytes += sum(map(len, blobs)) + HELD_OVERHEAD * len(blobs)
+
+    def _write_held(
+        self,
+        db: Database,
+        table: str,
+        lang: str,
+        held: list[tuple[list[str], np.ndarray, list[bytes]]],
+    ) -> None:
+        """Write the chunks held for ``(table, lang)``, one row per gram, in gram order."""
         every = [gram for part in held for gram in part[0]]
         order = sorted(range(len(every)), key=every.__getitem__)  # stable: flushes in order
         if table == "match_words":
             _write_vocabulary(db, list(dict.fromkeys(every[i] for i in order)))
         counts = np.concatenate([part[1] for part in held]).tolist()
         blobs = [blob for part in held for blob in part[2]]
-        del held
+        held.clear()
         if _has_postings(db, table, lang):
             self._merge.add((table, lang))  # this write's chunks join those already stored
         db.conn.executemany(

@@ -19,7 +19,10 @@ Steps (figures printed as they come, each with the machine's load average beside
 7. concordance for terms of the Kyoto lexicon (median ms).
 
 ``--growth 250000,1000000,2000000,5000000`` runs steps 1–4 (without the yardstick) for each
-size and prints a table with the exponent of query time in TM size.
+size and prints a table, the exponent of each figure in TM size (least squares over the
+sizes) and where 50M units would land. It resumes: each size's import and row are saved in
+``OUT/<units>/`` (``import.json``, ``growth.json``) and reused by the next run (``--fresh``
+measures again); data missing for a size is built first.
 
 Run: ``python benchmarks/match_bench.py [--units N] [--queries N] [--skip-import]``. Needs
 ``../shared/data`` (or ``$TAIYAKU_SHARED_DATA``).
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import os
 import random
@@ -56,7 +60,7 @@ def build_data(units: int, out: Path) -> None:
 
     if not SHARED.exists():
         sys.exit(f"DATA MISSING: {SHARED} is not here; nothing to benchmark")
-    if not (out / "match-tm.tmx").exists():
+    if not ((out / "match-tm.tmx").exists() and (out / "match-queries.ja.txt").exists()):
         t = time.perf_counter()
         build(units, out)
         print(f"built the TMX in {time.perf_counter() - t:.1f} s")
@@ -250,38 +254,91 @@ def one_size(units: int, n: int, skip_import: bool) -> tuple[Path, list[str], di
     return db, queries_of(out, n), figures
 
 
-def growth(sizes: list[int], n: int, skip_import: bool) -> None:
-    rows = []
-    for units in sizes:
-        print(f"--- {units:,} units")
-        db, queries, figures = one_size(units, n, skip_import)
-        for min_score in (70, 50):
-            figures[f"cli{min_score}"] = run_cli(db, queries, min_score)
-            _, library = run_library(db, queries, min_score)
-            figures[f"mean{min_score}"] = library["mean"]
-            figures[f"p99_{min_score}"] = library["p99"]
-            figures[f"cpu{min_score}"] = library["cpu"]
-        rows.append(figures)
+def growth_size(units: int, n: int, fresh: bool) -> dict[str, float]:
+    """Measure one size of the growth table, or reuse what an earlier run saved.
+
+    Resumable: the import's figures are saved beside its database once it has finished
+    (``import.json``), and the size's whole row once its queries are measured
+    (``growth.json``); a run stopped half-way starts again from the last saved step.
+    """
+    out = OUT / str(units)
+    row_file, import_file = out / "growth.json", out / "import.json"
+    if not fresh and row_file.exists():
+        figures = json.loads(row_file.read_text(encoding="utf-8"))
+        print(
+            f"--- {units:,} units: measured {figures.get('when', 'earlier')}, reused ({row_file})"
+        )
+        return figures
+    print(f"--- {units:,} units ({load()})")
+    build_data(units, out)
+    db = out / "match-bench.db"
+    if not fresh and import_file.exists() and db.exists():
+        figures = json.loads(import_file.read_text(encoding="utf-8"))
+        print(f"import: measured before, reused ({import_file}): {figures}")
+    else:
+        import_file.unlink(missing_ok=True)
+        figures = {"units": units, **run_import(db, out / "match-tm.tmx")}
+        import_file.write_text(json.dumps(figures), encoding="utf-8")
+    queries = queries_of(out, n)
+    for min_score in (70, 50):
+        figures[f"cli{min_score}"] = run_cli(db, queries, min_score)
+        _, library = run_library(db, queries, min_score)
+        figures[f"mean{min_score}"] = library["mean"]
+        figures[f"p99_{min_score}"] = library["p99"]
+        figures[f"cpu{min_score}"] = library["cpu"]
+    figures["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    figures["load"] = os.getloadavg()[0]
+    row_file.write_text(json.dumps(figures), encoding="utf-8")
+    return figures
+
+
+GROWTH_COLUMNS = {
+    "import_s": "import s",
+    "rss_mib": "RSS MiB",
+    "size_mb": "file MB",
+    "cli70": "CLI@70 ms",
+    "mean70": "mean@70",
+    "p99_70": "p99@70",
+    "cpu70": "CPU@70",
+    "cli50": "CLI@50 ms",
+    "mean50": "mean@50",
+    "p99_50": "p99@50",
+    "cpu50": "CPU@50",
+}
+
+
+def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> None:
+    """Print the growth table, the exponent of each figure in TM size, and ``project`` units.
+
+    The exponent is the least-squares slope of log(figure) on log(units) over every size
+    measured; the projection extends it from the largest size.
+    """
+    rows = [growth_size(units, n, fresh) for units in sizes]
     print(f"\ngrowth ({n} queries per size; {load()})")
     print(
-        "units      import s  file MB  CLI@70 ms  mean@70  p99@70  CPU@70  "
-        "CLI@50 ms  mean@50  p99@50  CPU@50"
+        f"{'units':>10}  " + "  ".join(f"{name:>9}" for name in GROWTH_COLUMNS.values()) + "  load"
     )
     for r in rows:
-        print(
-            f"{r['units']:>9,}  {r.get('import_s', float('nan')):8.1f}  {r['size_mb']:7.0f}  "
-            f"{r['cli70']:9.2f}  {r['mean70']:7.2f}  {r['p99_70']:6.1f}  {r['cpu70']:6.2f}  "
-            f"{r['cli50']:9.2f}  {r['mean50']:7.2f}  {r['p99_50']:6.1f}  {r['cpu50']:6.2f}"
-        )
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        scale = math.log(last["units"] / first["units"])
-        for key in ("cpu70", "cpu50", "mean70", "mean50", "size_mb", "import_s"):
-            if key in first and key in last:
-                exponent = math.log(last[key] / first[key]) / scale
-                print(
-                    f"{key}: grows as units^{exponent:.2f} from {first['units']:,} to {last['units']:,}"
-                )
+        cells = "  ".join(f"{r.get(key, float('nan')):9.1f}" for key in GROWTH_COLUMNS)
+        print(f"{r['units']:>10,}  {cells}  {r.get('load', float('nan')):4.1f}")
+    if len(rows) < 2:
+        return
+    logs = [math.log(r["units"]) for r in rows]
+    last = rows[-1]
+    print(f"\nexponent (figure ∝ units^k, fitted over {len(rows)} sizes) and {project:,} units:")
+    for key, name in GROWTH_COLUMNS.items():
+        values = [r.get(key) for r in rows]
+        if any(v is None or v <= 0 for v in values):
+            continue
+        k = _slope(logs, [math.log(v) for v in values])
+        projected = last[key] * (project / last["units"]) ** k
+        print(f"  {name:>9}: k = {k:.2f}; at {project:,} units ≈ {projected:,.1f}")
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    mean_x, mean_y = statistics.mean(xs), statistics.mean(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
 def main() -> None:
@@ -292,12 +349,15 @@ def main() -> None:
     parser.add_argument("--yardstick", type=int, default=200, help="queries run exhaustively")
     parser.add_argument("--skip-import", action="store_true", help="reuse the database")
     parser.add_argument("--growth", help="comma-separated TM sizes for the growth table")
+    parser.add_argument(
+        "--fresh", action="store_true", help="--growth: measure again what earlier runs saved"
+    )
     parser.add_argument("--out", type=Path, help=f"where data and databases go (default {OUT})")
     args = parser.parse_args()
     OUT = args.out or OUT
     print(f"taiyaku match benchmark: {os.cpu_count()} cores; {load()}")
     if args.growth:
-        growth([int(x) for x in args.growth.split(",")], args.queries, args.skip_import)
+        growth([int(x) for x in args.growth.split(",")], args.queries, args.fresh)
         return
     db, queries, _ = one_size(args.units, args.queries, args.skip_import)
     for min_score in (70, 50):

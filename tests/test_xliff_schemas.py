@@ -64,9 +64,13 @@ def _driver(*imports: tuple[str, Path]) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(io.StringIO(text), parser))
 
 
+def strict12_schema() -> etree.XMLSchema:
+    return _schema(SCHEMAS / "1.2" / "xliff-core-1.2-strict.xsd")
+
+
 @pytest.fixture(scope="module")
 def strict12() -> etree.XMLSchema:
-    return _schema(SCHEMAS / "1.2" / "xliff-core-1.2-strict.xsd")
+    return strict12_schema()
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
-"""Our XLIFF 1.2 through a peer other than Translate Toolkit: the npm package ``xliff``.
+"""Our XLIFF read by other tools: the npm package ``xliff`` (1.2), Translate Toolkit's XLIFF 2.
 
-``xliff`` (locize, MIT) is what many JavaScript localisation pipelines read XLIFF with. The
+``xliff`` (locize, MIT) is what many JavaScript localisation pipelines read XLIFF with. Its
 test runs where Node.js and that package are installed (``npm install -g xliff``) and is
-skipped, saying so, elsewhere; nothing is fetched at run time.
+skipped, saying so, elsewhere; nothing is fetched at run time. Translate Toolkit's XLIFF 1.2
+reader is tested with the loop (``test_loop.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from lxml import etree
 
 from taiyaku.cli import cli
-from tests.test_loop import SEED_HTML, X1, _tm_with_half
+from tests.test_loop import SEED_HTML, X1, X2, _tm_with_half
 from tests.test_xliff_schemas import _problems12, strict12_schema
 
 # Reads our file with xliff12ToJs, prints each unit flattened (text, code ids), then writes the
@@ -104,3 +105,30 @@ def test_the_xliff_npm_package_reads_every_unit_and_we_read_what_it_writes(tmp_p
     again = tmp_path / "again.xlf"
     assert _problems12(strict12_schema(), again) == []
     assert etree.parse(str(again)).getroot().find(f".//{{{X1}}}g[@ctype='link']") is not None
+
+
+def test_translate_toolkit_reads_every_unit_of_our_xliff21(tmp_path, runner):
+    """Translate Toolkit's XLIFF 2 reader (3.17+) sees every segment of ours, text and target."""
+    pytest.importorskip("translate.storage.xliff2")
+    from translate.storage.xliff2 import Xliff2File
+
+    _tm_with_half(tmp_path, runner)
+    page = tmp_path / "page.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    result = runner.invoke(cli, ["pretranslate", str(page), "-o", "p.xlf", "--xliff-version", "2"])
+    assert result.exit_code == 0, result.output
+    expected = []
+    for unit in etree.parse(str(tmp_path / "p.xlf")).getroot().iter(f"{{{X2}}}unit"):
+        segment = unit.find(f"{{{X2}}}segment")
+        target = segment.find(f"{{{X2}}}target")
+        expected.append(
+            (
+                f"{unit.get('id')}::{segment.get('id')}",
+                "".join(segment.find(f"{{{X2}}}source").itertext()),
+                None if target is None else "".join(target.itertext()),
+            )
+        )
+    store = Xliff2File.parsefile(str(tmp_path / "p.xlf"))
+    seen = [(u.getid(), u.source, u.target) for u in store.units if not u.isheader()]
+    assert seen == expected
+    assert len(seen) == 47 and sum(t is not None for _, _, t in seen) == 18

@@ -247,6 +247,37 @@ def test_matches_carrying_codes_are_valid(seed_page, runner, strict12, core2):
     assert _problems21(core2, again2) == []
 
 
+def test_a_character_xml_cannot_hold_is_a_cp_in_21_and_refused_in_12(tmp_path, runner, core2):
+    """U+0001 in a text file: 2.1 carries it as <cp hex="0001"/> there and back; 1.2 cannot."""
+    _tm_with_half(tmp_path, runner)
+    source = tmp_path / "ctl.txt"
+    source.write_text("国際戦略局\n総務省では\x01海外展開を推進しています。\n", encoding="utf-8")
+    result = runner.invoke(cli, ["pretranslate", str(source), "-o", "c.xlf"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: ctl.txt: segment 2 holds U+0001, a character XLIFF 1.2 cannot carry: "
+        "write XLIFF 2 (--xliff-version 2, which has <cp>) or an .xlsx sheet"
+    ]
+    assert not (tmp_path / "c.xlf").exists()
+    xlf = _pretranslate(runner, source, "c2.xlf", "--xliff-version", "2")
+    assert _problems21(core2, xlf) == []
+    tree = etree.parse(str(xlf))
+    segment = next(s for s in tree.iter(f"{{{X2}}}segment") if s.get("id") == "s2")
+    cp = segment.find(f"{{{X2}}}source/{{{X2}}}cp")
+    assert cp is not None and cp.get("hex") == "0001"
+    target = etree.SubElement(segment, f"{{{X2}}}target")
+    target.text = "MIC promotes"
+    etree.SubElement(target, f"{{{X2}}}cp", hex="0001").tail = " overseas deployment."
+    segment.set("state", "translated")
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    assert _problems21(core2, xlf) == []
+    result = runner.invoke(cli, ["merge", str(xlf), "-o", "ctl.en.txt"])
+    assert result.exit_code == 0, result.output
+    assert "MIC promotes\x01 overseas deployment." in (tmp_path / "ctl.en.txt").read_text(
+        encoding="utf-8"
+    )
+
+
 def test_docx_as_xliff_is_valid_in_both_versions(tmp_path, runner, strict12, core2):
     _tm_with_half(tmp_path, runner)
     source = tmp_path / "seed.docx"

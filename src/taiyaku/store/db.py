@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_SECONDS = 30.0
 PAGE_CACHE_KIB = 196_608
+PAGE_SIZE = 16_384
 
 
 def default_db_path() -> str:
@@ -92,6 +93,10 @@ def open_db(
             conn = _connect_read_only(name, busy_timeout)
         db = Database(conn)
         if write and name != ":memory:":
+            # A new file gets 16 KiB pages: units of a few hundred bytes and index entries
+            # fill them better than 4 KiB ones (a 1M-unit TM is ~5 % smaller). Set before
+            # WAL, which fixes the page size; no effect on an existing file.
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             # WAL lets readers (a `match`) run beside a writer (an import).
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")

@@ -289,6 +289,41 @@ def test_batches_on_several_cores_answer_in_input_order(generated):
     assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
 
 
+def test_batches_run_in_as_many_worker_processes_as_asked(generated, monkeypatch):
+    # Every worker's first query waits at a barrier for the other's: with fewer than two
+    # processes answering, the barrier breaks (timeout) and the batch fails.
+    import multiprocessing
+    import os
+
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    barrier = multiprocessing.get_context("fork").Barrier(2, timeout=60)
+    parent, waited = os.getpid(), []
+
+    def scores(self, query, **options):
+        if os.getpid() != parent and not waited:
+            waited.append(barrier.wait())
+        return os.getpid()
+
+    monkeypatch.setattr(Matcher, "scores", scores)
+    queries = [u.source_text for u in units[:64]]
+    pids = set(scores_many(matcher, queries, workers=2))
+    assert len(pids) == 2 and parent not in pids
+    monkeypatch.setenv("TAIYAKU_WORKERS", "1")
+    assert set(scores_many(matcher, queries)) == {parent}
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_workers_variable_is_refused(generated, monkeypatch, value):
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    monkeypatch.setenv("TAIYAKU_WORKERS", value)
+    with pytest.raises(TaiyakuError, match="TAIYAKU_WORKERS must be a whole number"):
+        scores_many(matcher, [units[0].source_text])
+
+
 def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
     from taiyaku.store import postings
 

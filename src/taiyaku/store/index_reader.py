@@ -44,14 +44,36 @@ class IndexReader:
         self._sizes = "match_word_sizes" if words else "match_sizes"
         self._stamp: tuple[int, int] | None = None
         self._vocabulary: tuple[tuple[int, int] | None, str] = (None, "")
-        self.lengths = np.zeros(0, dtype=np.int32)
-        self.gram_counts = np.zeros(0, dtype=np.int32)
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Every unit's key length, by unit id (0: no unit, or another language)."""
+        return self._loaded()[0]
+
+    @property
+    def gram_counts(self) -> np.ndarray:
+        """How many grams (with repeats) every unit's key has, by unit id."""
+        return self._loaded()[1]
 
     def refresh(self) -> None:
-        """Reload the sizes if the database changed since they were loaded."""
+        """Forget the sizes if the database changed since they were loaded.
+
+        They are read again when next asked for: a reader used only for its postings (the
+        layered characters of the fuzzy search) never reads them.
+        """
         stamp = change_stamp(self.db)
-        if stamp == self._stamp:
-            return
+        if stamp != self._stamp:
+            self._stamp, self._arrays = stamp, None
+
+    def _loaded(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            if self._stamp is None:
+                self._stamp = change_stamp(self.db)
+            self._arrays = self._read_sizes()
+        return self._arrays
+
+    def _read_sizes(self) -> tuple[np.ndarray, np.ndarray]:
         rows = self.db.conn.execute(
             f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
             [self.lang],
@@ -62,7 +84,7 @@ class IndexReader:
         for block, length_blob, count_blob in rows:
             lengths[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(length_blob, "<u2")
             counts[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(count_blob, "<u2")
-        self.lengths, self.gram_counts, self._stamp = lengths, counts, stamp
+        return lengths, counts
 
     def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
         """Return how many units contain each gram (grams no unit has are left out)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taiyaku.store import postings
@@ -31,6 +31,7 @@ def _with_large_gaps(gaps: list[int], large: list[tuple[int, int]]) -> np.ndarra
 
 
 @given(st.one_of(id_lists, dense_lists, patched_lists))
+@settings(deadline=None)  # correctness only: a loaded machine is slow
 def test_every_coding_gives_back_the_ids(ids):
     blob = postings.encode(ids)
     assert postings.decode(blob).tolist() == ids.tolist()
@@ -39,6 +40,7 @@ def test_every_coding_gives_back_the_ids(ids):
 
 
 @given(st.lists(st.one_of(id_lists, dense_lists, patched_lists), min_size=1, max_size=8))
+@settings(deadline=None)  # correctness only: a loaded machine is slow
 def test_many_lists_are_coded_as_each_alone(lists):
     ids = np.concatenate(lists)
     bounds = np.cumsum([0] + [len(x) for x in lists])
@@ -58,6 +60,7 @@ def test_the_smallest_coding_is_chosen():
 
 
 @given(dense_lists)
+@settings(deadline=None)  # correctness only: a loaded machine is slow
 def test_a_bitmap_is_counted_bit_by_bit(ids):
     blob = postings.encode(ids)
     counts = np.zeros(400_000, dtype=np.uint8)

@@ -46,9 +46,6 @@ _TUV_ATTRS = frozenset({XML_LANG, "lang"})
 
 Warn = Callable[[str], None]
 
-# A million <tuv>s carry a handful of distinct tags: normalise each once.
-_lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
-
 
 def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Iterator[Unit]:
     """Yield the units of a TMX file, streaming.
@@ -112,7 +109,7 @@ def _units_of_tu(path: Any, tu: Any, srclang: str, warn: Warn | None) -> Iterato
             raise FormatError(
                 path, "a <tuv> without a language or a <seg>", f"line {tuv.sourceline}"
             )
-        variants.append((_lang_tag(lang), _seg_content(seg), tuv))
+        variants.append((normalize_lang_tag(lang), _seg_content(seg), tuv))
     source_index = _source_index([v[0] for v in variants], tu.get("srclang") or srclang)
     if source_index is None or len(variants) < 2:
         if warn:

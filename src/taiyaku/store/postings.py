@@ -72,13 +72,25 @@ def _choose(bitmap_size: Any, width: Any, list_size: Any, over8: Any, over16: An
     :param width: 1, 2 or 4, the width of the plain list (whose size is ``list_size``)
     :param over8: how many gaps do not fit in uint8; ``over16``: in uint16
     """
+    if not isinstance(bitmap_size, np.ndarray):  # one list: no numpy for five numbers
+        sizes = [
+            (bitmap_size, BITMAP),
+            (list_size, width),
+            (9 + (n - 1) + 8 * over8, PATCHED8),
+            (9 + 2 * (n - 1) + 8 * over16, PATCHED16),
+        ]
+        best = sizes[1] if sizes[1][0] <= sizes[0][0] else sizes[0]
+        for size in sizes[2:]:
+            if size[0] < best[0]:
+                best = size
+        return best[1]
     kind = np.where(bitmap_size < list_size, BITMAP, width)
     best = np.minimum(bitmap_size, list_size)
     for patched, over in ((PATCHED8, over8), (PATCHED16, over16)):
         size = 9 + _PATCHED_WIDTH[patched] * (n - 1) + 8 * over
         kind = np.where(size < best, patched, kind)
         best = np.minimum(size, best)
-    return kind if isinstance(kind, np.ndarray) and kind.ndim else int(kind)
+    return kind
 
 
 def _patched(kind: int, first: int, gaps: np.ndarray) -> bytes:

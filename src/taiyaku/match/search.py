@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import to_tmx_string
@@ -43,6 +42,7 @@ from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
+from taiyaku.store.db import Db, is_db
 from taiyaku.store.index_reader import IndexReader, change_stamp
 from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
@@ -111,9 +111,9 @@ def _markup(markup: Markup | None) -> str | None:
     return None if markup is None else to_tmx_string(markup)
 
 
-def _database(db_or_tm: Any) -> Database:
+def _database(db_or_tm: Any) -> Db:
     db = getattr(db_or_tm, "db", db_or_tm)
-    if not isinstance(db, Database):
+    if not is_db(db):
         raise TypeError(f"expected a Database or TranslationMemory, not {type(db_or_tm)!r}")
     return db
 

@@ -12,11 +12,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlite_utils import Database
-
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import STATUSES, Term, now_iso
-from taiyaku.store.db import database_identity, transaction
+from taiyaku.store.db import Db, database_identity, stream_rows, transaction
 from taiyaku.text.keys import term_keys
 from taiyaku.text.normalize import match_key
 from taiyaku.text.romaji import reading_key
@@ -43,7 +41,7 @@ class GlossaryStore:
     builds on this class.
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Db):
         self.db = db
 
     def add(self, term: Term, *, fields: Collection[str] = OPTIONAL_FIELDS) -> int:
@@ -223,7 +221,7 @@ class GlossaryStore:
 
     def iter_terms(self) -> Iterator[Term]:
         """Yield every entry, ordered by Japanese term then English."""
-        for row in self.db.query("SELECT * FROM terms ORDER BY ja, en, id"):
+        for row in stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id"):
             yield term_from_row(row)
 
     def count(self) -> int:
@@ -312,7 +310,7 @@ def term_from_row(row: dict[str, Any]) -> Term:
     )
 
 
-def glossary_version(db: Database) -> tuple[str, int]:
+def glossary_version(db: Db) -> tuple[str, int]:
     """Return (glossary id, version) of a database: equal pairs mean an unchanged glossary."""
     rows = dict(
         db.conn.execute(

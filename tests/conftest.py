@@ -81,11 +81,32 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """What ``--db`` names for this test's backend: a new SQLite file or an empty PG database."""
+def new_db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Make ``new_db_target(name)``: a new SQLite file's path or a new empty PG database's URL.
+
+    What ``--db`` names on this test's backend; the PG databases are dropped after the test.
+    """
+    server: PostgresServer | None = None
+    made: list[str] = []
     if backend == "postgres":
-        return str(request.getfixturevalue("pg_url"))
-    return str(tmp_path / "test.db")
+        server = request.getfixturevalue("pg_server")
+
+    def make(name: str = "test") -> str:
+        if server is None:
+            return str(tmp_path / f"{name}.db")
+        made.append(server.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        assert server is not None
+        server.drop_database(url)
+
+
+@pytest.fixture
+def db_target(new_db_target) -> str:
+    """What ``--db`` names for this test's backend: a new SQLite file or an empty PG database."""
+    return str(new_db_target())
 
 
 @pytest.fixture

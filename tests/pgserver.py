@@ -150,6 +150,21 @@ class PostgresServer:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def writing(self, url: str) -> bool:
+        """Whether a client of ``url``'s database is inside a transaction that has written.
+
+        PostgreSQL gives a transaction an id (``backend_xid``) at its first write, so this
+        tells a test that an importer is mid-transaction, the moment to kill it.
+        """
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            ).fetchone()
+        return bool(row and row[0])
+
     def stop(self) -> None:
         """Stop the server at once (its data is thrown away) and delete its folder."""
         if self.data.exists():

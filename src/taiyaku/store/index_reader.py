@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from taiyaku.store import pg, postings
-from taiyaku.store.db import Db, in_list
+from taiyaku.store.db import Db, in_list, in_params
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
@@ -71,11 +71,11 @@ class IndexReader:
         """Return how many units contain each gram (grams no unit has are left out)."""
         if not grams:
             return {}
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram IN ({marks}) "
+            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram{test} "
             "GROUP BY gram",
-            [self.lang, *grams],
+            [self.lang, *values],
         )
         return {gram: int(n) for gram, n in rows}
 
@@ -88,10 +88,10 @@ class IndexReader:
         (for :func:`taiyaku.store.postings.contains`)."""
         if not grams:
             return []
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
-            [self.lang, *grams],
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
+            [self.lang, *values],
         )
         return rows.fetchall()
 

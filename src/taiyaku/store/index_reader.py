@@ -16,8 +16,11 @@ from taiyaku.store.db import Db, in_list, in_params
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
+Stamp = tuple[int | str, int]
+"""What :func:`change_stamp` returns: compared for equality, never read."""
 
-def change_stamp(db: Db) -> tuple[int | str, int]:
+
+def change_stamp(db: Db) -> Stamp:
     """Return a value that changes whenever the database does (by another connection or this one).
 
     ``PRAGMA data_version`` (on PostgreSQL ``meta.data_version``, see
@@ -45,8 +48,8 @@ class IndexReader:
         words = lang == TARGETS
         self._postings = "match_words" if words else "match_postings"
         self._sizes = "match_word_sizes" if words else "match_sizes"
-        self._stamp: tuple[int | str, int] | None = None
-        self._vocabulary: tuple[tuple[int | str, int] | None, str] = (None, "")
+        self._stamp: Stamp | None = None
+        self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self.lengths = np.zeros(0, dtype=np.int32)
         self.gram_counts = np.zeros(0, dtype=np.int32)
 

@@ -118,8 +118,9 @@ class PgConnection:
     def _failed(self, error: Exception) -> DatabaseError:
         return DatabaseError(f"{self.name}: {describe_pg_error(error)}")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration)."""
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
+        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
         import psycopg
 
         if not _READS.match(sql):
@@ -212,7 +213,7 @@ class PgDatabase:
         for row in cursor.fetchall():
             yield dict(zip(columns, row, strict=True))
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement (as ``sqlite_utils.Database.execute``)."""
         return self.conn.execute(sql, params)
 

@@ -30,6 +30,7 @@ from taiyaku.match.search import Match, Matcher
 from taiyaku.models import Side
 from taiyaku.store.db import Db, default_db_path, open_db
 from taiyaku.store.keys import Progress, stale_keys_message
+from taiyaku.store.pg import safe_url
 from taiyaku.store.tm import AddResult, TranslationMemory
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class Project:
         :raises DatabaseError: see :func:`taiyaku.store.db.open_db`
         """
         name = os.fspath(path) if path is not None else default_db_path()
-        return cls(open_db(name, write=write, progress=progress), name)
+        # Messages name a PostgreSQL database by its URL without the password.
+        return cls(open_db(name, write=write, progress=progress), safe_url(name))
 
     def close(self) -> None:
         """Close the database connection."""

@@ -104,7 +104,7 @@ def upgrade(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, check, demo, extract, loop, match, serve, term, tm
+    from taiyaku.cli import align, check, db, demo, extract, loop, match, serve, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
@@ -115,6 +115,7 @@ def _register() -> None:
     loop.register(cli)
     cli.add_command(demo.demo)
     cli.add_command(serve.serve)
+    cli.add_command(db.db)
 
 
 _register()

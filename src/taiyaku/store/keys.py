@@ -68,7 +68,8 @@ def stale_keys_message(db: Db, name: str) -> str | None:
 
 
 @contextlib.contextmanager
-def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+def no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A :data:`Progress` that shows nothing (library callers that pass none)."""
     yield lambda n: None
 
 
@@ -93,7 +94,7 @@ def bring_keys_up_to_date(
             return False
         memory, glossary = TranslationMemory(db), GlossaryStore(db)
         total = memory.count() + glossary.count()
-        with (progress or _no_progress)("Rebuilding stored keys", total) as advance:
+        with (progress or no_progress)("Rebuilding stored keys", total) as advance:
             memory.recompute_keys(advance)
             glossary.recompute_keys(advance)
             rebuild_index(db)

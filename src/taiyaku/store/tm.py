@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
 from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
-from taiyaku.store.pg import is_postgres
+from taiyaku.store.pg import follow_ids, is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
@@ -171,6 +172,45 @@ class TranslationMemory:
             for hook in self.on_finished:
                 hook(self.db, False)
             raise
+
+    def restore(
+        self, units: Iterable[Unit], *, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Store units with the ids they have (a copy of another database), in one transaction.
+
+        Every field is kept; the fuzzy index is built as for an import. The TM must not hold
+        these ids already (:meth:`delete_all` empties it).
+
+        :param units: whole units with their ids, as :meth:`iter_units` yields them
+        :param progress: called with the number of units stored after each batch
+        :return: the number of units stored
+        """
+        now = now_iso()
+        rows = ((unit.id, *_row(unit, now)) for unit in units)
+        stored = 0
+        with self._writing():
+            while batch := list(itertools.islice(rows, _BATCH)):
+                insert_rows(self.db, "units", f"id, {_COLUMNS}", batch)
+                for hook in self.on_added:
+                    hook(self.db, [row[0] for row in batch])
+                stored += len(batch)
+                if progress:
+                    progress(len(batch))
+            follow_ids(self.db, "units")
+        return stored
+
+    def delete_all(self) -> int:
+        """Delete every unit and empty the fuzzy index, in one transaction; return how many.
+
+        What ``taiyaku db copy --force`` does to the database it copies into.
+        """
+        from taiyaku.store.index_writer import rebuild_index
+
+        with transaction(self.db):
+            count = self.count()
+            self.db.conn.execute("DELETE FROM units")
+            rebuild_index(self.db)
+        return count
 
     def add(self, unit: Unit) -> int | None:
         """Store one unit; return its id, or ``None`` if the pair was already stored."""

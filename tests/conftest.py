@@ -141,3 +141,14 @@ def table_digest(db_path: Path) -> str:
             digest.update(repr(row).encode())
     conn.close()
     return digest.hexdigest()
+
+
+@pytest.fixture
+def backend_db(db_target: str):
+    """An open, empty writable database on this test's backend (SQLite, then PostgreSQL).
+
+    A module whose tests should run on both engines overrides ``db`` with it.
+    """
+    database = open_db(db_target)
+    yield database
+    database.close()

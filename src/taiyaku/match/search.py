@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rapidfuzz import process
@@ -43,7 +43,7 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
-from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
 from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import char_layers, key_grams
@@ -115,7 +115,7 @@ def _database(db_or_tm: Any) -> Db:
     db = getattr(db_or_tm, "db", db_or_tm)
     if not is_db(db):
         raise TypeError(f"expected a Database or TranslationMemory, not {type(db_or_tm)!r}")
-    return db
+    return cast(Db, db)
 
 
 class Matcher:
@@ -135,7 +135,7 @@ class Matcher:
         )
         self.max_candidates = max_candidates
         self._readers: dict[str, IndexReader] = {}
-        self._all_keys: dict[str, tuple[tuple[int, int], list[int], list[str]]] = {}
+        self._all_keys: dict[str, tuple[Stamp, list[int], list[str]]] = {}
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""

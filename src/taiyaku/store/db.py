@@ -209,8 +209,18 @@ def in_list(db: Db, values: Sequence[Any]) -> tuple[str, Any]:
     and ``= ANY(?)`` with an array on PostgreSQL: one statement however many values.
     """
     if isinstance(db, pg.PgDatabase):
-        return " = ANY(?)", list(values)
+        return pg.any_of(values), list(values)
     return " IN (SELECT value FROM json_each(?))", json.dumps(list(values), ensure_ascii=False)
+
+
+def in_params(db: Db, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL testing a column against a few values, and its parameters: ``IN (?, ?, ...)`` on
+    SQLite; ``= ANY(?)`` with one array on PostgreSQL, so the statement's text does not
+    change with the number of values and the server plans it once (psycopg prepares it).
+    """
+    if isinstance(db, pg.PgDatabase):
+        return pg.any_of(values), [list(values)]
+    return f" IN ({', '.join('?' * len(values))})", list(values)
 
 
 def stream_rows(db: Db, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from taiyaku.store import pg, postings
-from taiyaku.store.db import Db, in_list
+from taiyaku.store.db import Db, in_list, in_params
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
+Stamp = tuple[int | str, int]
+"""What :func:`change_stamp` returns: compared for equality, never read."""
 
-def change_stamp(db: Db) -> tuple[int | str, int]:
+
+def change_stamp(db: Db) -> Stamp:
     """Return a value that changes whenever the database does (by another connection or this one).
 
     ``PRAGMA data_version`` (on PostgreSQL ``meta.data_version``, see
@@ -45,8 +48,8 @@ class IndexReader:
         words = lang == TARGETS
         self._postings = "match_words" if words else "match_postings"
         self._sizes = "match_word_sizes" if words else "match_sizes"
-        self._stamp: tuple[int | str, int] | None = None
-        self._vocabulary: tuple[tuple[int | str, int] | None, str] = (None, "")
+        self._stamp: Stamp | None = None
+        self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self.lengths = np.zeros(0, dtype=np.int32)
         self.gram_counts = np.zeros(0, dtype=np.int32)
 
@@ -71,11 +74,11 @@ class IndexReader:
         """Return how many units contain each gram (grams no unit has are left out)."""
         if not grams:
             return {}
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram IN ({marks}) "
+            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram{test} "
             "GROUP BY gram",
-            [self.lang, *grams],
+            [self.lang, *values],
         )
         return {gram: int(n) for gram, n in rows}
 
@@ -88,10 +91,10 @@ class IndexReader:
         (for :func:`taiyaku.store.postings.contains`)."""
         if not grams:
             return []
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
-            [self.lang, *grams],
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
+            [self.lang, *values],
         )
         return rows.fetchall()
 

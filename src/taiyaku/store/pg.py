@@ -80,6 +80,14 @@ def _pg_sql(sql: str) -> str:
 _READS = re.compile(r"\s*(SELECT|WITH|SHOW)\b", re.IGNORECASE)
 
 
+def any_of(values: Sequence[Any]) -> str:
+    """``= ANY(?)`` with the array's type said: the same statement (prepared once) whether
+    psycopg would send the ids as ``int2[]`` or ``int8[]``, and one that an empty list can
+    bind. Text for strings; bigint for ids (and for an empty list).
+    """
+    return " = ANY(?::text[])" if values and isinstance(values[0], str) else " = ANY(?::bigint[])"
+
+
 def describe_pg_error(error: Exception) -> str:
     """Turn a psycopg error into a sentence a user can act on."""
     import psycopg.errors
@@ -110,8 +118,9 @@ class PgConnection:
     def _failed(self, error: Exception) -> DatabaseError:
         return DatabaseError(f"{self.name}: {describe_pg_error(error)}")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration)."""
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
+        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
         import psycopg
 
         if not _READS.match(sql):
@@ -204,7 +213,7 @@ class PgDatabase:
         for row in cursor.fetchall():
             yield dict(zip(columns, row, strict=True))
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement (as ``sqlite_utils.Database.execute``)."""
         return self.conn.execute(sql, params)
 
@@ -286,7 +295,8 @@ def open_postgres(
 
     name = safe_url(url)
     try:
-        raw = psycopg.connect(url, autocommit=True)
+        # Statements are prepared on their second use: a search runs the same few each time.
+        raw = psycopg.connect(url, autocommit=True, prepare_threshold=1)
     except psycopg.Error as error:
         raise DatabaseError(f"{name}: cannot connect ({describe_pg_error(error)})") from None
     conn = PgConnection(raw, url)

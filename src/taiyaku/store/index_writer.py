@@ -42,15 +42,15 @@ what it collected is dropped along with the rolled-back units.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
+from taiyaku.store.db import Db, in_list, insert_rows
+from taiyaku.store.pg import is_postgres
 from taiyaku.text.grams import (
     char_layers,
     gram_size,
@@ -119,13 +119,15 @@ def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], li
     return sides
 
 
-def _unit_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+def _unit_rows(db: Db, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     columns = "id, source_lang, source_key, target_key"
     if ids and max(ids) - min(ids) + 1 == len(ids):
-        sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ?"
+        sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ? ORDER BY id"
         return db.conn.execute(sql, [min(ids), max(ids)]).fetchall()
-    sql = f"SELECT {columns} FROM units WHERE id IN (SELECT value FROM json_each(?))"
-    return db.conn.execute(sql, [json.dumps(list(ids))]).fetchall()
+    test, values = in_list(db, list(ids))
+    return db.conn.execute(
+        f"SELECT {columns} FROM units WHERE id{test} ORDER BY id", [values]
+    ).fetchall()
 
 
 class _LangBuffer:
@@ -344,8 +346,11 @@ class _WordBuffer(_LangBuffer):
         return [words[n] for n in numbers.tolist()]
 
 
-def targets_indexed(db: Database) -> bool:
-    """True when the database has the target-word tables (migration ``m006``)."""
+def targets_indexed(db: Db) -> bool:
+    """True when the database has the target-word tables (migration ``m006``; PostgreSQL
+    has them from its first schema step)."""
+    if is_postgres(db):
+        return True
     return (
         db.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_words'"
@@ -374,7 +379,7 @@ class IndexWriter:
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
         self._merge: set[tuple[str, str]] = set()
 
-    def _with_targets(self, db: Database) -> bool:
+    def _with_targets(self, db: Db) -> bool:
         if self._targets is None:
             self._targets = targets_indexed(db)
         return self._targets
@@ -384,7 +389,7 @@ class IndexWriter:
         words = self._words.count if self._words is not None else 0
         return sum(b.count for b in self._buffers.values()) + words
 
-    def added(self, db: Database, ids: list[int]) -> None:
+    def added(self, db: Db, ids: list[int]) -> None:
         """Collect the postings of units just inserted (an ``on_added`` hook)."""
         rows = _unit_rows(db, ids)
         if self._sources:
@@ -408,7 +413,7 @@ class IndexWriter:
             self.flush(db, final=False)
             self._carried = self.pending()
 
-    def finished(self, db: Database, ok: bool) -> None:
+    def finished(self, db: Db, ok: bool) -> None:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
@@ -423,7 +428,7 @@ class IndexWriter:
             self._held_bytes = 0
             self._merge = set()
 
-    def flush(self, db: Database, *, final: bool = True) -> None:
+    def flush(self, db: Db, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
         :param final: write every posting; otherwise the postings taken are coded and held
@@ -449,7 +454,7 @@ class IndexWriter:
 
     def _postings(
         self,
-        db: Database,
+        db: Db,
         table: str,
         lang: str,
         grams: list[str],
@@ -479,7 +484,7 @@ class IndexWriter:
 
     def _write_held(
         self,
-        db: Database,
+        db: Db,
         table: str,
         lang: str,
         held: list[tuple[list[str], np.ndarray, list[bytes]]],
@@ -494,12 +499,14 @@ class IndexWriter:
         held.clear()
         if _has_postings(db, table, lang):
             self._merge.add((table, lang))  # this write's chunks join those already stored
-        db.conn.executemany(
-            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+        insert_rows(
+            db,
+            table,
+            "lang, gram, n, ids",
             ((lang, gram, n, blob) for gram, n, blob in _joined(every, order, counts, blobs)),
         )
 
-    def deleting(self, db: Database, ids: list[int]) -> None:
+    def deleting(self, db: Db, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
         if not ids:
             return
@@ -543,13 +550,13 @@ def _joined(
         yield gram, len(joined), postings.encode(joined)
 
 
-def _has_postings(db: Database, table: str, lang: str) -> bool:
+def _has_postings(db: Db, table: str, lang: str) -> bool:
     """Whether ``table`` holds any chunk of ``lang``."""
     found = db.conn.execute(f"SELECT 1 FROM {table} WHERE lang = ? LIMIT 1", [lang])
     return found.fetchone() is not None
 
 
-def _compact(db: Database, table: str, lang: str) -> None:
+def _compact(db: Db, table: str, lang: str) -> None:
     """Merge the chunks of every gram of ``lang`` that has several into one.
 
     A bulk import into a TM that already has an index adds one chunk to every gram it
@@ -574,7 +581,7 @@ def _compact(db: Database, table: str, lang: str) -> None:
         )
 
 
-def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
+def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
     """Take the units ``gone`` out of the postings of ``grams``."""
     for gram in grams:
         rows = db.conn.execute(
@@ -594,7 +601,7 @@ def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
 
 
-def _write_vocabulary(db: Database, words: list[str]) -> None:
+def _write_vocabulary(db: Db, words: list[str]) -> None:
     """Add the words not indexed yet to ``match_vocab`` (call before writing their postings).
 
     The vocabulary is newline-terminated words in a few rows; a small write extends the last
@@ -603,12 +610,12 @@ def _write_vocabulary(db: Database, words: list[str]) -> None:
     if not words:
         return
     conn = db.conn
+    test, values = in_list(db, words)
     known = {
         w
         for (w,) in conn.execute(
-            "SELECT DISTINCT gram FROM match_words WHERE lang = ? "
-            "AND gram IN (SELECT value FROM json_each(?))",
-            [TARGETS, json.dumps(words, ensure_ascii=False)],
+            f"SELECT DISTINCT gram FROM match_words WHERE lang = ? AND gram{test}",
+            [TARGETS, values],
         )
     }
     new = "".join(w + "\n" for w in words if w not in known)
@@ -625,7 +632,7 @@ def _write_vocabulary(db: Database, words: list[str]) -> None:
 
 
 def _write_postings(
-    db: Database,
+    db: Db,
     lang: str,
     grams: list[str],
     bounds: np.ndarray,
@@ -639,8 +646,10 @@ def _write_postings(
     counts = np.diff(bounds).tolist()
     conn = db.conn
     if len(grams) > SMALL_WRITE_GRAMS:
-        conn.executemany(
-            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+        insert_rows(
+            db,
+            table,
+            "lang, gram, n, ids",
             zip(itertools.repeat(lang), grams, counts, blobs, strict=False),
         )
         return
@@ -663,7 +672,7 @@ def _write_postings(
 
 
 def _write_sizes(
-    db: Database,
+    db: Db,
     lang: str,
     unit_ids: np.ndarray,
     sizes: np.ndarray,
@@ -689,12 +698,14 @@ def _write_sizes(
         lengths[offsets] = capped[0][here]
         counts[offsets] = capped[1][here]
         db.conn.execute(
-            f"INSERT OR REPLACE INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (lang, block) DO UPDATE "
+            "SET lengths = excluded.lengths, grams = excluded.grams",
             [lang, block, lengths.tobytes(), counts.tobytes()],
         )
 
 
-def rebuild_index(db: Database, *, sources: bool = True) -> None:
+def rebuild_index(db: Db, *, sources: bool = True) -> None:
     """Rebuild the whole index from the units (in the caller's transaction).
 
     :param sources: rebuild the source q-grams too, not only the target words

@@ -11,7 +11,8 @@ Durability is switched off (``fsync``, ``synchronous_commit``, ``full_page_write
 tests kill clients, never the server, so a commit still means committed to every other
 client, and the server starts and writes several times faster.
 
-By hand: ``python -m tests.pgserver`` starts one, prints its URL and stops it on Ctrl-C.
+By hand: ``python -m tests.pgserver`` starts one, prints its URL and stops it on Ctrl-C (or
+``kill``). A server whose test run is killed stops itself (see :meth:`PostgresServer._watch`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -93,6 +96,7 @@ class PostgresServer:
     folder: Path
     port: int
     user: pwd.struct_passwd | None
+    watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def data(self) -> Path:
@@ -165,11 +169,102 @@ class PostgresServer:
             ).fetchone()
         return bool(row and row[0])
 
+    def start_replica(self) -> PostgresServer:
+        """A streaming replica (a hot standby) of this server, in a folder of its own.
+
+        ``pg_basebackup -R`` copies the cluster and configures it to follow this one; the
+        caller must :meth:`stop` it.
+        """
+        replica = PostgresServer(self.bindir, _new_folder(self.user), 0, self.user)
+        try:
+            replica._run(
+                "pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                SUPERUSER,
+                "-D",
+                str(replica.data),
+                "-R",
+                "-X",
+                "stream",
+                # Else it waits for a spread checkpoint: minutes on a busy server.
+                "--checkpoint=fast",
+            )
+            replica._start()
+        except BaseException:
+            replica.stop()
+            raise
+        return replica
+
+    def _start(self) -> None:
+        """pg_ctl start on a free port (retried: another program may take it first)."""
+        options = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
+        for _ in range(5):
+            self.port = _free_port()
+            started = self._run(
+                "pg_ctl",
+                "start",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {self.port} -k {self.folder} {options}",
+                check=False,
+            )
+            if started.returncode == 0:
+                self._watch(os.getpid())
+                return
+            time.sleep(0.2)
+        log = self.log.read_text(encoding="utf-8", errors="replace")
+        raise PostgresUnavailable(f"pg_ctl start failed:\n{started.stderr}{log}")
+
+    def _watch(self, owner: int) -> None:
+        """Stop the server and delete its folder once ``owner`` has ended, however it ended.
+
+        A test run killed by a timeout or kill -9 never reaches :meth:`stop`; this small
+        shell loop (in a session of its own, as the server's user) cleans up instead.
+        """
+        script = (
+            f"while [ -d /proc/{owner} ]; do sleep 1; done; "
+            f'"{self.bindir / "pg_ctl"}" stop -D "{self.data}" -m immediate >/dev/null 2>&1; '
+            f'rm -rf "{self.folder}"'
+        )
+        as_user = {}
+        if self.user is not None:
+            as_user = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
+        self.watchdog = subprocess.Popen(
+            ["sh", "-c", script],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd="/",
+            **as_user,  # type: ignore[arg-type]
+        )
+
     def stop(self) -> None:
         """Stop the server at once (its data is thrown away) and delete its folder."""
+        if self.watchdog is not None:
+            self.watchdog.kill()
+            self.watchdog.wait()
         if self.data.exists():
             self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _new_folder(user: pwd.struct_passwd | None) -> Path:
+    """A fresh folder under /tmp for a server's data, log and socket, owned by its user."""
+    folder = Path(tempfile.mkdtemp(prefix="taiyaku-pg-"))
+    if user is not None:
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    return folder
 
 
 def start_server() -> PostgresServer:
@@ -179,10 +274,7 @@ def start_server() -> PostgresServer:
     """
     bindir = find_bindir()
     user = _server_user()
-    folder = Path(tempfile.mkdtemp(prefix="taiyaku-pg-"))
-    if user is not None:
-        os.chown(folder, user.pw_uid, user.pw_gid)
-    server = PostgresServer(bindir, folder, 0, user)
+    server = PostgresServer(bindir, _new_folder(user), 0, user)
     try:
         server._run(
             "initdb",
@@ -195,31 +287,11 @@ def start_server() -> PostgresServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        options = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
-        for _ in range(5):  # another program may take the free port before the server does
-            server.port = _free_port()
-            started = server._run(
-                "pg_ctl",
-                "start",
-                "-D",
-                str(server.data),
-                "-l",
-                str(server.log),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                f"-p {server.port} -k {folder} {options}",
-                check=False,
-            )
-            if started.returncode == 0:
-                return server
-            time.sleep(0.2)
-        log = server.log.read_text(encoding="utf-8", errors="replace")
-        raise PostgresUnavailable(f"pg_ctl start failed:\n{started.stderr}{log}")
+        server._start()
     except BaseException:
         server.stop()
         raise
+    return server
 
 
 @contextlib.contextmanager
@@ -233,6 +305,8 @@ def running_server() -> Iterator[PostgresServer]:
 
 
 if __name__ == "__main__":
+    # `kill` (SIGTERM) stops it as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with running_server() as running:
         print(running.url(), flush=True)
         print(f"(data and socket in {running.folder}; Ctrl-C stops it and deletes them)")

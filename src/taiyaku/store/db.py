@@ -251,6 +251,21 @@ def database_file(db: Db) -> str | None:
     return str(row[2]) if row and row[2] else None
 
 
+def database_size_bytes(db: Db) -> int:
+    """The space ``db`` takes: a SQLite file's pages (its WAL included), a PG database's size.
+
+    >>> database_size_bytes(open_db(":memory:")) > 0
+    True
+    """
+    if isinstance(db, pg.PgDatabase):
+        return int(db.conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    name = database_file(db)
+    wal = Path(f"{name}-wal") if name else None
+    return int(pages * page_size) + (wal.stat().st_size if wal and wal.exists() else 0)
+
+
 def database_identity(db: Db) -> str:
     """The file of ``db`` (so separate connections share a cache), or the connection's id."""
     return database_file(db) or f"memory:{id(db.conn)}"

@@ -187,6 +187,8 @@ def test_every_command_says_the_same_on_both_engines(runner: Any, tmp_path: Path
         ["term", "import", str(ROOT / "glossary" / "mic-global-strategy-bureau.tsv")],
         ["term", "add", "--note", "test", "国際戦略", "international strategy"],
         ["term", "remove", "国際戦略", "international strategy"],
+        ["term", "add", "国際戦略", "global strategy"],  # the removed entry's id again
+        ["term", "lookup", "--json", "国際戦略"],
         ["align", str(ja), str(en)],
         ["align", str(ja), str(en)],  # again: replaces its pairs
         ["tm", "import", str(FIXTURES / "kyoto-wiki-sesshu.tsv")],
@@ -220,4 +222,4 @@ def test_every_command_says_the_same_on_both_engines(runner: Any, tmp_path: Path
         [*commands, ["tm.tsv"], ["terms.tsv"]], *outputs, strict=True
     ):
         assert on_sqlite == on_postgres, command
-    assert "36 pairs stored" in outputs[0][3] and "replacing 36" in outputs[0][4]
+    assert "36 pairs stored" in outputs[0][5] and "replacing 36" in outputs[0][6]

@@ -13,7 +13,7 @@ from typing import Any
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
-from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
+from taiyaku.store.db import Db, in_list, in_params, insert_rows, stream_rows, transaction
 from taiyaku.store.pg import is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
@@ -148,11 +148,11 @@ class TranslationMemory:
         seen: set[tuple[str, str, str, str]] = set()
         keys = sorted({row[4] for row in rows})
         for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+            test, values = in_params(self.db, keys[start : start + 500])
             found = self.db.conn.execute(
                 "SELECT source_lang, target_lang, source_text, target_text FROM units "
-                f"WHERE source_key IN ({', '.join('?' * len(chunk))})",
-                chunk,
+                f"WHERE source_key{test}",
+                values,
             )
             seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
         fresh = []

@@ -12,6 +12,7 @@ concordance), and the glossary's terms, their beginnings and readings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ TM_FILES = [
     FIXTURES / "kyoto-wiki-sesshu.tsv",
     FIXTURES / "memoq-context.tmx",
 ]
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 TERM_FILES = [
     ROOT / "glossary" / "mic-global-strategy-bureau.tsv",
     FIXTURES / "jlt-legal-terms-slice.csv",
@@ -174,3 +176,50 @@ def test_a_larger_corpus_gives_the_same_matches(tmp_path: Path, pg_url: str) -> 
             )
     assert results[0] == results[1]
     assert sum(1 for r in results[0][: len(queries)] if r) > 50
+
+
+def test_every_command_says_the_same_on_both_engines(runner: Any, tmp_path: Path, pg_url: str):
+    """The commands a team uses, in order, on a file and on the server: the same output
+    (the database's name aside) and the same files written."""
+    page = FIXTURES / "mic-global-strategy-bureau.ja.html"
+    ja, en = (ROOT / "tm" / f"mic-global-strategy-bureau.{side}.txt" for side in ("ja", "en"))
+    commands = [
+        ["term", "import", str(ROOT / "glossary" / "mic-global-strategy-bureau.tsv")],
+        ["term", "add", "--note", "test", "国際戦略", "international strategy"],
+        ["term", "remove", "国際戦略", "international strategy"],
+        ["term", "add", "国際戦略", "global strategy"],  # the removed entry's id again
+        ["term", "lookup", "--json", "国際戦略"],
+        ["align", str(ja), str(en)],
+        ["align", str(ja), str(en)],  # again: replaces its pairs
+        ["tm", "import", str(FIXTURES / "kyoto-wiki-sesshu.tsv")],
+        ["tm", "stats", "--json"],
+        ["match", "--json", "--min", "50", "国際戦略局の組識です", "雪舟は画家"],
+        ["concordance", "--json", "戦略"],
+        ["check", "--tm"],
+        ["analyze", str(page)],
+        ["pretranslate", str(page), "-o", "{out}/pre.xlf"],
+        ["term", "extract", "--json"],
+        ["tm", "delete", "--document", "mic-global-strategy-bureau", "--dry-run"],
+        ["tm", "delete", "--origin", "aligned"],
+        ["tm", "export", "{out}/tm.tsv"],
+        ["term", "export", "{out}/terms.tsv"],
+        ["upgrade"],
+    ]
+    outputs: list[list[str]] = []
+    for db, name in ((str(tmp_path / "lite.db"), "lite"), (pg_url, "pg")):
+        out = tmp_path / name
+        out.mkdir()
+        said = []
+        for command in commands:
+            args = [arg.replace("{out}", str(out)) for arg in command]
+            result = runner.invoke(cli, ["--db", db, *args])
+            assert result.exit_code == 0, (command, result.output)
+            said.append(result.output.replace(db, "DB").replace(str(out), "OUT"))
+        said += [(out / name).read_text(encoding="utf-8") for name in ("tm.tsv", "terms.tsv")]
+        # The times differ (each database was written at its own); nothing else may.
+        outputs.append([TIME.sub("TIME", text) for text in said])
+    for command, on_sqlite, on_postgres in zip(
+        [*commands, ["tm.tsv"], ["terms.tsv"]], *outputs, strict=True
+    ):
+        assert on_sqlite == on_postgres, command
+    assert "36 pairs stored" in outputs[0][5] and "replacing 36" in outputs[0][6]

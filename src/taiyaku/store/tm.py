@@ -13,8 +13,8 @@ from typing import Any
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
-from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
-from taiyaku.store.pg import follow_ids, is_postgres
+from taiyaku.store.db import Db, in_list, in_params, insert_rows, stream_rows, transaction
+from taiyaku.store.pg import is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
@@ -118,10 +118,12 @@ class TranslationMemory:
         """Insert rows by ``COPY`` into a temporary table and one ``INSERT ... SELECT``
         (PostgreSQL: one round trip per batch, not per unit); return the new ids.
 
-        The ids are given in the rows' order, as SQLite gives them, so the same file
-        imported into either engine gives its units the same ids.
+        The ids are SQLite's: the rows' order from one above the largest id stored (writers
+        queue on the write lock, so no other can take them meanwhile), so the same files
+        imported, deleted and imported again give the same ids on either engine.
         """
         conn = self.db.conn
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM units").fetchone()[0]
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS taiyaku_incoming AS "
             f"SELECT 0::bigint AS seq, {_COLUMNS} FROM units WITH NO DATA"
@@ -134,8 +136,9 @@ class TranslationMemory:
             ((i, *row) for i, row in enumerate(rows)),
         )
         inserted = conn.execute(
-            f"INSERT INTO units ({_COLUMNS}) SELECT {_COLUMNS} FROM taiyaku_incoming "
-            "ORDER BY seq ON CONFLICT DO NOTHING RETURNING id"
+            f"INSERT INTO units (id, {_COLUMNS}) SELECT ? + seq, {_COLUMNS} "
+            "FROM taiyaku_incoming ORDER BY seq ON CONFLICT DO NOTHING RETURNING id",
+            [first],
         )
         return sorted(r[0] for r in inserted)
 
@@ -145,11 +148,11 @@ class TranslationMemory:
         seen: set[tuple[str, str, str, str]] = set()
         keys = sorted({row[4] for row in rows})
         for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+            test, values = in_params(self.db, keys[start : start + 500])
             found = self.db.conn.execute(
                 "SELECT source_lang, target_lang, source_text, target_text FROM units "
-                f"WHERE source_key IN ({', '.join('?' * len(chunk))})",
-                chunk,
+                f"WHERE source_key{test}",
+                values,
             )
             seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
         fresh = []
@@ -196,7 +199,6 @@ class TranslationMemory:
                 stored += len(batch)
                 if progress:
                     progress(len(batch))
-            follow_ids(self.db, "units")
         return stored
 
     def delete_all(self) -> int:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from taiyaku.cli import cli
 from taiyaku.models import Unit
 from taiyaku.project import Project
@@ -97,12 +99,17 @@ def _contents(db: str) -> tuple[list[str], list[tuple[str, str]]]:
     return sources, terms
 
 
-def test_the_same_files_give_the_same_answers_on_both_engines(
-    runner: Any, tmp_path: Path, pg_url: str
-) -> None:
+@pytest.fixture
+def both(runner: Any, tmp_path: Path, pg_url: str) -> tuple[str, str]:
+    """The seed files imported into a SQLite file and into a PostgreSQL database."""
     lite = str(tmp_path / "lite.db")
-    _import(runner, lite)
-    _import(runner, pg_url)
+    for db in (lite, pg_url):
+        _import(runner, db)
+    return lite, pg_url
+
+
+def test_the_same_files_give_the_same_answers_on_both_engines(both: tuple[str, str]) -> None:
+    lite, pg_url = both
     sources, terms = _contents(lite)
     assert (sources, terms) == _contents(pg_url)
     assert len(sources) > 90 and len(terms) > 120
@@ -116,12 +123,7 @@ def test_the_same_files_give_the_same_answers_on_both_engines(
     assert found > len(on_sqlite) * 0.6
 
 
-def test_the_cli_prints_the_same_json_on_both_engines(
-    runner: Any, tmp_path: Path, pg_url: str
-) -> None:
-    lite = str(tmp_path / "lite.db")
-    _import(runner, lite)
-    _import(runner, pg_url)
+def test_the_cli_prints_the_same_json_on_both_engines(runner: Any, both: tuple[str, str]) -> None:
     commands = [
         ["match", "--json", "--min", "50", "国際戦略局の組識です"],
         ["concordance", "--json", "局"],
@@ -132,7 +134,7 @@ def test_the_cli_prints_the_same_json_on_both_engines(
     ]
     for command in commands:
         printed = []
-        for db in (lite, pg_url):
+        for db in both:
             result = runner.invoke(cli, ["--db", db, *command])
             assert result.exit_code == 0, result.output
             lines = [json.loads(line) for line in result.output.splitlines()]

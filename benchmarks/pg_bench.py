@@ -40,6 +40,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -79,7 +80,7 @@ def pg_databases(url: str | None) -> Iterator[tuple[str, Callable[[], str]]]:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             made.append(name)
-            return admin.rsplit("/", 1)[0] + "/" + name
+            return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
 
         try:
             yield admin, create

@@ -81,7 +81,7 @@ def _server_user() -> pwd.struct_passwd | None:
     raise PostgresUnavailable("running as root, and there is no postgres nor nobody user")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -204,7 +204,7 @@ class PostgresServer:
         settings = SERVER_SETTINGS if self.durable else {**SERVER_SETTINGS, **NOT_DURABLE}
         options = " ".join(f"-c {k}={v}" for k, v in settings.items())
         for _ in range(5):
-            self.port = _free_port()
+            self.port = free_port()
             started = self._run(
                 "pg_ctl",
                 "start",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -283,6 +284,26 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
     assert len(exhaustive) == 4 and indexed == exhaustive
 
 
+@pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])
+def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, min_score):
+    # A unit shares at most as many characters as it has, so the search drops units too
+    # short to reach min_score before testing the common characters. The prefix of k of the
+    # query's 10 characters scores exactly 10 * k: the one at min_score must stay in.
+    from taiyaku.store.db import open_db
+
+    query = "国際戦略局の組織改編"
+    units = [Unit(query[:k], f"prefix {k}") for k in range(3, 11)]
+    units += _generated_units(7, 600)  # the query's characters common, as in a real TM
+    matcher = Matcher(open_db(tmp_path / "edge.db"))
+    matcher.tm.add_many(units)
+    options = {"min_score": min_score, "limit": len(units), "lang": "ja"}
+    indexed = matcher.scores(query, **options)
+    assert indexed == matcher.scores(query, **options, exhaustive=True)
+    found = matcher.tm.units_by_ids(unit_id for _, unit_id in indexed).values()
+    prefixes = [u.source_text for u in found if u.target_text.startswith("prefix")]
+    assert min(map(len, prefixes)) == math.ceil(min_score / 10)
+
+
 def test_batches_on_several_cores_answer_in_input_order(generated):
     from taiyaku.match.batch import scores_many, search_many
 
@@ -293,6 +314,41 @@ def test_batches_on_several_cores_answer_in_input_order(generated):
     found = list(search_many(matcher, queries, min_score=60, limit=3, workers=2))
     assert [[(m.score, m.unit.id) for m in ms] for ms in found] == alone
     assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
+
+
+def test_batches_run_in_as_many_worker_processes_as_asked(generated, monkeypatch):
+    # Every worker's first query waits at a barrier for the other's: with fewer than two
+    # processes answering, the barrier breaks (timeout) and the batch fails.
+    import multiprocessing
+    import os
+
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    barrier = multiprocessing.get_context("fork").Barrier(2, timeout=60)
+    parent, waited = os.getpid(), []
+
+    def scores(self, query, **options):
+        if os.getpid() != parent and not waited:
+            waited.append(barrier.wait())
+        return os.getpid()
+
+    monkeypatch.setattr(Matcher, "scores", scores)
+    queries = [u.source_text for u in units[:64]]
+    pids = set(scores_many(matcher, queries, workers=2))
+    assert len(pids) == 2 and parent not in pids
+    monkeypatch.setenv("TAIYAKU_WORKERS", "1")
+    assert set(scores_many(matcher, queries)) == {parent}
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_workers_variable_is_refused(generated, monkeypatch, value):
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    monkeypatch.setenv("TAIYAKU_WORKERS", value)
+    with pytest.raises(TaiyakuError, match="TAIYAKU_WORKERS must be a whole number"):
+        scores_many(matcher, [units[0].source_text])
 
 
 def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:

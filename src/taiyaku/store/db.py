@@ -101,7 +101,9 @@ def open_db(
             conn = sqlite3.connect(name, timeout=busy_timeout, isolation_level=None)
         else:
             conn = _connect_read_only(name, busy_timeout)
-        db = Database(conn)
+        # No sqlite-utils plugins: taiyaku's SQL needs none, and finding them reads the
+        # metadata of every installed package at every start-up.
+        db = Database(conn, execute_plugins=False)
         if write and name != ":memory:":
             # WAL lets readers (a `match`) run beside a writer (an import).
             db.execute("PRAGMA journal_mode=WAL")
@@ -184,7 +186,9 @@ def _needs_upgrade(db: Database, name: str) -> str:
 @functools.cache
 def _known_steps() -> frozenset[str]:
     """The names of every schema step this taiyaku knows (all pending on an empty database)."""
-    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
+    return frozenset(
+        m.name for m in migrations.pending(Database(memory=True, execute_plugins=False))
+    )
 
 
 def _refuse_newer_schema(db: Database, name: str) -> None:

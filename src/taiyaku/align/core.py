@@ -32,6 +32,7 @@ from taiyaku.align.anchors import (
     shared_weight,
 )
 from taiyaku.align.confidence import evidence, probability
+from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
 from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
 from taiyaku.align.lexicon import Lexicon, learn
@@ -39,7 +40,7 @@ from taiyaku.text.lang import detect_lang
 from taiyaku.text.segment import Segment
 
 Path = list[tuple[tuple[int, ...], tuple[int, ...]]]
-BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-0", "0-1")
+BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Bead:
     :param target: indices of the target sentences (empty for a 1-0 bead)
     :param source_text: the source sentences joined (no space in Japanese, one in English)
     :param target_text: the target sentences joined
-    :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-0"`` or ``"0-1"``
+    :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-3"``, ``"3-1"``, ``"1-0"``
+        or ``"0-1"``
     :param confidence: in [0, 1]: the probability that the bead is right, from its lengths,
         anchors, type and neighbours (:mod:`taiyaku.align.confidence`)
     :param evidence: what the confidence was computed from
@@ -109,6 +111,7 @@ def align(
     target_kinds: Sequence[str] | None = None,
     anchors: bool = True,
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
     model: CostModel | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences; return beads covering every sentence once, in order.
@@ -133,6 +136,8 @@ def align(
     :param anchors: use lexical anchors (``False``: length only, plain Gale–Church costs)
     :param lexicon: with ``anchors``, a second pass adds the word associations the first
         pass's 1-1 beads teach (:mod:`taiyaku.align.lexicon`)
+    :param dictionary: a bilingual dictionary whose word pairs are anchors too
+        (:mod:`taiyaku.align.dictionary`)
     :param model: cost parameters; by default the ratio is estimated from the two lists
     :return: the beads, each with its calibrated ``confidence``
     """
@@ -177,6 +182,11 @@ def align(
         extractor = FeatureExtractor(ja, en, glossary)
         source_features = [extractor.features(s, source_lang) for s in source]
         target_features = [extractor.features(t, target_lang) for t in target]
+        if dictionary is not None:
+            known = dictionary.lexicon(ja, en)
+            if known:
+                source_features = _with(source_features, known, source, source_lang)
+                target_features = _with(target_features, known, target, target_lang)
     path, source_features, target_features, weights = solve(source_features, target_features)
     if anchors and lexicon:
         learnt = learn(source, target, path, source_lang)
@@ -257,7 +267,7 @@ BLOCK_SKIP = 4.0
 def _with(
     features: list[Features], lexicon: Lexicon, texts: Sequence[str], lang: str
 ) -> list[Features]:
-    """``features`` with each sentence's ``lex:`` features added."""
+    """``features`` with each sentence's ``lex:`` (or ``dict:``) features added."""
     out = []
     for f, text in zip(features, texts, strict=True):
         counts = f.counts.copy()

@@ -85,7 +85,7 @@ def align_command(
 
     \b
     Plain text or HTML, Japanese→English or English→Japanese. Sentences
-    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1) by lengths and anchors
+    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-1) by lengths and anchors
     (numbers, Latin words, names, glossary terms, quotes); paragraphs help
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same

@@ -156,8 +156,15 @@ class Project:
         encoding: str | None = None,
         source_lang: str | None = None,
         target_lang: str | None = None,
+        dictionary: str | os.PathLike[str] | bool = True,
     ) -> Alignment:
-        """Align two documents, the glossary's usable terms as anchors; store nothing."""
+        """Align two documents, the glossary's usable terms as anchors; store nothing.
+
+        :param dictionary: an EDICT file whose word pairs are anchors too; ``True``: the
+            installed one if any (:func:`taiyaku.align.dictionary.default_path`); ``False``:
+            none
+        """
+        from taiyaku.align.dictionary import resolve
         from taiyaku.align.document import align_files  # the aligner loads only when used
 
         return align_files(
@@ -167,6 +174,7 @@ class Project:
             source_lang=source_lang,
             target_lang=target_lang,
             glossary=self.glossary.usable_pairs(),
+            dictionary=resolve(dictionary),
         )
 
     def save_alignment(self, alignment: Alignment, document: str) -> tuple[int, AddResult]:

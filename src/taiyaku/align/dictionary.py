@@ -14,7 +14,9 @@ Japanese terms can meet are kept: runs of kanji or of katakana of two characters
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import os
 import re
 import unicodedata
@@ -22,7 +24,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from taiyaku.align.lexicon import Lexicon, english_words, japanese_terms
+from taiyaku.errors import FormatError
 from taiyaku.formats.edict import read_edict
+from taiyaku.formats.files import atomic_write
 
 # Where Debian's edict package puts the file; TAIYAKU_EDICT names another.
 DEFAULT_PATH = Path("/usr/share/edict/edict")
@@ -91,7 +95,57 @@ def default_path() -> Path | None:
     return DEFAULT_PATH if DEFAULT_PATH.exists() else None
 
 
+def resolve(choice: str | os.PathLike[str] | bool) -> Dictionary | None:
+    """The dictionary a caller asked for: ``True`` the default one if installed (see
+    :func:`default_path`), ``False`` none, or the EDICT file at a path.
+
+    :raises FormatError: the file cannot be read or is not EDICT
+    """
+    if choice is False:
+        return None
+    path = default_path() if choice is True else Path(choice)
+    return None if path is None else load(path)
+
+
 @functools.lru_cache(maxsize=4)
 def load(path: str | os.PathLike[str]) -> Dictionary:
-    """The dictionary of an EDICT file, read once per process."""
-    return build((e.headwords, e.glosses) for e in read_edict(path))
+    """The dictionary of an EDICT file, read once per process.
+
+    Reading and indexing EDICT takes seconds; the table is kept in the user's cache folder
+    (``$XDG_CACHE_HOME/taiyaku``, one tab-separated line per term), keyed by the file's path,
+    size and modification time, so later runs read it in a fraction of that.
+    """
+    source = Path(path)
+    try:
+        stat = source.stat()
+    except OSError as error:
+        raise FormatError(path, f"cannot read: {error.strerror}") from None
+    key = hashlib.sha1(
+        f"{source.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{CACHE_VERSION}".encode()
+    ).hexdigest()[:16]
+    cache = _cache_folder() / f"edict-{key}.tsv"
+    try:
+        with open(cache, encoding="utf-8") as file:
+            table = {}
+            for line in file:
+                term, _, words = line.rstrip("\n").partition("\t")
+                table[term] = frozenset(words.split(" "))
+        return Dictionary(table)
+    except (OSError, ValueError):
+        pass
+    dictionary = build((e.headwords, e.glosses) for e in read_edict(source))
+    with contextlib.suppress(OSError, FormatError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(cache) as tmp, open(tmp, "w", encoding="utf-8") as file:
+            for term, words in dictionary.table.items():
+                file.write(f"{term}\t{' '.join(sorted(words))}\n")
+    return dictionary
+
+
+# Bump when build() changes what it keeps: older cached tables are then ignored.
+CACHE_VERSION = 1
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "taiyaku"

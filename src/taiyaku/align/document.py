@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from taiyaku.align.core import Alignment, align
+from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.lengths import estimate_ratio, text_length
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import Unit
@@ -28,6 +29,7 @@ def align_texts(
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
 ) -> Alignment:
     """Segment two documents and align their sentences, blocks first.
 
@@ -37,6 +39,8 @@ def align_texts(
     :param target_lang: likewise
     :param glossary: ``(ja, en)`` term pairs used as anchors (see :func:`glossary_pairs`)
     :param lexicon: learn word associations from a first pass (see :func:`~taiyaku.align.align`)
+    :param dictionary: a bilingual dictionary's word pairs as anchors too
+        (:func:`taiyaku.align.dictionary.resolve` finds the installed one)
     """
     source_lang = source_lang or detect_lang(source_text)
     target_lang = target_lang or detect_lang(target_text)
@@ -53,6 +57,7 @@ def align_texts(
         source_kinds=[s.kind for s in source],
         target_kinds=[t.kind for t in target],
         lexicon=lexicon,
+        dictionary=dictionary,
     )
     ratio = estimate_ratio(
         [text_length(s.text) for s in source], [text_length(t.text) for t in target]
@@ -69,6 +74,7 @@ def align_files(
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
 ) -> Alignment:
     """Read two documents (plain text or HTML, encoding detected) and align them.
 
@@ -86,6 +92,7 @@ def align_files(
         target_lang=target_lang,
         glossary=glossary,
         lexicon=lexicon,
+        dictionary=dictionary,
     )
 
 

@@ -65,6 +65,13 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     type=click.Path(exists=True, dir_okay=False),
     help="Store the corrections of a review sheet (instead of SOURCE and TARGET).",
 )
+@click.option(
+    "--dictionary",
+    type=click.Path(exists=True, dir_okay=False),
+    help="An EDICT Japanese-English dictionary file whose word pairs anchor the alignment "
+    "(default: $TAIYAKU_EDICT, else /usr/share/edict/edict when Debian's edict is installed).",
+)
+@click.option("--no-dictionary", is_flag=True, help="Use no dictionary even if one is installed.")
 @click.option("--dry-run", is_flag=True, help="Align and print, but store nothing.")
 @json_option
 @click.pass_context
@@ -78,6 +85,8 @@ def align_command(
     tgt_lang: str | None,
     encoding: str | None,
     review: str | None,
+    dictionary: str | None,
+    no_dictionary: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -109,6 +118,8 @@ def align_command(
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
+    if dictionary and no_dictionary:
+        raise click.UsageError("--dictionary and --no-dictionary exclude each other")
     if apply_sheet:
         if source or target or review or dry_run:
             raise click.UsageError("--apply takes a sheet alone: no SOURCE, TARGET, --review")
@@ -119,7 +130,12 @@ def align_command(
     project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
         alignment = project.align(
-            source, target, encoding=encoding, source_lang=src_lang, target_lang=tgt_lang
+            source,
+            target,
+            encoding=encoding,
+            source_lang=src_lang,
+            target_lang=tgt_lang,
+            dictionary=dictionary or not no_dictionary,
         )
         advance(1)
     check_languages(alignment, source, target, languages_given=bool(src_lang and tgt_lang))

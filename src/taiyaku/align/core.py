@@ -34,7 +34,7 @@ from taiyaku.align.anchors import (
 from taiyaku.align.confidence import evidence, probability
 from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
-from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
+from taiyaku.align.lengths import estimate_ratio, length_delta, length_probability, text_length
 from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.segment import Segment
@@ -196,18 +196,19 @@ def align(
                 _with(target_features, learnt, target, target_lang),
             )
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
+    skipped = [not (src and tgt) for src, tgt in path]
     beads = []
     row = column = 0
     for k, (src, tgt) in enumerate(path):
         competitors = _competitors(src, tgt, row, column, len(source), len(target))
         row, column = row + len(src), column + len(tgt)
-        neighbour_merged = (k > 0 and not one_to_one[k - 1]) or (
-            k + 1 < len(path) and not one_to_one[k + 1]
-        )
+        neighbours = [n for n in (k - 1, k + 1) if 0 <= n < len(path)]
+        neighbour_merged = any(not one_to_one[n] for n in neighbours)
+        neighbour_skipped = any(skipped[n] for n in neighbours)
         beads.append(
             _bead(src, tgt, source, target, source_lang, target_lang,
                   source_lengths, target_lengths, source_features, target_features, model,
-                  weights, lines, neighbour_merged, competitors)
+                  weights, lines, neighbour_merged, neighbour_skipped, competitors)
         )  # fmt: skip
     return beads
 
@@ -445,12 +446,14 @@ def _bead(
     weights: dict[str, float],
     lines: tuple[list[bool], list[bool]] | None,
     neighbour_merged: bool,
+    neighbour_skipped: bool,
     competitors: list[tuple[int, int]],
 ) -> Bead:
     kind = f"{len(src)}-{len(tgt)}"
     length_s = sum(source_lengths[i] for i in src)
     length_t = sum(target_lengths[j] for j in tgt)
     p_len = length_probability(length_s, length_t, model.ratio) if src and tgt else 0.0
+    delta = float(length_delta(length_s, length_t, model.ratio)) if src and tgt else 0.0
     matched = anchors = 0.0
     if source_features:
         a = merge(source_features[i] for i in src)
@@ -482,6 +485,8 @@ def _bead(
         characters=length_s + length_t,
         rival_length=rival_length,
         rival_share=rival_share,
+        delta=delta,
+        neighbour_skipped=neighbour_skipped,
     )
     return Bead(
         src,

@@ -29,7 +29,7 @@ from taiyaku.match.analyze import Analysis, analyze_file
 from taiyaku.match.batch import search_many
 from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
-from taiyaku.models import Side
+from taiyaku.models import Side, Unit
 from taiyaku.store.db import default_db_path, open_db
 from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.tm import AddResult, TranslationMemory
@@ -176,6 +176,12 @@ class Project:
             glossary=self.glossary.usable_pairs(),
             dictionary=resolve(dictionary),
         )
+
+    def alignment_units(self, alignment: Alignment, document: str) -> list[Unit]:
+        """The units :meth:`save_alignment` would store (the document's reviewed pairs win)."""
+        from taiyaku.align.document import alignment_units, reviewed_units
+
+        return alignment_units(alignment, document, reviewed_units(self.db, document))
 
     def save_alignment(self, alignment: Alignment, document: str) -> tuple[int, AddResult]:
         """Store an alignment's pairs as ``document``, replacing an earlier run's."""

@@ -98,7 +98,8 @@ def align_command(
     (numbers, Latin words, names, glossary terms, quotes); paragraphs help
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
-    document again replaces its pairs. With --json, one object per bead:
+    document again replaces its pairs, except those a person reviewed:
+    they stay, and no new pair is stored beside one of their sentences. With --json, one object per bead:
     source, target, bead, confidence.
 
     \b
@@ -113,7 +114,7 @@ def align_command(
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
       taiyaku align --apply check.xlsx
     """
-    from taiyaku.align.document import alignment_units, check_languages, document_name
+    from taiyaku.align.document import check_languages, document_name
     from taiyaku.cli import open_store
 
     if review and Path(review).suffix.lower() != ".xlsx":
@@ -145,7 +146,7 @@ def align_command(
         from taiyaku.align.review import write_review
 
         stored = None if dry_run else name
-        units = [] if dry_run else alignment_units(alignment, name)
+        units = [] if dry_run else project.alignment_units(alignment, name)
         flagged = write_review(review, alignment, document=stored, units=units)
     replaced = added = 0
     if not dry_run:

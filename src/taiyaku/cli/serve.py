@@ -89,8 +89,11 @@ def serve(
             f"taiyaku serve needs the server extra ({error.name} is missing): "
             "pip install 'taiyaku[server]'"
         ) from None
+    from taiyaku.store.pg import is_url, safe_url
+
+    db = ctx.obj["db_path"]
     settings = {
-        "db_path": os.path.abspath(ctx.obj["db_path"]),
+        "db_path": db if is_url(db) else os.path.abspath(db),
         "token_file": token_file,
         "max_body_bytes": max_body,
         "busy_timeout": busy_timeout,
@@ -99,7 +102,7 @@ def serve(
     config = _config(settings)
     app = create_app(config)  # opens the database: a bad file fails here, before listening
     mode = "read-write with a token" if config.token else "read-only"
-    click.echo(f"Serving {config.db_path} ({mode}) on http://{host}:{port}/", err=True)
+    click.echo(f"Serving {safe_url(config.db_path)} ({mode}) on http://{host}:{port}/", err=True)
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return

@@ -58,6 +58,25 @@ def test_one_to_two() -> None:
     assert beads[2].target_text == en[2] + " " + en[3]
 
 
+def test_one_to_three() -> None:
+    # A sentence whose translation is cut in three (at "approx." and after a list): one bead.
+    ja = [
+        *JA[:2],
+        "1969年4月から使用されている鉄骨鉄筋造の建物で、地上2階、地下1階、延べ面積は約22,949平方メートルである。",
+        *JA[3:],
+    ]
+    en = [
+        *EN[:2],
+        "It has been used since April 1969.",
+        "It is a steel-reinforced building of two stories above the ground and one below.",
+        "Its total floor space is approx. 22,949 square meters.",
+        *EN[3:],
+    ]
+    beads = align(ja, en)
+    assert types(beads) == ["1-1", "1-1", "1-3", "1-1", "1-1"]
+    assert beads[2].target == (2, 3, 4)
+
+
 def test_two_to_one() -> None:
     ja = [*JA[:3], "予算は5億円です。", "それは国が負担します。", JA[4]]
     en = [*EN[:3], "The budget of 500 million yen is paid by the state.", EN[4]]

@@ -101,7 +101,7 @@ def serve(
     mode = "read-write with a token" if config.token else "read-only"
     click.echo(f"Serving {config.db_path} ({mode}) on http://{host}:{port}/", err=True)
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     # Several processes import the application by name and read its settings from here
     # (the token file's name, not the token).
@@ -113,6 +113,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,
     )
 
 

@@ -106,11 +106,13 @@ class Projects:
         return project
 
 
-def projects(request: Request) -> Projects:
+async def projects(request: Request) -> Projects:
     """The application's :class:`Projects` (a FastAPI dependency).
 
-    Not the project itself: FastAPI may run a dependency in another worker thread than the
-    endpoint, and a connection must stay in its thread. Endpoints call ``current()``.
+    Not the project itself: a dependency runs on the event loop, the endpoint in a worker
+    thread, and a connection must stay in its thread. Endpoints call ``current()``. It is
+    ``async`` (as is :func:`require_token`) because FastAPI sends a plain function to the
+    thread pool: one more thread hop per request, for a lookup of an attribute.
     """
     return request.app.state.projects  # type: ignore[no-any-return]
 
@@ -118,7 +120,7 @@ def projects(request: Request) -> Projects:
 _bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
 
 
-def require_token(
+async def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:

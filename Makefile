@@ -1,12 +1,13 @@
 # make demo: set up .venv and run taiyaku on the shipped seed data.
 # make lint: ruff, the import-layer check (scripts/check_layers.py) and mypy.
 # make check: lint and the fast tests (not marked slow): the edit loop, under a minute.
-# make test: lint and every test, slow ones and doctests included (what CI runs).
+# make test: lint and every test, slow ones and doctests included (what CI runs), the
+#   PostgreSQL ones on a throwaway server (installed with apt when missing).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint clean browser
+.PHONY: demo test check lint clean browser postgres
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +31,13 @@ browser:
 	@command -v chromium >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || \
 	  { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
 
-test: lint browser
+# The PostgreSQL tests start their own throwaway server (tests/pgserver.py) from Debian's
+# binaries, which live off the PATH in /usr/lib/postgresql/<version>/bin.
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { apt-get update -q && apt-get install -y -q postgresql; }
+
+test: lint browser postgres
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src tests
 
 clean:

@@ -1,4 +1,12 @@
-"""Shared fixtures: real SQLite files in tmp_path, the shipped data, ../shared when present."""
+"""Shared fixtures: real SQLite files in tmp_path, a real PostgreSQL server, the shipped data.
+
+PostgreSQL: ``pg_server`` starts one throwaway server for the session (``tests/pgserver.py``)
+and ``pg_url`` gives each test a fresh empty database on it. ``backend`` runs a test once per
+backend (``sqlite``, ``postgres``) and ``db_target`` is what that test passes to ``--db`` or
+``open_db``. Tests that use PostgreSQL get the ``postgres`` marker (``-m "not postgres"``
+leaves them out). When the server cannot be started they FAIL, so CI cannot pass without
+PostgreSQL; ``TAIYAKU_TEST_NO_PG=1`` turns that into an explicit skip.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from taiyaku.store.db import open_db
+from tests.pgserver import PostgresServer, PostgresUnavailable, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +34,79 @@ def db(db_path: Path):
     database = open_db(db_path)
     yield database
     database.close()
+
+
+BACKENDS = ("sqlite", "postgres")
+PG_FIXTURES = {"pg_server", "pg_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the PostgreSQL server ``postgres``."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+        if on_postgres or PG_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the whole session, stopped and deleted at the end."""
+    if os.environ.get("TAIYAKU_TEST_NO_PG") == "1":
+        pytest.skip("TAIYAKU_TEST_NO_PG=1: the PostgreSQL tests are switched off")
+    try:
+        server = start_server()
+    except PostgresUnavailable as error:
+        pytest.fail(
+            f"cannot start PostgreSQL for the tests: {error}\n"
+            "(set TAIYAKU_TEST_NO_PG=1 to skip the PostgreSQL tests on purpose)",
+            pytrace=False,
+        )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer):
+    """A fresh, empty database of its own for this test: its ``postgresql://`` URL."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Make ``new_db_target(name)``: a new SQLite file's path or a new empty PG database's URL.
+
+    What ``--db`` names on this test's backend; the PG databases are dropped after the test.
+    """
+    server: PostgresServer | None = None
+    made: list[str] = []
+    if backend == "postgres":
+        server = request.getfixturevalue("pg_server")
+
+    def make(name: str = "test") -> str:
+        if server is None:
+            return str(tmp_path / f"{name}.db")
+        made.append(server.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        assert server is not None
+        server.drop_database(url)
+
+
+@pytest.fixture
+def db_target(new_db_target) -> str:
+    """What ``--db`` names for this test's backend: a new SQLite file or an empty PG database."""
+    return str(new_db_target())
 
 
 @pytest.fixture
@@ -59,3 +141,14 @@ def table_digest(db_path: Path) -> str:
             digest.update(repr(row).encode())
     conn.close()
     return digest.hexdigest()
+
+
+@pytest.fixture
+def backend_db(db_target: str):
+    """An open, empty writable database on this test's backend (SQLite, then PostgreSQL).
+
+    A module whose tests should run on both engines overrides ``db`` with it.
+    """
+    database = open_db(db_target)
+    yield database
+    database.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import sqlite3
 
+import pytest
+
 from taiyaku import TranslationMemory, Unit
 from taiyaku.match import concordance
 
@@ -16,6 +18,12 @@ UNITS = [
     Unit("局", "bureau"),
     Unit("Global Strategy Bureau", "国際戦略局", source_lang="en", target_lang="ja"),
 ]
+
+
+@pytest.fixture
+def db(backend_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return backend_db
 
 
 def test_sqlite_trigram_search_cannot_find_two_characters():

@@ -1,6 +1,7 @@
 """A killed import loses nothing; two importers at once both land; locks give clear errors.
 
-These run real processes (``python -m taiyaku``) against a real SQLite file.
+These run real processes (``python -m taiyaku``) against a real SQLite file and, where a test
+takes ``backend``, against a real PostgreSQL server too (``tests/pgserver.py``).
 """
 
 from __future__ import annotations
@@ -45,24 +46,50 @@ def big_tmx(tmp_path_factory) -> Path:
     return path
 
 
-def unit_count(db_path: Path) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return conn.execute("SELECT count(*) FROM units").fetchone()[0]
-    finally:
-        conn.close()
+def unit_count(db_path: Path | str) -> int:
+    """The units in a database (a SQLite file is integrity-checked first), as `tm stats` says."""
+    if not str(db_path).startswith("postgresql://"):
+        conn = sqlite3.connect(db_path)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    stats = taiyaku("--db", db_path, "tm", "stats", "--json")
+    out, err = stats.communicate(timeout=120)
+    assert stats.returncode == 0, err
+    return int(json.loads(out)["units"])
 
 
-def wait_until_writing(db_path: Path, process: subprocess.Popen, timeout: float = 120) -> bool:
-    """Wait until ``process`` is inside a write transaction on ``db_path``; False if it ended.
+def create_schema(target: str) -> None:
+    """Bring an empty database to the current schema (what the first writing command does)."""
+    upgrade = taiyaku("--db", target, "upgrade")
+    assert upgrade.wait(timeout=120) == 0, upgrade.stderr.read()
 
-    A writer takes SQLite's write lock (``BEGIN IMMEDIATE``) for its whole transaction, so
-    a probe that cannot take it at once knows the writer is mid-transaction.
+
+def wait_until_writing(
+    db: Path | str,
+    process: subprocess.Popen,
+    request: pytest.FixtureRequest | None = None,
+    timeout: float = 120,
+) -> bool:
+    """Wait until ``process`` is inside a write transaction on ``db``; False if it ended.
+
+    SQLite: a writer takes the write lock (``BEGIN IMMEDIATE``) for its whole transaction,
+    so a probe that cannot take it at once knows the writer is mid-transaction.
+    PostgreSQL (``request`` gives the server): the server assigns a transaction id at its
+    first write.
     """
-    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    deadline = time.monotonic() + timeout
+    if str(db).startswith("postgresql://"):
+        assert request is not None
+        server = request.getfixturevalue("pg_server")
+        while process.poll() is None and time.monotonic() < deadline:
+            if server.writing(db):
+                return process.poll() is None
+            time.sleep(0.005)
+        return False
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
     try:
-        deadline = time.monotonic() + timeout
         while process.poll() is None and time.monotonic() < deadline:
             try:
                 probe.execute("BEGIN IMMEDIATE")
@@ -77,22 +104,34 @@ def wait_until_writing(db_path: Path, process: subprocess.Popen, timeout: float 
         probe.close()
 
 
-def test_sigkill_during_import_keeps_all_or_nothing(tmp_path, big_tmx):
+def wait_until_deep_in_import(
+    target: str, process: subprocess.Popen, request: pytest.FixtureRequest
+) -> None:
+    """Wait until ``process`` has written a good part of its import transaction (or ended).
+
+    SQLite: its transaction has spilled pages into the WAL. PostgreSQL: it has written.
+    """
+    if target.startswith("postgresql://"):
+        wait_until_writing(target, process, request, timeout=60)
+        return
+    wal = Path(f"{target}-wal")
+    start_size = wal.stat().st_size if wal.exists() else 0
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > start_size + 200_000:
+            return
+        time.sleep(0.005)
+
+
+def test_sigkill_during_import_keeps_all_or_nothing(big_tmx, new_db_target, request):
     rng = random.Random(20261124)
     outcomes = set()
     for attempt in range(4):
-        db = tmp_path / f"kill{attempt}.db"
-        open_db(db).close()
-        wal = Path(f"{db}-wal")
-        start_size = wal.stat().st_size if wal.exists() else 0
+        db = new_db_target(f"kill{attempt}")
+        create_schema(db)
         process = taiyaku("--db", db, "tm", "import", big_tmx)
-        # Wait until the import is writing (its transaction spills pages into the WAL),
-        # then kill it at a random moment inside that transaction.
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > start_size + 200_000:
-                break
-            time.sleep(0.005)
+        # Kill it at a random moment inside its write transaction.
+        wait_until_deep_in_import(db, process, request)
         time.sleep(rng.uniform(0, 0.2))
         killed_mid_write = process.poll() is None
         process.send_signal(signal.SIGKILL)
@@ -108,43 +147,73 @@ def test_sigkill_during_import_keeps_all_or_nothing(tmp_path, big_tmx):
     assert 0 in outcomes, "no kill landed inside the import transaction: it proved nothing"
 
 
-def test_two_processes_import_at_once(tmp_path, big_tmx):
+def test_two_processes_import_at_once(tmp_path, big_tmx, db_target):
     other = tmp_path / "other.tmx"
     write_units(other, (Unit(f"別の{i}番目の文。", f"Another sentence {i}.") for i in range(5000)))
-    db = tmp_path / "both.db"
-    open_db(db).close()
-    first = taiyaku("--db", db, "tm", "import", big_tmx)
-    second = taiyaku("--db", db, "tm", "import", other)
+    create_schema(db_target)
+    first = taiyaku("--db", db_target, "tm", "import", big_tmx)
+    second = taiyaku("--db", db_target, "tm", "import", other)
     assert first.wait(timeout=120) == 0, first.stderr.read()
     assert second.wait(timeout=120) == 0, second.stderr.read()
-    assert unit_count(db) == UNITS + 5000
+    assert unit_count(db_target) == UNITS + 5000
+    # Both imports indexed their units: each file's last sentence is found exactly.
+    for query, target in (
+        ("これは29999番目の文です。", "This is sentence 29999."),
+        ("別の4999番目の文。", "Another sentence 4999."),
+    ):
+        found = taiyaku("--db", db_target, "match", "--json", "--min", "100", query)
+        out, err = found.communicate(timeout=120)
+        assert found.returncode == 0, err
+        assert [m["target"] for m in json.loads(out)["matches"]] == [target]
 
 
-def test_reader_during_import_sees_all_or_nothing(tmp_path, big_tmx):
-    db = tmp_path / "read.db"
-    open_db(db).close()
-    importer = taiyaku("--db", db, "tm", "import", big_tmx)
-    assert wait_until_writing(db, importer), "the import ended before the readers started"
+def test_reader_during_import_sees_all_or_nothing(big_tmx, db_target, request):
+    create_schema(db_target)
+    importer = taiyaku("--db", db_target, "tm", "import", big_tmx)
+    assert wait_until_writing(db_target, importer, request), "the import ended before the reads"
     seen, matched = set(), set()
     reads_during_import = 0
     while importer.poll() is None:
-        stats = taiyaku("--db", db, "tm", "stats", "--json")
+        stats = taiyaku("--db", db_target, "tm", "stats", "--json")
         out, err = stats.communicate(timeout=60)
         assert stats.returncode == 0, err
         seen.add(json.loads(out)["units"])
-        match = taiyaku("--db", db, "match", "--json", "--min", "100", "これは29999番目の文です。")
+        match = taiyaku(
+            "--db", db_target, "match", "--json", "--min", "100", "これは29999番目の文です。"
+        )
         out, err = match.communicate(timeout=60)
         assert match.returncode == 0, err
         matched.add(len(json.loads(out)["matches"]))
         # Both reads finished while the import was still running: they overlapped it.
         reads_during_import += importer.poll() is None
-    assert importer.returncode == 0
+    assert importer.returncode == 0, importer.stderr.read()
     assert reads_during_import >= 1, "no read overlapped the import: the test proved nothing"
     assert seen <= {0, UNITS}
     assert matched <= {0, 1}
     # The index and the units are committed together: once the units are in, so is the match.
-    final = taiyaku("--db", db, "match", "--json", "--min", "100", "これは29999番目の文です。")
+    final = taiyaku(
+        "--db", db_target, "match", "--json", "--min", "100", "これは29999番目の文です。"
+    )
     assert len(json.loads(final.communicate(timeout=60)[0])["matches"]) == 1
+
+
+def test_first_writes_at_once_migrate_the_empty_database_once(tmp_path, db_target):
+    """Several processes whose first write meets an empty database: one migrates, all land."""
+    terms = [("政府", "government"), ("国会", "Diet"), ("内閣", "Cabinet"), ("総務省", "MIC")]
+    writers = [taiyaku("--db", db_target, "term", "add", ja, en) for ja, en in terms]
+    for writer in writers:
+        out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        assert "Traceback" not in err
+    exported = tmp_path / "terms.tsv"
+    export = taiyaku("--db", db_target, "term", "export", exported)
+    assert export.wait(timeout=120) == 0, export.stderr.read()
+    rows = exported.read_text(encoding="utf-8").splitlines()[1:]
+    assert sorted(row.split("\t")[:2] for row in rows) == sorted([list(t) for t in terms])
+    upgrade = taiyaku("--db", db_target, "upgrade")
+    out, err = upgrade.communicate(timeout=120)
+    assert upgrade.returncode == 0, err
+    assert ": up to date" in out
 
 
 def test_lock_held_too_long_is_a_clear_error(tmp_path):

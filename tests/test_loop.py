@@ -20,6 +20,7 @@ from tests.conftest import FIXTURES, ROOT
 X1 = "urn:oasis:names:tc:xliff:document:1.2"
 X2 = "urn:oasis:names:tc:xliff:document:2.0"
 SEED_HTML = FIXTURES / "mic-global-strategy-bureau.ja.html"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _pairs() -> list[tuple[str, str]]:
@@ -62,6 +63,8 @@ def _fill_xliff1(path: Path) -> list[str]:
             target = copy.deepcopy(source)
             target.tag = f"{{{X1}}}target"
             target.set("state", "translated")
+            if source.get(XML_LANG):
+                target.set(XML_LANG, "en")
             text = "".join(source.itertext())
             for code in target.iter(f"{{{X1}}}g", f"{{{X1}}}x"):
                 code.tail = None
@@ -72,6 +75,27 @@ def _fill_xliff1(path: Path) -> list[str]:
         english.append("".join(target.itertext()))
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
     return english
+
+
+def _fill_xliff2(path: Path) -> set[str]:
+    """The XLIFF 2 counterpart of :func:`_fill_xliff1`: the distinct source/target pairs added."""
+    tree = etree.parse(str(path))
+    added = set()  # distinct pairs: a caption repeated as an image's alt is one unit
+    for segment in tree.iter(f"{{{X2}}}segment"):
+        if segment.find(f"{{{X2}}}target") is None:
+            source = segment.find(f"{{{X2}}}source")
+            target = copy.deepcopy(source)
+            target.tag = f"{{{X2}}}target"
+            for code in target.iter(f"{{{X2}}}pc", f"{{{X2}}}ph"):
+                code.tail = None
+                if len(code) == 0 and code.text:
+                    code.text = f"[{_known(code.text)}]"
+            target.text = _known("".join(source.itertext()))
+            source.addnext(target)
+            segment.set("state", "reviewed")
+            added.add("".join(source.itertext()) + "\t" + "".join(target.itertext()))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return added
 
 
 def _visible_text(html: str) -> str:
@@ -675,22 +699,7 @@ def test_xliff2_round_trip_and_import(tmp_path, runner):
         == 0
     )
     xlf = tmp_path / "p.xlf"
-    tree = etree.parse(str(xlf))
-    added = set()  # distinct pairs: a caption repeated as an image's alt is one unit
-    for segment in tree.iter(f"{{{X2}}}segment"):
-        if segment.find(f"{{{X2}}}target") is None:
-            source = segment.find(f"{{{X2}}}source")
-            target = copy.deepcopy(source)
-            target.tag = f"{{{X2}}}target"
-            for code in target.iter(f"{{{X2}}}pc", f"{{{X2}}}ph"):
-                code.tail = None
-                if len(code) == 0 and code.text:
-                    code.text = f"[{_known(code.text)}]"
-            target.text = _known("".join(source.itertext()))
-            source.addnext(target)
-            segment.set("state", "reviewed")
-            added.add("".join(source.itertext()) + "\t" + "".join(target.itertext()))
-    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    added = _fill_xliff2(xlf)
     result = runner.invoke(cli, ["merge", "p.xlf", "-o", "p.en.html"])
     assert result.exit_code == 0 and "Warning" not in result.output
     assert _structure((tmp_path / "p.en.html").read_bytes()) == _structure(SEED_HTML.read_bytes())

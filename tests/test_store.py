@@ -77,20 +77,20 @@ def test_not_a_database_is_a_clear_error(tmp_path):
         open_db(bogus)
 
 
-def test_units_keep_text_verbatim_and_keys(db):
-    tm = TranslationMemory(db)
+def test_units_keep_text_verbatim_and_keys(backend_db):
+    tm = TranslationMemory(backend_db)
     tm.add_many([Unit("  ＩＣＴ分野 ", "ICT  field", document="d", position=3)])
-    row = db.execute("SELECT source_text, source_key, target_key FROM units").fetchone()
+    row = backend_db.execute("SELECT source_text, source_key, target_key FROM units").fetchone()
     assert row == ("  ＩＣＴ分野 ", "ict分野", "ict field")
     unit = next(tm.iter_units())
     assert (unit.document, unit.position, unit.origin) == ("d", 3, "imported")
     # An imported unit without dates keeps none (the import time only orders the rows) ...
     assert (unit.created, unit.changed) == (None, None)
-    assert db.execute("SELECT created FROM units").fetchone()[0].endswith("Z")
+    assert backend_db.execute("SELECT created FROM units").fetchone()[0].endswith("Z")
 
 
-def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(db):
-    tm = TranslationMemory(db)
+def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(backend_db):
+    tm = TranslationMemory(backend_db)
     tm.add_many(
         [
             Unit("一", "one", origin="added"),
@@ -103,8 +103,8 @@ def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(db):
     assert (dated.created, dated.changed) == ("2001-02-03T04:05:06Z", None)
 
 
-def test_failed_import_stores_nothing(db):
-    tm = TranslationMemory(db)
+def test_failed_import_stores_nothing(backend_db):
+    tm = TranslationMemory(backend_db)
 
     def broken():
         yield Unit("一", "one")
@@ -115,8 +115,8 @@ def test_failed_import_stores_nothing(db):
     assert tm.count() == 0
 
 
-def test_delete_document_and_stats(db):
-    tm = TranslationMemory(db)
+def test_delete_document_and_stats(backend_db):
+    tm = TranslationMemory(backend_db)
     tm.add_many(
         [
             Unit("一", "one", document="a", origin="aligned"),
@@ -131,8 +131,8 @@ def test_delete_document_and_stats(db):
     assert stats["documents"] == [{"name": "b", "units": 1}]
 
 
-def test_glossary_updates_fields_of_the_same_pair(db):
-    glossary = Glossary(db)
+def test_glossary_updates_fields_of_the_same_pair(backend_db):
+    glossary = Glossary(backend_db)
     first = glossary.add_many([Term("政府", "government")])
     again = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
     same = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
@@ -141,8 +141,8 @@ def test_glossary_updates_fields_of_the_same_pair(db):
     assert (term.note, term.status) == ("the State", "admitted")
 
 
-def test_lookup_both_directions_ignores_width_and_case(db):
-    glossary = Glossary(db)
+def test_lookup_both_directions_ignores_width_and_case(backend_db):
+    glossary = Glossary(backend_db)
     glossary.add_many([Term("情報通信技術", "ICT"), Term("国際戦略局", "Global Strategy Bureau")])
     assert glossary.lookup("ｉｃｔ")[0].term.ja == "情報通信技術"
     hits = glossary.lookup("strategy")

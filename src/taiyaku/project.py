@@ -22,16 +22,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from taiyaku.glossary import Glossary, TermHit, TermOccurrence
 from taiyaku.match.analyze import Analysis, analyze_file
 from taiyaku.match.batch import search_many
 from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
 from taiyaku.models import Side
-from taiyaku.store.db import default_db_path, open_db
+from taiyaku.store.db import Db, default_db_path, open_db
 from taiyaku.store.keys import Progress, stale_keys_message
+from taiyaku.store.pg import safe_url
 from taiyaku.store.tm import AddResult, TranslationMemory
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class Project:
     :param name: how the project names its file in messages and exports
     """
 
-    def __init__(self, db: Database, name: str = ":memory:"):
+    def __init__(self, db: Db, name: str = ":memory:"):
         self.db = db
         self.name = name
         #: What a reader should know: stored keys made under another key signature.
@@ -82,7 +81,8 @@ class Project:
         :raises DatabaseError: see :func:`taiyaku.store.db.open_db`
         """
         name = os.fspath(path) if path is not None else default_db_path()
-        return cls(open_db(name, write=write, progress=progress), name)
+        # Messages name a PostgreSQL database by its URL without the password.
+        return cls(open_db(name, write=write, progress=progress), safe_url(name))
 
     def close(self) -> None:
         """Close the database connection."""

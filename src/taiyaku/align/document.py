@@ -6,13 +6,11 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from taiyaku.align.core import Alignment, align
 from taiyaku.align.lengths import estimate_ratio, text_length
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import Unit
-from taiyaku.store.db import transaction
+from taiyaku.store.db import Db, transaction
 from taiyaku.store.glossary import GlossaryStore
 from taiyaku.store.tm import AddResult, TranslationMemory
 from taiyaku.text.html import read_document
@@ -123,12 +121,12 @@ def document_name(path: str | os.PathLike[str]) -> str:
     return stem
 
 
-def glossary_pairs(db: Database) -> list[tuple[str, str]]:
+def glossary_pairs(db: Db) -> list[tuple[str, str]]:
     """The ``(ja, en)`` pairs of the database's glossary, deprecated and forbidden left out."""
     return GlossaryStore(db).usable_pairs()
 
 
-def save_alignment(db: Database, alignment: Alignment, document: str) -> tuple[int, AddResult]:
+def save_alignment(db: Db, alignment: Alignment, document: str) -> tuple[int, AddResult]:
     """Store the aligned pairs of a document in the TM, replacing those of an earlier run.
 
     Only beads with text on both sides become units (origin ``aligned``, with their bead type,

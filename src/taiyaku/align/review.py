@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
 from taiyaku.align.core import Alignment
 from taiyaku.errors import FormatError, TaiyakuError
@@ -33,7 +31,7 @@ from taiyaku.formats.xlsx import (
     text_cell,
 )
 from taiyaku.models import Unit
-from taiyaku.store.db import transaction
+from taiyaku.store.db import Db, transaction
 from taiyaku.store.tm import TranslationMemory
 
 INFO_SHEET = "taiyaku"
@@ -180,7 +178,7 @@ class _Row:
     reviewed: bool = False
 
 
-def apply_review(db: Database, path: str | os.PathLike[str]) -> Applied:
+def apply_review(db: Db, path: str | os.PathLike[str]) -> Applied:
     """Store the corrections of a review sheet: the document's pairs, as the sheet says.
 
     Rows are read and checked first, then the document's ``aligned`` and ``reviewed`` units

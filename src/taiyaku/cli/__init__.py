@@ -52,16 +52,18 @@ class TaiyakuGroup(click.Group):
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
-    metavar="PATH",
-    help="The taiyaku database (SQLite). Default: $TAIYAKU_DB, then ./taiyaku.db.",
+    metavar="PATH|URL",
+    help="The taiyaku database: a SQLite file, or a postgresql://user@host/dbname URL "
+    "for a team's shared one. Default: $TAIYAKU_DB, then ./taiyaku.db.",
 )
 @click.version_option(__version__, prog_name="taiyaku")
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None) -> None:
     """taiyaku (対訳): a Japanese↔English translation memory and glossary.
 
-    One SQLite file holds the translation memory (TM) and the glossary. Import TMX, TSV, CSV
-    or Excel files, look terms up, and export again.
+    One SQLite file holds the translation memory (TM) and the glossary (or, for a team, one
+    PostgreSQL database: --db postgresql://...). Import TMX, TSV, CSV or Excel files, look
+    terms up, and export again.
 
     \b
     Examples:
@@ -104,7 +106,7 @@ def upgrade(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from taiyaku.cli import align, check, demo, extract, loop, match, serve, term, tm
+    from taiyaku.cli import align, check, db, demo, extract, loop, match, serve, term, tm
 
     cli.add_command(tm.tm)
     cli.add_command(term.term)
@@ -115,6 +117,7 @@ def _register() -> None:
     loop.register(cli)
     cli.add_command(demo.demo)
     cli.add_command(serve.serve)
+    cli.add_command(db.db)
 
 
 _register()

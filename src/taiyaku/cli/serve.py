@@ -89,8 +89,11 @@ def serve(
             f"taiyaku serve needs the server extra ({error.name} is missing): "
             "pip install 'taiyaku[server]'"
         ) from None
+    from taiyaku.store.pg import is_url, safe_url
+
+    db = ctx.obj["db_path"]
     settings = {
-        "db_path": os.path.abspath(ctx.obj["db_path"]),
+        "db_path": db if is_url(db) else os.path.abspath(db),
         "token_file": token_file,
         "max_body_bytes": max_body,
         "busy_timeout": busy_timeout,
@@ -104,7 +107,7 @@ def serve(
 
     workers = workers or default_workers()
     click.echo(
-        f"Serving {config.db_path} ({mode}) on http://{host}:{port}/ "
+        f"Serving {safe_url(config.db_path)} ({mode}) on http://{host}:{port}/ "
         f"({workers} worker{'s' if workers > 1 else ''})",
         err=True,
     )

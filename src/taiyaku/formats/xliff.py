@@ -10,6 +10,10 @@ one ``<segment state=…>`` per segment, codes as ``<pc>``/``<ph/>``, TM matches
 Translation Candidates module (``<mtc:match matchQuality=…>``), terms in the Glossary module
 (``<gls:glossEntry>``).
 
+A character XML cannot hold (a C0 control such as U+0001 in a text file) is written in 2.1
+as the core's ``<cp hex=…/>`` and read back as the character; XLIFF 1.2 has no way to carry
+it, so writing 1.2 refuses such a document, naming the segment.
+
 Both carry the original document (base64) and its SHA-256 in the skeleton (1.2
 ``<skl><internal-file crc=…>``, 2.1 ``<skeleton><tk:document>``), so merging needs nothing
 but the translated file. Codes carry no original markup: merging takes it from the
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,6 +108,29 @@ def _q2(tag: str, namespace: str = XLIFF2) -> str:
     return f"{{{namespace}}}{tag}"
 
 
+# One character XML 1.0 cannot hold (outside Char: #x9 | #xA | #xD | [#x20-#xD7FF] | …).
+_NOT_XML = re.compile("([\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff])")
+
+
+def _refuse_unwritable(document: SourceDocument, segments: Sequence[BilingualSegment]) -> None:
+    """XLIFF 1.2 has no ``<cp>``: a character XML cannot hold is one clear error, not a file
+    with the character lost."""
+    for item in segments:
+        texts = [("", item.segment.content), ("a translation of ", item.target or ())]
+        texts += [("a TM match for ", c.target) for c in item.candidates]
+        texts += [("a TM match for ", (c.source,)) for c in item.candidates]
+        for what, content in texts:
+            for part in content:
+                found = _NOT_XML.search(part) if isinstance(part, str) else None
+                if found:
+                    raise FormatError(
+                        document.name,
+                        f"{what}segment {item.segment.id} holds U+{ord(found.group()):04X}, "
+                        "a character XLIFF 1.2 cannot carry: write XLIFF 2 "
+                        "(--xliff-version 2, which has <cp>) or an .xlsx sheet",
+                    )
+
+
 def _fill(
     element: Any, content: Sequence[str | Code], pair: str, standalone: str, version: int
 ) -> None:
@@ -118,7 +146,12 @@ def _fill(
 
     for part in content:
         if isinstance(part, str):
-            add_text(part)
+            for piece in _NOT_XML.split(part):
+                if _NOT_XML.fullmatch(piece):  # XLIFF 2's <cp/>; 1.2 was refused before
+                    last = etree.SubElement(stack[-1], _q2("cp"))
+                    last.set("hex", f"{ord(piece):04X}")
+                elif piece:
+                    add_text(piece)
             continue
         if part.kind == "close":
             last = stack.pop()
@@ -158,6 +191,7 @@ def _embedded(document: SourceDocument) -> str:
 def _xliff1(
     document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str
 ) -> Any:
+    _refuse_unwritable(document, segments)
     root = etree.Element(_q1("xliff"), nsmap={None: XLIFF1})
     root.set("version", "1.2")
     file = etree.SubElement(root, _q1("file"))
@@ -260,7 +294,7 @@ def _xliff2(
                 if candidate.score > 100:
                     match.set("subType", "tk:context")
                 match_source = etree.SubElement(match, _q2("source"))
-                match_source.text = candidate.source
+                _fill(match_source, (candidate.source,), _q2("pc"), _q2("ph"), 2)
                 _fill(
                     etree.SubElement(match, _q2("target")),
                     candidate.target,
@@ -368,7 +402,9 @@ def _read1(path: str, root: Any) -> Translated:
             state = states.get(target.get("state", "translated"), "translated")
             if not _has_text(content):
                 content = None
-        segments.append(TranslatedSegment(unit_id, _plain(source), content, state, where))
+        segments.append(
+            TranslatedSegment(unit_id, _plain(source, path, where), content, state, where)
+        )
     return Translated(
         path,
         file.get("original", ""),
@@ -408,7 +444,11 @@ def _read2(path: str, root: Any) -> Translated:
                 state = "needs-review"
             segments.append(
                 TranslatedSegment(
-                    segment_id, _plain(segment.find(_q2("source"))), content, state, where
+                    segment_id,
+                    _plain(segment.find(_q2("source")), path, where),
+                    content,
+                    state,
+                    where,
                 )
             )
     return Translated(
@@ -427,16 +467,26 @@ def _has_text(content: Sequence[Any]) -> bool:
     return any(isinstance(p, str) and p.strip() for p in content)
 
 
-def _plain(element: Any) -> str:
+def _plain(element: Any, path: str, where: str) -> str:
     """The text of a source element, codes left out (text inside pairs kept)."""
     if element is None:
         return ""
     out = [element.text or ""]
     for child in element:
         if _local(child) in ("g", "pc", "mrk"):
-            out.append(_plain(child))
+            out.append(_plain(child, path, where))
+        elif _local(child) == "cp":
+            out.append(_code_point(child, path, where))
         out.append(child.tail or "")
     return "".join(out)
+
+
+def _code_point(element: Any, path: str, where: str) -> str:
+    """The character an XLIFF 2 ``<cp hex=…/>`` stands for."""
+    try:
+        return chr(int(element.get("hex", ""), 16))
+    except (ValueError, OverflowError):
+        raise FormatError(path, f"<cp hex={element.get('hex')!r}> is no character", where) from None
 
 
 def _read_content(path: str, where: str, element: Any, version: int) -> tuple[str | CodeRef, ...]:
@@ -461,6 +511,8 @@ def _read_content(path: str, where: str, element: Any, version: int) -> tuple[st
                 out.append(CodeRef("close", code_id))
             elif tag == "mrk":
                 walk(child)
+            elif tag == "cp" and version == 2:
+                out.append(_code_point(child, path, where))
             elif tag:
                 raise FormatError(path, f"unexpected <{tag}> in a translation", where)
             if child.tail:

@@ -22,10 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from taiyaku.glossary.cache import cached
 from taiyaku.models import STATUSES, Side, Term
+from taiyaku.store.db import Db
 from taiyaku.store.glossary import GlossaryStore
 from taiyaku.text.keys import en_words, fold_ja_with_offsets
 
@@ -97,7 +96,7 @@ def term_automata(store: GlossaryStore) -> TermAutomata:
 
 
 def find_terms(
-    glossary: GlossaryStore | Database, text: str, *, sides: tuple[Side, ...] = SIDES
+    glossary: GlossaryStore | Db, text: str, *, sides: tuple[Side, ...] = SIDES
 ) -> list[TermOccurrence]:
     """Return every glossary term occurring in ``text``, in text order.
 
@@ -106,7 +105,7 @@ def find_terms(
     :param sides: which sides of the entries to look for: ``("ja",)`` for a Japanese
         source, ``("en",)`` for an English one; both by default
     """
-    if isinstance(glossary, Database):
+    if not isinstance(glossary, GlossaryStore):
         glossary = GlossaryStore(glossary)
     automata = term_automata(glossary)
     spans: list[tuple[int, int, Side, tuple[int, ...]]] = []

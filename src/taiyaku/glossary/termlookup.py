@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from sqlite_utils import Database
 
 from taiyaku.glossary.cache import cached
 from taiyaku.models import Side, Term
+from taiyaku.store.db import Db
 from taiyaku.store.glossary import GlossaryStore
 from taiyaku.text.keys import (
     en_lookup_key,
@@ -183,7 +183,7 @@ def lookup_index(store: GlossaryStore) -> LookupIndex:
 
 
 def lookup(
-    glossary: GlossaryStore | Database, query: str, *, limit: int = 20, min_score: float = 70
+    glossary: GlossaryStore | Db, query: str, *, limit: int = 20, min_score: float = 70
 ) -> list[TermHit]:
     """Find glossary entries for ``query``, ranked exact → prefix → substring → reading → fuzzy.
 
@@ -196,7 +196,7 @@ def lookup(
     :param limit: at most this many hits
     :param min_score: the lowest fuzzy ratio (0–100) returned
     """
-    if isinstance(glossary, Database):
+    if not isinstance(glossary, GlossaryStore):
         glossary = GlossaryStore(glossary)
     if not match_key(query):
         return []

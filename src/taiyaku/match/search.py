@@ -28,12 +28,11 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import to_tmx_string
@@ -43,7 +42,8 @@ from taiyaku.match.score import METRIC, similarity
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
-from taiyaku.store.index_reader import IndexReader, change_stamp
+from taiyaku.store.db import Db, is_db
+from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
 from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import char_layers, key_grams
@@ -111,11 +111,11 @@ def _markup(markup: Markup | None) -> str | None:
     return None if markup is None else to_tmx_string(markup)
 
 
-def _database(db_or_tm: Any) -> Database:
+def _database(db_or_tm: Any) -> Db:
     db = getattr(db_or_tm, "db", db_or_tm)
-    if not isinstance(db, Database):
+    if not is_db(db):
         raise TypeError(f"expected a Database or TranslationMemory, not {type(db_or_tm)!r}")
-    return db
+    return cast(Db, db)
 
 
 class Matcher:
@@ -135,7 +135,7 @@ class Matcher:
         )
         self.max_candidates = max_candidates
         self._readers: dict[str, IndexReader] = {}
-        self._all_keys: dict[str, tuple[tuple[int, int], list[int], list[str]]] = {}
+        self._all_keys: dict[str, tuple[Stamp, list[int], list[str]]] = {}
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""

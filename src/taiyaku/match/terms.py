@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from taiyaku.models import Side
+from taiyaku.store.db import Db
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class FoundTerm:
     term_id: int
 
 
-def find_glossary_terms(db: Database, text: str, lang: str) -> list[FoundTerm]:
+def find_glossary_terms(db: Db, text: str, lang: str) -> list[FoundTerm]:
     """Return the glossary terms that occur in ``text``, in order of position, longest first.
 
     :param lang: the language of ``text``: ``ja`` looks up the Japanese side, anything

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 
-from sqlite_utils import Database
-
 from taiyaku.align.lengths import estimate_ratio
 from taiyaku.errors import TaiyakuError
 from taiyaku.glossary import Glossary
@@ -16,6 +14,7 @@ from taiyaku.qa.findings import CHECKS, Finding, Located
 from taiyaku.qa.form import check_form
 from taiyaku.qa.numbers import check_numbers
 from taiyaku.qa.terminology import check_terminology
+from taiyaku.store.db import Db
 
 
 def check_units(
@@ -72,7 +71,7 @@ def located_file_units(path: str | os.PathLike[str]) -> Iterator[Located]:
         yield Located(f"{name} {place}", unit)
 
 
-def located_tm_units(db: Database, *, document: str | None = None) -> Iterator[Located]:
+def located_tm_units(db: Db, *, document: str | None = None) -> Iterator[Located]:
     """The units of a TM (of one document) with their places (``unit 42``)."""
     from taiyaku.store.tm import TranslationMemory
 

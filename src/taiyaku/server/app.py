@@ -49,6 +49,7 @@ from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
 from taiyaku.models import Side, Unit
 from taiyaku.project import Project
 from taiyaku.store.db import open_db
+from taiyaku.store.pg import safe_url
 
 log = logging.getLogger("taiyaku.server")
 T = TypeVar("T")
@@ -106,7 +107,7 @@ class Projects:
             write=self.config.token is not None,
             busy_timeout=self.config.busy_timeout,
         )
-        return Project(db, self.config.db_path)
+        return Project(db, safe_url(self.config.db_path))
 
     def current(self) -> Project:
         """This thread's project."""

@@ -1,6 +1,7 @@
 """Storage: one SQLite file per project holds the translation memory and the glossary.
 
-This package is the only code that knows SQL and the schema.
+Or one PostgreSQL database, for a team sharing them (:mod:`taiyaku.store.pg`): the same
+classes run on either engine. This package is the only code that knows SQL and the schema.
 """
 
 from taiyaku.store.db import default_db_path, open_db, transaction

@@ -1,4 +1,4 @@
-"""Opening a taiyaku database: one SQLite file holds a project's TM and glossary.
+"""Opening a taiyaku database: one SQLite file (or a PostgreSQL database) holds a project's TM and glossary.
 
 ``open_db`` opens a file for writing (it sets WAL, a busy timeout and foreign keys, and
 applies pending migrations and rebuilds keys made under another key signature, so a new
@@ -7,26 +7,34 @@ reading (read-only, never created nor migrated: a command that only reads leaves
 as it was). A SQLite file that is not taiyaku's is refused untouched either way. Writers use
 ``transaction``: ``BEGIN IMMEDIATE`` takes the write lock up front, so two processes
 importing at once queue behind the busy timeout instead of failing half-way.
+
+A ``postgresql://`` URL opens the same store on a server (:mod:`taiyaku.store.pg`), with
+the same guarantees; :data:`Db` is the type of either open database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from taiyaku.errors import DatabaseError
+from taiyaku.store import pg
 from taiyaku.store.migrations import migrations
 
 if TYPE_CHECKING:
     from taiyaku.store.keys import Progress
+
+Db: TypeAlias = Database | pg.PgDatabase
+"""An open taiyaku database, SQLite or PostgreSQL: what the store's classes are built on."""
 
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -52,7 +60,7 @@ def open_db(
     write: bool = True,
     busy_timeout: float | None = None,
     progress: Progress | None = None,
-) -> Database:
+) -> Db:
     """Open a taiyaku database, for writing (the default) or only for reading.
 
     A writing open creates the file if needed and brings its schema up to date. A reading
@@ -62,7 +70,8 @@ def open_db(
     that is not a taiyaku database is refused before anything is written to it.
 
     :param path: the SQLite file; ``None`` means :func:`default_db_path`; ``":memory:"``
-        gives an in-memory database (always writable)
+        gives an in-memory database (always writable); a ``postgresql://`` URL a database
+        on a PostgreSQL server (:func:`taiyaku.store.pg.open_postgres`)
     :param write: ``False`` for commands that only read
     :param busy_timeout: seconds to wait for another process's write lock (default:
         :func:`busy_timeout_seconds`)
@@ -74,6 +83,8 @@ def open_db(
     name = os.fspath(path) if path is not None else default_db_path()
     if busy_timeout is None:
         busy_timeout = busy_timeout_seconds()
+    if pg.is_url(name):
+        return pg.open_postgres(name, write=write, busy_timeout=busy_timeout, progress=progress)
     if name == ":memory:":
         write = True
     elif Path(name).is_dir():
@@ -186,13 +197,76 @@ def _refuse_newer_schema(db: Database, name: str) -> None:
         )
 
 
-def database_file(db: Database) -> str | None:
-    """The file ``db`` is connected to, or ``None`` for an in-memory database."""
+def is_db(value: object) -> bool:
+    """True when ``value`` is an open taiyaku database of either engine."""
+    return isinstance(value, (Database, pg.PgDatabase))
+
+
+def in_list(db: Db, values: Sequence[Any]) -> tuple[str, Any]:
+    """SQL testing a column against many values bound as one parameter, and that parameter.
+
+    ``column + sql`` is ``IN (SELECT value FROM json_each(?))`` with a JSON list on SQLite
+    and ``= ANY(?)`` with an array on PostgreSQL: one statement however many values.
+    """
+    if isinstance(db, pg.PgDatabase):
+        return pg.any_of(values), list(values)
+    return " IN (SELECT value FROM json_each(?))", json.dumps(list(values), ensure_ascii=False)
+
+
+def in_params(db: Db, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL testing a column against a few values, and its parameters: ``IN (?, ?, ...)`` on
+    SQLite; ``= ANY(?)`` with one array on PostgreSQL, so the statement's text does not
+    change with the number of values and the server plans it once (psycopg prepares it).
+    """
+    if isinstance(db, pg.PgDatabase):
+        return pg.any_of(values), [list(values)]
+    return f" IN ({', '.join('?' * len(values))})", list(values)
+
+
+def stream_rows(db: Db, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """Yield the rows of a long query as dicts without holding them all (an export's read).
+
+    SQLite steps through its cursor; PostgreSQL reads through a server-side cursor.
+    """
+    if isinstance(db, pg.PgDatabase):
+        return db.conn.stream(sql, params)
+    return db.query(sql, params)
+
+
+def insert_rows(db: Db, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Insert many rows into ``table``: ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+    if isinstance(db, pg.PgDatabase):
+        db.conn.copy_rows(table, columns, rows)
+        return
+    marks = ", ".join("?" * len(columns.split(",")))
+    db.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def database_file(db: Db) -> str | None:
+    """The file ``db`` is connected to (a PostgreSQL database's URL), or ``None`` for an
+    in-memory database: what another process opens to reach the same data."""
+    if isinstance(db, pg.PgDatabase):
+        return db.url
     row = db.conn.execute("PRAGMA database_list").fetchone()
     return str(row[2]) if row and row[2] else None
 
 
-def database_identity(db: Database) -> str:
+def database_size_bytes(db: Db) -> int:
+    """The space ``db`` takes: a SQLite file's pages (its WAL included), a PG database's size.
+
+    >>> database_size_bytes(open_db(":memory:")) > 0
+    True
+    """
+    if isinstance(db, pg.PgDatabase):
+        return int(db.conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    name = database_file(db)
+    wal = Path(f"{name}-wal") if name else None
+    return int(pages * page_size) + (wal.stat().st_size if wal and wal.exists() else 0)
+
+
+def database_identity(db: Db) -> str:
     """The file of ``db`` (so separate connections share a cache), or the connection's id."""
     return database_file(db) or f"memory:{id(db.conn)}"
 
@@ -208,11 +282,15 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
 
 
 @contextlib.contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(db: Db) -> Iterator[Db]:
     """Run a block as one write transaction: all of it is committed, or none of it.
 
     Nested use becomes a savepoint inside the outer transaction.
     """
+    if isinstance(db, pg.PgDatabase):
+        with pg.transaction(db):
+            yield db
+        return
     conn = db.conn
     if conn.in_transaction:
         with db.atomic():

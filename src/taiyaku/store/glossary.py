@@ -8,15 +8,15 @@ index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuil
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlite_utils import Database
-
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import STATUSES, Term, now_iso
-from taiyaku.store.db import database_identity, transaction
+from taiyaku.store.db import Db, database_identity, insert_rows, stream_rows, transaction
+from taiyaku.store.pg import follow_ids
 from taiyaku.text.keys import term_keys
 from taiyaku.text.normalize import match_key
 from taiyaku.text.romaji import reading_key
@@ -43,7 +43,7 @@ class GlossaryStore:
     builds on this class.
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Db):
         self.db = db
 
     def add(self, term: Term, *, fields: Collection[str] = OPTIONAL_FIELDS) -> int:
@@ -160,6 +160,45 @@ class GlossaryStore:
         )
         return len(inserts), len(updates) + repeated, unchanged
 
+    def restore(
+        self, terms: Iterable[Term], *, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Store entries with the ids, times and fields they have (a copy of another
+        database), in one transaction; their keys are computed here.
+
+        The glossary must not hold these ids or pairs already (:meth:`delete_all`).
+
+        :param progress: called with the number of entries stored after each batch
+        :return: the number of entries stored
+        """
+        columns = f"id, {', '.join(_FIELDS)}, created, changed, {_KEY_COLUMNS}"
+        rows = (
+            (
+                term.id,
+                *(getattr(term, f) for f in _FIELDS),
+                term.created,
+                term.changed,
+                *_key_columns(term.ja, term.en, term.reading),
+            )
+            for term in terms
+        )
+        stored = 0
+        with transaction(self.db):
+            while batch := list(itertools.islice(rows, _BATCH)):
+                insert_rows(self.db, "terms", columns, batch)
+                stored += len(batch)
+                if progress:
+                    progress(len(batch))
+            follow_ids(self.db, "terms")
+        return stored
+
+    def delete_all(self) -> int:
+        """Delete every entry, in one transaction; return how many."""
+        with transaction(self.db):
+            count = self.count()
+            self.db.conn.execute("DELETE FROM terms")
+        return count
+
     def remove(self, ja: str, en: str, *, dry_run: bool = False) -> int:
         """Delete the entry of this exact ja/en pair; return how many were deleted (0 or 1).
 
@@ -223,7 +262,7 @@ class GlossaryStore:
 
     def iter_terms(self) -> Iterator[Term]:
         """Yield every entry, ordered by Japanese term then English."""
-        for row in self.db.query("SELECT * FROM terms ORDER BY ja, en, id"):
+        for row in stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id"):
             yield term_from_row(row)
 
     def count(self) -> int:
@@ -312,7 +351,7 @@ def term_from_row(row: dict[str, Any]) -> Term:
     )
 
 
-def glossary_version(db: Database) -> tuple[str, int]:
+def glossary_version(db: Db) -> tuple[str, int]:
     """Return (glossary id, version) of a database: equal pairs mean an unchanged glossary."""
     rows = dict(
         db.conn.execute(

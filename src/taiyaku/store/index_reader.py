@@ -7,23 +7,29 @@ reads them for the fuzzy search (:mod:`taiyaku.match.search`) and the concordanc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
-from sqlite_utils import Database
 
-from taiyaku.store import postings
+from taiyaku.store import pg, postings
+from taiyaku.store.db import Db, in_list, in_params
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
+Stamp = tuple[int | str, int]
+"""What :func:`change_stamp` returns: compared for equality, never read."""
 
-def change_stamp(db: Database) -> tuple[int, int]:
+
+def change_stamp(db: Db) -> Stamp:
     """Return a value that changes whenever the database does (by another connection or this one).
 
-    ``PRAGMA data_version`` changes on other connections' commits, the connection's change
-    count on its own writes: caches built from the database compare it before reuse.
+    ``PRAGMA data_version`` (on PostgreSQL ``meta.data_version``, see
+    :func:`taiyaku.store.pg.transaction`) changes on other connections' commits, the
+    connection's change count on its own writes: caches built from the database compare it
+    before reuse.
     """
+    if isinstance(db, pg.PgDatabase):
+        return pg.data_version(db), db.conn.total_changes
     return db.conn.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
 
 
@@ -35,15 +41,15 @@ class IndexReader:
     reads the target words instead (its "grams" are words), if the database has them.
     """
 
-    def __init__(self, db: Database, lang: str):
+    def __init__(self, db: Db, lang: str):
         self.db = db
         self.lang = lang
         self.q = gram_size(lang)
         words = lang == TARGETS
         self._postings = "match_words" if words else "match_postings"
         self._sizes = "match_word_sizes" if words else "match_sizes"
-        self._stamp: tuple[int, int] | None = None
-        self._vocabulary: tuple[tuple[int, int] | None, str] = (None, "")
+        self._stamp: Stamp | None = None
+        self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self.lengths = np.zeros(0, dtype=np.int32)
         self.gram_counts = np.zeros(0, dtype=np.int32)
 
@@ -68,11 +74,11 @@ class IndexReader:
         """Return how many units contain each gram (grams no unit has are left out)."""
         if not grams:
             return {}
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram IN ({marks}) "
+            f"SELECT gram, sum(n) FROM {self._postings} WHERE lang = ? AND gram{test} "
             "GROUP BY gram",
-            [self.lang, *grams],
+            [self.lang, *values],
         )
         return {gram: int(n) for gram, n in rows}
 
@@ -85,10 +91,10 @@ class IndexReader:
         (for :func:`taiyaku.store.postings.contains`)."""
         if not grams:
             return []
-        marks = ", ".join("?" * len(grams))
+        test, values = in_params(self.db, grams)
         rows = self.db.conn.execute(
-            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram IN ({marks})",
-            [self.lang, *grams],
+            f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
+            [self.lang, *values],
         )
         return rows.fetchall()
 
@@ -96,10 +102,10 @@ class IndexReader:
         """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
         mask = np.zeros(size, dtype=bool)
         for start in range(0, len(grams), 500):
+            test, values = in_list(self.db, grams[start : start + 500])
             rows = self.db.conn.execute(
-                f"SELECT ids FROM {self._postings} WHERE lang = ? "
-                "AND gram IN (SELECT value FROM json_each(?))",
-                [self.lang, json.dumps(list(grams[start : start + 500]), ensure_ascii=False)],
+                f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram{test}",
+                [self.lang, values],
             )
             for (blob,) in rows:
                 mask[postings.decode(blob)] = True

@@ -41,15 +41,15 @@ finishes; if the write fails, what it collected is dropped along with the rolled
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlite_utils import Database
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
+from taiyaku.store.db import Db, in_list, insert_rows
+from taiyaku.store.pg import is_postgres
 from taiyaku.text.grams import (
     char_layers,
     gram_size,
@@ -116,13 +116,15 @@ def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], li
     return sides
 
 
-def _unit_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+def _unit_rows(db: Db, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     columns = "id, source_lang, source_key, target_key"
     if ids and max(ids) - min(ids) + 1 == len(ids):
-        sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ?"
+        sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ? ORDER BY id"
         return db.conn.execute(sql, [min(ids), max(ids)]).fetchall()
-    sql = f"SELECT {columns} FROM units WHERE id IN (SELECT value FROM json_each(?))"
-    return db.conn.execute(sql, [json.dumps(list(ids))]).fetchall()
+    test, values = in_list(db, list(ids))
+    return db.conn.execute(
+        f"SELECT {columns} FROM units WHERE id{test} ORDER BY id", [values]
+    ).fetchall()
 
 
 class _LangBuffer:
@@ -341,8 +343,11 @@ class _WordBuffer(_LangBuffer):
         return [words[n] for n in numbers.tolist()]
 
 
-def targets_indexed(db: Database) -> bool:
-    """True when the database has the target-word tables (migration ``m006``)."""
+def targets_indexed(db: Db) -> bool:
+    """True when the database has the target-word tables (migration ``m006``; PostgreSQL
+    has them from its first schema step)."""
+    if is_postgres(db):
+        return True
     return (
         db.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_words'"
@@ -367,7 +372,7 @@ class IndexWriter:
         self._carried = 0  # postings of rare grams kept back by the last flush
         self._flushes = 0  # flushes of the current write
 
-    def _with_targets(self, db: Database) -> bool:
+    def _with_targets(self, db: Db) -> bool:
         if self._targets is None:
             self._targets = targets_indexed(db)
         return self._targets
@@ -377,7 +382,7 @@ class IndexWriter:
         words = self._words.count if self._words is not None else 0
         return sum(b.count for b in self._buffers.values()) + words
 
-    def added(self, db: Database, ids: list[int]) -> None:
+    def added(self, db: Db, ids: list[int]) -> None:
         """Collect the postings of units just inserted (an ``on_added`` hook)."""
         rows = _unit_rows(db, ids)
         if self._sources:
@@ -401,7 +406,7 @@ class IndexWriter:
             self.flush(db, final=False)
             self._carried = self.pending()
 
-    def finished(self, db: Database, ok: bool) -> None:
+    def finished(self, db: Db, ok: bool) -> None:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
@@ -419,7 +424,7 @@ class IndexWriter:
             self._carried = 0
             self._flushes = 0
 
-    def flush(self, db: Database, *, final: bool = True) -> None:
+    def flush(self, db: Db, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
         :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
@@ -436,7 +441,7 @@ class IndexWriter:
             _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
 
-    def deleting(self, db: Database, ids: list[int]) -> None:
+    def deleting(self, db: Db, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
         if not ids:
             return
@@ -463,7 +468,7 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
-def _compact(db: Database, table: str, lang: str) -> None:
+def _compact(db: Db, table: str, lang: str) -> None:
     """Merge the chunks of every gram of ``lang`` that has several into one.
 
     A bulk import writes a common gram's postings as one chunk per flush; a search then
@@ -488,7 +493,7 @@ def _compact(db: Database, table: str, lang: str) -> None:
         )
 
 
-def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
+def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:
     """Take the units ``gone`` out of the postings of ``grams``."""
     for gram in grams:
         rows = db.conn.execute(
@@ -508,7 +513,7 @@ def _remove(db: Database, table: str, lang: str, grams: Iterable[str], gone: np.
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
 
 
-def _write_vocabulary(db: Database, words: list[str]) -> None:
+def _write_vocabulary(db: Db, words: list[str]) -> None:
     """Add the words not indexed yet to ``match_vocab`` (call before writing their postings).
 
     The vocabulary is newline-terminated words in a few rows; a small write extends the last
@@ -517,12 +522,12 @@ def _write_vocabulary(db: Database, words: list[str]) -> None:
     if not words:
         return
     conn = db.conn
+    test, values = in_list(db, words)
     known = {
         w
         for (w,) in conn.execute(
-            "SELECT DISTINCT gram FROM match_words WHERE lang = ? "
-            "AND gram IN (SELECT value FROM json_each(?))",
-            [TARGETS, json.dumps(words, ensure_ascii=False)],
+            f"SELECT DISTINCT gram FROM match_words WHERE lang = ? AND gram{test}",
+            [TARGETS, values],
         )
     }
     new = "".join(w + "\n" for w in words if w not in known)
@@ -539,7 +544,7 @@ def _write_vocabulary(db: Database, words: list[str]) -> None:
 
 
 def _write_postings(
-    db: Database,
+    db: Db,
     lang: str,
     grams: list[str],
     bounds: np.ndarray,
@@ -553,8 +558,10 @@ def _write_postings(
     counts = np.diff(bounds).tolist()
     conn = db.conn
     if len(grams) > SMALL_WRITE_GRAMS:
-        conn.executemany(
-            f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
+        insert_rows(
+            db,
+            table,
+            "lang, gram, n, ids",
             zip(itertools.repeat(lang), grams, counts, blobs, strict=False),
         )
         return
@@ -577,7 +584,7 @@ def _write_postings(
 
 
 def _write_sizes(
-    db: Database,
+    db: Db,
     lang: str,
     unit_ids: np.ndarray,
     sizes: np.ndarray,
@@ -603,12 +610,14 @@ def _write_sizes(
         lengths[offsets] = capped[0][here]
         counts[offsets] = capped[1][here]
         db.conn.execute(
-            f"INSERT OR REPLACE INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (lang, block) DO UPDATE "
+            "SET lengths = excluded.lengths, grams = excluded.grams",
             [lang, block, lengths.tobytes(), counts.tobytes()],
         )
 
 
-def rebuild_index(db: Database, *, sources: bool = True) -> None:
+def rebuild_index(db: Db, *, sources: bool = True) -> None:
     """Rebuild the whole index from the units (in the caller's transaction).
 
     :param sources: rebuild the source q-grams too, not only the target words

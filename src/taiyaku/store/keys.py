@@ -23,9 +23,7 @@ import contextlib
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from sqlite_utils import Database
-
-from taiyaku.store.db import transaction
+from taiyaku.store.db import Db, transaction
 from taiyaku.store.glossary import GlossaryStore
 from taiyaku.store.index_writer import INDEX_VERSION, rebuild_index
 from taiyaku.store.tm import TranslationMemory
@@ -51,13 +49,13 @@ def current_signature() -> str:
     )
 
 
-def stored_signature(db: Database) -> str | None:
+def stored_signature(db: Db) -> str | None:
     """The signature the database's keys were made under, or ``None`` if it records none."""
     row = db.conn.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
     return str(row[0]) if row else None
 
 
-def stale_keys_message(db: Database, name: str) -> str | None:
+def stale_keys_message(db: Db, name: str) -> str | None:
     """What to tell a reader whose database has keys made under another signature, or ``None``."""
     stored = stored_signature(db)
     if stored == current_signature():
@@ -70,12 +68,13 @@ def stale_keys_message(db: Database, name: str) -> str | None:
 
 
 @contextlib.contextmanager
-def _no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+def no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A :data:`Progress` that shows nothing (library callers that pass none)."""
     yield lambda n: None
 
 
 def bring_keys_up_to_date(
-    db: Database, progress: Progress | None = None, *, always: bool = False
+    db: Db, progress: Progress | None = None, *, always: bool = False
 ) -> bool:
     """Recompute every stored key and the fuzzy index if the signature differs.
 
@@ -95,11 +94,13 @@ def bring_keys_up_to_date(
             return False
         memory, glossary = TranslationMemory(db), GlossaryStore(db)
         total = memory.count() + glossary.count()
-        with (progress or _no_progress)("Rebuilding stored keys", total) as advance:
+        with (progress or no_progress)("Rebuilding stored keys", total) as advance:
             memory.recompute_keys(advance)
             glossary.recompute_keys(advance)
             rebuild_index(db)
         db.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [META_KEY, wanted]
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [META_KEY, wanted],
         )
     return True

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
-from taiyaku.store.db import transaction
+from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
+from taiyaku.store.pg import follow_ids, is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
@@ -47,16 +47,16 @@ class TranslationMemory:
     1
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Db):
         self.db = db
         # Called with the ids of units added or about to be deleted, inside the same
         # transaction: how indexes kept beside the units (the fuzzy index) stay in step.
-        self.on_added: list[Callable[[Database, list[int]], None]] = []
-        self.on_deleting: list[Callable[[Database, list[int]], None]] = []
+        self.on_added: list[Callable[[Db, list[int]], None]] = []
+        self.on_deleting: list[Callable[[Db, list[int]], None]] = []
         # Called once at the end of each add/add_many: with True inside the transaction just
         # before it commits, or with False when the write failed. Hooks that collect work
         # across batches (the fuzzy index builds postings in memory) write it or drop it here.
-        self.on_finished: list[Callable[[Database, bool], None]] = []
+        self.on_finished: list[Callable[[Db, bool], None]] = []
         # Every write through a TranslationMemory keeps the fuzzy-match index in step.
         # (Imported here: the writer needs numpy, which commands that only read units skip.)
         from taiyaku.store.index_writer import attach
@@ -93,19 +93,51 @@ class TranslationMemory:
         return AddResult(added, skipped)
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> int:
-        conn = self.db.conn
         rows = self._not_stored(rows)
+        if not rows:
+            return 0
+        ids = self._insert_copied(rows) if is_postgres(self.db) else self._insert_each(rows)
+        if ids:
+            for hook in self.on_added:
+                hook(self.db, ids)
+        return len(ids)
+
+    def _insert_each(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert rows one statement each (SQLite, where that is fast); return the new ids."""
+        conn = self.db.conn
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
         conn.executemany(
             f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
         )
-        inserted = conn.total_changes - before
-        if inserted and self.on_added:
-            ids = [r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", [first_new])]
-            for hook in self.on_added:
-                hook(self.db, ids)
-        return inserted
+        if conn.total_changes == before:
+            return []
+        return [r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", [first_new])]
+
+    def _insert_copied(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert rows by ``COPY`` into a temporary table and one ``INSERT ... SELECT``
+        (PostgreSQL: one round trip per batch, not per unit); return the new ids.
+
+        The ids are given in the rows' order, as SQLite gives them, so the same file
+        imported into either engine gives its units the same ids.
+        """
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS taiyaku_incoming AS "
+            f"SELECT 0::bigint AS seq, {_COLUMNS} FROM units WITH NO DATA"
+        )
+        conn.execute("TRUNCATE taiyaku_incoming")
+        insert_rows(
+            self.db,
+            "taiyaku_incoming",
+            f"seq, {_COLUMNS}",
+            ((i, *row) for i, row in enumerate(rows)),
+        )
+        inserted = conn.execute(
+            f"INSERT INTO units ({_COLUMNS}) SELECT {_COLUMNS} FROM taiyaku_incoming "
+            "ORDER BY seq ON CONFLICT DO NOTHING RETURNING id"
+        )
+        return sorted(r[0] for r in inserted)
 
     def _not_stored(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """``rows`` without the pairs already stored, or earlier in ``rows``, under the same
@@ -140,6 +172,45 @@ class TranslationMemory:
             for hook in self.on_finished:
                 hook(self.db, False)
             raise
+
+    def restore(
+        self, units: Iterable[Unit], *, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Store units with the ids they have (a copy of another database), in one transaction.
+
+        Every field is kept; the fuzzy index is built as for an import. The TM must not hold
+        these ids already (:meth:`delete_all` empties it).
+
+        :param units: whole units with their ids, as :meth:`iter_units` yields them
+        :param progress: called with the number of units stored after each batch
+        :return: the number of units stored
+        """
+        now = now_iso()
+        rows = ((unit.id, *_row(unit, now)) for unit in units)
+        stored = 0
+        with self._writing():
+            while batch := list(itertools.islice(rows, _BATCH)):
+                insert_rows(self.db, "units", f"id, {_COLUMNS}", batch)
+                for hook in self.on_added:
+                    hook(self.db, [row[0] for row in batch])
+                stored += len(batch)
+                if progress:
+                    progress(len(batch))
+            follow_ids(self.db, "units")
+        return stored
+
+    def delete_all(self) -> int:
+        """Delete every unit and empty the fuzzy index, in one transaction; return how many.
+
+        What ``taiyaku db copy --force`` does to the database it copies into.
+        """
+        from taiyaku.store.index_writer import rebuild_index
+
+        with transaction(self.db):
+            count = self.count()
+            self.db.conn.execute("DELETE FROM units")
+            rebuild_index(self.db)
+        return count
 
     def add(self, unit: Unit) -> int | None:
         """Store one unit; return its id, or ``None`` if the pair was already stored."""
@@ -208,7 +279,7 @@ class TranslationMemory:
             params.append(origin)
         if ids is not None:
             id_list = sorted(set(ids))
-            clauses.append(f"id IN ({', '.join('?' * len(id_list))})" if id_list else "0")
+            clauses.append(f"id IN ({', '.join('?' * len(id_list))})" if id_list else "1 = 0")
             params += id_list
         if not clauses:
             raise TaiyakuError("say which units to delete: a document, an origin or ids")
@@ -263,30 +334,29 @@ class TranslationMemory:
         return unit_from_row(rows[0]) if rows else None
 
     def iter_units(self, *, document: str | None = None) -> Iterator[Unit]:
-        """Yield every unit (of one document, if given) in id order."""
+        """Yield every unit (of one document, if given) in id order, read as they are
+        wanted (memory stays flat however large the TM)."""
         if document is None:
-            rows = self.db.query("SELECT * FROM units ORDER BY id")
+            rows = stream_rows(self.db, "SELECT * FROM units ORDER BY id")
         else:
-            rows = self.db.query(
-                "SELECT * FROM units WHERE document = ? ORDER BY position, id", [document]
+            rows = stream_rows(
+                self.db, "SELECT * FROM units WHERE document = ? ORDER BY position, id", [document]
             )
         for row in rows:
             yield unit_from_row(row)
 
     def units_by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
         """Return the units with these ids (whole units, every field), by id; missing ids are left out."""
-        rows = self.db.query(
-            "SELECT * FROM units WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(list(ids))],
-        )
+        test, values = in_list(self.db, list(ids))
+        rows = self.db.query(f"SELECT * FROM units WHERE id{test}", [values])
         return {row["id"]: unit_from_row(row) for row in rows}
 
     def source_keys_by_ids(self, ids: Iterable[int]) -> dict[int, str]:
         """Return the source match keys of the units with these ids, by id."""
+        test, values = in_list(self.db, list(ids))
         return dict(
             self.db.conn.execute(
-                "SELECT id, source_key FROM units WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(ids))],
+                f"SELECT id, source_key FROM units WHERE id{test}", [values]
             ).fetchall()
         )
 
@@ -314,12 +384,11 @@ class TranslationMemory:
         :param side: ``source`` or ``target``
         """
         column = {"source": "source_key", "target": "target_key"}[side]
+        test, values = in_list(self.db, list(ids))
         return [
             i
             for (i,) in self.db.conn.execute(
-                "SELECT id FROM units WHERE id IN (SELECT value FROM json_each(?)) "
-                f"AND instr({column}, ?) > 0",
-                [json.dumps(list(ids)), key],
+                f"SELECT id FROM units WHERE id{test} AND instr({column}, ?) > 0", [values, key]
             )
         ]
 
@@ -368,7 +437,9 @@ class TranslationMemory:
         """
         sql = (
             "SELECT document AS name, count(*) AS units, "
-            "sum(origin = 'aligned') AS aligned, sum(confidence < ?) AS low_confidence, "
+            "sum(CASE WHEN origin = 'aligned' THEN 1 ELSE 0 END) AS aligned, "
+            "sum(CASE WHEN confidence < ? THEN 1 WHEN confidence IS NOT NULL THEN 0 END) "
+            "AS low_confidence, "
             "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
             "max(changed) AS changed "
             "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"

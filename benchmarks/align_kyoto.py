@@ -27,7 +27,9 @@ Every variant is scored with strict and lax precision/recall/F1 (``taiyaku.align
 Vecalign's definitions), overall and per bead type, for taiyaku's aligner (lengths, anchors,
 paragraphs as evidence), the same without paragraphs, and a length-only Gale–Church baseline
 (one pass over the sentences, ratio estimated from the pair, Gale–Church priors). On the
-perturbed variant each kind of anchor is then switched off in turn (the ablations).
+perturbed variant each kind of anchor is then switched off in turn (the ablations). The
+dictionary anchor is used when an EDICT file is installed (Debian's ``edict`` package, or
+``$TAIYAKU_EDICT``); ``--no-dictionary`` leaves it out.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from pathlib import Path
 
 from taiyaku.align import Bead, align, confidence
 from taiyaku.align.anchors import WEIGHTS
+from taiyaku.align.dictionary import Dictionary, default_path, load
 from taiyaku.align.score import Scores, score
 from taiyaku.text.segment import split_sentences
 
@@ -190,11 +193,15 @@ def rebreak(doc: Doc, rng: random.Random) -> Doc:
 
 
 def run(args: argparse.Namespace) -> None:
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"uptime: {load}")
+    machine = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"uptime: {machine}")
     path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
     if not path.exists():
         sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
+    global DICTIONARY
+    edict = None if args.no_dictionary else default_path()
+    DICTIONARY = load(edict) if edict else None
+    print(f"dictionary anchor: {edict or 'none'}")
     corpus = read_corpus(path)
     ids = sorted(corpus)[:: args.every]
     ids = ids[: args.docs] if args.docs else ids
@@ -306,7 +313,13 @@ def calibration(
     )
 
 
-def taiyaku(d: Doc, *, blocks: bool = True, lexicon: bool = True) -> list[Bead]:
+# The installed EDICT (Debian's edict package, or $TAIYAKU_EDICT), or None: set by run().
+DICTIONARY: Dictionary | None = None
+
+
+def taiyaku(
+    d: Doc, *, blocks: bool = True, lexicon: bool = True, dictionary: bool = True
+) -> list[Bead]:
     return align(
         d[0],
         d[2],
@@ -317,6 +330,7 @@ def taiyaku(d: Doc, *, blocks: bool = True, lexicon: bool = True) -> list[Bead]:
         source_kinds=d[5],
         target_kinds=d[6],
         lexicon=lexicon,
+        dictionary=DICTIONARY if dictionary else None,
     )
 
 
@@ -328,6 +342,7 @@ ABLATIONS = {
     "names (kanji ↔ romaji)": ("name",),
     "quotes and brackets": ("quote", "paren"),
     "learnt word associations": ("lex",),
+    "dictionary (EDICT)": ("dict",),
 }
 
 
@@ -342,6 +357,10 @@ def ablations(docs: list[Doc], gold: list[Beads]) -> None:
             started = time.perf_counter()
             if kinds == ("lex",):
                 test = [[(b.source, b.target) for b in taiyaku(d, lexicon=False)] for d in docs]
+            elif kinds == ("dict",):
+                if DICTIONARY is None:
+                    continue
+                test = [[(b.source, b.target) for b in taiyaku(d, dictionary=False)] for d in docs]
             else:
                 test = [[(b.source, b.target) for b in taiyaku(d)] for d in docs]
             elapsed = time.perf_counter() - started
@@ -394,6 +413,11 @@ def main() -> None:
         "--no-baselines", action="store_true", help="only taiyaku, not the comparison systems"
     )
     parser.add_argument("--no-ablations", action="store_true", help="skip the anchor ablations")
+    parser.add_argument(
+        "--no-dictionary",
+        action="store_true",
+        help="align without the installed EDICT dictionary (Debian's edict, $TAIYAKU_EDICT)",
+    )
     parser.add_argument("--seed", default="taiyaku", help="seed of the perturbations")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     run(parser.parse_args())

@@ -28,6 +28,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from taiyaku.align import align
+from taiyaku.align.dictionary import default_path
+from taiyaku.align.dictionary import load as load_dictionary
 from taiyaku.text.segment import split_sentences
 
 HERE = Path(__file__).resolve().parent
@@ -81,7 +83,22 @@ def main() -> None:
         en, en_blocks = en2, blocks2
     load_avg = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"pair: {len(ja):,} ja × {len(en):,} en sentences   (uptime: {load_avg})")
+    runs: list[tuple[str, dict[str, object]]] = []
+    edict = default_path()
+    if edict is not None:
+        started = time.perf_counter()
+        dictionary = load_dictionary(edict)
+        print(
+            f"dictionary {edict}: {len(dictionary):,} terms read in {time.perf_counter() - started:.2f} s"
+        )
+        runs.append(
+            (
+                "with paragraphs and the dictionary anchor (EDICT)",
+                {"source_blocks": ja_blocks, "target_blocks": en_blocks, "dictionary": dictionary},
+            )
+        )
     for label, kwargs in (
+        *runs,
         ("flat (one band-limited DP over all sentences)", {}),
         (
             "flat, without the learnt-lexicon second pass",

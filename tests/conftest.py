@@ -24,6 +24,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(os.environ.get("TAIYAKU_SHARED", ROOT.parent / "shared"))
 
 
+@pytest.fixture(autouse=True)
+def _no_installed_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alignment in tests uses no dictionary unless the test gives one: what a test expects
+    must not depend on whether this machine has Debian's edict package installed."""
+    monkeypatch.setattr("taiyaku.align.dictionary.DEFAULT_PATH", Path("/nonexistent/edict"))
+    monkeypatch.delenv("TAIYAKU_EDICT", raising=False)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"

@@ -58,6 +58,25 @@ def test_one_to_two() -> None:
     assert beads[2].target_text == en[2] + " " + en[3]
 
 
+def test_one_to_three() -> None:
+    # A sentence whose translation is cut in three (at "approx." and after a list): one bead.
+    ja = [
+        *JA[:2],
+        "1969年4月から使用されている鉄骨鉄筋造の建物で、地上2階、地下1階、延べ面積は約22,949平方メートルである。",
+        *JA[3:],
+    ]
+    en = [
+        *EN[:2],
+        "It has been used since April 1969.",
+        "It is a steel-reinforced building of two stories above the ground and one below.",
+        "Its total floor space is approx. 22,949 square meters.",
+        *EN[3:],
+    ]
+    beads = align(ja, en)
+    assert types(beads) == ["1-1", "1-1", "1-3", "1-1", "1-1"]
+    assert beads[2].target == (2, 3, 4)
+
+
 def test_two_to_one() -> None:
     ja = [*JA[:3], "予算は5億円です。", "それは国が負担します。", JA[4]]
     en = [*EN[:3], "The budget of 500 million yen is paid by the state.", EN[4]]
@@ -495,3 +514,59 @@ def test_apply_review_refuses_another_documents_sheet(runner, tmp_path) -> None:
     assert result.exit_code == 1 and "not a taiyaku review sheet written for a stored" in (
         result.output
     )
+
+
+def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(runner, tmp_path) -> None:
+    from taiyaku.cli import cli
+    from taiyaku.store.db import open_db
+
+    db, sheet = _reviewed_sheet(runner, tmp_path)
+    # The reviewer corrects the second pair and accepts the first.
+    _mark(sheet, {"F2": "ok", "E3": "The plan includes ten items."})
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
+    assert result.exit_code == 0, result.output
+    # The same pages aligned again: the reviewed pairs win, the rest is aligned anew.
+    ja, en = tmp_path / "plan.ja.txt", tmp_path / "plan.en.txt"
+    second = tmp_path / "r2.xlsx"
+    result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--review", str(second)])
+    assert result.exit_code == 0, result.output
+    assert "3 pairs stored as document 'plan'" in result.output
+    units = list(TranslationMemory(open_db(db)).iter_units(document="plan"))
+    assert sorted((u.source_text, u.target_text, u.origin) for u in units) == sorted(
+        [
+            (JA[0], EN[0], "reviewed"),
+            (JA[1], "The plan includes ten items.", "reviewed"),
+            (JA[2], EN[2], "aligned"),
+            (JA[3], EN[3], "aligned"),
+            (JA[4], EN[4], "aligned"),
+        ]
+    )
+    # The new sheet applies: its untouched rows for the reviewed sentences leave the reviewed
+    # pairs as they were, and a row marked wrong drops its aligned pair.
+    _mark(second, {"F4": "wrong"})
+    result = runner.invoke(cli, ["--db", db, "align", "--apply", str(second)])
+    assert result.exit_code == 0, result.output
+    units = list(TranslationMemory(open_db(db)).iter_units(document="plan"))
+    assert sorted((u.source_text, u.target_text, u.origin) for u in units) == sorted(
+        [
+            (JA[0], EN[0], "reviewed"),
+            (JA[1], "The plan includes ten items.", "reviewed"),
+            (JA[3], EN[3], "aligned"),
+            (JA[4], EN[4], "aligned"),
+        ]
+    )
+
+
+def test_store_reviewed_marks_pairs_as_an_applied_sheet_does(db) -> None:
+    from taiyaku.align.review import store_reviewed
+
+    save_alignment(db, align_texts("".join(JA), " ".join(EN)), "plan")
+    replaced, added = store_reviewed(
+        db, "plan", [(JA[0], EN[0]), (JA[1], EN[1])], source_lang="ja", target_lang="en"
+    )
+    assert (replaced, added.added) == (5, 2)
+    units = list(TranslationMemory(db).iter_units(document="plan"))
+    assert [(u.origin, u.confidence, u.position) for u in units] == [
+        ("reviewed", None, 0),
+        ("reviewed", None, 1),
+    ]

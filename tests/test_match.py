@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -281,6 +282,26 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
     indexed = matcher.scores(query, min_score=50, limit=5, lang="ja")
     exhaustive = matcher.scores(query, min_score=50, limit=5, lang="ja", exhaustive=True)
     assert len(exhaustive) == 4 and indexed == exhaustive
+
+
+@pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])
+def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, min_score):
+    # A unit shares at most as many characters as it has, so the search drops units too
+    # short to reach min_score before testing the common characters. The prefix of k of the
+    # query's 10 characters scores exactly 10 * k: the one at min_score must stay in.
+    from taiyaku.store.db import open_db
+
+    query = "国際戦略局の組織改編"
+    units = [Unit(query[:k], f"prefix {k}") for k in range(3, 11)]
+    units += _generated_units(7, 600)  # the query's characters common, as in a real TM
+    matcher = Matcher(open_db(tmp_path / "edge.db"))
+    matcher.tm.add_many(units)
+    options = {"min_score": min_score, "limit": len(units), "lang": "ja"}
+    indexed = matcher.scores(query, **options)
+    assert indexed == matcher.scores(query, **options, exhaustive=True)
+    found = matcher.tm.units_by_ids(unit_id for _, unit_id in indexed).values()
+    prefixes = [u.source_text for u in found if u.target_text.startswith("prefix")]
+    assert min(map(len, prefixes)) == math.ceil(min_score / 10)
 
 
 def test_batches_on_several_cores_answer_in_input_order(generated):

@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 
 Origin = Literal["aligned", "imported", "added", "translated", "reviewed"]
 Status = Literal["preferred", "admitted", "deprecated", "forbidden"]
-BeadType = Literal["1-1", "1-2", "2-1", "2-2", "1-0", "0-1"]
+BeadType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1"]
 Side = Literal["ja", "en"]
 ORIGINS: tuple[Origin, ...] = get_args(Origin)
 STATUSES: tuple[Status, ...] = get_args(Status)

@@ -27,7 +27,7 @@ from taiyaku.match.analyze import Analysis, analyze_file
 from taiyaku.match.batch import search_many
 from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
-from taiyaku.models import Side
+from taiyaku.models import Side, Unit
 from taiyaku.store.db import Db, default_db_path, open_db
 from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.pg import safe_url
@@ -170,8 +170,15 @@ class Project:
         encoding: str | None = None,
         source_lang: str | None = None,
         target_lang: str | None = None,
+        dictionary: str | os.PathLike[str] | bool = True,
     ) -> Alignment:
-        """Align two documents, the glossary's usable terms as anchors; store nothing."""
+        """Align two documents, the glossary's usable terms as anchors; store nothing.
+
+        :param dictionary: an EDICT file whose word pairs are anchors too; ``True``: the
+            installed one if any (:func:`taiyaku.align.dictionary.default_path`); ``False``:
+            none
+        """
+        from taiyaku.align.dictionary import resolve
         from taiyaku.align.document import align_files  # the aligner loads only when used
 
         return align_files(
@@ -181,7 +188,14 @@ class Project:
             source_lang=source_lang,
             target_lang=target_lang,
             glossary=self.glossary.usable_pairs(),
+            dictionary=resolve(dictionary),
         )
+
+    def alignment_units(self, alignment: Alignment, document: str) -> list[Unit]:
+        """The units :meth:`save_alignment` would store (the document's reviewed pairs win)."""
+        from taiyaku.align.document import alignment_units, reviewed_units
+
+        return alignment_units(alignment, document, reviewed_units(self.db, document))
 
     def save_alignment(self, alignment: Alignment, document: str) -> tuple[int, AddResult]:
         """Store an alignment's pairs as ``document``, replacing an earlier run's."""

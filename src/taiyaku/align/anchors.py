@@ -50,6 +50,7 @@ WEIGHTS = {
     "quote": 0.4,
     "paren": 0.3,
     "lex": 0.25,
+    "dict": 0.25,
 }
 
 _NUMBER_WORDS = {
@@ -271,7 +272,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     for feature, n in frequency.items():
         kind = _kind(feature)
         # Only names are discounted: brackets and numbers keep helping however common.
-        discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex") else 1.0
+        discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex", "dict") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights
 

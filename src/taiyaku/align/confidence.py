@@ -26,33 +26,37 @@ FEATURES = (
     "unmatched anchor weight (capped at 5, /5)",
     "bead 1-1",
     "bead 1-2 or 2-1",
-    "bead 2-2",
+    "bead 2-2, 1-3 or 3-1",
     "bead 1-0 or 0-1",
     "a neighbour is not 1-1",
     "heading or caption with a sentence",
     "log(1 + characters) / 5",
     "best length agreement of a shifted pairing",
     "best share of anchors of a shifted pairing",
+    "length z-score |δ| (capped at 3, /3)",
+    "a neighbour is 1-0 or 0-1",
 )
 
 # Fitted by ``benchmarks/align_kyoto.py --calibrate`` (intercept first).
 COEFFICIENTS = (
-    0.7711,
-    1.2224,
-    3.7110,
-    -0.2227,
-    -0.3343,
-    3.4971,
-    0.9584,
-    -7.3318,
-    3.6474,
-    -1.1183,
-    -9.2087,
-    -1.4339,
-    -1.0054,
-    -1.9137,
+    2.1048,
+    -0.6130,
+    4.6995,
+    -0.1571,
+    -0.0548,
+    2.9231,
+    0.2909,
+    -3.2470,
+    2.1378,
+    -0.8124,
+    -8.9901,
+    -0.7587,
+    -0.8306,
+    -3.3159,
+    -2.2389,
+    -0.3108,
 )
-REVIEW_THRESHOLD = 0.9672
+REVIEW_THRESHOLD = 0.9788
 
 
 def evidence(
@@ -66,6 +70,8 @@ def evidence(
     characters: int,
     rival_length: float = 0.0,
     rival_share: float = 0.0,
+    delta: float = 0.0,
+    neighbour_skipped: bool = False,
 ) -> tuple[float, ...]:
     """The feature vector of one bead (see :data:`FEATURES`).
 
@@ -79,6 +85,9 @@ def evidence(
     :param rival_length: the best ``P(|δ|)`` of its sentences paired one-to-one with the
         sentences just outside it (a path shifted by one)
     :param rival_share: the best share of anchors matched by such a pairing
+    :param delta: Gale–Church's δ of its lengths (0 for a 1-0 or 0-1 bead)
+    :param neighbour_skipped: the bead before or after it is 1-0 or 0-1: errors gather
+        around sentences left unaligned
     """
     share = 2.0 * matched / anchors if anchors > 0 else 0.0
     unmatched = min(max(anchors - 2.0 * matched, 0.0), 5.0) / 5.0
@@ -89,13 +98,15 @@ def evidence(
         unmatched,
         1.0 if bead == "1-1" else 0.0,
         1.0 if bead in ("1-2", "2-1") else 0.0,
-        1.0 if bead == "2-2" else 0.0,
+        1.0 if bead in ("2-2", "1-3", "3-1") else 0.0,
         1.0 if bead in ("1-0", "0-1") else 0.0,
         1.0 if neighbour_merged else 0.0,
         1.0 if mixed_kinds else 0.0,
         math.log1p(characters) / 5.0,
         rival_length,
         rival_share,
+        min(abs(delta), 3.0) / 3.0,
+        1.0 if neighbour_skipped else 0.0,
     )
 
 

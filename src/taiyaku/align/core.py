@@ -32,14 +32,15 @@ from taiyaku.align.anchors import (
     shared_weight,
 )
 from taiyaku.align.confidence import evidence, probability
+from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
-from taiyaku.align.lengths import estimate_ratio, length_probability, text_length
+from taiyaku.align.lengths import estimate_ratio, length_delta, length_probability, text_length
 from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.segment import Segment
 
 Path = list[tuple[tuple[int, ...], tuple[int, ...]]]
-BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-0", "0-1")
+BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Bead:
     :param target: indices of the target sentences (empty for a 1-0 bead)
     :param source_text: the source sentences joined (no space in Japanese, one in English)
     :param target_text: the target sentences joined
-    :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-0"`` or ``"0-1"``
+    :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-3"``, ``"3-1"``, ``"1-0"``
+        or ``"0-1"``
     :param confidence: in [0, 1]: the probability that the bead is right, from its lengths,
         anchors, type and neighbours (:mod:`taiyaku.align.confidence`)
     :param evidence: what the confidence was computed from
@@ -109,6 +111,7 @@ def align(
     target_kinds: Sequence[str] | None = None,
     anchors: bool = True,
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
     model: CostModel | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences; return beads covering every sentence once, in order.
@@ -133,6 +136,8 @@ def align(
     :param anchors: use lexical anchors (``False``: length only, plain Gale–Church costs)
     :param lexicon: with ``anchors``, a second pass adds the word associations the first
         pass's 1-1 beads teach (:mod:`taiyaku.align.lexicon`)
+    :param dictionary: a bilingual dictionary whose word pairs are anchors too
+        (:mod:`taiyaku.align.dictionary`)
     :param model: cost parameters; by default the ratio is estimated from the two lists
     :return: the beads, each with its calibrated ``confidence``
     """
@@ -177,6 +182,11 @@ def align(
         extractor = FeatureExtractor(ja, en, glossary)
         source_features = [extractor.features(s, source_lang) for s in source]
         target_features = [extractor.features(t, target_lang) for t in target]
+        if dictionary is not None:
+            known = dictionary.lexicon(ja, en)
+            if known:
+                source_features = _with(source_features, known, source, source_lang)
+                target_features = _with(target_features, known, target, target_lang)
     path, source_features, target_features, weights = solve(source_features, target_features)
     if anchors and lexicon:
         learnt = learn(source, target, path, source_lang)
@@ -186,18 +196,19 @@ def align(
                 _with(target_features, learnt, target, target_lang),
             )
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
+    skipped = [not (src and tgt) for src, tgt in path]
     beads = []
     row = column = 0
     for k, (src, tgt) in enumerate(path):
         competitors = _competitors(src, tgt, row, column, len(source), len(target))
         row, column = row + len(src), column + len(tgt)
-        neighbour_merged = (k > 0 and not one_to_one[k - 1]) or (
-            k + 1 < len(path) and not one_to_one[k + 1]
-        )
+        neighbours = [n for n in (k - 1, k + 1) if 0 <= n < len(path)]
+        neighbour_merged = any(not one_to_one[n] for n in neighbours)
+        neighbour_skipped = any(skipped[n] for n in neighbours)
         beads.append(
             _bead(src, tgt, source, target, source_lang, target_lang,
                   source_lengths, target_lengths, source_features, target_features, model,
-                  weights, lines, neighbour_merged, competitors)
+                  weights, lines, neighbour_merged, neighbour_skipped, competitors)
         )  # fmt: skip
     return beads
 
@@ -257,7 +268,7 @@ BLOCK_SKIP = 4.0
 def _with(
     features: list[Features], lexicon: Lexicon, texts: Sequence[str], lang: str
 ) -> list[Features]:
-    """``features`` with each sentence's ``lex:`` features added."""
+    """``features`` with each sentence's ``lex:`` (or ``dict:``) features added."""
     out = []
     for f, text in zip(features, texts, strict=True):
         counts = f.counts.copy()
@@ -435,12 +446,14 @@ def _bead(
     weights: dict[str, float],
     lines: tuple[list[bool], list[bool]] | None,
     neighbour_merged: bool,
+    neighbour_skipped: bool,
     competitors: list[tuple[int, int]],
 ) -> Bead:
     kind = f"{len(src)}-{len(tgt)}"
     length_s = sum(source_lengths[i] for i in src)
     length_t = sum(target_lengths[j] for j in tgt)
     p_len = length_probability(length_s, length_t, model.ratio) if src and tgt else 0.0
+    delta = float(length_delta(length_s, length_t, model.ratio)) if src and tgt else 0.0
     matched = anchors = 0.0
     if source_features:
         a = merge(source_features[i] for i in src)
@@ -472,6 +485,8 @@ def _bead(
         characters=length_s + length_t,
         rival_length=rival_length,
         rival_share=rival_share,
+        delta=delta,
+        neighbour_skipped=neighbour_skipped,
     )
     return Bead(
         src,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from taiyaku.align.core import Alignment, align
+from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.lengths import estimate_ratio, text_length
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import Unit
@@ -26,6 +27,7 @@ def align_texts(
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
 ) -> Alignment:
     """Segment two documents and align their sentences, blocks first.
 
@@ -35,6 +37,8 @@ def align_texts(
     :param target_lang: likewise
     :param glossary: ``(ja, en)`` term pairs used as anchors (see :func:`glossary_pairs`)
     :param lexicon: learn word associations from a first pass (see :func:`~taiyaku.align.align`)
+    :param dictionary: a bilingual dictionary's word pairs as anchors too
+        (:func:`taiyaku.align.dictionary.resolve` finds the installed one)
     """
     source_lang = source_lang or detect_lang(source_text)
     target_lang = target_lang or detect_lang(target_text)
@@ -51,6 +55,7 @@ def align_texts(
         source_kinds=[s.kind for s in source],
         target_kinds=[t.kind for t in target],
         lexicon=lexicon,
+        dictionary=dictionary,
     )
     ratio = estimate_ratio(
         [text_length(s.text) for s in source], [text_length(t.text) for t in target]
@@ -67,6 +72,7 @@ def align_files(
     target_lang: str | None = None,
     glossary: Iterable[tuple[str, str]] = (),
     lexicon: bool = True,
+    dictionary: Dictionary | None = None,
 ) -> Alignment:
     """Read two documents (plain text or HTML, encoding detected) and align them.
 
@@ -84,6 +90,7 @@ def align_files(
         target_lang=target_lang,
         glossary=glossary,
         lexicon=lexicon,
+        dictionary=dictionary,
     )
 
 
@@ -130,20 +137,34 @@ def save_alignment(db: Db, alignment: Alignment, document: str) -> tuple[int, Ad
     """Store the aligned pairs of a document in the TM, replacing those of an earlier run.
 
     Only beads with text on both sides become units (origin ``aligned``, with their bead type,
-    confidence and position). Deleting the document's old aligned units and adding the new
-    ones is one transaction: a failure leaves the previous alignment in place.
+    confidence and position). Pairs a person reviewed (origin ``reviewed``) win: they stay,
+    and a bead sharing a sentence with one of them is not stored beside it. Deleting the
+    document's old aligned units and adding the new ones is one transaction: a failure
+    leaves the previous alignment in place.
 
     :return: how many old units were replaced, and what adding the new ones did
     """
-    units = alignment_units(alignment, document)
     with transaction(db):
-        replaced = TranslationMemory(db).delete_document(document, origin="aligned")
-        added = TranslationMemory(db).add_many(units)
+        memory = TranslationMemory(db)
+        units = alignment_units(alignment, document, reviewed_units(db, document))
+        replaced = memory.delete_document(document, origin="aligned")
+        added = memory.add_many(units)
     return replaced, added
 
 
-def alignment_units(alignment: Alignment, document: str) -> list[Unit]:
-    """The units :func:`save_alignment` stores: one per bead with text on both sides."""
+def reviewed_units(db: Db, document: str) -> list[Unit]:
+    """The units of ``document`` a person reviewed (origin ``reviewed``), in order."""
+    return [
+        u for u in TranslationMemory(db).iter_units(document=document) if u.origin == "reviewed"
+    ]
+
+
+def alignment_units(
+    alignment: Alignment, document: str, reviewed: Iterable[Unit] = ()
+) -> list[Unit]:
+    """The units :func:`save_alignment` stores: one per bead with text on both sides, but
+    none for a bead that shares a sentence with a ``reviewed`` unit (see :func:`covers`)."""
+    covered = covers(reviewed, alignment.source_lang, alignment.target_lang)
     return [
         Unit(
             bead.source_text,
@@ -157,5 +178,29 @@ def alignment_units(alignment: Alignment, document: str) -> list[Unit]:
             bead=bead.type,
         )
         for position, bead in enumerate(alignment.beads)
-        if bead.is_pair
+        if bead.is_pair and not covered(bead.source_text, bead.target_text)
     ]
+
+
+def covers(units: Iterable[Unit], source_lang: str, target_lang: str) -> Callable[[str, str], bool]:
+    """A test of whether a pair shares a sentence with one of ``units``: same source sentence
+    or same target sentence, after segmenting both the same way."""
+    sources: set[str] = set()
+    targets: set[str] = set()
+    for unit in units:
+        sources.update(_sentences(unit.source_text, source_lang))
+        targets.update(_sentences(unit.target_text, target_lang))
+
+    def covered(source: str, target: str) -> bool:
+        if not (sources or targets):
+            return False
+        return not (
+            sources.isdisjoint(_sentences(source, source_lang))
+            and targets.isdisjoint(_sentences(target, target_lang))
+        )
+
+    return covered
+
+
+def _sentences(text: str, lang: str) -> set[str]:
+    return {s.text for s in split_sentences(text, lang)}

@@ -1,4 +1,4 @@
-"""Band-limited dynamic programming over beads 1-1, 1-0, 0-1, 2-1, 1-2 and 2-2.
+"""Band-limited dynamic programming over beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3.
 
 Rows are source positions, columns target positions; a bead ``(di, dj)`` steps from cell
 ``(r − di, c − dj)`` to ``(r, c)``. Only a band of columns around the expected path is filled:
@@ -26,7 +26,16 @@ import numpy.typing as npt
 
 from taiyaku.align.lengths import length_cost
 
-BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+BEADS: tuple[tuple[int, int], ...] = (
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (2, 1),
+    (1, 2),
+    (2, 2),
+    (3, 1),
+    (1, 3),
+)
 _SKIP_01 = BEADS.index((0, 1))
 _INF = math.inf
 
@@ -48,6 +57,8 @@ PRIORS = {
     (2, 1): 3.5,
     (1, 2): 3.5,
     (2, 2): 7.0,
+    (3, 1): 9.0,
+    (1, 3): 9.0,
 }
 GALE_CHURCH_PRIORS = {
     (1, 1): -math.log(0.89),
@@ -56,6 +67,8 @@ GALE_CHURCH_PRIORS = {
     (2, 1): -math.log(0.089),
     (1, 2): -math.log(0.089),
     (2, 2): -math.log(0.011),
+    (3, 1): -math.log(0.001),
+    (1, 3): -math.log(0.001),
 }
 
 
@@ -93,7 +106,7 @@ class CostModel:
 
     ratio: float
     priors: dict[tuple[int, int], float] = field(default_factory=lambda: dict(PRIORS))
-    skip: float = 4.0
+    skip: float = 3.5
     match_weight: float = 2.0
     miss_weight: float = 0.3
     kind_mismatch: float = 3.0
@@ -102,6 +115,7 @@ class CostModel:
     length_tail: float | None = 1.5
     boundary: float = 1.0
     straddle: float = 3.0
+    orphan: float = 2.0
 
 
 def align_path(
@@ -234,7 +248,7 @@ def _search(
             shared_rows: list[FloatArray] = []
             if use_anchors:
                 assert shared is not None
-                for back in (1, 2):
+                for back in (1, 2, 3):
                     if r - back >= 0:
                         # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
                         shared_rows.append(_padded(shared, r - back, a - 3, b - 1, m))
@@ -263,33 +277,50 @@ def _search(
                     )
                     if use_anchors:
                         # target item c-1-k sits at index c-1-k-(a-3) of a shared row
-                        near = [row[cols - 1 - (a - 3)] for row in shared_rows[:di]]
-                        if dj == 2:
-                            far = [row[cols - 2 - (a - 3)] for row in shared_rows[:di]]
+                        # pair[k][q]: source item r-1-k with target item c-1-q, which sits
+                        # at index c-1-q-(a-3) of a shared row
+                        pair = [
+                            [row[np.maximum(cols - 1 - q - (a - 3), 0)] for q in range(dj)]
+                            for row in shared_rows[:di]
+                        ]
                         if di == 2 and dj == 2:
                             # A 2-2 bead matches no more than its better split in two 1-1s:
                             # cross pairs would count a feature repeated in both twice.
-                            matched = np.maximum(near[0] + far[1], far[0] + near[1])
-                        elif dj == 2:
-                            matched = near[0] + far[0]
+                            matched = np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
                         else:
-                            matched = near[0] + (near[1] if di == 2 else 0.0)
+                            matched = np.sum([p for row in pair for p in row], axis=0)
                         mass_s = cum_as[r] - cum_as[r - di]
                         mass_t = cum_at[cols] - cum_at[start]
                         # Summing pairwise shares counts an anchor found in every sentence
                         # of a 2-2 bead four times; a multiset match is at most either side.
                         matched = np.minimum(matched, np.minimum(mass_s, mass_t))
                         missing = mass_s + mass_t - 2.0 * matched
+                        if model.orphan and di + dj == 3:
+                            # A merged bead's extra sentence must share something with the
+                            # other side: anchors of its own that match nothing argue that it
+                            # is untranslated (1-0) rather than half of a 2-1.
+                            if di == 2:
+                                parts = (
+                                    (pair[0][0], anchors_s[r - 1]),
+                                    (pair[1][0], anchors_s[r - 2]),
+                                )
+                            else:
+                                parts = (
+                                    (pair[0][0], anchors_t[cols - 1]),
+                                    (pair[0][1], anchors_t[np.maximum(cols - 2, 0)]),
+                                )
+                            for got, mass in parts:
+                                cost_arr = cost_arr + model.orphan * mass * (got <= 0)
                         cost_arr = (
                             cost_arr - model.match_weight * matched + model.miss_weight * missing
                         )
                     if use_breaks:
                         # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
                         missed = model.boundary * (break_t[cols] != break_s[r])
-                        if di == 2:
-                            missed = missed + model.straddle * float(break_s[r - 1])
-                        if dj == 2:
-                            missed = missed + model.straddle * break_t[cols - 1]
+                        for k in range(1, di):
+                            missed = missed + model.straddle * float(break_s[r - k])
+                        for k in range(1, dj):
+                            missed = missed + model.straddle * break_t[np.maximum(cols - k, 0)]
                         cost_arr = cost_arr + missed
                     if use_kinds:
                         lines = (lines_s[r] - lines_s[r - di]) + (lines_t[cols] - lines_t[start])
@@ -312,7 +343,7 @@ def _search(
             best = np.where(took, along, best)
             choice[took] = _SKIP_01
         rows[r] = best
-        rows.pop(r - 3, None)
+        rows.pop(r - 4, None)
         choices.append(choice)
 
     path: list[tuple[tuple[int, ...], tuple[int, ...]]] = []

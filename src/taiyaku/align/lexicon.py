@@ -79,10 +79,15 @@ def associations(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 
 class Lexicon:
-    """``lex:`` features of sentences, from a document pair's own associations."""
+    """``lex:`` features of sentences, from a document pair's own associations.
 
-    def __init__(self, table: dict[str, set[str]]):
+    :param table: Japanese term → the English words it goes with
+    :param kind: the features' kind (``lex``; ``dict`` for a bilingual dictionary's pairs)
+    """
+
+    def __init__(self, table: dict[str, set[str]] | dict[str, frozenset[str]], kind: str = "lex"):
         self.table = table
+        self.kind = kind
         self.by_word: dict[str, list[str]] = {}
         for term, words in table.items():
             for word in words:
@@ -94,12 +99,13 @@ class Lexicon:
     def features(self, text: str, lang: str) -> list[str]:
         """One ``lex:term`` feature per associated term (Japanese) or per term a word
         goes with (English), so that a pair shares a feature for each association."""
+        prefix = self.kind + ":"
         if lang == "ja":
-            return ["lex:" + t for t in japanese_terms(text) if t in self.table]
+            return [prefix + t for t in japanese_terms(text) if t in self.table]
         found: set[str] = set()
         for word in english_words(text):
             found.update(self.by_word.get(word, ()))
-        return ["lex:" + t for t in found]
+        return [prefix + t for t in found]
 
 
 def learn(

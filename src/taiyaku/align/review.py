@@ -20,6 +20,7 @@ from typing import Any
 
 from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
 from taiyaku.align.core import Alignment
+from taiyaku.align.document import covers
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.xlsx import (
@@ -32,7 +33,7 @@ from taiyaku.formats.xlsx import (
 )
 from taiyaku.models import Unit
 from taiyaku.store.db import Db, transaction
-from taiyaku.store.tm import TranslationMemory
+from taiyaku.store.tm import AddResult, TranslationMemory
 
 INFO_SHEET = "taiyaku"
 TEXT_WIDTH = 60  # characters of the Source and Target columns
@@ -200,7 +201,9 @@ def apply_review(db: Db, path: str | os.PathLike[str]) -> Applied:
             "(another database, or aligned again since the sheet was written): align again "
             "with --review for a new sheet"
         )
-    by_position = {u.position: u for u in stored}
+    by_position = {u.position: u for u in stored if u.origin == "aligned"}
+    earlier = [u for u in stored if u.origin == "reviewed"]
+    under_earlier = covers(earlier, info.get("source_lang", "ja"), info.get("target_lang", "en"))
     fresh = []
     # Positions are renumbered in sheet order: a split row becomes several units, merged
     # rows one, and a unit's neighbour (what context matches read) stays its neighbour.
@@ -212,25 +215,100 @@ def apply_review(db: Db, path: str | os.PathLike[str]) -> Applied:
             row.source,
             row.target,
         )
+        if old is None and not row.reviewed and under_earlier(row.source, row.target):
+            # A bead left unstored because an earlier reviewed pair shares its sentences
+            # (see save_alignment): that pair stands unless this row is marked or edited.
+            continue
         kept = unchanged and not row.reviewed
-        fresh.append(
-            Unit(
-                row.source,
-                row.target,
-                source_lang=old.source_lang if old else info.get("source_lang", "ja"),
-                target_lang=old.target_lang if old else info.get("target_lang", "en"),
-                origin=old.origin if kept and old else "reviewed",
-                document=document,
-                position=position,
-                confidence=old.confidence if kept and old else None,
-                bead=old.bead if kept and old else None,
+        source_lang = old.source_lang if old else info.get("source_lang", "ja")
+        target_lang = old.target_lang if old else info.get("target_lang", "en")
+        if kept and old:
+            fresh.append(
+                Unit(
+                    row.source,
+                    row.target,
+                    source_lang=source_lang,
+                    target_lang=target_lang,
+                    origin=old.origin,
+                    document=document,
+                    position=position,
+                    confidence=old.confidence,
+                    bead=old.bead,
+                )
             )
-        )
+        else:
+            fresh.append(
+                reviewed_unit(
+                    row.source,
+                    row.target,
+                    source_lang=source_lang,
+                    target_lang=target_lang,
+                    document=document,
+                    position=position,
+                )
+            )
+    # Earlier reviewed pairs stay, except where this sheet's rows now say otherwise.
+    covered = covers(fresh, info.get("source_lang", "ja"), info.get("target_lang", "en"))
+    fresh += [u for u in earlier if not covered(u.source_text, u.target_text)]
     with transaction(db):
         replaced = sum(memory.delete_document(document, origin=o) for o in STORED_ORIGINS)
         memory.add_many(fresh)
     reviewed = sum(1 for u in fresh if u.origin == "reviewed")
     return Applied(document, len(fresh), reviewed, replaced)
+
+
+def reviewed_unit(
+    source: str,
+    target: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    document: str,
+    position: int | None = None,
+) -> Unit:
+    """A pair a person checked, marked the one way taiyaku marks them: origin ``reviewed``
+    (exported to TMX as such) and no confidence, which only the aligner's pairs have."""
+    return Unit(
+        source,
+        target,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        origin="reviewed",
+        document=document,
+        position=position,
+    )
+
+
+def store_reviewed(
+    db: Db,
+    document: str,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    source_lang: str,
+    target_lang: str,
+) -> tuple[int, AddResult]:
+    """Store a document's pairs as a person corrected them, in place of its ``aligned`` and
+    ``reviewed`` pairs, in one transaction (what the web review and an applied sheet do).
+
+    :param pairs: ``(source, target)`` in document order
+    :return: how many units were replaced, and what adding the reviewed ones did
+    """
+    units = [
+        reviewed_unit(
+            source,
+            target,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            document=document,
+            position=position,
+        )
+        for position, (source, target) in enumerate(pairs)
+    ]
+    memory = TranslationMemory(db)
+    with transaction(db):
+        replaced = sum(memory.delete_document(document, origin=o) for o in STORED_ORIGINS)
+        added = memory.add_many(units)
+    return replaced, added
 
 
 def _info(path: str | os.PathLike[str]) -> dict[str, str]:

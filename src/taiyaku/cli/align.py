@@ -65,6 +65,13 @@ def segment(file: str, lang: str | None, encoding: str | None, as_json: bool) ->
     type=click.Path(exists=True, dir_okay=False),
     help="Store the corrections of a review sheet (instead of SOURCE and TARGET).",
 )
+@click.option(
+    "--dictionary",
+    type=click.Path(exists=True, dir_okay=False),
+    help="An EDICT Japanese-English dictionary file whose word pairs anchor the alignment "
+    "(default: $TAIYAKU_EDICT, else /usr/share/edict/edict when Debian's edict is installed).",
+)
+@click.option("--no-dictionary", is_flag=True, help="Use no dictionary even if one is installed.")
 @click.option("--dry-run", is_flag=True, help="Align and print, but store nothing.")
 @json_option
 @click.pass_context
@@ -78,6 +85,8 @@ def align_command(
     tgt_lang: str | None,
     encoding: str | None,
     review: str | None,
+    dictionary: str | None,
+    no_dictionary: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -85,11 +94,12 @@ def align_command(
 
     \b
     Plain text or HTML, Japanese→English or English→Japanese. Sentences
-    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1) by lengths and anchors
+    are aligned (beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-1) by lengths and anchors
     (numbers, Latin words, names, glossary terms, quotes); paragraphs help
     when both sides break them alike, and are not needed when they do not.
     Pairs with text on both sides go into the TM; aligning the same
-    document again replaces its pairs. With --json, one object per bead:
+    document again replaces its pairs, except those a person reviewed:
+    they stay, and no new pair is stored beside one of their sentences. With --json, one object per bead:
     source, target, bead, confidence.
 
     \b
@@ -104,11 +114,13 @@ def align_command(
       taiyaku align tm/page.ja.txt tm/page.en.txt --review check.xlsx
       taiyaku align --apply check.xlsx
     """
-    from taiyaku.align.document import alignment_units, check_languages, document_name
+    from taiyaku.align.document import check_languages, document_name
     from taiyaku.cli import open_store
 
     if review and Path(review).suffix.lower() != ".xlsx":
         raise click.BadParameter("must end in .xlsx", param_hint="--review")
+    if dictionary and no_dictionary:
+        raise click.UsageError("--dictionary and --no-dictionary exclude each other")
     if apply_sheet:
         if source or target or review or dry_run:
             raise click.UsageError("--apply takes a sheet alone: no SOURCE, TARGET, --review")
@@ -119,7 +131,12 @@ def align_command(
     project = open_store(ctx, write=not dry_run)
     with progress_bar("Aligning") as advance:
         alignment = project.align(
-            source, target, encoding=encoding, source_lang=src_lang, target_lang=tgt_lang
+            source,
+            target,
+            encoding=encoding,
+            source_lang=src_lang,
+            target_lang=tgt_lang,
+            dictionary=dictionary or not no_dictionary,
         )
         advance(1)
     check_languages(alignment, source, target, languages_given=bool(src_lang and tgt_lang))
@@ -129,7 +146,7 @@ def align_command(
         from taiyaku.align.review import write_review
 
         stored = None if dry_run else name
-        units = [] if dry_run else alignment_units(alignment, name)
+        units = [] if dry_run else project.alignment_units(alignment, name)
         flagged = write_review(review, alignment, document=stored, units=units)
     replaced = added = 0
     if not dry_run:

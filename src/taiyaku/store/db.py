@@ -103,7 +103,7 @@ def open_db(
         else:
             conn = _connect_read_only(name, busy_timeout)
         # No sqlite-utils plugins: taiyaku's SQL needs none, and finding them reads the
-        # metadata of every installed package, a tenth of `taiyaku match`'s start-up.
+        # metadata of every installed package at every start-up.
         db = Database(conn, execute_plugins=False)
         if write and name != ":memory:":
             # A new file gets 16 KiB pages: units of a few hundred bytes and index entries

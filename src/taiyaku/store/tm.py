@@ -15,7 +15,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
 from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
-from taiyaku.store.pg import follow_ids, is_postgres
+from taiyaku.store.pg import is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
@@ -118,10 +118,12 @@ class TranslationMemory:
         """Insert rows by ``COPY`` into a temporary table and one ``INSERT ... SELECT``
         (PostgreSQL: one round trip per batch, not per unit); return the new ids.
 
-        The ids are given in the rows' order, as SQLite gives them, so the same file
-        imported into either engine gives its units the same ids.
+        The ids are SQLite's: the rows' order from one above the largest id stored (writers
+        queue on the write lock, so no other can take them meanwhile), so the same files
+        imported, deleted and imported again give the same ids on either engine.
         """
         conn = self.db.conn
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM units").fetchone()[0]
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS taiyaku_incoming AS "
             f"SELECT 0::bigint AS seq, {_COLUMNS} FROM units WITH NO DATA"
@@ -134,8 +136,9 @@ class TranslationMemory:
             ((i, *row) for i, row in enumerate(rows)),
         )
         inserted = conn.execute(
-            f"INSERT INTO units ({_COLUMNS}) SELECT {_COLUMNS} FROM taiyaku_incoming "
-            "ORDER BY seq ON CONFLICT DO NOTHING RETURNING id"
+            f"INSERT INTO units (id, {_COLUMNS}) SELECT ? + seq, {_COLUMNS} "
+            "FROM taiyaku_incoming ORDER BY seq ON CONFLICT DO NOTHING RETURNING id",
+            [first],
         )
         return sorted(r[0] for r in inserted)
 
@@ -198,7 +201,6 @@ class TranslationMemory:
                 stored += len(batch)
                 if progress:
                     progress(len(batch))
-            follow_ids(self.db, "units")
         return stored
 
     def delete_all(self) -> int:

@@ -181,6 +181,15 @@ def pg002_units_pair_hash(db: PgDatabase) -> None:
     run("DELETE FROM meta WHERE key = 'keys_signature'")
 
 
+@step
+def pg003_source_key_null_when_text(db: PgDatabase) -> None:
+    """SQLite's ``m021_source_key_null_when_text``: ``source_key`` is NULL where the match
+    key is the source text itself; readers take ``coalesce(source_key, source_text)``."""
+    run = db.conn.execute
+    run("ALTER TABLE units ALTER COLUMN source_key DROP NOT NULL")
+    run("UPDATE units SET source_key = NULL WHERE source_key = source_text")
+
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -25,6 +25,10 @@ _COLUMNS = (
     "target_markup, annotations, created_absent, changed_absent, pair_hash"
 )
 _BATCH = 5000
+# A unit's source match key, as SQL. Most sources are their own key (Japanese text already
+# in NFKC, without case), so the column holds NULL for "the text itself" (``m021``): every
+# read of the key goes through this expression.
+SOURCE_KEY = "coalesce(source_key, source_text)"
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,7 @@ class TranslationMemory:
         test, values = in_list(self.db, list(ids))
         return dict(
             self.db.conn.execute(
-                f"SELECT id, source_key FROM units WHERE id{test}", [values]
+                f"SELECT id, {SOURCE_KEY} FROM units WHERE id{test}", [values]
             ).fetchall()
         )
 
@@ -372,7 +376,7 @@ class TranslationMemory:
         ids, keys = [], []
         primary: dict[str, str] = {}
         for unit_id, source_lang, key in self.db.conn.execute(
-            "SELECT id, source_lang, source_key FROM units ORDER BY id"
+            f"SELECT id, source_lang, {SOURCE_KEY} FROM units ORDER BY id"
         ):
             tag = primary.get(source_lang) or primary.setdefault(
                 source_lang, primary_lang(source_lang)
@@ -387,7 +391,7 @@ class TranslationMemory:
 
         :param side: ``source`` or ``target``
         """
-        column = {"source": "source_key", "target": "target_key"}[side]
+        column = {"source": SOURCE_KEY, "target": "target_key"}[side]
         test, values = in_list(self.db, list(ids))
         return [
             i
@@ -426,7 +430,7 @@ class TranslationMemory:
             conn.executemany(
                 "UPDATE units SET source_key = ?, target_key = ?, pair_hash = ? WHERE id = ?",
                 [
-                    (match_key(s), match_key(t), pair_hash(a, b, s, t), unit_id)
+                    (stored_key(s), match_key(t), pair_hash(a, b, s, t), unit_id)
                     for unit_id, a, b, s, t in rows
                 ],
             )
@@ -501,7 +505,7 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         target_lang,
         unit.source_text,
         unit.target_text,
-        match_key(unit.source_text),
+        stored_key(unit.source_text),
         match_key(unit.target_text),
         unit.origin,
         unit.document or None,
@@ -518,6 +522,13 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         int(imported and unit.changed is None),
         pair_hash(source_lang, target_lang, unit.source_text, unit.target_text),
     )
+
+
+def stored_key(text: str) -> str | None:
+    """The ``source_key`` column for a source ``text``: its match key, or ``None`` when the key
+    is the text itself (read back through :data:`SOURCE_KEY`)."""
+    key = match_key(text)
+    return None if key == text else key
 
 
 def pair_hash(source_lang: str, target_lang: str, source_text: str, target_text: str) -> int:

@@ -1,0 +1,102 @@
+"""A source key equal to its text is stored as NULL (m021/pg003), and every reader still
+gets the key: matching, concordance, export, keys rebuild, and an upgraded old database."""
+
+from __future__ import annotations
+
+import pytest
+
+from taiyaku import TranslationMemory, Unit, open_db
+from taiyaku.match import fuzzy_matches
+from taiyaku.match.concordance import concordance
+from taiyaku.store.keys import bring_keys_up_to_date
+from taiyaku.text.normalize import match_key
+
+SAME = "日本の水墨画を一変させた。"  # already its own match key
+DIFFERENT = "ＩＣＴ分野の国際戦略を担う。"  # full-width letters: its key differs
+UNITS = [
+    Unit(SAME, "He revolutionized the Japanese ink painting."),
+    Unit(DIFFERENT, "It is in charge of the ICT strategy."),
+    Unit("雪舟は画僧である。", "Sesshu was a painter monk."),
+]
+
+
+@pytest.fixture
+def db(backend_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return backend_db
+
+
+def answers(db):
+    """What matching and concordance say about both kinds of unit."""
+    found = []
+    for query in (SAME, DIFFERENT, "ICT分野の国際戦略を担う", "水墨画を一変させた"):
+        found.append(
+            [(m.unit.source_text, m.score) for m in fuzzy_matches(db, query, min_score=50)]
+        )
+    for query, lang in (("水墨画", "ja"), ("ict", "ja"), ("ＩＣＴ分野", "ja"), ("painter", "en")):
+        hits = concordance(db, query, lang=lang)
+        found.append((hits.total, sorted(h.unit.source_text for h in hits.hits)))
+    return found
+
+
+def test_a_key_equal_to_its_text_is_stored_as_null(db):
+    assert match_key(SAME) == SAME and match_key(DIFFERENT) != DIFFERENT
+    TranslationMemory(db).add_many(UNITS)
+    rows = dict(db.execute("SELECT source_text, source_key FROM units").fetchall())
+    assert rows[SAME] is None
+    assert rows[DIFFERENT] == match_key(DIFFERENT)
+
+
+def test_both_kinds_round_trip_and_match_alike(db):
+    tm = TranslationMemory(db)
+    tm.add_many(UNITS)
+    assert [(u.source_text, u.target_text) for u in tm.iter_units()] == [
+        (u.source_text, u.target_text) for u in UNITS
+    ]
+    [same] = fuzzy_matches(db, SAME)
+    [different] = fuzzy_matches(db, "ICT分野の国際戦略を担う。")
+    assert (same.unit.source_text, same.score) == (SAME, 100)
+    assert (different.unit.source_text, different.score) == (DIFFERENT, 100)
+    assert concordance(db, "ict分野", lang="ja").total == 1
+    assert concordance(db, "一変", lang="ja").total == 1
+
+
+def test_a_keys_rebuild_keeps_the_answers(db):
+    TranslationMemory(db).add_many(UNITS)
+    before = answers(db)
+    db.execute("UPDATE units SET source_key = source_text")  # stale keys, as an old taiyaku's
+    db.execute("DELETE FROM meta WHERE key = 'keys_signature'")
+    assert bring_keys_up_to_date(db)
+    assert db.execute("SELECT count(*) FROM units WHERE source_key IS NULL").fetchone()[0] == 2
+    assert answers(db) == before
+
+
+def test_an_old_database_is_upgraded_and_answers_the_same(db_path):
+    database = open_db(db_path)
+    TranslationMemory(database).add_many(UNITS)
+    before = answers(database)
+    # Back to a database written before m021: every key stored, NOT NULL.
+    schema = database.execute("SELECT sql FROM sqlite_master WHERE name = 'units'").fetchone()[0]
+    old = schema.replace("source_key TEXT,", "source_key TEXT NOT NULL,")
+    assert old != schema
+    with database.conn:
+        database.execute("ALTER TABLE units RENAME TO units_new")
+        database.execute("UPDATE units_new SET source_key = source_text WHERE source_key IS NULL")
+        database.execute(old)
+        database.execute("INSERT INTO units SELECT * FROM units_new")
+        database.execute("DROP TABLE units_new")
+        database.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = 'm021_source_key_null_when_text'"
+        )
+    assert (
+        database.execute("SELECT count(*) FROM units WHERE source_key IS NULL").fetchone()[0] == 0
+    )
+    database.close()
+
+    again = open_db(db_path)
+    nulls = again.execute("SELECT source_text FROM units WHERE source_key IS NULL").fetchall()
+    assert sorted(nulls) == sorted([(SAME,), ("雪舟は画僧である。",)])
+    indexes = {r[0] for r in again.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"units_document", "units_pair_hash"} <= indexes
+    assert answers(again) == before
+    again.close()

@@ -295,15 +295,17 @@ def m016_units_pair_hash(db: Database) -> None:
 
 
 @migrations()
-def m021_source_key_null_when_text(db: Database) -> None:
-    """``source_key`` is NULL where the match key is the source text itself.
+def m021_units_derived_values_null(db: Database) -> None:
+    """``source_key`` is NULL where the match key is the source text itself, and ``changed``
+    is NULL where it is ``created``.
 
-    For Japanese sources (already NFKC, nothing to case-fold) that is four units in five, and
-    the key repeated every text: a tenth of a million-unit file. Readers take
-    ``coalesce(source_key, source_text)`` (``taiyaku.store.tm.SOURCE_KEY``). SQLite cannot
-    drop a ``NOT NULL`` in place, so ``units`` is copied into a table without it (the
-    columns and indexes as of ``m016``); keys equal to their text are then cleared, a plain
-    comparison of stored values, so the same answers come back before and after.
+    For Japanese sources (already NFKC, nothing to case-fold) the key is the text in four
+    units in five, and an import without dates stamps both times alike: together a tenth of
+    a million-unit file. Readers take ``coalesce(source_key, source_text)``
+    (``taiyaku.store.tm.SOURCE_KEY``) and ``coalesce(changed, created)``. SQLite cannot drop
+    a ``NOT NULL`` in place, so ``units`` is copied into a table without them (the columns
+    and indexes as of ``m016``), the repeated values cleared on the way: a plain comparison
+    of stored values, so the same answers come back before and after.
     """
     db.execute(
         """
@@ -321,7 +323,7 @@ def m021_source_key_null_when_text(db: Database) -> None:
             confidence REAL,
             bead TEXT,
             created TEXT NOT NULL,
-            changed TEXT NOT NULL,
+            changed TEXT,
             metadata TEXT NOT NULL DEFAULT '{}',
             source_markup TEXT,
             target_markup TEXT,
@@ -335,7 +337,8 @@ def m021_source_key_null_when_text(db: Database) -> None:
     columns = (
         "id, source_lang, target_lang, source_text, target_text, "
         "CASE WHEN source_key = source_text THEN NULL ELSE source_key END, target_key, "
-        "origin, document, position, confidence, bead, created, changed, metadata, "
+        "origin, document, position, confidence, bead, created, "
+        "CASE WHEN changed = created THEN NULL ELSE changed END, metadata, "
         "source_markup, target_markup, annotations, created_absent, changed_absent, pair_hash"
     )
     db.execute(f"INSERT INTO units_m021 SELECT {columns} FROM units ORDER BY id")

@@ -182,13 +182,15 @@ def pg002_units_pair_hash(db: PgDatabase) -> None:
 
 
 @step
-def pg003_source_key_null_when_text(db: PgDatabase) -> None:
-    """SQLite's ``m021_source_key_null_when_text``: ``source_key`` is NULL where the match
-    key is the source text itself; readers take ``coalesce(source_key, source_text)``."""
+def pg003_units_derived_values_null(db: PgDatabase) -> None:
+    """SQLite's ``m021_units_derived_values_null``: ``source_key`` is NULL where the match
+    key is the source text itself, ``changed`` where it is ``created``; readers take
+    ``coalesce(source_key, source_text)`` and ``coalesce(changed, created)``."""
     run = db.conn.execute
     run("ALTER TABLE units ALTER COLUMN source_key DROP NOT NULL")
+    run("ALTER TABLE units ALTER COLUMN changed DROP NOT NULL")
     run("UPDATE units SET source_key = NULL WHERE source_key = source_text")
-
+    run("UPDATE units SET changed = NULL WHERE changed = created")
 
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(

@@ -27,7 +27,8 @@ _COLUMNS = (
 _BATCH = 5000
 # A unit's source match key, as SQL. Most sources are their own key (Japanese text already
 # in NFKC, without case), so the column holds NULL for "the text itself" (``m021``): every
-# read of the key goes through this expression.
+# read of the key goes through this expression. ``changed`` likewise holds NULL for "the
+# same as ``created``" (most units were never changed).
 SOURCE_KEY = "coalesce(source_key, source_text)"
 
 
@@ -453,7 +454,7 @@ class TranslationMemory:
             "sum(CASE WHEN confidence < ? THEN 1 WHEN confidence IS NOT NULL THEN 0 END) "
             "AS low_confidence, "
             "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
-            "max(changed) AS changed "
+            "max(coalesce(changed, created)) AS changed "
             "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
         )
         return [dict(r) for r in self.db.query(sql, [low_confidence])]
@@ -499,6 +500,8 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
     imported = unit.origin == "imported"
+    created = unit.created or now
+    changed = unit.changed or created
     source_lang, target_lang = _lang_tag(unit.source_lang), _lang_tag(unit.target_lang)
     return (
         source_lang,
@@ -512,8 +515,8 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         unit.position,
         unit.confidence,
         unit.bead,
-        unit.created or now,
-        unit.changed or unit.created or now,
+        created,
+        None if changed == created else changed,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
         to_json(unit.source_markup),
         to_json(unit.target_markup),
@@ -555,7 +558,7 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         confidence=row["confidence"],
         bead=row["bead"],
         created=None if row.get("created_absent") else row["created"],
-        changed=None if row.get("changed_absent") else row["changed"],
+        changed=None if row.get("changed_absent") else row["changed"] or row["created"],
         metadata=json.loads(row["metadata"] or "{}"),
         annotations=annotations_from_json(row.get("annotations")),
         source_markup=from_json(row.get("source_markup")),

@@ -192,6 +192,7 @@ def pg003_units_derived_values_null(db: PgDatabase) -> None:
     run("UPDATE units SET source_key = NULL WHERE source_key = source_text")
     run("UPDATE units SET changed = NULL WHERE changed = created")
 
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -23,7 +23,7 @@ lint: $(BIN)/taiyaku
 	$(BIN)/python scripts/check_layers.py src/taiyaku
 	$(BIN)/mypy
 
-check: lint
+check: lint postgres
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" --doctest-modules src tests
 
 # The browser tests drive Debian's Chromium (never a downloaded build) and need CJK fonts.

@@ -5,30 +5,45 @@ Steps (figures printed as they come, each with the machine's load average beside
 1. build ``OUT/<units>/match-tm.tmx`` and 1,000 held-out queries (``benchmarks/match_data.py``)
    unless they exist;
 2. ``taiyaku tm import`` it into a fresh database: wall time (parsing, storing, indexing), the
-   import's peak RSS, and the database file's size. Targets at 1M: ≤ 60 s, < 1 GB, ≤ 600 MB;
+   import's peak RSS, and the database file's size. Targets at 1M: ≤ 60 s, < 1 GB, ≤ 600 MB.
+   With ``--skip-import`` the existing database is reused after ``taiyaku upgrade`` (a no-op
+   unless this taiyaku's schema or keys are newer than the database's);
 3. ``taiyaku match --min 70 --limit 5 --json -- Q1 … Qn`` in one call, start-up included, and
-   the same at ``--min 50``: the mean per query is the wall time divided by n. Targets:
-   ≤ 5 ms at 70, ≤ 20 ms at 50;
+   the same at ``--min 50``: the mean per query is the wall time divided by n, and the CPU
+   time over the wall time says how many cores the batch kept busy. Targets: ≤ 5 ms at 70,
+   ≤ 20 ms at 50. Then the same call with ``--workers 1``, its lines timed as they arrive:
+   mean, median and p99 per query as the CLI answers them one after another;
 4. in one process, the same queries through the library (``Matcher.scores``): mean, median and
    p99 per query; then the exhaustive yardstick (``rapidfuzz.process.extract`` over every
    source key at the same cutoff) on the first ``--yardstick`` queries: its mean, the
    speed-up of the CLI mean over it (target ≥ 30× at 70) and top-1 agreement (≥ 99.5 %);
 5. start-up: ``taiyaku match Q`` for one query, wall time (target ≤ 0.3 s);
-6. ``taiyaku analyze`` of a 1,000-segment document (the queries, one a line): wall time
-   (target ≤ 20 s);
+6. ``taiyaku analyze`` and ``taiyaku pretranslate`` of a 1,000-segment document (the
+   queries, one a line): wall time (target ≤ 20 s) and cores kept busy;
 7. concordance for terms of the Kyoto lexicon (median ms).
 
 ``--growth 250000,1000000,2000000,5000000`` runs steps 1–4 (without the yardstick) for each
-size and prints a table with the exponent of query time in TM size.
+size and prints a table, the exponent of each figure in TM size (least squares over the
+sizes) and where 50M units would land. It resumes: each size's import and row are saved in
+``OUT/<units>/`` (``import.json``, ``growth.json``) and reused by the next run (``--fresh``
+measures again); data missing for a size is built first.
+
+The commands run this checkout's ``src`` (``$PYTHONPATH``), its bytecode compiled first as an
+installed package's is (where ``$PYTHONDONTWRITEBYTECODE`` is set every start-up would
+otherwise compile taiyaku's modules again). Wall times on a shared machine include waiting
+for a core: the load average printed beside each figure says how far to trust it.
 
 Run: ``python benchmarks/match_bench.py [--units N] [--queries N] [--skip-import]``. Needs
-``../shared/data`` (or ``$TAIYAKU_SHARED_DATA``).
+``../shared/data`` (or ``$TAIYAKU_SHARED_DATA``) unless ``OUT/<units>`` has the data.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
+import itertools
+import json
 import math
 import os
 import random
@@ -43,8 +58,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-OUT = Path("/tmp/taiyaku-bench")
+OUT = Path("/tmp/speed-bench")
 TAIYAKU = [sys.executable, "-m", "taiyaku"]
+# The commands measured are this checkout's, whatever taiyaku the interpreter has installed.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
+)
 
 
 def load() -> str:
@@ -52,14 +71,15 @@ def load() -> str:
 
 
 def build_data(units: int, out: Path) -> None:
+    if (out / "match-tm.tmx").exists() and (out / "match-queries.ja.txt").exists():
+        return
     from match_data import SHARED, build
 
     if not SHARED.exists():
         sys.exit(f"DATA MISSING: {SHARED} is not here; nothing to benchmark")
-    if not (out / "match-tm.tmx").exists():
-        t = time.perf_counter()
-        build(units, out)
-        print(f"built the TMX in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    build(units, out)
+    print(f"built the TMX in {time.perf_counter() - t:.1f} s")
 
 
 def file_size(db: Path) -> int:
@@ -82,36 +102,54 @@ def run_import(db: Path, tmx: Path) -> dict[str, float]:
     return {"import_s": elapsed, "rss_mib": peak, "size_mb": size}
 
 
+def match_command(db: Path, min_score: int, *options: str) -> list[str]:
+    return [*TAIYAKU, "--db", str(db), "match", "--min", str(min_score), "--limit", "5", *options]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_cli(db: Path, queries: list[str], min_score: int) -> float:
     """Return the mean ms per query of one ``taiyaku match`` call over all ``queries``."""
-    t = time.perf_counter()
-    done = subprocess.run(
-        [
-            *TAIYAKU,
-            "--db",
-            str(db),
-            "match",
-            "--min",
-            str(min_score),
-            "--limit",
-            "5",
-            "--json",
-            "--",
-            *queries,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
-    elapsed = time.perf_counter() - t
+    command = match_command(db, min_score, "--json", "--", *queries)
+    cpu, t = children_cpu(), time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True, encoding="utf-8")
+    elapsed, cpu = time.perf_counter() - t, children_cpu() - cpu
     assert done.stdout.count("\n") == len(queries), "one JSON line per query"
     mean = elapsed / len(queries) * 1000
     print(
         f"taiyaku match --min {min_score}: {len(queries)} queries in {elapsed:.2f} s = "
-        f"{mean:.2f} ms/query, start-up and output included; {load()}"
+        f"mean {mean:.2f} ms/query, start-up and output included; CPU {cpu:.2f} s, "
+        f"{cpu / elapsed:.2f} cores busy; {load()}"
     )
     return mean
+
+
+def run_cli_per_query(db: Path, queries: list[str], min_score: int) -> None:
+    """The call of :func:`run_cli` with ``--workers 1``, its JSON lines timed as they arrive.
+
+    The gaps between them are the per-query times (search, explanation, output) whose mean,
+    median and p99 are printed; the first line, which waits for start-up, is left out.
+    """
+    gaps = arrival_gaps(match_command(db, min_score, "--workers", "1", "--json", "--", *queries))
+    print(
+        f"  one query after another (--workers 1, {len(gaps)} lines timed as they arrive): "
+        f"mean {statistics.mean(gaps):.2f} ms, median {statistics.median(gaps):.2f} ms, "
+        f"p99 {percentile(gaps, 0.99):.2f} ms, max {max(gaps):.1f} ms; {load()}"
+    )
+
+
+def arrival_gaps(command: list[str]) -> list[float]:
+    """Run ``command`` and return the ms between consecutive lines of its output."""
+    environment = dict(os.environ, PYTHONUNBUFFERED="1")  # each line leaves when printed
+    with subprocess.Popen(command, stdout=subprocess.PIPE, env=environment) as process:
+        assert process.stdout is not None
+        arrivals = [time.perf_counter() for _ in process.stdout]
+    if process.returncode:
+        sys.exit(f"{' '.join(command[:8])} …: exit status {process.returncode}")
+    return [(b - a) * 1000 for a, b in itertools.pairwise(arrivals)]
 
 
 def percentile(times: list[float], p: float) -> float:
@@ -175,30 +213,37 @@ def run_yardstick(
 
 
 def run_startup(db: Path, query: str) -> None:
-    walls = []
-    for _ in range(3):
-        t = time.perf_counter()
+    walls, cpus = [], []
+    for _ in range(5):
+        cpu, t = children_cpu(), time.perf_counter()
         subprocess.run([*TAIYAKU, "--db", str(db), "match", query], check=True, capture_output=True)
         walls.append(time.perf_counter() - t)
+        cpus.append(children_cpu() - cpu)
     print(
-        f"start-up: `taiyaku match` for one query: best {min(walls):.2f} s, "
-        f"median {statistics.median(walls):.2f} s of 3 (target ≤ 0.3 s); {load()}"
+        f"start-up: `taiyaku match` for one query: median {statistics.median(walls):.2f} s, "
+        f"best {min(walls):.2f} s of 5 (target ≤ 0.3 s); CPU median "
+        f"{statistics.median(cpus):.2f} s; {load()}"
     )
 
 
-def run_analyze(db: Path, queries: list[str], out: Path) -> None:
-    document = out / "analyze-1000.txt"
-    document.write_text("\n".join(queries[:1000]) + "\n", encoding="utf-8")
-    t = time.perf_counter()
-    subprocess.run(
-        [*TAIYAKU, "--db", str(db), "analyze", str(document), "--json"],
-        check=True,
-        capture_output=True,
-    )
-    print(
-        f"taiyaku analyze, {min(len(queries), 1000)} segments: {time.perf_counter() - t:.1f} s "
-        f"(target ≤ 20 s); {load()}"
-    )
+def run_document(db: Path, queries: list[str], out: Path) -> None:
+    """``taiyaku analyze`` and ``pretranslate`` of a 1,000-segment document."""
+    segments = queries[:1000]
+    document = out / f"analyze-{len(segments)}.txt"
+    document.write_text("\n".join(segments) + "\n", encoding="utf-8")
+    translated = out / f"pretranslate-{len(segments)}.xlf"
+    commands = {
+        "analyze": ["analyze", str(document), "--json"],
+        "pretranslate": ["pretranslate", str(document), "-o", str(translated)],
+    }
+    for name, command in commands.items():
+        cpu, t = children_cpu(), time.perf_counter()
+        subprocess.run([*TAIYAKU, "--db", str(db), *command], check=True, capture_output=True)
+        elapsed, cpu = time.perf_counter() - t, children_cpu() - cpu
+        print(
+            f"taiyaku {name}, {len(segments)} segments: {elapsed:.1f} s (target ≤ 20 s at 1,000); "
+            f"CPU {cpu:.1f} s, {cpu / elapsed:.2f} cores busy; {load()}"
+        )
 
 
 def run_concordance(db_path: Path) -> None:
@@ -246,42 +291,98 @@ def one_size(units: int, n: int, skip_import: bool) -> tuple[Path, list[str], di
     if not skip_import or not db.exists():
         figures.update(run_import(db, out / "match-tm.tmx"))
     else:
+        t = time.perf_counter()
+        subprocess.run([*TAIYAKU, "--db", str(db), "upgrade"], check=True)
+        print(f"reusing {db}: upgrade took {time.perf_counter() - t:.1f} s; {load()}")
         figures["size_mb"] = file_size(db) / 1e6
     return db, queries_of(out, n), figures
 
 
-def growth(sizes: list[int], n: int, skip_import: bool) -> None:
-    rows = []
-    for units in sizes:
-        print(f"--- {units:,} units")
-        db, queries, figures = one_size(units, n, skip_import)
-        for min_score in (70, 50):
-            figures[f"cli{min_score}"] = run_cli(db, queries, min_score)
-            _, library = run_library(db, queries, min_score)
-            figures[f"mean{min_score}"] = library["mean"]
-            figures[f"p99_{min_score}"] = library["p99"]
-            figures[f"cpu{min_score}"] = library["cpu"]
-        rows.append(figures)
+def growth_size(units: int, n: int, fresh: bool) -> dict[str, float]:
+    """Measure one size of the growth table, or reuse what an earlier run saved.
+
+    Resumable: the import's figures are saved beside its database once it has finished
+    (``import.json``), and the size's whole row once its queries are measured
+    (``growth.json``); a run stopped half-way starts again from the last saved step.
+    """
+    out = OUT / str(units)
+    row_file, import_file = out / "growth.json", out / "import.json"
+    if not fresh and row_file.exists():
+        figures = json.loads(row_file.read_text(encoding="utf-8"))
+        print(
+            f"--- {units:,} units: measured {figures.get('when', 'earlier')}, reused ({row_file})"
+        )
+        return figures
+    print(f"--- {units:,} units ({load()})")
+    build_data(units, out)
+    db = out / "match-bench.db"
+    if not fresh and import_file.exists() and db.exists():
+        figures = json.loads(import_file.read_text(encoding="utf-8"))
+        print(f"import: measured before, reused ({import_file}): {figures}")
+    else:
+        import_file.unlink(missing_ok=True)
+        figures = {"units": units, **run_import(db, out / "match-tm.tmx")}
+        import_file.write_text(json.dumps(figures), encoding="utf-8")
+    queries = queries_of(out, n)
+    for min_score in (70, 50):
+        figures[f"cli{min_score}"] = run_cli(db, queries, min_score)
+        _, library = run_library(db, queries, min_score)
+        figures[f"mean{min_score}"] = library["mean"]
+        figures[f"p99_{min_score}"] = library["p99"]
+        figures[f"cpu{min_score}"] = library["cpu"]
+    figures["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    figures["load"] = os.getloadavg()[0]
+    row_file.write_text(json.dumps(figures), encoding="utf-8")
+    return figures
+
+
+GROWTH_COLUMNS = {
+    "import_s": "import s",
+    "rss_mib": "RSS MiB",
+    "size_mb": "file MB",
+    "cli70": "CLI@70 ms",
+    "mean70": "mean@70",
+    "p99_70": "p99@70",
+    "cpu70": "CPU@70",
+    "cli50": "CLI@50 ms",
+    "mean50": "mean@50",
+    "p99_50": "p99@50",
+    "cpu50": "CPU@50",
+}
+
+
+def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> None:
+    """Print the growth table, the exponent of each figure in TM size, and ``project`` units.
+
+    The exponent is the least-squares slope of log(figure) on log(units) over every size
+    measured; the projection extends it from the largest size.
+    """
+    rows = [growth_size(units, n, fresh) for units in sizes]
     print(f"\ngrowth ({n} queries per size; {load()})")
     print(
-        "units      import s  file MB  CLI@70 ms  mean@70  p99@70  CPU@70  "
-        "CLI@50 ms  mean@50  p99@50  CPU@50"
+        f"{'units':>10}  " + "  ".join(f"{name:>9}" for name in GROWTH_COLUMNS.values()) + "  load"
     )
     for r in rows:
-        print(
-            f"{r['units']:>9,}  {r.get('import_s', float('nan')):8.1f}  {r['size_mb']:7.0f}  "
-            f"{r['cli70']:9.2f}  {r['mean70']:7.2f}  {r['p99_70']:6.1f}  {r['cpu70']:6.2f}  "
-            f"{r['cli50']:9.2f}  {r['mean50']:7.2f}  {r['p99_50']:6.1f}  {r['cpu50']:6.2f}"
-        )
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        scale = math.log(last["units"] / first["units"])
-        for key in ("cpu70", "cpu50", "mean70", "mean50", "size_mb", "import_s"):
-            if key in first and key in last:
-                exponent = math.log(last[key] / first[key]) / scale
-                print(
-                    f"{key}: grows as units^{exponent:.2f} from {first['units']:,} to {last['units']:,}"
-                )
+        cells = "  ".join(f"{r.get(key, float('nan')):9.1f}" for key in GROWTH_COLUMNS)
+        print(f"{r['units']:>10,}  {cells}  {r.get('load', float('nan')):4.1f}")
+    if len(rows) < 2:
+        return
+    logs = [math.log(r["units"]) for r in rows]
+    last = rows[-1]
+    print(f"\nexponent (figure ∝ units^k, fitted over {len(rows)} sizes) and {project:,} units:")
+    for key, name in GROWTH_COLUMNS.items():
+        values = [r.get(key) for r in rows]
+        if any(v is None or v <= 0 for v in values):
+            continue
+        k = _slope(logs, [math.log(v) for v in values])
+        projected = last[key] * (project / last["units"]) ** k
+        print(f"  {name:>9}: k = {k:.2f}; at {project:,} units ≈ {projected:,.1f}")
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    mean_x, mean_y = statistics.mean(xs), statistics.mean(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
 def main() -> None:
@@ -292,20 +393,25 @@ def main() -> None:
     parser.add_argument("--yardstick", type=int, default=200, help="queries run exhaustively")
     parser.add_argument("--skip-import", action="store_true", help="reuse the database")
     parser.add_argument("--growth", help="comma-separated TM sizes for the growth table")
+    parser.add_argument(
+        "--fresh", action="store_true", help="--growth: measure again what earlier runs saved"
+    )
     parser.add_argument("--out", type=Path, help=f"where data and databases go (default {OUT})")
     args = parser.parse_args()
     OUT = args.out or OUT
+    compileall.compile_dir(ROOT / "src" / "taiyaku", quiet=1)
     print(f"taiyaku match benchmark: {os.cpu_count()} cores; {load()}")
     if args.growth:
-        growth([int(x) for x in args.growth.split(",")], args.queries, args.skip_import)
+        growth([int(x) for x in args.growth.split(",")], args.queries, args.fresh)
         return
     db, queries, _ = one_size(args.units, args.queries, args.skip_import)
     for min_score in (70, 50):
         cli_mean = run_cli(db, queries, min_score)
+        run_cli_per_query(db, queries, min_score)
         indexed, _ = run_library(db, queries, min_score)
         run_yardstick(db, queries[: args.yardstick], indexed, min_score, cli_mean)
     run_startup(db, queries[0])
-    run_analyze(db, queries, OUT / str(args.units))
+    run_document(db, queries, OUT / str(args.units))
     run_concordance(db)
 
 

@@ -7,7 +7,7 @@ Steps (figures printed as they come, with the machine's load beside them):
    ``--db`` unless it is there, and the Kyoto lexicon (51,982 terms) into its glossary;
 2. ``taiyaku serve`` starts on 127.0.0.1 (``--workers`` processes, read-only);
 3. ``--clients`` concurrent clients (keep-alive HTTP/1.1 over asyncio, so the load generator
-   costs little CPU) send ``--requests`` requests in all, a third each: ``/api/lookup`` of a
+   costs little CPU: its own share is printed too) send ``--requests`` requests in all, a third each: ``/api/lookup`` of a
    lexicon term (whole, a prefix, or in romaji-free English), ``/api/match`` of a held-out
    sentence, ``/api/concordance`` of a lexicon term. They stop by themselves. Printed:
    throughput, p50/p99 latency overall and per kind, and every status other than 200.
@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -142,6 +143,12 @@ def run_load(
     return results
 
 
+def own_cpu() -> float:
+    """CPU seconds this process (the load generator) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -152,6 +159,7 @@ def report(
     results: list[tuple[str, int, float, float]],
     seconds: float | None,
     cpu: float | None = None,
+    generator_cpu: float | None = None,
 ) -> None:
     times = [1000 * r[3] for r in results]
     if not times:
@@ -175,6 +183,11 @@ def report(
         print(
             f"  server CPU {per:.1f} ms per request: at most {2000 / per:.0f} requests/s on two "
             "idle cores (the load generator aside)"
+        )
+    if generator_cpu is not None and seconds:
+        print(
+            f"  load generator CPU {1000 * generator_cpu / len(results):.2f} ms per request, "
+            f"{100 * generator_cpu / seconds:.0f}% of one core"
         )
     statuses: dict[int, int] = {}
     for r in results:
@@ -264,9 +277,10 @@ def main() -> None:
         # Warm-up: each worker loads its indexes and glossary automaton once.
         run_load(port, queries(args.db, args.queries, 60 * args.workers), args.clients)
         print(f"server: {args.workers} workers, {args.clients} clients ({load()})", flush=True)
-        start, cpu = time.perf_counter(), cpu_seconds(server.pid)
+        start, cpu, mine = time.perf_counter(), cpu_seconds(server.pid), own_cpu()
         results = run_load(port, list(work), args.clients)
-        report("mix", results, time.perf_counter() - start, cpu_seconds(server.pid) - cpu)
+        spent, mine = cpu_seconds(server.pid) - cpu, own_cpu() - mine
+        report("mix", results, time.perf_counter() - start, spent, mine)
         print(f"  ({load()})", flush=True)
         if args.skip_import_phase:
             return
@@ -281,10 +295,10 @@ def main() -> None:
         watcher = threading.Thread(target=lambda: ended.append(_finish(importer)))
         watcher.start()
         time.sleep(2)  # let the import take the write lock
-        began, cpu = time.perf_counter(), cpu_seconds(server.pid)
+        began, cpu, mine = time.perf_counter(), cpu_seconds(server.pid), own_cpu()
         results = run_load(port, list(work), args.clients)
-        spent = cpu_seconds(server.pid) - cpu
-        report("mix during an import", results, time.perf_counter() - began, spent)
+        spent, mine = cpu_seconds(server.pid) - cpu, own_cpu() - mine
+        report("mix during an import", results, time.perf_counter() - began, spent, mine)
         running = "still running" if not ended else f"ended after {ended[0] - began:.0f} s"
         print(f"  the import was {running} when the load ended")
         watcher.join()

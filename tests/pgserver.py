@@ -7,9 +7,10 @@ free loopback port, with trust authentication for the local user ``taiyaku``. Po
 refuses to run as root, and CI runs as root: then the server runs as the ``postgres`` system
 user that Debian's package creates (``nobody`` when there is none), and owns its folder.
 
-Durability is switched off (``fsync``, ``synchronous_commit``, ``full_page_writes``): the
-tests kill clients, never the server, so a commit still means committed to every other
-client, and the server starts and writes several times faster.
+For the tests durability is switched off (``fsync``, ``synchronous_commit``,
+``full_page_writes``): they kill clients, never the server, so a commit still means
+committed to every other client, and the server writes several times faster. Benchmarks ask
+for a ``durable`` server.
 
 By hand: ``python -m tests.pgserver`` starts one, prints its URL and stops it on Ctrl-C (or
 ``kill``). A server whose test run is killed stops itself (see :meth:`PostgresServer._watch`).
@@ -36,12 +37,10 @@ from pathlib import Path
 SUPERUSER = "taiyaku"
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
     "max_connections": "100",
     "shared_buffers": "128MB",
 }
+NOT_DURABLE = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
 class PostgresUnavailable(RuntimeError):
@@ -82,7 +81,7 @@ def _server_user() -> pwd.struct_passwd | None:
     raise PostgresUnavailable("running as root, and there is no postgres nor nobody user")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -96,6 +95,7 @@ class PostgresServer:
     folder: Path
     port: int
     user: pwd.struct_passwd | None
+    durable: bool = False
     watchdog: subprocess.Popen[bytes] | None = None
 
     @property
@@ -175,7 +175,7 @@ class PostgresServer:
         ``pg_basebackup -R`` copies the cluster and configures it to follow this one; the
         caller must :meth:`stop` it.
         """
-        replica = PostgresServer(self.bindir, _new_folder(self.user), 0, self.user)
+        replica = PostgresServer(self.bindir, _new_folder(self.user), 0, self.user, self.durable)
         try:
             replica._run(
                 "pg_basebackup",
@@ -201,9 +201,10 @@ class PostgresServer:
 
     def _start(self) -> None:
         """pg_ctl start on a free port (retried: another program may take it first)."""
-        options = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
+        settings = SERVER_SETTINGS if self.durable else {**SERVER_SETTINGS, **NOT_DURABLE}
+        options = " ".join(f"-c {k}={v}" for k, v in settings.items())
         for _ in range(5):
-            self.port = _free_port()
+            self.port = free_port()
             started = self._run(
                 "pg_ctl",
                 "start",
@@ -267,14 +268,16 @@ def _new_folder(user: pwd.struct_passwd | None) -> Path:
     return folder
 
 
-def start_server() -> PostgresServer:
+def start_server(*, durable: bool = False) -> PostgresServer:
     """initdb a fresh cluster under /tmp and start it; the caller must :meth:`~PostgresServer.stop`.
 
+    :param durable: keep PostgreSQL's durability settings (a benchmark's fair figures)
+        instead of switching fsync and synchronous commits off (the tests' speed)
     :raises PostgresUnavailable: not installed, or initdb or the start failed (with its log)
     """
     bindir = find_bindir()
     user = _server_user()
-    server = PostgresServer(bindir, _new_folder(user), 0, user)
+    server = PostgresServer(bindir, _new_folder(user), 0, user, durable)
     try:
         server._run(
             "initdb",
@@ -295,9 +298,9 @@ def start_server() -> PostgresServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PostgresServer]:
-    """A server for the length of a ``with`` block."""
-    server = start_server()
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A server for the length of a ``with`` block (see :func:`start_server`)."""
+    server = start_server(durable=durable)
     try:
         yield server
     finally:

@@ -144,3 +144,32 @@ def test_progress_bar_only_on_a_terminal_and_never_with_json(monkeypatch, as_jso
     with context, progress_bar("Working", 3) as advance:
         advance(3)
     assert made == ([] if as_json else [True])
+
+
+def test_exports_to_standard_output_as_dash(seeded, tmp_path):
+    tsv = CliRunner().invoke(cli, ["--db", str(seeded), "tm", "export", "-"])
+    assert tsv.exit_code == 0, tsv.output
+    lines = tsv.stdout.splitlines()
+    assert lines[0].split("\t")[:2] == ["source", "target"]
+    assert sum("Sentence 7." in line for line in lines) == 1
+    assert len(lines) == 31  # a header and the 30 units, nothing else on stdout
+    assert tsv.stderr == "<stdout>: 30 units exported\n"
+    assert not (tmp_path / "-").exists() and not (seeded.parent / "-").exists()
+
+    tmx = CliRunner().invoke(cli, ["--db", str(seeded), "tm", "export", "-", "--format", "tmx"])
+    assert tmx.exit_code == 0, tmx.output
+    assert (
+        tmx.stdout.startswith("<?xml") and tmx.stdout.count("<tu>") + tmx.stdout.count("<tu ") == 30
+    )
+
+    terms = CliRunner().invoke(cli, ["--db", str(seeded), "term", "export", "-"])
+    assert terms.exit_code == 0, terms.output
+    assert "国際戦略局\tGlobal Strategy Bureau" in terms.stdout
+    assert terms.stderr == "<stdout>: 1 terms exported\n"
+    tbx = CliRunner().invoke(cli, ["--db", str(seeded), "term", "export", "-", "--format", "tbx"])
+    assert "<term>国際戦略局</term>" in tbx.stdout
+
+    wrong = CliRunner().invoke(
+        cli, ["--db", str(seeded), "tm", "export", "out.tmx", "--format", "tsv"]
+    )
+    assert wrong.exit_code == 2 and "--format is for FILE `-`" in wrong.output

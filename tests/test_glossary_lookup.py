@@ -1,6 +1,8 @@
 """Forgiving lookup and recognition in sentences, on a real in-memory database."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taiyaku import Glossary, Term
 from taiyaku.glossary import find_terms, lookup
@@ -160,3 +162,33 @@ def test_cache_is_not_fooled_by_a_rolled_back_write(tmp_path):
     glossary.add(Term("内閣", "Cabinet"))
     assert find_terms(db, "国会") == []
     assert [t.term.en for t in find_terms(db, "内閣")] == ["Cabinet"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="abcあい国際ー", max_size=9), max_size=40),
+    query=st.text(alphabet="abcあい国際ー", min_size=2, max_size=9),
+    min_score=st.sampled_from([0, 40, 70, 85, 100]),
+    limit=st.integers(1, 30),
+)
+def test_fuzzy_scores_only_reachable_keys_and_finds_what_a_full_scan_finds(
+    keys, query, min_score, limit
+):
+    from rapidfuzz import fuzz, process
+
+    from taiyaku.glossary.termlookup import _Field, _fuzzy
+
+    field = _Field.of(keys)
+    full = process.extract(
+        query, keys, scorer=fuzz.ratio, score_cutoff=min_score, limit=max(limit, 10)
+    )
+    expected = [(position, float(score)) for _, score, position in full] if keys else []
+    assert _fuzzy(query, field, limit, min_score) == expected
+
+
+def test_fuzzy_candidates_leave_out_keys_sharing_too_few_characters():
+    from taiyaku.glossary.termlookup import _Field
+
+    field = _Field.of(["国際戦略局", "国際戦略課", "政府", "電子政府", "サーバー"])
+    assert list(field.fuzzy_candidates("国際戦略局", 70)) == [0, 1]
+    assert list(field.fuzzy_candidates("国際戦略局", 0)) == [0, 1, 2, 3, 4]

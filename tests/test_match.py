@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -283,6 +284,26 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
     assert len(exhaustive) == 4 and indexed == exhaustive
 
 
+@pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])
+def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, min_score):
+    # A unit shares at most as many characters as it has, so the search drops units too
+    # short to reach min_score before testing the common characters. The prefix of k of the
+    # query's 10 characters scores exactly 10 * k: the one at min_score must stay in.
+    from taiyaku.store.db import open_db
+
+    query = "国際戦略局の組織改編"
+    units = [Unit(query[:k], f"prefix {k}") for k in range(3, 11)]
+    units += _generated_units(7, 600)  # the query's characters common, as in a real TM
+    matcher = Matcher(open_db(tmp_path / "edge.db"))
+    matcher.tm.add_many(units)
+    options = {"min_score": min_score, "limit": len(units), "lang": "ja"}
+    indexed = matcher.scores(query, **options)
+    assert indexed == matcher.scores(query, **options, exhaustive=True)
+    found = matcher.tm.units_by_ids(unit_id for _, unit_id in indexed).values()
+    prefixes = [u.source_text for u in found if u.target_text.startswith("prefix")]
+    assert min(map(len, prefixes)) == math.ceil(min_score / 10)
+
+
 def test_batches_on_several_cores_answer_in_input_order(generated):
     from taiyaku.match.batch import scores_many, search_many
 
@@ -295,6 +316,41 @@ def test_batches_on_several_cores_answer_in_input_order(generated):
     assert found[0][0].unit == matcher.tm.units_by_ids([alone[0][0][1]])[alone[0][0][1]]
 
 
+def test_batches_run_in_as_many_worker_processes_as_asked(generated, monkeypatch):
+    # Every worker's first query waits at a barrier for the other's: with fewer than two
+    # processes answering, the barrier breaks (timeout) and the batch fails.
+    import multiprocessing
+    import os
+
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    barrier = multiprocessing.get_context("fork").Barrier(2, timeout=60)
+    parent, waited = os.getpid(), []
+
+    def scores(self, query, **options):
+        if os.getpid() != parent and not waited:
+            waited.append(barrier.wait())
+        return os.getpid()
+
+    monkeypatch.setattr(Matcher, "scores", scores)
+    queries = [u.source_text for u in units[:64]]
+    pids = set(scores_many(matcher, queries, workers=2))
+    assert len(pids) == 2 and parent not in pids
+    monkeypatch.setenv("TAIYAKU_WORKERS", "1")
+    assert set(scores_many(matcher, queries)) == {parent}
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_workers_variable_is_refused(generated, monkeypatch, value):
+    from taiyaku.match.batch import scores_many
+
+    matcher, units = generated
+    monkeypatch.setenv("TAIYAKU_WORKERS", value)
+    with pytest.raises(TaiyakuError, match="TAIYAKU_WORKERS must be a whole number"):
+        scores_many(matcher, [units[0].source_text])
+
+
 def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
     from taiyaku.store import postings
 
@@ -304,7 +360,8 @@ def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
     return {key: sorted(ids) for key, ids in found.items()}
 
 
-def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch):
+@pytest.mark.parametrize("hold", [1 << 40, 0], ids=["held-to-the-end", "written-each-flush"])
+def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch, hold):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
@@ -314,6 +371,7 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
+    monkeypatch.setattr(index_writer, "HOLD_AT_MOST", hold)  # 0: memory bound reached at once
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
     flushed = open_db(tmp_path / "flushed.db")
     TranslationMemory(flushed).add_many(units)
@@ -325,3 +383,35 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     rows = "SELECT count(*) FROM match_postings"
     grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
     assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()
+
+
+def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(tmp_path, monkeypatch):
+    from taiyaku.store import index_writer
+    from taiyaku.store.db import open_db
+
+    units = _generated_units(11, 3000)
+    whole = open_db(tmp_path / "whole.db")
+    TranslationMemory(whole).add_many(units)
+    monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
+    monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)
+    monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
+    twice = open_db(tmp_path / "twice.db")
+    TranslationMemory(twice).add_many(units[:1000])
+    TranslationMemory(twice).add_many(units[1000:])  # held chunks meet stored ones
+    assert _postings_by_gram(twice) == _postings_by_gram(whole)
+    words = "SELECT gram, ids FROM match_words ORDER BY gram"
+    assert [(g, postings_of(b)) for g, b in twice.execute(words)] == [
+        (g, postings_of(b)) for g, b in whole.execute(words)
+    ]
+    rows = "SELECT count(*) FROM match_postings"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    assert twice.execute(rows).fetchone() == twice.execute(grams).fetchone()
+    vocabulary = "SELECT words FROM match_vocab"
+    stored = "".join(w for (w,) in twice.execute(vocabulary)).split("\n")[:-1]
+    assert sorted(stored) == sorted({g for g, _ in twice.execute(words)})
+
+
+def postings_of(blob: bytes) -> list[int]:
+    from taiyaku.store import postings
+
+    return postings.decode(blob).tolist()

@@ -99,3 +99,37 @@ def test_many_queries_run_on_several_cores_and_answer_in_order(tm_db, tmp_path):
     assert [line["query"] for line in lines] == queries
     for query, line in zip(queries, lines, strict=True):
         assert [m["source"] for m in line["matches"]] == ["国際戦略局の組織"], query
+
+
+def test_workers_one_and_two_print_the_same_answers(tm_db):
+    import subprocess
+    import sys
+
+    queries = [f"令和{n}年7月の予算は{n},000万円" for n in range(60)]
+
+    def run(*options: str) -> str:
+        command = [sys.executable, "-m", "taiyaku", "--db", tm_db, "match", *options]
+        done = subprocess.run(
+            [*command, "--json", "--", *queries],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        )
+        return done.stdout
+
+    alone = run("--workers", "1")
+    assert alone == run("--workers", "2")
+    assert [json.loads(line)["query"] for line in alone.splitlines()] == queries
+
+
+def test_workers_must_be_at_least_one(runner, tm_db, monkeypatch):
+    result = runner.invoke(cli, ["--db", tm_db, "match", "--workers", "0", "国際戦略局"])
+    assert result.exit_code == 2 and "--workers" in result.output
+    monkeypatch.setenv("TAIYAKU_WORKERS", "many")
+    result = runner.invoke(cli, ["--db", tm_db, "analyze", "-"], input="国際戦略局の組織。\n")
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == "Error: TAIYAKU_WORKERS must be a whole number of at least 1, not 'many'"
+    )

@@ -12,9 +12,12 @@ concordance), and the glossary's terms, their beginnings and readings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from taiyaku.cli import cli
 from taiyaku.models import Unit
@@ -26,6 +29,7 @@ TM_FILES = [
     FIXTURES / "kyoto-wiki-sesshu.tsv",
     FIXTURES / "memoq-context.tmx",
 ]
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 TERM_FILES = [
     ROOT / "glossary" / "mic-global-strategy-bureau.tsv",
     FIXTURES / "jlt-legal-terms-slice.csv",
@@ -95,12 +99,17 @@ def _contents(db: str) -> tuple[list[str], list[tuple[str, str]]]:
     return sources, terms
 
 
-def test_the_same_files_give_the_same_answers_on_both_engines(
-    runner: Any, tmp_path: Path, pg_url: str
-) -> None:
+@pytest.fixture
+def both(runner: Any, tmp_path: Path, pg_url: str) -> tuple[str, str]:
+    """The seed files imported into a SQLite file and into a PostgreSQL database."""
     lite = str(tmp_path / "lite.db")
-    _import(runner, lite)
-    _import(runner, pg_url)
+    for db in (lite, pg_url):
+        _import(runner, db)
+    return lite, pg_url
+
+
+def test_the_same_files_give_the_same_answers_on_both_engines(both: tuple[str, str]) -> None:
+    lite, pg_url = both
     sources, terms = _contents(lite)
     assert (sources, terms) == _contents(pg_url)
     assert len(sources) > 90 and len(terms) > 120
@@ -114,12 +123,7 @@ def test_the_same_files_give_the_same_answers_on_both_engines(
     assert found > len(on_sqlite) * 0.6
 
 
-def test_the_cli_prints_the_same_json_on_both_engines(
-    runner: Any, tmp_path: Path, pg_url: str
-) -> None:
-    lite = str(tmp_path / "lite.db")
-    _import(runner, lite)
-    _import(runner, pg_url)
+def test_the_cli_prints_the_same_json_on_both_engines(runner: Any, both: tuple[str, str]) -> None:
     commands = [
         ["match", "--json", "--min", "50", "国際戦略局の組識です"],
         ["concordance", "--json", "局"],
@@ -130,7 +134,7 @@ def test_the_cli_prints_the_same_json_on_both_engines(
     ]
     for command in commands:
         printed = []
-        for db in (lite, pg_url):
+        for db in both:
             result = runner.invoke(cli, ["--db", db, *command])
             assert result.exit_code == 0, result.output
             lines = [json.loads(line) for line in result.output.splitlines()]
@@ -174,3 +178,50 @@ def test_a_larger_corpus_gives_the_same_matches(tmp_path: Path, pg_url: str) -> 
             )
     assert results[0] == results[1]
     assert sum(1 for r in results[0][: len(queries)] if r) > 50
+
+
+def test_every_command_says_the_same_on_both_engines(runner: Any, tmp_path: Path, pg_url: str):
+    """The commands a team uses, in order, on a file and on the server: the same output
+    (the database's name aside) and the same files written."""
+    page = FIXTURES / "mic-global-strategy-bureau.ja.html"
+    ja, en = (ROOT / "tm" / f"mic-global-strategy-bureau.{side}.txt" for side in ("ja", "en"))
+    commands = [
+        ["term", "import", str(ROOT / "glossary" / "mic-global-strategy-bureau.tsv")],
+        ["term", "add", "--note", "test", "国際戦略", "international strategy"],
+        ["term", "remove", "国際戦略", "international strategy"],
+        ["term", "add", "国際戦略", "global strategy"],  # the removed entry's id again
+        ["term", "lookup", "--json", "国際戦略"],
+        ["align", str(ja), str(en)],
+        ["align", str(ja), str(en)],  # again: replaces its pairs
+        ["tm", "import", str(FIXTURES / "kyoto-wiki-sesshu.tsv")],
+        ["tm", "stats", "--json"],
+        ["match", "--json", "--min", "50", "国際戦略局の組識です", "雪舟は画家"],
+        ["concordance", "--json", "戦略"],
+        ["check", "--tm"],
+        ["analyze", str(page)],
+        ["pretranslate", str(page), "-o", "{out}/pre.xlf"],
+        ["term", "extract", "--json"],
+        ["tm", "delete", "--document", "mic-global-strategy-bureau", "--dry-run"],
+        ["tm", "delete", "--origin", "aligned"],
+        ["tm", "export", "{out}/tm.tsv"],
+        ["term", "export", "{out}/terms.tsv"],
+        ["upgrade"],
+    ]
+    outputs: list[list[str]] = []
+    for db, name in ((str(tmp_path / "lite.db"), "lite"), (pg_url, "pg")):
+        out = tmp_path / name
+        out.mkdir()
+        said = []
+        for command in commands:
+            args = [arg.replace("{out}", str(out)) for arg in command]
+            result = runner.invoke(cli, ["--db", db, *args])
+            assert result.exit_code == 0, (command, result.output)
+            said.append(result.output.replace(db, "DB").replace(str(out), "OUT"))
+        said += [(out / name).read_text(encoding="utf-8") for name in ("tm.tsv", "terms.tsv")]
+        # The times differ (each database was written at its own); nothing else may.
+        outputs.append([TIME.sub("TIME", text) for text in said])
+    for command, on_sqlite, on_postgres in zip(
+        [*commands, ["tm.tsv"], ["terms.tsv"]], *outputs, strict=True
+    ):
+        assert on_sqlite == on_postgres, command
+    assert "36 pairs stored" in outputs[0][5] and "replacing 36" in outputs[0][6]

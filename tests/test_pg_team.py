@@ -8,7 +8,6 @@ and takes writes again.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from taiyaku.cli import cli
 from tests.conftest import ROOT
-from tests.pgserver import PostgresServer
+from tests.pgserver import PostgresServer, free_port
 
 # Real servers and processes: seconds.
 pytestmark = pytest.mark.slow
@@ -70,12 +69,6 @@ def team_db(pg_url: str) -> str:
     return pg_url
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_replica_serves_the_reads_and_refuses_writes(pg_server, team_db, tmp_path):
     replica = pg_server.start_replica()
     try:
@@ -103,7 +96,7 @@ def test_a_replica_serves_the_reads_and_refuses_writes(pg_server, team_db, tmp_p
         assert '"frequency"' in found.stdout
 
         # `serve` without a token is read-only: it runs on the replica.
-        port = _free_port()
+        port = free_port()
         serve = subprocess.Popen(
             [sys.executable, "-m", "taiyaku", "--db", url, "serve", "--port", str(port)],
             stdout=subprocess.DEVNULL,

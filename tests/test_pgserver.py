@@ -7,7 +7,7 @@ import os
 import psycopg
 import pytest
 
-from tests.pgserver import PostgresServer
+from tests.pgserver import PostgresServer, running_server
 
 
 def test_server_runs_as_an_unprivileged_user_outside_the_clone(pg_server: PostgresServer):
@@ -20,6 +20,19 @@ def test_server_runs_as_an_unprivileged_user_outside_the_clone(pg_server: Postgr
     assert data.startswith("/tmp/taiyaku-pg-")
     owner = os.stat(data).st_uid
     assert owner != 0, "PostgreSQL refuses to run as root: the data folder must be another user's"
+
+
+def test_the_tests_server_trades_durability_for_speed_and_a_benchmarks_does_not(
+    pg_server: PostgresServer,
+):
+    with psycopg.connect(pg_server.url()) as conn:
+        assert conn.execute("SHOW fsync").fetchone()[0] == "off"
+    with running_server(durable=True) as durable:
+        with psycopg.connect(durable.url()) as conn:
+            assert conn.execute("SHOW fsync").fetchone()[0] == "on"
+            assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+        folder = durable.folder
+    assert not folder.exists(), "stop() deletes the server's folder"
 
 
 def test_each_test_gets_an_empty_database_of_its_own(pg_server: PostgresServer, pg_url: str):

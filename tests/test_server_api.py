@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from taiyaku.server import ServerConfig, create_app
@@ -498,40 +501,75 @@ def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> 
     )
 
 
-def test_concurrent_requests_each_use_their_own_threads_connection(project: Path) -> None:
-    """Many requests at once on a real server: a connection never leaves its thread."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Run ``app`` on uvicorn in a thread on a free loopback port; its base URL."""
     import socket
     import threading
     import time
-    import urllib.parse
-    import urllib.request
-    from concurrent.futures import ThreadPoolExecutor
 
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(ServerConfig(str(project))), port=port, log_level="error")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="error"))
     thread = threading.Thread(target=server.run)
     thread.start()
     try:
         while not server.started:
             time.sleep(0.05)
-        paths = ["/api/lookup?q=", "/api/match?q=", "/api/concordance?q="]
-        urls = [
-            f"http://127.0.0.1:{port}{paths[i % 3]}{urllib.parse.quote('国際戦略局の組識')}"
-            for i in range(150)
-        ]
-
-        def status(url: str) -> int:
-            with urllib.request.urlopen(url, timeout=60) as answer:
-                return int(answer.status)
-
-        with ThreadPoolExecutor(16) as pool:
-            statuses = list(pool.map(status, urls))
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join()
+
+
+def fetch(url: str, body: dict[str, object] | None = None) -> int:
+    """The status of a GET (or, with a body, an authorised POST) to a real server."""
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {**AUTH, "Content-Type": "application/json"} if body is not None else {}
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_concurrent_requests_each_use_their_own_threads_connection(project: Path) -> None:
+    """Many requests at once on a real server: a connection never leaves its thread."""
+    import urllib.parse
+    from concurrent.futures import ThreadPoolExecutor
+
+    with serving(create_app(ServerConfig(str(project)))) as base:
+        paths = ["/api/lookup?q=", "/api/match?q=", "/api/concordance?q="]
+        urls = [f"{base}{paths[i % 3]}{urllib.parse.quote('国際戦略局の組識')}" for i in range(150)]
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(fetch, urls))
     assert statuses == [200] * len(urls)
+
+
+def test_writes_waiting_for_the_lock_hold_no_thread_that_reads_need(project: Path) -> None:
+    """One read thread, three writes waiting for an import's lock: a read is still answered."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app(ServerConfig(str(project), token=TOKEN, busy_timeout=10, threads=1))
+    body = {"units": [{"source_text": "待つ", "target_text": "Wait"}]}
+    other = sqlite3.connect(project, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with serving(app) as base, ThreadPoolExecutor(3) as pool:
+        try:
+            writes = [pool.submit(fetch, f"{base}/api/units", body) for _ in range(3)]
+            while app.state.write_limiter.borrowed_tokens < 3:  # all three are waiting
+                time.sleep(0.01)
+            assert fetch(f"{base}/api/lookup?q=%E5%9B%BD%E9%9A%9B") == 200
+            assert not any(write.done() for write in writes)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert sorted(write.result() for write in writes) == [201, 201, 201]

@@ -278,6 +278,25 @@ def test_a_character_xml_cannot_hold_is_a_cp_in_21_and_refused_in_12(tmp_path, r
     )
 
 
+def test_a_glossary_term_xml_cannot_hold_is_one_error_in_both_versions(tmp_path):
+    from taiyaku.errors import FormatError
+    from taiyaku.formats.bilingual import BilingualSegment, GlossaryHint
+    from taiyaku.formats.sources import read_source
+    from taiyaku.formats.xliff import write_xliff
+
+    source = tmp_path / "page.txt"
+    source.write_text("国際戦略局です。\n", encoding="utf-8")
+    document = read_source(source)
+    term = GlossaryHint("国際戦略局", "Global\x1bStrategy Bureau", "preferred")
+    segments = [BilingualSegment(document.segments[0], terms=[term])]
+    for version, carry in (("1.2", "XLIFF 1.2 cannot carry"), ("2", "2.1 cannot carry there")):
+        with pytest.raises(
+            FormatError, match=f"glossary term of segment 1 holds U\\+001B.*{carry}"
+        ):
+            write_xliff(tmp_path / "out.xlf", document, segments, target_lang="en", version=version)
+        assert not (tmp_path / "out.xlf").exists()
+
+
 def test_docx_as_xliff_is_valid_in_both_versions(tmp_path, runner, strict12, core2):
     _tm_with_half(tmp_path, runner)
     source = tmp_path / "seed.docx"

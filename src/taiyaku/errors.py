@@ -26,6 +26,10 @@ class FormatError(TaiyakuError):
         place = f"{self.path}: {where}" if where else self.path
         super().__init__(f"{place}: {message}")
 
+    def __reduce__(self) -> tuple[type[FormatError], tuple[str, str, str | None]]:
+        # Pickled as its parts (a file read in another process raises it in this one).
+        return type(self), (self.path, self.detail, self.where)
+
 
 class NotFound(TaiyakuError):
     """A requested entry, unit or document does not exist."""

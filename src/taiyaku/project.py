@@ -129,24 +129,38 @@ class Project:
         return self.matcher.search(query, min_score=min_score, limit=limit)
 
     def match_many(
-        self, queries: Sequence[str], *, min_score: float = 70, limit: int = 5
+        self,
+        queries: Sequence[str],
+        *,
+        min_score: float = 70,
+        limit: int = 5,
+        workers: int | None = None,
     ) -> Iterator[list[Match]]:
         """The matches of every query, in order, the queries spread over the cores
-        (see :func:`taiyaku.match.batch.search_many`)."""
-        return search_many(self.matcher, queries, min_score=min_score, limit=limit)
+        (see :func:`taiyaku.match.batch.search_many`).
+
+        :param workers: processes to use; default: ``$TAIYAKU_WORKERS``, else one per core
+        """
+        return search_many(self.matcher, queries, min_score=min_score, limit=limit, workers=workers)
 
     def concordance(self, query: str, *, limit: int = 20) -> Concordance:
         """The units whose source or target contains ``query``."""
         return concordance(self.matcher, query, limit=limit)
 
     def analyze(
-        self, path: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> Analysis:
         """A document's sentences counted by TM match band.
 
         :param progress: called with 1 after each sentence matched
+        :param workers: processes to match with; default: ``$TAIYAKU_WORKERS``, else one
+            per core
         """
-        return analyze_file(self.matcher, path, progress=progress)
+        return analyze_file(self.matcher, path, progress=progress, workers=workers)
 
     def align(
         self,

@@ -137,8 +137,8 @@ def load(path: str | os.PathLike[str]) -> Dictionary:
     with contextlib.suppress(OSError, FormatError):
         cache.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(cache) as tmp, open(tmp, "w", encoding="utf-8") as file:
-            for term, words in dictionary.table.items():
-                file.write(f"{term}\t{' '.join(sorted(words))}\n")
+            for term, senses in dictionary.table.items():
+                file.write(f"{term}\t{' '.join(sorted(senses))}\n")
     return dictionary
 
 

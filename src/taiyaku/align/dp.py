@@ -301,7 +301,7 @@ def _search(
                             # cross pairs would count a feature repeated in both twice.
                             matched = np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
                         else:
-                            matched = sum(p for row in pair for p in row)
+                            matched = np.sum([p for row in pair for p in row], axis=0)
                         mass_s = cum_as[r] - cum_as[r - di]
                         mass_t = cum_at[cols] - cum_at[start]
                         # Summing pairwise shares counts an anchor found in every sentence

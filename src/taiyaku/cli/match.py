@@ -12,6 +12,13 @@ from taiyaku.cli.options import input_path, min_score_option, nonempty_query, st
 from taiyaku.cli.output import echo_json, echo_table, json_option, progress_bar
 from taiyaku.match.score import METRIC
 
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to match with. Default: $TAIYAKU_WORKERS, else one per core.",
+)
+
 
 @click.command()
 @click.argument("texts", nargs=-1, callback=nonempty_query)
@@ -25,6 +32,7 @@ from taiyaku.match.score import METRIC
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Matches per query."
 )
 @min_score_option(70.0, "Leave out matches scoring below this.")
+@workers_option
 @json_option
 @click.pass_context
 def match(
@@ -33,6 +41,7 @@ def match(
     file: str | None,
     limit: int,
     min_score: float,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Find the TM units closest to each TEXT (or each sentence of --file).
@@ -69,7 +78,7 @@ def match(
         queries = list(texts)
     project = open_store(ctx)
     colour = sys.stdout.isatty()
-    answers = project.match_many(queries, min_score=min_score, limit=limit)
+    answers = project.match_many(queries, min_score=min_score, limit=limit, workers=workers)
     with progress_bar("Matching", total=len(queries)) as advance:
         for query, found in zip(queries, answers, strict=True):
             if as_json:
@@ -162,9 +171,12 @@ def concordance(ctx: click.Context, query: str, limit: int, as_json: bool) -> No
     type=click.Path(dir_okay=False),
     help="Also write the report to this .xlsx file.",
 )
+@workers_option
 @json_option
 @click.pass_context
-def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> None:
+def analyze(
+    ctx: click.Context, file: str, xlsx: str | None, workers: int | None, as_json: bool
+) -> None:
     """Count FILE's sentences and size by TM match band, as CAT tools quote.
 
     FILE - reads standard input. Bands: 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match,
@@ -177,7 +189,7 @@ def analyze(ctx: click.Context, file: str, xlsx: str | None, as_json: bool) -> N
 
     project = open_store(ctx)
     with input_path(file) as readable, progress_bar("Analysing") as advance:
-        analysis = project.analyze(readable, progress=advance)
+        analysis = project.analyze(readable, progress=advance, workers=workers)
     if xlsx:
         database = os.path.basename(ctx.obj["db_path"])
         write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)

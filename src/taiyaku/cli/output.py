@@ -1,4 +1,5 @@
-"""What every command shares: the ``--json`` flag, JSON lines, tables and progress bars.
+"""What every command shares: the ``--json`` flag, JSON lines, tables, progress bars, and
+``-`` as standard output for an export.
 
 Commands hand library results to :func:`echo_json` (one object per line, each result by its
 ``to_dict()``) or :func:`echo_table` (rich on a terminal, tab-separated otherwise); nothing
@@ -10,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -93,6 +97,29 @@ def progress_bar(description: str, total: float | None = None) -> Iterator[Calla
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+@contextlib.contextmanager
+def export_path(file: str, suffix: str) -> Iterator[str]:
+    """Yield the path an export writes to: ``file`` itself, or for ``-`` a temporary file
+    named with ``suffix`` (which tells the writer its format), copied to standard output
+    once it is complete, so a failed export prints nothing half-written.
+    """
+    if file != "-":
+        yield file
+        return
+    with tempfile.TemporaryDirectory(prefix="taiyaku-export-") as folder:
+        path = os.path.join(folder, f"stdout{suffix}")
+        yield path
+        sys.stdout.flush()
+        with open(path, "rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def report_export(file: str, message: str) -> None:
+    """Say what an export wrote: on standard error when the export itself went to stdout."""
+    click.echo(f"{'<stdout>' if file == '-' else file}: {message}", err=file == "-")
 
 
 def language_pair_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -28,17 +28,17 @@ ENV_CONFIG = "TAIYAKU_SERVE_CONFIG"
 )
 @click.option(
     "--workers",
-    default=1,
-    show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes (each with its own connections and caches).",
+    help="Server processes, each with its own connections and caches "
+    "[default: one per CPU core this process may use].",
 )
 @click.option(
     "--threads",
-    default=8,
+    default=2,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Worker threads per process answering requests.",
+    help="Threads per process answering reads (writes have their own). Reads are Python "
+    "work holding the GIL: more threads make each request slower, not the server faster.",
 )
 @click.option(
     "--max-body",
@@ -62,7 +62,7 @@ def serve(
     host: str,
     port: int,
     token_file: str | None,
-    workers: int,
+    workers: int | None,
     threads: int,
     max_body: int,
     busy_timeout: float,
@@ -102,9 +102,17 @@ def serve(
     config = _config(settings)
     app = create_app(config)  # opens the database: a bad file fails here, before listening
     mode = "read-write with a token" if config.token else "read-only"
-    click.echo(f"Serving {safe_url(config.db_path)} ({mode}) on http://{host}:{port}/", err=True)
+    # A process's reads use one core (the GIL): one process per core the server may use.
+    from taiyaku.match.batch import default_workers
+
+    workers = workers or default_workers()
+    click.echo(
+        f"Serving {safe_url(config.db_path)} ({mode}) on http://{host}:{port}/ "
+        f"({workers} worker{'s' if workers > 1 else ''})",
+        err=True,
+    )
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     # Several processes import the application by name and read its settings from here
     # (the token file's name, not the token).
@@ -116,6 +124,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,
     )
 
 

@@ -16,10 +16,12 @@ from taiyaku.cli.options import (
 )
 from taiyaku.cli.output import (
     echo_json,
+    export_path,
     json_option,
     language_pair,
     language_pair_options,
     progress_bar,
+    report_export,
     warn,
 )
 from taiyaku.formats import TERM_FORMAT_NAMES, TERM_WRITE_FORMATS
@@ -339,7 +341,8 @@ def export(
 ) -> None:
     """Export the glossary to FILE: .xlsx, .tsv, .csv, .tbx (TBX-Basic v3) or OmegaT .utf8.
 
-    The export names the database by its file name only, never its full path.
+    FILE `-` writes to standard output, as TSV unless --format says otherwise. The export
+    names the database by its file name only, never its full path.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_terms
@@ -349,9 +352,13 @@ def export(
         "taiyaku glossary export: one row per Japanese/English term pair"
     )
     glossary = project.glossary
-    with progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance:
+    suffix = {"omegat": ".utf8"}.get(fmt or "tsv", f".{fmt or 'tsv'}")
+    with (
+        progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance,
+        export_path(file, suffix) as path,
+    ):
         count = write_terms(
-            file,
+            path,
             advancing(glossary.iter_terms(), advance),
             about=about,
             fmt=fmt,
@@ -360,7 +367,7 @@ def export(
             warn=warn,
             source_lang=source_lang or _tm_source_lang(project),
         )
-    click.echo(f"{file}: {count:,} terms exported")
+    report_export(file, f"{count:,} terms exported")
 
 
 def _tm_source_lang(project: Any) -> str:

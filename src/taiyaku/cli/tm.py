@@ -13,10 +13,12 @@ from taiyaku.cli.options import advancing, excel_option, input_path, stdin_path,
 from taiyaku.cli.output import (
     echo_json,
     echo_table,
+    export_path,
     json_option,
     language_pair,
     language_pair_options,
     progress_bar,
+    report_export,
     warn,
 )
 from taiyaku.models import ORIGINS, Origin
@@ -128,23 +130,38 @@ def import_(
 @tm.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--document", help="Export only the units of this document.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tmx", "tsv", "csv", "xlsx"]),
+    help="What FILE `-` (standard output) gets [default: tsv]; a file's extension says "
+    "its own format.",
+)
 @excel_option
 @click.pass_context
-def export(ctx: click.Context, file: str, document: str | None, excel: bool) -> None:
+def export(
+    ctx: click.Context, file: str, document: str | None, fmt: str | None, excel: bool
+) -> None:
     """Export the TM to FILE: .tmx (TMX 1.4b), .tsv, .csv or .xlsx, by extension.
 
-    TSV is written verbatim for other tools (tab, line break and backslash inside a field
-    as \\t, \\n, \\\\); CSV and XLSX guard cells that a spreadsheet would run as formulas.
+    FILE `-` writes to standard output (TSV, or --format). TSV is written verbatim for
+    other tools (tab, line break and backslash inside a field as \\t, \\n, \\\\); CSV and
+    XLSX guard cells that a spreadsheet would run as formulas.
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import write_units
 
+    if fmt is not None and file != "-":
+        raise click.UsageError("--format is for FILE `-`: a file's extension says its format")
     memory = open_store(ctx).tm
     total = memory.count() if sys.stderr.isatty() else None
-    with progress_bar(f"Exporting {click.format_filename(file)}", total) as advance:
+    with (
+        progress_bar(f"Exporting {click.format_filename(file)}", total) as advance,
+        export_path(file, f".{fmt or 'tsv'}") as path,
+    ):
         units = advancing(memory.iter_units(document=document), advance)
-        count = write_units(file, units, excel=excel)
-    click.echo(f"{file}: {count:,} units exported")
+        count = write_units(path, units, excel=excel)
+    report_export(file, f"{count:,} units exported")
 
 
 @tm.command()

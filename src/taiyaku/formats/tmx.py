@@ -20,6 +20,7 @@ and reads that back as the character, so the round trip is exact.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from lxml import etree
 
 from taiyaku import __version__
 from taiyaku.errors import FormatError, TaiyakuError
+from taiyaku.formats.background import read_in_child, worth_a_process
 from taiyaku.formats.files import atomic_write
 from taiyaku.formats.inline import FORBIDDEN, from_tmx, has_codes, plain_text, to_tmx
 from taiyaku.formats.xmlsafe import iterparse_safe, release
@@ -59,7 +61,17 @@ def read_tmx(path: str | os.PathLike[str], *, warn: Warn | None = None) -> Itera
 def read_tmx_lines(
     path: str | os.PathLike[str], *, warn: Warn | None = None
 ) -> Iterator[tuple[int, Unit]]:
-    """Like :func:`read_tmx`, each unit with the line its ``<tu>`` starts on."""
+    """Like :func:`read_tmx`, each unit with the line its ``<tu>`` starts on.
+
+    A large file is parsed in a second process (:mod:`taiyaku.formats.background`).
+    """
+    if worth_a_process(path):
+        yield from read_in_child(functools.partial(_read_tmx_lines, path), warn)
+    else:
+        yield from _read_tmx_lines(path, warn)
+
+
+def _read_tmx_lines(path: str | os.PathLike[str], warn: Warn | None) -> Iterator[tuple[int, Unit]]:
     srclang: str | None = None
     started = False
     events = iterparse_safe(path, ("start", "end"), tags=("tmx", "header", "body", "tu"))
@@ -143,9 +155,7 @@ def _source_index(langs: list[str], srclang: str) -> int | None:
 
 def _tu_fields(tu: Any) -> dict[str, Any]:
     own: dict[str, str] = {}
-    for prop in tu.iterchildren("prop"):
-        if prop.get("type", "") in _OWN_PROPS:
-            own[prop.get("type")] = prop.text or ""
+    annotations = _annotations(tu, "unit", own)
     origin = own.get("x-origin", "imported")
     position = own.get("x-position")
     confidence = own.get("x-confidence")
@@ -157,17 +167,23 @@ def _tu_fields(tu: Any) -> dict[str, Any]:
         "bead": own.get("x-bead") or None,
         "created": _iso_date(tu.get("creationdate")),
         "changed": _iso_date(tu.get("changedate")),
-        "annotations": _annotations(tu, "unit"),
+        "annotations": annotations,
     }
 
 
-def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
+def _annotations(
+    element: Any, on: str, own: dict[str, str] | None = None
+) -> tuple[Annotation, ...]:
     """The attributes, ``<note>``s and ``<prop>``s of a ``<tu>`` or ``<tuv>``, in order.
 
     Left out: what the unit holds in its own fields (the ``<tu>``'s dates and ``srclang``, a
     ``<tuv>``'s language, taiyaku's ``x-origin``... props).
+
+    :param own: receives the texts of taiyaku's own props of a ``<tu>``, by type
     """
     skip = _UNIT_ATTRS if on == "unit" else _TUV_ATTRS
+    if on != "unit" and len(element) == 1 and all(name in skip for name in element.keys()):
+        return ()  # the usual <tuv xml:lang="..."><seg>: nothing but its language and text
     found = [
         Annotation("attr", value, name, on=on)
         for name, value in element.attrib.items()
@@ -176,6 +192,8 @@ def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
     for child in element.iterchildren("note", "prop"):
         kind = child.get("type", "")
         if child.tag == "prop" and on == "unit" and kind in _OWN_PROPS:
+            if own is not None:
+                own[kind] = child.text or ""
             continue
         attrs = tuple((k, v) for k, v in child.attrib.items() if k != "type")
         found.append(Annotation(child.tag, child.text or "", kind, attrs, on))
@@ -184,6 +202,8 @@ def _annotations(element: Any, on: str) -> tuple[Annotation, ...]:
 
 def _seg_content(seg: Any) -> tuple[str, Markup | None]:
     """The plain text of a ``<seg>`` and its markup (``None`` when it has no codes)."""
+    if not len(seg):
+        return seg.text or "", None  # text alone, as most segments are
     markup = from_tmx(seg)
     if not has_codes(markup):
         return "".join(markup), None  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ Translation Candidates module (``<mtc:match matchQuality=…>``), terms in the G
 
 A character XML cannot hold (a C0 control such as U+0001 in a text file) is written in 2.1
 as the core's ``<cp hex=…/>`` and read back as the character; XLIFF 1.2 has no way to carry
-it, so writing 1.2 refuses such a document, naming the segment.
+it, so writing 1.2 refuses such a document, naming the segment (2.1 too, for the rare
+glossary entry holding one: the Glossary module has no ``<cp>``).
 
 Both carry the original document (base64) and its SHA-256 in the skeleton (1.2
 ``<skl><internal-file crc=…>``, 2.1 ``<skeleton><tk:document>``), so merging needs nothing
@@ -112,13 +113,25 @@ def _q2(tag: str, namespace: str = XLIFF2) -> str:
 _NOT_XML = re.compile("([\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff])")
 
 
-def _refuse_unwritable(document: SourceDocument, segments: Sequence[BilingualSegment]) -> None:
-    """XLIFF 1.2 has no ``<cp>``: a character XML cannot hold is one clear error, not a file
-    with the character lost."""
+def _refuse_unwritable(
+    document: SourceDocument, segments: Sequence[BilingualSegment], version: int
+) -> None:
+    """A character XML cannot hold where the format has no ``<cp>`` for it (anywhere in 1.2;
+    in 2.1 the glossary entries and the element name) is one clear error, not a traceback
+    or a file with the character lost."""
+    if version == 1:
+        carry = "XLIFF 1.2 cannot carry"
+        advice = "write XLIFF 2 (--xliff-version 2, which has <cp>) or an .xlsx sheet"
+    else:
+        carry, advice = "XLIFF 2.1 cannot carry there", "write an .xlsx sheet"
     for item in segments:
-        texts = [("", item.segment.content), ("a translation of ", item.target or ())]
-        texts += [("a TM match for ", c.target) for c in item.candidates]
-        texts += [("a TM match for ", (c.source,)) for c in item.candidates]
+        texts: list[tuple[str, Sequence[str | Code]]] = []
+        if version == 1:
+            texts += [("", item.segment.content), ("a translation of ", item.target or ())]
+            texts += [("a TM match for ", c.target) for c in item.candidates]
+            texts += [("a TM match for ", (c.source,)) for c in item.candidates]
+        texts += [("a glossary term of ", (t.source, t.target)) for t in item.terms]
+        texts.append(("the element name of ", (item.segment.note,)))
         for what, content in texts:
             for part in content:
                 found = _NOT_XML.search(part) if isinstance(part, str) else None
@@ -126,8 +139,7 @@ def _refuse_unwritable(document: SourceDocument, segments: Sequence[BilingualSeg
                     raise FormatError(
                         document.name,
                         f"{what}segment {item.segment.id} holds U+{ord(found.group()):04X}, "
-                        "a character XLIFF 1.2 cannot carry: write XLIFF 2 "
-                        "(--xliff-version 2, which has <cp>) or an .xlsx sheet",
+                        f"a character {carry}: {advice}",
                     )
 
 
@@ -191,7 +203,7 @@ def _embedded(document: SourceDocument) -> str:
 def _xliff1(
     document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str
 ) -> Any:
-    _refuse_unwritable(document, segments)
+    _refuse_unwritable(document, segments, 1)
     root = etree.Element(_q1("xliff"), nsmap={None: XLIFF1})
     root.set("version", "1.2")
     file = etree.SubElement(root, _q1("file"))
@@ -256,6 +268,7 @@ def _xliff1(
 def _xliff2(
     document: SourceDocument, segments: Sequence[BilingualSegment], target_lang: str
 ) -> Any:
+    _refuse_unwritable(document, segments, 2)
     uses_matches = any(item.candidates for item in segments)
     uses_glossary = any(item.terms for item in segments)
     nsmap: dict[str | None, str] = {None: XLIFF2}

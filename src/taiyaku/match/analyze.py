@@ -121,6 +121,7 @@ def analyze_text(
     *,
     lang: str | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> Analysis:
     """Segment ``text``, match every sentence and count the bands.
 
@@ -128,6 +129,7 @@ def analyze_text(
 
     :param lang: the document's language; detected when not given
     :param progress: called with 1 after each sentence (drives a progress bar)
+    :param workers: processes to match with; default: ``$TAIYAKU_WORKERS``, else one per core
     """
     lang = lang or detect_lang(text)
     rows = {name: Band(name) for name, _, _ in BANDS}
@@ -137,7 +139,9 @@ def analyze_text(
     first: dict[str, str] = {}  # each distinct key's first sentence: the one matched
     for key, sentence in zip(keys, sentences, strict=True):
         first.setdefault(key, sentence)
-    found = scores_many(db_or_tm, list(first.values()), min_score=50, limit=1, lang=lang)
+    found = scores_many(
+        db_or_tm, list(first.values()), min_score=50, limit=1, lang=lang, workers=workers
+    )
     best = {
         key: (scored[0][0] if scored else 0.0) for key, scored in zip(first, found, strict=True)
     }
@@ -165,11 +169,14 @@ def analyze_file(
     *,
     lang: str | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> Analysis:
     """Read a text file (encoding detected) and analyse it, see :func:`analyze_text`."""
     from taiyaku.text.html import read_document
 
-    return analyze_text(db_or_tm, read_document(path), lang=lang, progress=progress)
+    return analyze_text(
+        db_or_tm, read_document(path), lang=lang, progress=progress, workers=workers
+    )
 
 
 def write_analysis_xlsx(

@@ -4,7 +4,8 @@ A query's search is Python and numpy work that holds the GIL most of the time, s
 would not help: batches go to worker processes (forked, so they start in milliseconds and
 share the parent's loaded modules), each with its own connection to the database file and its
 own :class:`~taiyaku.match.search.Matcher`. Small batches, in-memory databases and
-one-core machines are answered in this process.
+one-core machines are answered in this process. ``$TAIYAKU_WORKERS`` caps the processes (a
+machine shared with other work; ``1`` answers everything in this process).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from taiyaku.errors import TaiyakuError
 from taiyaku.match.search import Match, Matcher
 from taiyaku.store.db import database_file, open_db
 
@@ -24,7 +26,17 @@ _worker: Matcher | None = None
 
 
 def default_workers() -> int:
-    """Return the number of cores this process may run on."""
+    """Return ``$TAIYAKU_WORKERS`` if set, else the number of cores this process may run on.
+
+    :raises TaiyakuError: ``$TAIYAKU_WORKERS`` is not a whole number of at least 1
+    """
+    chosen = os.environ.get("TAIYAKU_WORKERS", "").strip()
+    if chosen:
+        if not chosen.isdigit() or int(chosen) < 1:
+            raise TaiyakuError(
+                f"TAIYAKU_WORKERS must be a whole number of at least 1, not {chosen!r}"
+            )
+        return int(chosen)
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -81,7 +93,7 @@ def search_many(
     """Yield the matches of every query (as :meth:`Matcher.search`), in the order given.
 
     :param db_or_tm: a database, a TranslationMemory or a :class:`Matcher`
-    :param workers: processes to use; default: one per core
+    :param workers: processes to use; default: :func:`default_workers`
     """
     options = {"min_score": min_score, "limit": limit}
     return _answers(db_or_tm, "search", queries, options, workers)
@@ -96,6 +108,9 @@ def scores_many(
     lang: str | None = None,
     workers: int | None = None,
 ) -> Iterator[list[tuple[float, int]]]:
-    """Yield ``(score, unit id)`` pairs for every query (as :meth:`Matcher.scores`), in order."""
+    """Yield ``(score, unit id)`` pairs for every query (as :meth:`Matcher.scores`), in order.
+
+    :param workers: processes to use; default: :func:`default_workers`
+    """
     options = {"min_score": min_score, "limit": limit, "lang": lang}
     return _answers(db_or_tm, "scores", queries, options, workers)

@@ -19,8 +19,22 @@ def similarity(a_key: str, b_key: str, *, cutoff: float = 0.0) -> float:
 
     >>> similarity("abcdefghijklmnopqrst", "abcdefghijklmnopqrsx")
     95.0
+    >>> similarity("abcdefghij", "abcdefgh", cutoff=80)  # exactly the cutoff: kept
+    80.0
 
     :param cutoff: scores below this (0–100) come back as 0
     """
-    value = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=cutoff / 100)
+    value = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=rapidfuzz_cutoff(cutoff))
     return round(value * 100, 2)
+
+
+def rapidfuzz_cutoff(min_score: float) -> float:
+    """rapidfuzz's ``score_cutoff`` (0–1) that keeps every score of at least ``min_score``.
+
+    rapidfuzz loses a score equal to its cutoff in floating point: with ``score_cutoff=0.8``
+    it drops a pair of 10 characters 2 edits apart, which scores exactly 0.8 (and with
+    ``0.8 - 1e-9`` still does). Two scores ``1 - d / n`` apart from an equal one differ by
+    more than the ``1e-6`` taken off here unless keys run to many thousand characters, and
+    then by less than the 2 decimals a score is shown with.
+    """
+    return max(0.0, min_score / 100 - 1e-6)

@@ -13,7 +13,14 @@ Every answer is JSON with a fitting status, tracebacks never leave the process:
 
 SQLite connections belong to one thread: each worker thread opens its own connection (and
 keeps its own :class:`~taiyaku.project.Project`, whose matcher reuses its index readers
-between queries). Readers never wait for a writer: the database is in WAL mode.
+between queries). Readers never wait for a writer: the database is in WAL mode, and writes
+run on threads of their own, so a write waiting for an import's lock holds no reader's thread.
+
+Reads run on few threads (``threads``, 2 by default) because their work is Python holding
+the GIL: more threads answer no sooner, they share one core and every request in flight
+takes longer, while requests waiting for a thread are answered first come, first served.
+Measured under ``benchmarks/serve_load.py``: the same CPU per request within noise, and a
+shorter tail (p99) the fewer requests share the GIL.
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
+import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -44,11 +52,13 @@ from taiyaku.store.db import open_db
 from taiyaku.store.pg import safe_url
 
 log = logging.getLogger("taiyaku.server")
+T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 1_000_000
 BUSY_TIMEOUT_SECONDS = 5.0
-WORKER_THREADS = 8
+READ_THREADS = 2
+WRITE_THREADS = 4
 MAX_QUERY = 2000
 
 
@@ -60,14 +70,14 @@ class ServerConfig:
     :param token: the bearer token writes need; ``None`` makes the server read-only
     :param max_body_bytes: larger request bodies are refused with 413
     :param busy_timeout: seconds a write waits for another writer's lock before a 503
-    :param threads: worker threads answering requests (each with its own connection)
+    :param threads: worker threads answering reads (each with its own connection)
     """
 
     db_path: str
     token: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     busy_timeout: float = BUSY_TIMEOUT_SECONDS
-    threads: int = WORKER_THREADS
+    threads: int = READ_THREADS
 
 
 class ApiError(Exception):
@@ -107,11 +117,13 @@ class Projects:
         return project
 
 
-def projects(request: Request) -> Projects:
+async def projects(request: Request) -> Projects:
     """The application's :class:`Projects` (a FastAPI dependency).
 
-    Not the project itself: FastAPI may run a dependency in another worker thread than the
-    endpoint, and a connection must stay in its thread. Endpoints call ``current()``.
+    Not the project itself: a dependency runs on the event loop, the endpoint in a worker
+    thread, and a connection must stay in its thread. Endpoints call ``current()``. It is
+    ``async`` (as is :func:`require_token`) because FastAPI sends a plain function to the
+    thread pool: one more thread hop per request, for a lookup of an attribute.
     """
     return request.app.state.projects  # type: ignore[no-any-return]
 
@@ -119,7 +131,7 @@ def projects(request: Request) -> Projects:
 _bearer = HTTPBearer(auto_error=False, description="The token of `taiyaku serve --token-file`.")
 
 
-def require_token(
+async def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
@@ -234,6 +246,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.projects = projects
+    app.state.write_limiter = anyio.CapacityLimiter(WRITE_THREADS)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
     app.include_router(api_router())
@@ -312,71 +325,94 @@ def api_router() -> Any:
         return {"document": name, "pairs": [u.to_dict() for u in units]}
 
     @router.post("/units", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_units(projects: Projs, body: UnitsIn) -> dict[str, Any]:
+    async def add_units(request: Request, body: UnitsIn) -> dict[str, Any]:
         """Add translation pairs (origin ``added``); pairs already stored are skipped."""
-        project = projects.current()
-        from taiyaku.models import Unit
-
-        units = [
-            Unit(
-                u.source_text,
-                u.target_text,
-                source_lang=u.source_lang,
-                target_lang=u.target_lang,
-                origin="added",
-                document=u.document,
-                metadata={"note": u.note} if u.note else {},
-            )
-            for u in body.units
-        ]
-        result = project.tm.add_many(units)
-        return {"added": result.added, "skipped": result.skipped}
+        return await writing(request, lambda project: _add_units(project, body))
 
     @router.post("/terms", tags=["write"], status_code=201, dependencies=[Writer])
-    def add_term(projects: Projs, body: TermIn) -> dict[str, Any]:
+    async def add_term(request: Request, body: TermIn) -> dict[str, Any]:
         """Add a glossary entry, or update the fields given of the same ja/en pair."""
-        project = projects.current()
-        from taiyaku.models import Term
-        from taiyaku.store.glossary import OPTIONAL_FIELDS
-
-        given = [f for f in OPTIONAL_FIELDS if f in body.model_fields_set]
-        term_id = project.glossary.add(Term(**body.model_dump()), fields=given)
-        return {"term": _term(project, term_id)}
+        return await writing(request, lambda project: _add_term(project, body))
 
     @router.patch("/terms/{term_id}", tags=["write"], dependencies=[Writer])
-    def patch_term(projects: Projs, term_id: int, body: TermPatch) -> dict[str, Any]:
+    async def patch_term(request: Request, term_id: int, body: TermPatch) -> dict[str, Any]:
         """Change the note, domain, part of speech, status or source of one entry."""
-        project = projects.current()
-        term = project.glossary.get(term_id)
-        if term is None:
-            raise NotFound(f"no glossary entry with id {term_id}")
-        changes = body.model_dump(exclude_none=True)
-        if changes:
-            changed = dataclasses.replace(term, **changes, changed=None, id=None)
-            project.glossary.add(changed, fields=list(changes))
-        return {"term": _term(project, term_id)}
+        return await writing(request, lambda project: _patch_term(project, term_id, body))
 
     @router.post("/documents/{name:path}/review", tags=["write"], dependencies=[Writer])
-    def review(projects: Projs, name: str, body: ReviewIn) -> dict[str, Any]:
+    async def review(request: Request, name: str, body: ReviewIn) -> dict[str, Any]:
         """Store a document's reviewed pairs in place of its aligned pairs, in one transaction.
 
         Pairs added or imported under the document's name are left as they are.
         """
-        project = projects.current()
-        from taiyaku.align.core import Alignment, Bead
-
-        units = [u for u in document_units(project, name) if u.origin == "aligned"]
-        if not units:
-            raise ApiError(404, f"document {name!r} has no aligned pairs to review")
-        beads = [
-            Bead((i,), (i,), p.source, p.target, p.bead, p.confidence)
-            for i, p in enumerate(body.pairs)
-        ]
-        alignment = Alignment(beads, units[0].source_lang, units[0].target_lang)
-        replaced, result = project.save_alignment(alignment, name)
-        return {"document": name, "replaced": replaced, "stored": result.added}
+        return await writing(request, lambda project: _review(project, name, body))
 
     return router
+
+
+async def writing(request: Request, write: Callable[[Project], T]) -> T:
+    """Run ``write`` with this thread's project on a thread of the writers' own limiter.
+
+    A write may wait up to the busy timeout for another writer's lock: on its own threads
+    it never keeps a read waiting.
+    """
+    import anyio.to_thread
+
+    projects: Projects = request.app.state.projects
+    return await anyio.to_thread.run_sync(
+        lambda: write(projects.current()), limiter=request.app.state.write_limiter
+    )
+
+
+def _add_units(project: Project, body: UnitsIn) -> dict[str, Any]:
+    units = [
+        Unit(
+            u.source_text,
+            u.target_text,
+            source_lang=u.source_lang,
+            target_lang=u.target_lang,
+            origin="added",
+            document=u.document,
+            metadata={"note": u.note} if u.note else {},
+        )
+        for u in body.units
+    ]
+    result = project.tm.add_many(units)
+    return {"added": result.added, "skipped": result.skipped}
+
+
+def _add_term(project: Project, body: TermIn) -> dict[str, Any]:
+    from taiyaku.models import Term
+    from taiyaku.store.glossary import OPTIONAL_FIELDS
+
+    given = [f for f in OPTIONAL_FIELDS if f in body.model_fields_set]
+    term_id = project.glossary.add(Term(**body.model_dump()), fields=given)
+    return {"term": _term(project, term_id)}
+
+
+def _patch_term(project: Project, term_id: int, body: TermPatch) -> dict[str, Any]:
+    term = project.glossary.get(term_id)
+    if term is None:
+        raise NotFound(f"no glossary entry with id {term_id}")
+    changes = body.model_dump(exclude_none=True)
+    if changes:
+        changed = dataclasses.replace(term, **changes, changed=None, id=None)
+        project.glossary.add(changed, fields=list(changes))
+    return {"term": _term(project, term_id)}
+
+
+def _review(project: Project, name: str, body: ReviewIn) -> dict[str, Any]:
+    from taiyaku.align.core import Alignment, Bead
+
+    units = [u for u in document_units(project, name) if u.origin == "aligned"]
+    if not units:
+        raise ApiError(404, f"document {name!r} has no aligned pairs to review")
+    beads = [
+        Bead((i,), (i,), p.source, p.target, p.bead, p.confidence) for i, p in enumerate(body.pairs)
+    ]
+    alignment = Alignment(beads, units[0].source_lang, units[0].target_lang)
+    replaced, result = project.save_alignment(alignment, name)
+    return {"document": name, "replaced": replaced, "stored": result.added}
 
 
 def _term(project: Project, term_id: int) -> dict[str, Any]:

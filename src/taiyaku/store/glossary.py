@@ -16,7 +16,6 @@ from typing import Any
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import STATUSES, Term, now_iso
 from taiyaku.store.db import Db, database_identity, insert_rows, stream_rows, transaction
-from taiyaku.store.pg import follow_ids
 from taiyaku.text.keys import term_keys
 from taiyaku.text.normalize import match_key
 from taiyaku.text.romaji import reading_key
@@ -130,11 +129,15 @@ class GlossaryStore:
                 assert existing.id is not None
                 updates[existing.id] = replace(merged, changed=term.changed or now)
                 stored[pair] = merged
+        # Ids as SQLite draws them (one above the largest, in order), given explicitly so that
+        # PostgreSQL, whose sequence never goes back, gives the same ones after a removal.
+        first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0])
         conn.executemany(
-            "INSERT INTO terms (ja, en, note, domain, pos, status, source, reading, created, "
-            f"changed, {_KEY_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            "INSERT INTO terms (id, ja, en, note, domain, pos, status, source, reading, created, "
+            f"changed, {_KEY_COLUMNS}) VALUES ({', '.join('?' * 19)})",
             [
                 [
+                    first + i,
                     t.ja,
                     t.en,
                     *(getattr(t, f) for f in OPTIONAL_FIELDS),
@@ -142,7 +145,7 @@ class GlossaryStore:
                     t.changed or t.created or now,
                     *_key_columns(t.ja, t.en, t.reading),
                 ]
-                for t in inserts.values()
+                for i, t in enumerate(inserts.values())
             ],
         )
         conn.executemany(
@@ -189,7 +192,6 @@ class GlossaryStore:
                 stored += len(batch)
                 if progress:
                     progress(len(batch))
-            follow_ids(self.db, "terms")
         return stored
 
     def delete_all(self) -> int:

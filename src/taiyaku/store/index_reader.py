@@ -50,25 +50,44 @@ class IndexReader:
         self._sizes = "match_word_sizes" if words else "match_sizes"
         self._stamp: Stamp | None = None
         self._vocabulary: tuple[Stamp | None, str] = (None, "")
-        self.lengths = np.zeros(0, dtype=np.int32)
-        self.gram_counts = np.zeros(0, dtype=np.int32)
+        self._columns: dict[str, np.ndarray] = {}
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Every unit's key length, by unit id (0: no unit, or another language)."""
+        return self._column("lengths")
+
+    @property
+    def gram_counts(self) -> np.ndarray:
+        """How many grams (with repeats) every unit's key has, by unit id."""
+        return self._column("grams")
 
     def refresh(self) -> None:
-        """Reload the sizes if the database changed since they were loaded."""
+        """Forget the sizes if the database changed since they were read.
+
+        Each array is read again when next asked for: a reader used only for its postings
+        (the layered characters of the fuzzy search) never reads one, the character bound
+        only the lengths.
+        """
         stamp = change_stamp(self.db)
-        if stamp == self._stamp:
-            return
+        if stamp != self._stamp:
+            self._stamp, self._columns = stamp, {}
+
+    def _column(self, name: str) -> np.ndarray:
+        """One sizes column (``lengths`` or ``grams``) of every unit, read once per stamp."""
+        found = self._columns.get(name)
+        if found is not None:
+            return found
+        if self._stamp is None:
+            self._stamp = change_stamp(self.db)
         rows = self.db.conn.execute(
-            f"SELECT block, lengths, grams FROM {self._sizes} WHERE lang = ? ORDER BY block",
-            [self.lang],
+            f"SELECT block, {name} FROM {self._sizes} WHERE lang = ? ORDER BY block", [self.lang]
         ).fetchall()
-        top = (rows[-1][0] + 1) * BLOCK if rows else 0
-        lengths = np.zeros(top, dtype=np.int32)
-        counts = np.zeros(top, dtype=np.int32)
-        for block, length_blob, count_blob in rows:
-            lengths[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(length_blob, "<u2")
-            counts[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(count_blob, "<u2")
-        self.lengths, self.gram_counts, self._stamp = lengths, counts, stamp
+        values = np.zeros((rows[-1][0] + 1) * BLOCK if rows else 0, dtype=np.int32)
+        for block, blob in rows:
+            values[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(blob, "<u2")
+        self._columns[name] = values
+        return values
 
     def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
         """Return how many units contain each gram (grams no unit has are left out)."""

@@ -34,14 +34,15 @@ character are found as fast as those that start with it.
 :class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
 its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
 transaction as the units. During an import it collects postings in memory (numpy, about
-8 bytes per posting) and writes them every ``FLUSH_POSTINGS`` postings and when the write
-finishes; if the write fails, what it collected is dropped along with the rolled-back units.
+8 bytes per posting), codes them every ``FLUSH_POSTINGS`` postings (about 1.5 bytes each,
+still in memory) and writes every gram once when the write finishes; if the write fails,
+what it collected is dropped along with the rolled-back units.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,6 +78,8 @@ MERGE_BELOW = 4096
 CARRY_BELOW = 16
 CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
+HOLD_AT_MOST = 160 << 20  # bytes of coded chunks held in memory before they are written
+HELD_OVERHEAD = 120  # bytes of Python objects beside each held chunk (its gram, its bytes)
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
@@ -370,7 +373,11 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        self._flushes = 0  # flushes of the current write
+        # (table, lang) → [(grams, counts, coded chunks)] of the current write's flushes so far
+        self._held: dict[tuple[str, str], list[tuple[list[str], np.ndarray, list[bytes]]]] = {}
+        self._held_bytes = 0  # their estimated memory
+        # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
+        self._merge: set[tuple[str, str]] = set()
 
     def _with_targets(self, db: Db) -> bool:
         if self._targets is None:
@@ -410,36 +417,94 @@ class IndexWriter:
         """Write what was collected (``ok``) or drop it (a failed write; an ``on_finished`` hook)."""
         try:
             if ok:
-                langs = [b.lang for b in self._buffers.values()]
-                words = self._words is not None
                 self.flush(db)
-                if self._flushes > 1:  # a bulk write: its grams are in one chunk per flush
-                    for lang in langs:
-                        _compact(db, "match_postings", lang)
-                    if words:
-                        _compact(db, "match_words", TARGETS)
+                for table, lang in sorted(self._merge):
+                    _compact(db, table, lang)
         finally:
             self._buffers = {}
             self._words = None
             self._carried = 0
-            self._flushes = 0
+            self._held = {}
+            self._held_bytes = 0
+            self._merge = set()
 
     def flush(self, db: Db, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
-        :param final: write every posting (else rare grams wait, see :meth:`_LangBuffer.take`)
+        :param final: write every posting; otherwise the postings taken are coded and held
+            in memory (about 1.5 bytes each) until the final flush writes each gram once
+            (or, past ``HOLD_AT_MOST``, until this flush writes what is held), and rare
+            grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
-        self._flushes += 1
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
-            _write_postings(db, buffer.lang, grams, bounds, ids)
+            self._postings(db, "match_postings", buffer.lang, grams, bounds, ids, final)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
-            _write_vocabulary(db, grams)
-            _write_postings(db, TARGETS, grams, bounds, ids, table="match_words")
+            self._postings(db, "match_words", TARGETS, grams, bounds, ids, final)
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
+        if self._held_bytes > HOLD_AT_MOST:  # memory stays bounded, however big the import
+            for (table, lang), held in sorted(self._held.items()):
+                self._write_held(db, table, lang, held)
+                self._merge.add((table, lang))  # later flushes add chunks beside these
+            self._held = {}
+            self._held_bytes = 0
+
+    def _postings(
+        self,
+        db: Db,
+        table: str,
+        lang: str,
+        grams: list[str],
+        bounds: np.ndarray,
+        ids: np.ndarray,
+        final: bool,
+    ) -> None:
+        """Hold the posting lists of ``grams`` (not ``final``), or write them with those held.
+
+        The ids of a bulk write only grow, so a gram's held chunks and its last list
+        are joined in order, without a sort, and every gram is written once: no chunk is
+        rewritten at the end, and the table and its index are written in gram order.
+        """
+        held = self._held.pop((table, lang), [])
+        if final and not held:
+            if table == "match_words":
+                _write_vocabulary(db, grams)
+            _write_postings(db, lang, grams, bounds, ids, table=table)
+            return
+        blobs = postings.encode_groups(ids, bounds)
+        held.append((grams, np.diff(bounds), blobs))
+        if final:
+            self._write_held(db, table, lang, held)
+            return
+        self._held[(table, lang)] = held
+        self._held_bytes += sum(map(len, blobs)) + HELD_OVERHEAD * len(blobs)
+
+    def _write_held(
+        self,
+        db: Db,
+        table: str,
+        lang: str,
+        held: list[tuple[list[str], np.ndarray, list[bytes]]],
+    ) -> None:
+        """Write the chunks held for ``(table, lang)``, one row per gram, in gram order."""
+        every = [gram for part in held for gram in part[0]]
+        order = sorted(range(len(every)), key=every.__getitem__)  # stable: flushes in order
+        if table == "match_words":
+            _write_vocabulary(db, list(dict.fromkeys(every[i] for i in order)))
+        counts = np.concatenate([part[1] for part in held]).tolist()
+        blobs = [blob for part in held for blob in part[2]]
+        held.clear()
+        if _has_postings(db, table, lang):
+            self._merge.add((table, lang))  # this write's chunks join those already stored
+        insert_rows(
+            db,
+            table,
+            "lang, gram, n, ids",
+            ((lang, gram, n, blob) for gram, n, blob in _joined(every, order, counts, blobs)),
+        )
 
     def deleting(self, db: Db, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
@@ -468,11 +533,34 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
+def _joined(
+    grams: list[str], order: list[int], counts: list[int], blobs: list[bytes]
+) -> Iterator[tuple[str, int, bytes]]:
+    """Yield ``(gram, n, chunk)`` in gram order, the chunks of one gram joined into one.
+
+    :param order: the indexes of ``grams`` sorted by gram, the chunks of one gram in the
+        order of their ids
+    """
+    for gram, group in itertools.groupby(order, grams.__getitem__):
+        members = list(group)
+        if len(members) == 1:
+            yield gram, counts[members[0]], blobs[members[0]]
+            continue
+        joined = np.concatenate([postings.decode(blobs[i]) for i in members])
+        yield gram, len(joined), postings.encode(joined)
+
+
+def _has_postings(db: Db, table: str, lang: str) -> bool:
+    """Whether ``table`` holds any chunk of ``lang``."""
+    found = db.conn.execute(f"SELECT 1 FROM {table} WHERE lang = ? LIMIT 1", [lang])
+    return found.fetchone() is not None
+
+
 def _compact(db: Db, table: str, lang: str) -> None:
     """Merge the chunks of every gram of ``lang`` that has several into one.
 
-    A bulk import writes a common gram's postings as one chunk per flush; a search then
-    reads and tests a dozen chunks where one would do.
+    A bulk import into a TM that already has an index adds one chunk to every gram it
+    holds; a search would then read and test several chunks where one would do.
     """
     conn = db.conn
     grams = [

@@ -274,3 +274,21 @@ def m009_compact_match_index(db: Database) -> None:
     db.execute("CREATE INDEX match_words_gram ON match_words (lang, gram, n)")
     db.execute("DROP INDEX units_source_key")
     db.execute("DROP INDEX units_target_key")
+
+
+@migrations()
+def m016_units_pair_hash(db: Database) -> None:
+    """Duplicate pairs found through a 64-bit hash, not a unique index on the whole texts.
+
+    ``units_pair`` held every unit's languages and texts a second time (a quarter of a
+    million-unit file) and compared exact language tags, while an import skips a pair
+    already stored under the same *primary* languages. ``pair_hash`` (filled by the key
+    signature's rebuild, :mod:`taiyaku.store.keys`) is a hash of the primary languages and
+    both texts; ``units_pair_hash`` finds the stored units that may be the same pair, whose
+    texts are then compared. The stored signature is cleared, so the rebuild runs (and, if
+    it is interrupted, runs again on the next writing open) before anything is written.
+    """
+    db.execute("ALTER TABLE units ADD COLUMN pair_hash INTEGER")
+    db.execute("CREATE INDEX units_pair_hash ON units (pair_hash)")
+    db.execute("DROP INDEX units_pair")
+    db.execute("DELETE FROM meta WHERE key = 'keys_signature'")

@@ -246,16 +246,6 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
             conn.execute("UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'")
 
 
-def follow_ids(db: Any, table: str) -> None:
-    """After rows were stored with ids of their own (a copy), make ``table``'s identity
-    column draw the ids after them (SQLite does so by itself; a no-op there)."""
-    if is_postgres(db):
-        db.conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} "
-            "HAVING max(id) IS NOT NULL"
-        )
-
-
 def data_version(db: PgDatabase) -> str:
     """A value that changes with every committed write transaction (see :func:`transaction`)."""
     row = db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()

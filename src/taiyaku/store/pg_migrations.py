@@ -166,6 +166,21 @@ def pg001_create_schema(db: PgDatabase) -> None:
     )
 
 
+@step
+def pg002_units_pair_hash(db: PgDatabase) -> None:
+    """SQLite's ``m016_units_pair_hash``: an import finds stored pairs by ``pair_hash``.
+
+    The column is filled by the key signature's rebuild, which clearing the stored
+    signature forces. ``units_pair`` stays (``ON CONFLICT DO NOTHING`` names it), and the
+    hash index on ``source_key`` goes: nothing looks a key up any more.
+    """
+    run = db.conn.execute
+    run("ALTER TABLE units ADD COLUMN pair_hash BIGINT")
+    run("CREATE INDEX units_pair_hash ON units (pair_hash)")
+    run("DROP INDEX units_source_key")
+    run("DELETE FROM meta WHERE key = 'keys_signature'")
+
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -1,4 +1,4 @@
-"""How a chunk of a posting list (sorted unit ids) is stored: the smallest of four codings.
+"""How a chunk of a posting list (sorted unit ids) is stored: the smallest of six codings.
 
 A posting list of a rare gram holds a few ids far apart; that of a common one (``の``,
 ``して``) holds hundreds of thousands of ids close together. One coding cannot serve both, so
@@ -9,17 +9,26 @@ every chunk is written in whichever of these is smallest, named by its first byt
 - ``4``: the ids as int32;
 - ``8``: a bitmap: a base id (uint32, a multiple of 8), then one bit per id from it
   (little-endian bit order). A token in more than about one unit in eight is a bitmap, and
-  the search tests candidates against it without decoding it.
+  the search tests candidates against it without decoding it;
+- ``3`` and ``6``: *patched* gaps: the first id (uint32), the number of exceptions ``k``
+  (uint32), the gaps as uint8 (``3``) or uint16 (``6``) with 0 where a gap does not fit,
+  then the ``k`` positions of those gaps and their values (uint32 each). Most lists of a
+  common gram have small gaps and a few large ones: one large gap no longer makes every
+  gap two or four bytes (a third less index on a million units).
 
-All little-endian. Decoding is a ``numpy.frombuffer`` and a ``cumsum`` (or ``unpackbits``):
-no Python step per id.
+All little-endian. Decoding is a ``numpy.frombuffer`` and a ``cumsum`` (or ``unpackbits``),
+the patched codings one assignment more: no Python step per id.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 GAPS8, GAPS16, IDS32, BITMAP = 1, 2, 4, 8
+PATCHED8, PATCHED16 = 3, 6
+_PATCHED_WIDTH = {PATCHED8: 1, PATCHED16: 2}
 
 
 def encode(ids: np.ndarray) -> bytes:
@@ -30,19 +39,76 @@ def encode(ids: np.ndarray) -> bytes:
     ids = np.asarray(ids, dtype=np.int64)
     first, last = int(ids[0]), int(ids[-1])
     base = first & ~7
-    bitmap_size = 5 + (last - base) // 8 + 1
-    gap = int(np.diff(ids).max()) if n > 1 else 0
+    gaps = np.diff(ids)
+    gap = int(gaps.max()) if n > 1 else 0
     width = 1 if gap < 256 else 2 if gap < 65536 else 4
     list_size = 1 + 4 * n if width == 4 else 5 + width * (n - 1)
-    if bitmap_size < list_size:
+    kind = _choose(
+        5 + (last - base) // 8 + 1,
+        width,
+        list_size,
+        int(np.count_nonzero(gaps >= 256)),
+        int(np.count_nonzero(gaps >= 65536)),
+        n,
+    )
+    if kind == BITMAP:
         bits = np.zeros(last - base + 1, dtype=np.uint8)
         bits[ids - base] = 1
         packed = np.packbits(bits, bitorder="little")
         return bytes([BITMAP]) + base.to_bytes(4, "little") + packed.tobytes()
-    if width == 4:
+    if kind in _PATCHED_WIDTH:
+        return _patched(kind, first, gaps)
+    if kind == IDS32:
         return bytes([IDS32]) + ids.astype("<i4").tobytes()
-    gaps = np.diff(ids).astype("<u1" if width == 1 else "<u2")
-    return bytes([width]) + first.to_bytes(4, "little") + gaps.tobytes()
+    return bytes([kind]) + first.to_bytes(4, "little") + gaps.astype(_GAP_TYPE[kind]).tobytes()
+
+
+_GAP_TYPE = {GAPS8: "<u1", GAPS16: "<u2", PATCHED8: "<u1", PATCHED16: "<u2"}
+
+
+def _choose(bitmap_size: Any, width: Any, list_size: Any, over8: Any, over16: Any, n: Any) -> Any:
+    """The kind of the smallest coding, from the sizes (ints, or numpy arrays of them).
+
+    :param width: 1, 2 or 4, the width of the plain list (whose size is ``list_size``)
+    :param over8: how many gaps do not fit in uint8; ``over16``: in uint16
+    """
+    if not isinstance(bitmap_size, np.ndarray):  # one list: no numpy for five numbers
+        sizes = [
+            (bitmap_size, BITMAP),
+            (list_size, width),
+            (9 + (n - 1) + 8 * over8, PATCHED8),
+            (9 + 2 * (n - 1) + 8 * over16, PATCHED16),
+        ]
+        best = sizes[1] if sizes[1][0] <= sizes[0][0] else sizes[0]
+        for size in sizes[2:]:
+            if size[0] < best[0]:
+                best = size
+        return best[1]
+    kind = np.where(bitmap_size < list_size, BITMAP, width)
+    best = np.minimum(bitmap_size, list_size)
+    for patched, over in ((PATCHED8, over8), (PATCHED16, over16)):
+        size = 9 + _PATCHED_WIDTH[patched] * (n - 1) + 8 * over
+        kind = np.where(size < best, patched, kind)
+        best = np.minimum(size, best)
+    return kind
+
+
+def _patched(kind: int, first: int, gaps: np.ndarray) -> bytes:
+    """The patched coding (``kind`` :data:`PATCHED8` or :data:`PATCHED16`) of a list."""
+    at = np.flatnonzero(gaps >= 1 << (8 * _PATCHED_WIDTH[kind]))
+    values = gaps[at]
+    small = gaps.copy()
+    small[at] = 0
+    return b"".join(
+        (
+            bytes([kind]),
+            first.to_bytes(4, "little"),
+            len(at).to_bytes(4, "little"),
+            small.astype(_GAP_TYPE[kind]).tobytes(),
+            at.astype("<u4").tobytes(),
+            values.astype("<u4").tobytes(),
+        )
+    )
 
 
 def decode(blob: bytes) -> np.ndarray:
@@ -54,10 +120,27 @@ def decode(blob: bytes) -> np.ndarray:
     if kind == BITMAP:
         bits = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=5), bitorder="little")
         return (np.flatnonzero(bits) + first).astype(np.int32)
+    if kind in _PATCHED_WIDTH:
+        return _unpatch(blob, kind, first)
     gaps = np.frombuffer(blob, dtype="<u1" if kind == GAPS8 else "<u2", offset=5)
     ids = np.empty(len(gaps) + 1, dtype=np.int32)
     ids[0] = first
     np.cumsum(gaps, dtype=np.int32, out=ids[1:])
+    ids[1:] += first
+    return ids
+
+
+def _unpatch(blob: bytes, kind: int, first: int) -> np.ndarray:
+    width = _PATCHED_WIDTH[kind]
+    k = int.from_bytes(blob[5:9], "little")
+    count = (len(blob) - 9 - 8 * k) // width
+    gaps = np.frombuffer(blob, dtype=_GAP_TYPE[kind], count=count, offset=9).astype(np.int32)
+    tail = 9 + width * count
+    at = np.frombuffer(blob, dtype="<u4", count=k, offset=tail)
+    gaps[at] = np.frombuffer(blob, dtype="<u4", count=k, offset=tail + 4 * k)
+    ids = np.empty(count + 1, dtype=np.int32)
+    ids[0] = first
+    np.cumsum(gaps, out=ids[1:])
     ids[1:] += first
     return ids
 
@@ -82,7 +165,8 @@ def contains(blob: bytes, ids: np.ndarray) -> np.ndarray:
 def encode_groups(ids: np.ndarray, bounds: np.ndarray) -> list[bytes]:
     """:func:`encode` many posting lists at once: list ``i`` is ``ids[bounds[i]:bounds[i + 1]]``.
 
-    The coding of every list is chosen with numpy; only the bitmaps are built one by one.
+    The coding of every list is chosen with numpy; only bitmaps and patched lists are built
+    one by one.
     """
     if len(bounds) < 2:
         return []
@@ -96,7 +180,9 @@ def encode_groups(ids: np.ndarray, bounds: np.ndarray) -> list[bytes]:
     list_size = np.where(width == 4, 1 + 4 * counts, 5 + width * (counts - 1))
     firsts, lasts = ids[starts], ids[ends - 1]
     bitmap_size = 5 + (lasts - (firsts & ~7)) // 8 + 1
-    kind = np.where(bitmap_size < list_size, BITMAP, width)
+    over8 = np.add.reduceat((gaps >= 256).astype(np.int64), starts)
+    over16 = np.add.reduceat((gaps >= 65536).astype(np.int64), starts)
+    kind = _choose(bitmap_size, width, list_size, over8, over16, counts)
     raw = ids.astype("<i4").tobytes()
     gaps8 = gaps.astype("<u1").tobytes()
     gaps16 = gaps.astype("<u2").tobytes()

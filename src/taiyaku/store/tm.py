@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -14,14 +15,14 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import from_json, to_json
 from taiyaku.models import ORIGINS, Unit, annotations_from_json, annotations_to_json, now_iso
 from taiyaku.store.db import Db, in_list, insert_rows, stream_rows, transaction
-from taiyaku.store.pg import follow_ids, is_postgres
+from taiyaku.store.pg import is_postgres
 from taiyaku.text.lang import normalize_lang_tag, primary_lang
 from taiyaku.text.normalize import match_key
 
 _COLUMNS = (
     "source_lang, target_lang, source_text, target_text, source_key, target_key, origin, "
     "document, position, confidence, bead, created, changed, metadata, source_markup, "
-    "target_markup, annotations, created_absent, changed_absent"
+    "target_markup, annotations, created_absent, changed_absent, pair_hash"
 )
 _BATCH = 5000
 
@@ -107,9 +108,8 @@ class TranslationMemory:
         conn = self.db.conn
         before = conn.total_changes
         first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
-        conn.executemany(
-            f"INSERT OR IGNORE INTO units ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
-        )
+        marks = ", ".join("?" * len(rows[0]))
+        conn.executemany(f"INSERT INTO units ({_COLUMNS}) VALUES ({marks})", rows)
         if conn.total_changes == before:
             return []
         return [r[0] for r in conn.execute("SELECT id FROM units WHERE id >= ?", [first_new])]
@@ -118,10 +118,12 @@ class TranslationMemory:
         """Insert rows by ``COPY`` into a temporary table and one ``INSERT ... SELECT``
         (PostgreSQL: one round trip per batch, not per unit); return the new ids.
 
-        The ids are given in the rows' order, as SQLite gives them, so the same file
-        imported into either engine gives its units the same ids.
+        The ids are SQLite's: the rows' order from one above the largest id stored (writers
+        queue on the write lock, so no other can take them meanwhile), so the same files
+        imported, deleted and imported again give the same ids on either engine.
         """
         conn = self.db.conn
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM units").fetchone()[0]
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS taiyaku_incoming AS "
             f"SELECT 0::bigint AS seq, {_COLUMNS} FROM units WITH NO DATA"
@@ -134,24 +136,27 @@ class TranslationMemory:
             ((i, *row) for i, row in enumerate(rows)),
         )
         inserted = conn.execute(
-            f"INSERT INTO units ({_COLUMNS}) SELECT {_COLUMNS} FROM taiyaku_incoming "
-            "ORDER BY seq ON CONFLICT DO NOTHING RETURNING id"
+            f"INSERT INTO units (id, {_COLUMNS}) SELECT ? + seq, {_COLUMNS} "
+            "FROM taiyaku_incoming ORDER BY seq ON CONFLICT DO NOTHING RETURNING id",
+            [first],
         )
         return sorted(r[0] for r in inserted)
 
     def _not_stored(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """``rows`` without the pairs already stored, or earlier in ``rows``, under the same
-        primary languages: a pair tagged ``en`` and again ``en-US`` is one pair, not two."""
+        primary languages: a pair tagged ``en`` and again ``en-US`` is one pair, not two.
+
+        The stored units that may be the same pair are found by their ``pair_hash``
+        (an indexed lookup, whatever the size of the TM), then compared text for text.
+        """
         seen: set[tuple[str, str, str, str]] = set()
-        keys = sorted({row[4] for row in rows})
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found = self.db.conn.execute(
-                "SELECT source_lang, target_lang, source_text, target_text FROM units "
-                f"WHERE source_key IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
+        test, values = in_list(self.db, sorted({row[-1] for row in rows}))
+        found = self.db.conn.execute(
+            "SELECT source_lang, target_lang, source_text, target_text FROM units "
+            f"WHERE pair_hash{test}",
+            [values],
+        )
+        seen.update((_primary(a), _primary(b), c, d) for a, b, c, d in found)
         fresh = []
         for row in rows:
             pair = (_primary(row[0]), _primary(row[1]), row[2], row[3])
@@ -196,7 +201,6 @@ class TranslationMemory:
                 stored += len(batch)
                 if progress:
                     progress(len(batch))
-            follow_ids(self.db, "units")
         return stored
 
     def delete_all(self) -> int:
@@ -413,14 +417,18 @@ class TranslationMemory:
         last = 0
         while True:
             rows = conn.execute(
-                "SELECT id, source_text, target_text FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                "SELECT id, source_lang, target_lang, source_text, target_text FROM units "
+                "WHERE id > ? ORDER BY id LIMIT ?",
                 [last, _BATCH],
             ).fetchall()
             if not rows:
                 return
             conn.executemany(
-                "UPDATE units SET source_key = ?, target_key = ? WHERE id = ?",
-                [(match_key(s), match_key(t), unit_id) for unit_id, s, t in rows],
+                "UPDATE units SET source_key = ?, target_key = ?, pair_hash = ? WHERE id = ?",
+                [
+                    (match_key(s), match_key(t), pair_hash(a, b, s, t), unit_id)
+                    for unit_id, a, b, s, t in rows
+                ],
             )
             last = rows[-1][0]
             if progress:
@@ -487,9 +495,10 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
     imported = unit.origin == "imported"
+    source_lang, target_lang = _lang_tag(unit.source_lang), _lang_tag(unit.target_lang)
     return (
-        _lang_tag(unit.source_lang),
-        _lang_tag(unit.target_lang),
+        source_lang,
+        target_lang,
         unit.source_text,
         unit.target_text,
         match_key(unit.source_text),
@@ -507,7 +516,19 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         annotations_to_json(unit.annotations),
         int(imported and unit.created is None),
         int(imported and unit.changed is None),
+        pair_hash(source_lang, target_lang, unit.source_text, unit.target_text),
     )
+
+
+def pair_hash(source_lang: str, target_lang: str, source_text: str, target_text: str) -> int:
+    """A signed 64-bit hash of a pair under its primary languages (the ``pair_hash`` column).
+
+    Equal for the pairs an import takes as the same (``en`` and ``en-US`` alike); a
+    collision only costs a comparison of texts.
+    """
+    data = "\0".join((_primary(source_lang), _primary(target_lang), source_text, target_text))
+    digest = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def unit_from_row(row: dict[str, Any]) -> Unit:

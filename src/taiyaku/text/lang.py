@@ -10,6 +10,7 @@ averages about two characters), so proportions, not counts, decide.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from taiyaku.text.chars import JAPANESE_CHAR
@@ -53,11 +54,13 @@ def detect_lang(text: str, default: str = "en") -> str:
     return default
 
 
+@functools.lru_cache(maxsize=1024)  # a million units carry a handful of distinct tags
 def primary_lang(tag: str) -> str:
     """Return the primary language subtag of a BCP-47 tag, lower-cased: ``en-US`` → ``en``."""
     return tag.replace("_", "-").split("-", 1)[0].lower()
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_lang_tag(tag: str) -> str:
     """Return a BCP-47 tag in its usual case: ``EN_us`` → ``en-US``, ``ja`` → ``ja``.
 

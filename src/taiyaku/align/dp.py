@@ -237,6 +237,18 @@ def _search(
 
     choices: list[npt.NDArray[np.uint8]] = []
     rows: dict[int, FloatArray] = {}
+    # Source item i's shared weights are needed by rows i+1 .. i+3: computed once, over the
+    # columns all three rows reach (the band's edges never move left), then sliced.
+    computed: dict[int, tuple[int, FloatArray]] = {}
+
+    def shared_row(i: int, first: int, last: int) -> FloatArray:
+        if i not in computed:
+            assert shared is not None
+            start, end = int(lo[i + 1]) - 3, int(hi[min(i + 3, n)]) - 1
+            computed[i] = (start, _padded(shared, i, start, end, m))
+        start, row = computed[i]
+        return row[first - start : last - start + 1]
+
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
         cols = np.arange(a, b + 1)
@@ -251,7 +263,8 @@ def _search(
                 for back in (1, 2, 3):
                     if r - back >= 0:
                         # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
-                        shared_rows.append(_padded(shared, r - back, a - 3, b - 1, m))
+                        shared_rows.append(shared_row(r - back, a - 3, b - 1))
+                computed.pop(r - 4, None)
             for index, (di, dj) in enumerate(BEADS):
                 if di == 0 or r - di < 0:
                     continue

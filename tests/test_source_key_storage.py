@@ -143,3 +143,33 @@ def test_changed_equal_to_created_is_stored_as_null_and_read_back(db):
     assert back[3][0] is not None and back[3][1] == back[3][0]
     documents = {d["name"]: d["changed"] for d in tm.documents()}
     assert documents == {"d": "2021-06-07T08:09:10Z", "e": back[3][0]}
+
+
+def test_upgrade_gives_back_the_free_pages_a_copied_table_left(db_path):
+    from click.testing import CliRunner
+
+    from taiyaku.cli import cli
+
+    database = open_db(db_path)
+    tm = TranslationMemory(database)
+    tm.add_many(Unit(f"文その{n}。", f"Sentence {n}.") for n in range(3000))
+    tm.delete_all()
+    tm.add_many(UNITS)
+    free, pages = (
+        database.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count")
+    )
+    assert free * 4 >= pages
+    database.close()
+    size_before = db_path.stat().st_size
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "MB of free space given back" in result.output
+    assert db_path.stat().st_size < size_before
+    again = open_db(db_path)
+    assert again.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert [u.source_text for u in TranslationMemory(again).iter_units()] == [
+        u.source_text for u in UNITS
+    ]
+    again.close()
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "upgrade"])
+    assert "given back" not in result.output

@@ -163,30 +163,35 @@ def test_reader_during_import_sees_all_or_nothing(big_tmx, db_target, request):
     create_schema(db_target)
     importer = taiyaku("--db", db_target, "tm", "import", big_tmx)
     assert wait_until_writing(db_target, importer, request), "the import ended before the reads"
-    seen, matched = set(), set()
-    reads_during_import = 0
-    while importer.poll() is None:
+    query = "これは29999番目の文です。"
+
+    def read() -> tuple[int, int]:
         stats = taiyaku("--db", db_target, "tm", "stats", "--json")
         out, err = stats.communicate(timeout=60)
         assert stats.returncode == 0, err
-        seen.add(json.loads(out)["units"])
-        match = taiyaku(
-            "--db", db_target, "match", "--json", "--min", "100", "これは29999番目の文です。"
-        )
-        out, err = match.communicate(timeout=60)
+        match = taiyaku("--db", db_target, "match", "--json", "--min", "100", query)
+        found, err = match.communicate(timeout=60)
         assert match.returncode == 0, err
-        matched.add(len(json.loads(out)["matches"]))
-        # Both reads finished while the import was still running: they overlapped it.
-        reads_during_import += importer.poll() is None
+        return json.loads(out)["units"], len(json.loads(found)["matches"])
+
+    # The importer is held still inside its write transaction while a reader looks: the
+    # reads overlap the import for certain, however fast the import has become.
+    os.kill(importer.pid, signal.SIGSTOP)
+    try:
+        assert read() == (0, 0)
+        assert importer.poll() is None
+    finally:
+        os.kill(importer.pid, signal.SIGCONT)
+    seen, matched = set(), set()
+    while importer.poll() is None:
+        units, matches = read()
+        seen.add(units)
+        matched.add(matches)
     assert importer.returncode == 0, importer.stderr.read()
-    assert reads_during_import >= 1, "no read overlapped the import: the test proved nothing"
     assert seen <= {0, UNITS}
     assert matched <= {0, 1}
     # The index and the units are committed together: once the units are in, so is the match.
-    final = taiyaku(
-        "--db", db_target, "match", "--json", "--min", "100", "これは29999番目の文です。"
-    )
-    assert len(json.loads(final.communicate(timeout=60)[0])["matches"]) == 1
+    assert read() == (UNITS, 1)
 
 
 def test_first_writes_at_once_migrate_the_empty_database_once(tmp_path, db_target):

@@ -249,11 +249,14 @@ def _search(
         start, row = computed[i]
         return row[first - start : last - start + 1]
 
+    # The beads with text on both sides, and their length costs' source sums per row.
+    merged = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and dj]
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
+        w = b - a + 1
         cols = np.arange(a, b + 1)
-        best = np.full(b - a + 1, _INF)
-        choice = np.zeros(b - a + 1, dtype=np.uint8)
+        best = np.full(w, _INF)
+        choice = np.zeros(w, dtype=np.uint8)
         if r == 0:
             best[0] = 0.0
         else:
@@ -265,10 +268,24 @@ def _search(
                         # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
                         shared_rows.append(shared_row(r - back, a - 3, b - 1))
                 computed.pop(r - 4, None)
+            # Per target span dj: where a bead ending at each column starts, and the length
+            # of its target side; shared by every bead with that dj.
+            starts = {dj: np.clip(cols - dj, 0, m) for dj in (1, 2, 3)}
+            at_cols = cum_t[a : b + 1]
+            live = [(index, di, dj) for index, di, dj in merged if r - di >= 0]
+            # One length-cost call for all of the row's beads (elementwise: the same values
+            # as one call per bead, without numpy's per-call overhead seven times over).
+            lengths = length_cost(
+                np.array([[cum_s[r] - cum_s[r - di]] for _, di, _ in live]),
+                np.stack([at_cols - cum_t[starts[dj]] for _, _, dj in live]),
+                model.ratio,
+                model.length_tail,
+            )
+            costs = dict(zip((index for index, _, _ in live), lengths, strict=True))
             for index, (di, dj) in enumerate(BEADS):
                 if di == 0 or r - di < 0:
                     continue
-                prev = _previous(rows, lo, r - di, cols - dj)
+                prev = _previous(rows, lo, r - di, a - dj, w)
                 if dj == 0:
                     if model.length_skips:
                         cost = (
@@ -283,27 +300,26 @@ def _search(
                     if use_breaks and break_s[r]:
                         total = total + model.boundary * ~break_t[cols]
                 else:
-                    start = np.clip(cols - dj, 0, m)
-                    lt = cum_t[cols] - cum_t[start]
-                    cost_arr = model.priors[(di, dj)] + length_cost(
-                        cum_s[r] - cum_s[r - di], lt, model.ratio, model.length_tail
-                    )
+                    start = starts[dj]
+                    cost_arr = model.priors[(di, dj)] + costs[index]
                     if use_anchors:
-                        # target item c-1-k sits at index c-1-k-(a-3) of a shared row
                         # pair[k][q]: source item r-1-k with target item c-1-q, which sits
-                        # at index c-1-q-(a-3) of a shared row
+                        # at index c-1-q-(a-3) of a shared row: a slice from 2-q
                         pair = [
-                            [row[np.maximum(cols - 1 - q - (a - 3), 0)] for q in range(dj)]
-                            for row in shared_rows[:di]
+                            [row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]
                         ]
                         if di == 2 and dj == 2:
                             # A 2-2 bead matches no more than its better split in two 1-1s:
                             # cross pairs would count a feature repeated in both twice.
                             matched = np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
                         else:
-                            matched = np.sum([p for row in pair for p in row], axis=0)
+                            # Added in order, as numpy's sum over a stacked first axis does.
+                            parts_in_order = [p for row in pair for p in row]
+                            matched = parts_in_order[0]
+                            for part in parts_in_order[1:]:
+                                matched = matched + part
                         mass_s = cum_as[r] - cum_as[r - di]
-                        mass_t = cum_at[cols] - cum_at[start]
+                        mass_t = cum_at[a : b + 1] - cum_at[start]
                         # Summing pairwise shares counts an anchor found in every sentence
                         # of a 2-2 bead four times; a multiset match is at most either side.
                         matched = np.minimum(matched, np.minimum(mass_s, mass_t))
@@ -329,18 +345,21 @@ def _search(
                         )
                     if use_breaks:
                         # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
-                        missed = model.boundary * (break_t[cols] != break_s[r])
+                        missed = model.boundary * (break_t[a : b + 1] != break_s[r])
                         for k in range(1, di):
                             missed = missed + model.straddle * float(break_s[r - k])
                         for k in range(1, dj):
                             missed = missed + model.straddle * break_t[np.maximum(cols - k, 0)]
                         cost_arr = cost_arr + missed
                     if use_kinds:
-                        lines = (lines_s[r] - lines_s[r - di]) + (lines_t[cols] - lines_t[start])
+                        lines = (lines_s[r] - lines_s[r - di]) + (
+                            lines_t[a : b + 1] - lines_t[start]
+                        )
                         mixed = (lines > 0) & (lines < di + dj)
                         cost_arr = cost_arr + model.kind_mismatch * mixed
                     total = prev + cost_arr
-                    total[cols - dj < 0] = _INF
+                    if a < dj:
+                        total[: dj - a] = _INF
                 better = total < best
                 best[better] = total[better]
                 choice[better] = index
@@ -374,14 +393,15 @@ def _search(
 
 
 def _previous(
-    rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, cols: npt.NDArray[np.int64]
+    rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int, count: int
 ) -> FloatArray:
-    """Row ``r``'s costs at columns ``cols`` (infinite outside its band)."""
+    """Row ``r``'s costs at columns ``first .. first+count-1`` (infinite outside its band)."""
     row = rows[r]
-    index = cols - int(lo[r])
-    inside = (index >= 0) & (index < len(row))
-    out = np.full(len(cols), _INF)
-    out[inside] = row[index[inside]]
+    offset = first - int(lo[r])  # index in ``row`` of column ``first``
+    out = np.full(count, _INF)
+    k0, k1 = max(0, -offset), min(count, len(row) - offset)
+    if k0 < k1:
+        out[k0:k1] = row[offset + k0 : offset + k1]
     return out
 
 

@@ -249,8 +249,6 @@ def _search(
         start, row = computed[i]
         return row[first - start : last - start + 1]
 
-    # The beads with text on both sides, and their length costs' source sums per row.
-    merged = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and dj]
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
         w = b - a + 1
@@ -268,101 +266,85 @@ def _search(
                         # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
                         shared_rows.append(shared_row(r - back, a - 3, b - 1))
                 computed.pop(r - 4, None)
-            # Per target span dj: where a bead ending at each column starts, and the length
-            # of its target side; shared by every bead with that dj.
-            starts = {dj: np.clip(cols - dj, 0, m) for dj in (1, 2, 3)}
-            at_cols = cum_t[a : b + 1]
-            live = [(index, di, dj) for index, di, dj in merged if r - di >= 0]
-            # One length-cost call for all of the row's beads (elementwise: the same values
-            # as one call per bead, without numpy's per-call overhead seven times over).
-            lengths = length_cost(
-                np.array([[cum_s[r] - cum_s[r - di]] for _, di, _ in live]),
-                np.stack([at_cols - cum_t[starts[dj]] for _, _, dj in live]),
-                model.ratio,
+            # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
+            # computed elementwise exactly as one bead at a time would, and the first
+            # cheapest bead wins ties, as a strict ``<`` over the beads in order does.
+            live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and r >= di]
+            totals = np.full((len(live), w), _INF)
+            for k, (_, di, dj) in enumerate(live):
+                _previous(totals[k], rows, lo, r - di, a - dj)
+            both = [k for k, (_, _, dj) in enumerate(live) if dj]
+            di_col = np.array([[live[k][1]] for k in both])
+            dj_list = [live[k][2] for k in both]
+            starts = {dj: np.clip(cols - dj, 0, m) for dj in set(dj_list)}
+            start = np.stack([starts[dj] for dj in dj_list])
+            cost_arr = np.array([[model.priors[BEADS[live[k][0]]]] for k in both]) + length_cost(
+                cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,
                 model.length_tail,
-            )
-            costs = dict(zip((index for index, _, _ in live), lengths, strict=True))
-            for index, (di, dj) in enumerate(BEADS):
-                if di == 0 or r - di < 0:
-                    continue
-                prev = _previous(rows, lo, r - di, a - dj, w)
-                if dj == 0:
-                    if model.length_skips:
-                        cost = (
-                            float(length_cost(cum_s[r] - cum_s[r - di], 0.0, model.ratio))
-                            + model.priors[(1, 0)]
-                        )
-                    else:
-                        cost = model.skip
-                    if use_anchors:
-                        cost += model.skip_miss_weight * float(anchors_s[r - 1])
-                    total = prev + cost
-                    if use_breaks and break_s[r]:
-                        total = total + model.boundary * ~break_t[cols]
-                else:
-                    start = starts[dj]
-                    cost_arr = model.priors[(di, dj)] + costs[index]
-                    if use_anchors:
-                        # pair[k][q]: source item r-1-k with target item c-1-q, which sits
-                        # at index c-1-q-(a-3) of a shared row: a slice from 2-q
-                        pair = [
-                            [row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]
-                        ]
-                        if di == 2 and dj == 2:
-                            # A 2-2 bead matches no more than its better split in two 1-1s:
-                            # cross pairs would count a feature repeated in both twice.
-                            matched = np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
-                        else:
-                            # Added in order, as numpy's sum over a stacked first axis does.
-                            parts_in_order = [p for row in pair for p in row]
-                            matched = parts_in_order[0]
-                            for part in parts_in_order[1:]:
-                                matched = matched + part
-                        mass_s = cum_as[r] - cum_as[r - di]
-                        mass_t = cum_at[a : b + 1] - cum_at[start]
-                        # Summing pairwise shares counts an anchor found in every sentence
-                        # of a 2-2 bead four times; a multiset match is at most either side.
-                        matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-                        missing = mass_s + mass_t - 2.0 * matched
-                        if model.orphan and di + dj == 3:
-                            # A merged bead's extra sentence must share something with the
-                            # other side: anchors of its own that match nothing argue that it
-                            # is untranslated (1-0) rather than half of a 2-1.
-                            if di == 2:
-                                parts = (
-                                    (pair[0][0], anchors_s[r - 1]),
-                                    (pair[1][0], anchors_s[r - 2]),
-                                )
-                            else:
-                                parts = (
-                                    (pair[0][0], anchors_t[cols - 1]),
-                                    (pair[0][1], anchors_t[np.maximum(cols - 2, 0)]),
-                                )
-                            for got, mass in parts:
-                                cost_arr = cost_arr + model.orphan * mass * (got <= 0)
-                        cost_arr = (
-                            cost_arr - model.match_weight * matched + model.miss_weight * missing
-                        )
-                    if use_breaks:
-                        # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
-                        missed = model.boundary * (break_t[a : b + 1] != break_s[r])
-                        for k in range(1, di):
-                            missed = missed + model.straddle * float(break_s[r - k])
-                        for k in range(1, dj):
-                            missed = missed + model.straddle * break_t[np.maximum(cols - k, 0)]
-                        cost_arr = cost_arr + missed
-                    if use_kinds:
-                        lines = (lines_s[r] - lines_s[r - di]) + (
-                            lines_t[a : b + 1] - lines_t[start]
-                        )
-                        mixed = (lines > 0) & (lines < di + dj)
-                        cost_arr = cost_arr + model.kind_mismatch * mixed
-                    total = prev + cost_arr
-                    if a < dj:
-                        total[: dj - a] = _INF
-                better = total < best
-                best[better] = total[better]
-                choice[better] = index
+            )  # fmt: skip
+            if use_anchors:
+                matched = np.stack([_matched(shared_rows, live[k][1], live[k][2], w) for k in both])
+                mass_s = cum_as[r] - cum_as[r - di_col]
+                mass_t = cum_at[a : b + 1] - cum_at[start]
+                # Summing pairwise shares counts an anchor found in every sentence of a 2-2
+                # bead four times; a multiset match is at most either side.
+                matched = np.minimum(matched, np.minimum(mass_s, mass_t))
+                missing = mass_s + mass_t - 2.0 * matched
+                if model.orphan:
+                    # A merged bead's extra sentence must share something with the other
+                    # side: anchors of its own that match nothing argue that it is
+                    # untranslated (1-0) rather than half of a 2-1.
+                    for part in (0, 1):
+                        got = np.ones((len(both), w))
+                        mass = np.zeros((len(both), w))
+                        for row, k in enumerate(both):
+                            di, dj = live[k][1], live[k][2]
+                            if di == 2 and dj == 1:
+                                got[row] = shared_rows[part][2 : 2 + w]
+                                mass[row] = anchors_s[r - 1 - part]
+                            elif di == 1 and dj == 2:
+                                got[row] = shared_rows[0][2 - part : 2 - part + w]
+                                mass[row] = anchors_t[np.maximum(cols - 1 - part, 0)]
+                                if part == 0:
+                                    mass[row] = anchors_t[cols - 1]
+                        cost_arr = cost_arr + model.orphan * mass * (got <= 0)
+                cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
+            if use_breaks:
+                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
+                missed = np.broadcast_to(
+                    model.boundary * (break_t[a : b + 1] != break_s[r]), cost_arr.shape
+                )
+                for k in (1, 2):
+                    inside = np.array(
+                        [[float(break_s[r - k]) if di > k else 0.0] for di in di_col[:, 0]]
+                    )
+                    missed = missed + model.straddle * inside
+                for k in (1, 2):
+                    across = model.straddle * break_t[np.maximum(cols - k, 0)]
+                    missed = missed + np.where(np.array([[dj > k] for dj in dj_list]), across, 0.0)
+                cost_arr = cost_arr + missed
+            if use_kinds:
+                lines = (lines_s[r] - lines_s[r - di_col]) + (lines_t[a : b + 1] - lines_t[start])
+                mixed = (lines > 0) & (lines < di_col + np.array([[dj] for dj in dj_list]))
+                cost_arr = cost_arr + model.kind_mismatch * mixed
+            totals[both] = totals[both] + cost_arr
+            for row, k in enumerate(both):
+                if a < dj_list[row]:
+                    totals[k, : dj_list[row] - a] = _INF
+            # 1-0: the source item r-1 left out
+            if model.length_skips:
+                cost = float(length_cost(cum_s[r] - cum_s[r - 1], 0.0, model.ratio))
+                cost += model.priors[(1, 0)]
+            else:
+                cost = model.skip
+            if use_anchors:
+                cost += model.skip_miss_weight * float(anchors_s[r - 1])
+            totals[1] = totals[1] + cost
+            if use_breaks and break_s[r]:
+                totals[1] = totals[1] + model.boundary * ~break_t[cols]
+            first = np.argmin(totals, axis=0)
+            best = totals[first, np.arange(w)]
+            choice = np.array([index for index, _, _ in live], dtype=np.uint8)[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
             steps = np.concatenate(([0.0], skip_t[a:b]))  # entering column c skips item c-1
@@ -393,16 +375,33 @@ def _search(
 
 
 def _previous(
-    rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int, count: int
-) -> FloatArray:
-    """Row ``r``'s costs at columns ``first .. first+count-1`` (infinite outside its band)."""
+    out: FloatArray, rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int
+) -> None:
+    """Write row ``r``'s costs at columns ``first ..`` into ``out`` (left infinite outside
+    its band)."""
     row = rows[r]
     offset = first - int(lo[r])  # index in ``row`` of column ``first``
-    out = np.full(count, _INF)
-    k0, k1 = max(0, -offset), min(count, len(row) - offset)
+    k0, k1 = max(0, -offset), min(len(out), len(row) - offset)
     if k0 < k1:
         out[k0:k1] = row[offset + k0 : offset + k1]
-    return out
+
+
+def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatArray:
+    """Anchor weight a ``di``-``dj`` bead matches, at each of the row's ``w`` columns.
+
+    ``shared_rows[k]`` holds source item r-1-k's weights, target item c-1-q at index
+    c-1-q-(a-3): a slice from 2-q.
+    """
+    pair = [[row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]]
+    if di == 2 and dj == 2:
+        # A 2-2 bead matches no more than its better split in two 1-1s: cross pairs would
+        # count a feature repeated in both twice.
+        return np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
+    parts = [p for row in pair for p in row]
+    matched = parts[0]
+    for part in parts[1:]:
+        matched = matched + part
+    return matched
 
 
 def _padded(shared: SharedRow, i: int, first: int, last: int, m: int) -> FloatArray:

@@ -276,7 +276,7 @@ def _search(
             both = [k for k, (_, _, dj) in enumerate(live) if dj]
             di_col = np.array([[live[k][1]] for k in both])
             dj_list = [live[k][2] for k in both]
-            starts = {dj: np.clip(cols - dj, 0, m) for dj in set(dj_list)}
+            starts = {dj: np.maximum(cols - dj, 0) for dj in set(dj_list)}  # cols <= m
             start = np.stack([starts[dj] for dj in dj_list])
             cost_arr = np.array([[model.priors[BEADS[live[k][0]]]] for k in both]) + length_cost(
                 cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,

@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint clean browser postgres
+.PHONY: demo test check lint clean browser postgres dictionary
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ postgres:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  { apt-get update -q && apt-get install -y -q postgresql; }
 
-test: lint browser postgres
+# The alignment test with the whole JMdict dictionary reads Debian's edict file.
+dictionary:
+	@[ -f /usr/share/edict/edict ] || { apt-get update -q && apt-get install -y -q edict; }
+
+test: lint browser postgres dictionary
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src tests
 
 clean:

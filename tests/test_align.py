@@ -557,16 +557,23 @@ def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(runner, tm
     )
 
 
-def test_store_reviewed_marks_pairs_as_an_applied_sheet_does(db) -> None:
-    from taiyaku.align.review import store_reviewed
+def test_store_review_marks_checked_pairs_as_an_applied_sheet_does(db) -> None:
+    from taiyaku.align.review import ReviewedRow, store_review
 
     save_alignment(db, align_texts("".join(JA), " ".join(EN)), "plan")
-    replaced, added = store_reviewed(
-        db, "plan", [(JA[0], EN[0]), (JA[1], EN[1])], source_lang="ja", target_lang="en"
-    )
-    assert (replaced, added.added) == (5, 2)
-    units = list(TranslationMemory(db).iter_units(document="plan"))
-    assert [(u.origin, u.confidence, u.position) for u in units] == [
-        ("reviewed", None, 0),
-        ("reviewed", None, 1),
+    rows = [
+        ReviewedRow(JA[0], EN[0]),
+        ReviewedRow(JA[1], "Edited.", reviewed=True),
+        ReviewedRow(JA[2], EN[2], reviewed=False, bead="1-1", confidence=0.42),
     ]
+    replaced, added = store_review(db, "plan", rows, source_lang="ja", target_lang="en")
+    assert (replaced, added.added) == (5, 3)
+    units = list(TranslationMemory(db).iter_units(document="plan"))
+    assert [(u.origin, u.confidence, u.bead, u.position) for u in units] == [
+        ("reviewed", None, None, 0),
+        ("reviewed", None, None, 1),
+        ("aligned", 0.42, "1-1", 2),
+    ]
+    # Saving the same review again replaces its pairs: nothing is stored twice.
+    again, _ = store_review(db, "plan", rows, source_lang="ja", target_lang="en")
+    assert again == 3 and TranslationMemory(db).count() == 3

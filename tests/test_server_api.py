@@ -358,6 +358,7 @@ def test_a_review_replaces_the_documents_pairs(api: TestClient) -> None:
                 "target": p["target_text"],
                 "bead": p["bead"],
                 "confidence": p["confidence"],
+                "reviewed": False,
             }
             for p in rest[:-1]
         ),
@@ -369,9 +370,18 @@ def test_a_review_replaces_the_documents_pairs(api: TestClient) -> None:
     stored = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
     assert len(stored) == len(pairs) - 1
     assert stored[0]["source_text"] == first["source_text"] + second["source_text"]
-    assert (stored[0]["bead"], stored[0]["confidence"]) == ("2-2", 1.0)
-    assert stored[-1]["target_text"] == "Corrected by a reviewer."
-    assert stored[1]["confidence"] == rest[0]["confidence"]
+    # Checked pairs are marked as `align --apply` marks them; the rest stay aligned pairs.
+    assert (stored[0]["origin"], stored[0]["confidence"]) == ("reviewed", None)
+    assert (stored[-1]["origin"], stored[-1]["target_text"]) == (
+        "reviewed",
+        "Corrected by a reviewer.",
+    )
+    assert (stored[1]["origin"], stored[1]["confidence"]) == ("aligned", rest[0]["confidence"])
+    # The page sends its reviewed pairs again with the next save: they are replaced, not
+    # stored twice.
+    again = api.post(f"/api/documents/{DOCUMENT}/review", json={"pairs": reviewed}, headers=AUTH)
+    assert again.json()["replaced"] == len(pairs) - 1
+    assert len(api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]) == len(pairs) - 1
 
 
 def test_a_review_of_an_unknown_document_is_404(api: TestClient, project: Path) -> None:
@@ -460,7 +470,7 @@ def test_a_review_leaves_pairs_added_under_the_document_alone(api: TestClient) -
     stored = api.get(f"/api/documents/{DOCUMENT}/pairs").json()["pairs"]
     assert sorted((p["origin"], p["target_text"]) for p in stored) == [
         ("added", "An added sentence"),
-        ("aligned", "Global Strategy Bureau"),
+        ("reviewed", "Global Strategy Bureau"),
     ]
 
 

@@ -279,30 +279,59 @@ def reviewed_unit(
     )
 
 
-def store_reviewed(
+@dataclass(frozen=True)
+class ReviewedRow:
+    """One pair of a document as a review leaves it (the web page's rows).
+
+    :param reviewed: a person accepted, edited, merged or split it: stored as
+        :func:`reviewed_unit`; otherwise it stays an ``aligned`` pair with its bead and
+        confidence
+    """
+
+    source: str
+    target: str
+    reviewed: bool = True
+    bead: str | None = None
+    confidence: float | None = None
+
+
+def store_review(
     db: Db,
     document: str,
-    pairs: Iterable[tuple[str, str]],
+    rows: Iterable[ReviewedRow],
     *,
     source_lang: str,
     target_lang: str,
 ) -> tuple[int, AddResult]:
-    """Store a document's pairs as a person corrected them, in place of its ``aligned`` and
-    ``reviewed`` pairs, in one transaction (what the web review and an applied sheet do).
+    """Store a document's pairs as a review left them, in place of its ``aligned`` and
+    ``reviewed`` pairs, in one transaction: the checked rows marked as :func:`apply_review`
+    marks them, the others kept as aligned pairs. Pairs of other origins stay.
 
-    :param pairs: ``(source, target)`` in document order
-    :return: how many units were replaced, and what adding the reviewed ones did
+    :param rows: the pairs in document order (positions are renumbered in that order)
+    :return: how many units were replaced, and what adding the rows did
     """
     units = [
         reviewed_unit(
-            source,
-            target,
+            row.source,
+            row.target,
             source_lang=source_lang,
             target_lang=target_lang,
             document=document,
             position=position,
         )
-        for position, (source, target) in enumerate(pairs)
+        if row.reviewed
+        else Unit(
+            row.source,
+            row.target,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            origin="aligned",
+            document=document,
+            position=position,
+            confidence=row.confidence,
+            bead=row.bead,
+        )
+        for position, row in enumerate(rows)
     ]
     memory = TranslationMemory(db)
     with transaction(db):

@@ -202,10 +202,16 @@ class PairIn(_Body):
     target: str = Field(min_length=1)
     bead: str = Field("1-1", pattern=r"^\d+-\d+$")
     confidence: float = Field(1.0, ge=0, le=1)
+    reviewed: bool = Field(
+        True,
+        description="a person checked the pair (accepted, edited, merged or split it): "
+        "stored with origin `reviewed`; false keeps it an aligned pair with its bead and "
+        "confidence",
+    )
 
 
 class ReviewIn(_Body):
-    """A document's pairs after review: they replace its aligned pairs."""
+    """A document's pairs after review: they replace its aligned and reviewed pairs."""
 
     pairs: list[PairIn] = Field(min_length=1, max_length=100_000)
 
@@ -402,16 +408,19 @@ def _patch_term(project: Project, term_id: int, body: TermPatch) -> dict[str, An
 
 
 def _review(project: Project, name: str, body: ReviewIn) -> dict[str, Any]:
-    from taiyaku.align.core import Alignment, Bead
+    from taiyaku.align.review import STORED_ORIGINS, ReviewedRow, store_review
 
-    units = [u for u in document_units(project, name) if u.origin == "aligned"]
+    units = [u for u in document_units(project, name) if u.origin in STORED_ORIGINS]
     if not units:
         raise ApiError(404, f"document {name!r} has no aligned pairs to review")
-    beads = [
-        Bead((i,), (i,), p.source, p.target, p.bead, p.confidence) for i, p in enumerate(body.pairs)
-    ]
-    alignment = Alignment(beads, units[0].source_lang, units[0].target_lang)
-    replaced, result = project.save_alignment(alignment, name)
+    rows = [ReviewedRow(p.source, p.target, p.reviewed, p.bead, p.confidence) for p in body.pairs]
+    replaced, result = store_review(
+        project.db,
+        name,
+        rows,
+        source_lang=units[0].source_lang,
+        target_lang=units[0].target_lang,
+    )
     return {"document": name, "replaced": replaced, "stored": result.added}
 
 

@@ -129,7 +129,7 @@ def pages_router() -> APIRouter:
             "units": units,
             "low": LOW_CONFIDENCE,
             "error": None,
-            "reviewable": any(u.origin == "aligned" for u in units),
+            "reviewable": any(u.origin in ("aligned", "reviewed") for u in units),
         }
         return _render(request, "document.html", context)
 

@@ -100,12 +100,12 @@ document.addEventListener("keydown", (event) => {
   function changed(row, what) {
     row.classList.remove("low");
     row.classList.add("reviewed");
-    row.dataset.confidence = "1";
-    row.querySelector(".conf").textContent = "✓ 1.00";
+    row.querySelector(".conf").textContent = "✓";
     changes += 1;
     dirty.textContent = changes + " change" + (changes === 1 ? "" : "s") + " not saved";
     say(what);
   }
+  function reviewable(row) { return ["aligned", "reviewed"].includes(row.dataset.origin); }
   function joiner(lang) { return lang === "ja" ? "" : " "; }
   function cellText(cell) {
     const area = cell.querySelector("textarea");
@@ -135,7 +135,7 @@ document.addEventListener("keydown", (event) => {
   }
   function merge(row) {
     const next = row.nextElementSibling;
-    if (!next || next.dataset.origin !== "aligned") { say("No aligned pair below to merge with."); return; }
+    if (!next || !reviewable(next)) { say("No aligned pair below to merge with."); return; }
     finishEdit(row); finishEdit(next);
     for (const side of [".src", ".tgt"]) {
       const cell = row.querySelector(side);
@@ -174,11 +174,12 @@ document.addEventListener("keydown", (event) => {
   async function save() {
     pairs.querySelectorAll(".row").forEach(finishEdit);
     const body = {
-      pairs: Array.from(pairs.querySelectorAll('.row[data-origin="aligned"]')).map((row) => ({
+      pairs: Array.from(pairs.querySelectorAll(".row")).filter(reviewable).map((row) => ({
         source: cellText(row.querySelector(".src")),
         target: cellText(row.querySelector(".tgt")),
         bead: row.dataset.bead,
         confidence: Math.min(1, Math.max(0, Number(row.dataset.confidence))),
+        reviewed: row.classList.contains("reviewed"),
       })),
     };
     const name = pairs.dataset.document;

@@ -294,20 +294,18 @@ def _search(
                     # A merged bead's extra sentence must share something with the other
                     # side: anchors of its own that match nothing argue that it is
                     # untranslated (1-0) rather than half of a 2-1.
-                    for part in (0, 1):
-                        got = np.ones((len(both), w))
-                        mass = np.zeros((len(both), w))
-                        for row, k in enumerate(both):
-                            di, dj = live[k][1], live[k][2]
-                            if di == 2 and dj == 1:
-                                got[row] = shared_rows[part][2 : 2 + w]
-                                mass[row] = anchors_s[r - 1 - part]
-                            elif di == 1 and dj == 2:
-                                got[row] = shared_rows[0][2 - part : 2 - part + w]
-                                mass[row] = anchors_t[np.maximum(cols - 1 - part, 0)]
-                                if part == 0:
-                                    mass[row] = anchors_t[cols - 1]
-                        cost_arr = cost_arr + model.orphan * mass * (got <= 0)
+                    for row, k in enumerate(both):
+                        di, dj = live[k][1], live[k][2]
+                        if di + dj != 3:
+                            continue
+                        for part in (0, 1):
+                            if di == 2:
+                                got = shared_rows[part][2 : 2 + w]
+                                mass = anchors_s[r - 1 - part]
+                            else:
+                                got = shared_rows[0][2 - part : 2 - part + w]
+                                mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
+                            cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
                 cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
             if use_breaks:
                 # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.

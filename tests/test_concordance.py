@@ -232,7 +232,9 @@ def test_the_indexed_concordance_agrees_with_a_scan(db):
         else:
             units.append(Unit(f"{ja}{n}", f"{en} {n}"))
     TranslationMemory(db).add_many(units)
-    rows = db.execute("SELECT id, source_lang, source_key, target_key FROM units").fetchall()
+    rows = db.execute(
+        "SELECT id, source_lang, coalesce(source_key, source_text), target_key FROM units"
+    ).fetchall()
     queries = [(c, "ja") for c in kana] + [("寺京", "ja"), ("山。", "ja"), ("あいう", "ja")]
     queries += [(w, "en") for w in words] + [("mple", "en"), ("e", "en"), ("te", "en")]
     queries += [("temple kyoto", "en"), ("a t", "en"), ("nara.", "en"), (", ok", "en")]

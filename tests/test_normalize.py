@@ -1,3 +1,7 @@
+import re
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,6 +29,24 @@ def test_match_key_examples(text, key):
 @given(st.text())
 def test_match_key_is_idempotent(text):
     assert match_key(match_key(text)) == match_key(text)
+
+
+def test_every_white_space_character_is_collapsed_as_the_regex_did():
+    """The key splits on str.isspace; the earlier keys collapsed regex ``\\s`` runs. Stored keys
+    stay valid only if both are the same set of characters, code point by code point."""
+    regex = re.compile(r"\s+")
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        text = f" a{char}{char}b{char}"
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if match_key(text) != regex.sub(" ", folded).strip():
+            raise AssertionError(f"U+{point:04X}: {match_key(text)!r}")
+
+
+@given(st.text())
+def test_match_key_equals_the_regex_definition(text):
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert match_key(text) == re.sub(r"\s+", " ", folded).strip()
 
 
 @pytest.mark.parametrize(

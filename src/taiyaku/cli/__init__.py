@@ -97,12 +97,16 @@ def upgrade(ctx: click.Context) -> None:
     """Bring the database up to date with this taiyaku (schema and stored keys).
 
     Writing commands do this by themselves; run it when a reading command (lookup,
-    match, stats, ...) says the database needs upgrading.
+    match, stats, ...) says the database needs upgrading. It also gives back the space an
+    upgrade's copied tables left free in a SQLite file (which writing commands only reuse).
     """
+    from taiyaku.store.db import reclaim_free_space
     from taiyaku.store.keys import stored_signature
 
     project = open_store(ctx, write=True)
-    click.echo(f"{project.name}: up to date (keys {stored_signature(project.db)})")
+    reclaimed = reclaim_free_space(project.db)
+    freed = f", {reclaimed / 1e6:,.1f} MB of free space given back" if reclaimed else ""
+    click.echo(f"{project.name}: up to date (keys {stored_signature(project.db)}){freed}")
 
 
 def _register() -> None:

@@ -275,6 +275,26 @@ def database_size_bytes(db: Db) -> int:
     return int(pages * page_size) + (wal.stat().st_size if wal and wal.exists() else 0)
 
 
+def reclaim_free_space(db: Db) -> int:
+    """Give the file's free pages back (SQLite ``VACUUM``) when they are a quarter of it or
+    more, as after a schema step that copied a table; return the bytes given back.
+
+    A PostgreSQL database is left to its autovacuum (``0``). Must run outside a transaction.
+    """
+    if isinstance(db, pg.PgDatabase):
+        return 0
+    free, pages = (
+        db.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("freelist_count", "page_count")
+    )
+    if free * 4 < pages:
+        return 0
+    page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    db.conn.execute("VACUUM")
+    # In WAL mode VACUUM writes the new pages to the log: the file shrinks at the checkpoint.
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return int(free * page_size)
+
+
 def database_identity(db: Db) -> str:
     """The file of ``db`` (so separate connections share a cache), or the connection's id."""
     return database_file(db) or f"memory:{id(db.conn)}"

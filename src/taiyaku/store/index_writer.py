@@ -51,6 +51,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
 from taiyaku.store.db import Db, in_list, insert_rows
 from taiyaku.store.pg import is_postgres
+from taiyaku.store.tm import SOURCE_KEY
 from taiyaku.text.grams import (
     char_layers,
     gram_size,
@@ -120,7 +121,7 @@ def source_sides(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[list[int], li
 
 
 def _unit_rows(db: Db, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    columns = "id, source_lang, source_key, target_key"
+    columns = f"id, source_lang, {SOURCE_KEY}, target_key"
     if ids and max(ids) - min(ids) + 1 == len(ids):
         sql = f"SELECT {columns} FROM units WHERE id BETWEEN ? AND ? ORDER BY id"
         return db.conn.execute(sql, [min(ids), max(ids)]).fetchall()

@@ -292,3 +292,57 @@ def m016_units_pair_hash(db: Database) -> None:
     db.execute("CREATE INDEX units_pair_hash ON units (pair_hash)")
     db.execute("DROP INDEX units_pair")
     db.execute("DELETE FROM meta WHERE key = 'keys_signature'")
+
+
+@migrations()
+def m021_units_derived_values_null(db: Database) -> None:
+    """``source_key`` is NULL where the match key is the source text itself, and ``changed``
+    is NULL where it is ``created``.
+
+    For Japanese sources (already NFKC, nothing to case-fold) the key is the text in four
+    units in five, and an import without dates stamps both times alike: together a tenth of
+    a million-unit file. Readers take ``coalesce(source_key, source_text)``
+    (``taiyaku.store.tm.SOURCE_KEY``) and ``coalesce(changed, created)``. SQLite cannot drop
+    a ``NOT NULL`` in place, so ``units`` is copied into a table without them (the columns
+    and indexes as of ``m016``), the repeated values cleared on the way: a plain comparison
+    of stored values, so the same answers come back before and after.
+    """
+    db.execute(
+        """
+        CREATE TABLE units_m021 (
+            id INTEGER PRIMARY KEY,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_text TEXT NOT NULL,
+            target_text TEXT NOT NULL,
+            source_key TEXT,
+            target_key TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'imported',
+            document TEXT,
+            position INTEGER,
+            confidence REAL,
+            bead TEXT,
+            created TEXT NOT NULL,
+            changed TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            source_markup TEXT,
+            target_markup TEXT,
+            annotations TEXT,
+            created_absent INTEGER NOT NULL DEFAULT 0,
+            changed_absent INTEGER NOT NULL DEFAULT 0,
+            pair_hash INTEGER
+        )
+        """
+    )
+    columns = (
+        "id, source_lang, target_lang, source_text, target_text, "
+        "CASE WHEN source_key = source_text THEN NULL ELSE source_key END, target_key, "
+        "origin, document, position, confidence, bead, created, "
+        "CASE WHEN changed = created THEN NULL ELSE changed END, metadata, "
+        "source_markup, target_markup, annotations, created_absent, changed_absent, pair_hash"
+    )
+    db.execute(f"INSERT INTO units_m021 SELECT {columns} FROM units ORDER BY id")
+    db.execute("DROP TABLE units")
+    db.execute("ALTER TABLE units_m021 RENAME TO units")
+    db.execute("CREATE INDEX units_document ON units (document, position)")
+    db.execute("CREATE INDEX units_pair_hash ON units (pair_hash)")

@@ -181,6 +181,18 @@ def pg002_units_pair_hash(db: PgDatabase) -> None:
     run("DELETE FROM meta WHERE key = 'keys_signature'")
 
 
+@step
+def pg003_units_derived_values_null(db: PgDatabase) -> None:
+    """SQLite's ``m021_units_derived_values_null``: ``source_key`` is NULL where the match
+    key is the source text itself, ``changed`` where it is ``created``; readers take
+    ``coalesce(source_key, source_text)`` and ``coalesce(changed, created)``."""
+    run = db.conn.execute
+    run("ALTER TABLE units ALTER COLUMN source_key DROP NOT NULL")
+    run("ALTER TABLE units ALTER COLUMN changed DROP NOT NULL")
+    run("UPDATE units SET source_key = NULL WHERE source_key = source_text")
+    run("UPDATE units SET changed = NULL WHERE changed = created")
+
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

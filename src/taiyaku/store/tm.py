@@ -25,6 +25,11 @@ _COLUMNS = (
     "target_markup, annotations, created_absent, changed_absent, pair_hash"
 )
 _BATCH = 5000
+# A unit's source match key, as SQL. Most sources are their own key (Japanese text already
+# in NFKC, without case), so the column holds NULL for "the text itself" (``m021``): every
+# read of the key goes through this expression. ``changed`` likewise holds NULL for "the
+# same as ``created``" (most units were never changed).
+SOURCE_KEY = "coalesce(source_key, source_text)"
 
 
 @dataclass(frozen=True)
@@ -360,7 +365,7 @@ class TranslationMemory:
         test, values = in_list(self.db, list(ids))
         return dict(
             self.db.conn.execute(
-                f"SELECT id, source_key FROM units WHERE id{test}", [values]
+                f"SELECT id, {SOURCE_KEY} FROM units WHERE id{test}", [values]
             ).fetchall()
         )
 
@@ -372,7 +377,7 @@ class TranslationMemory:
         ids, keys = [], []
         primary: dict[str, str] = {}
         for unit_id, source_lang, key in self.db.conn.execute(
-            "SELECT id, source_lang, source_key FROM units ORDER BY id"
+            f"SELECT id, source_lang, {SOURCE_KEY} FROM units ORDER BY id"
         ):
             tag = primary.get(source_lang) or primary.setdefault(
                 source_lang, primary_lang(source_lang)
@@ -387,7 +392,7 @@ class TranslationMemory:
 
         :param side: ``source`` or ``target``
         """
-        column = {"source": "source_key", "target": "target_key"}[side]
+        column = {"source": SOURCE_KEY, "target": "target_key"}[side]
         test, values = in_list(self.db, list(ids))
         return [
             i
@@ -426,7 +431,7 @@ class TranslationMemory:
             conn.executemany(
                 "UPDATE units SET source_key = ?, target_key = ?, pair_hash = ? WHERE id = ?",
                 [
-                    (match_key(s), match_key(t), pair_hash(a, b, s, t), unit_id)
+                    (stored_key(s), match_key(t), pair_hash(a, b, s, t), unit_id)
                     for unit_id, a, b, s, t in rows
                 ],
             )
@@ -449,7 +454,7 @@ class TranslationMemory:
             "sum(CASE WHEN confidence < ? THEN 1 WHEN confidence IS NOT NULL THEN 0 END) "
             "AS low_confidence, "
             "min(source_lang) AS source_lang, min(target_lang) AS target_lang, "
-            "max(changed) AS changed "
+            "max(coalesce(changed, created)) AS changed "
             "FROM units WHERE document IS NOT NULL GROUP BY document ORDER BY document"
         )
         return [dict(r) for r in self.db.query(sql, [low_confidence])]
@@ -495,21 +500,23 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
     if unit.origin not in ORIGINS:
         raise TaiyakuError(f"origin must be one of {', '.join(ORIGINS)}, not {unit.origin!r}")
     imported = unit.origin == "imported"
+    created = unit.created or now
+    changed = unit.changed or created
     source_lang, target_lang = _lang_tag(unit.source_lang), _lang_tag(unit.target_lang)
     return (
         source_lang,
         target_lang,
         unit.source_text,
         unit.target_text,
-        match_key(unit.source_text),
+        stored_key(unit.source_text),
         match_key(unit.target_text),
         unit.origin,
         unit.document or None,
         unit.position,
         unit.confidence,
         unit.bead,
-        unit.created or now,
-        unit.changed or unit.created or now,
+        created,
+        None if changed == created else changed,
         json.dumps(unit.metadata, ensure_ascii=False, sort_keys=True) if unit.metadata else "{}",
         to_json(unit.source_markup),
         to_json(unit.target_markup),
@@ -518,6 +525,13 @@ def _row(unit: Unit, now: str) -> tuple[Any, ...]:
         int(imported and unit.changed is None),
         pair_hash(source_lang, target_lang, unit.source_text, unit.target_text),
     )
+
+
+def stored_key(text: str) -> str | None:
+    """The ``source_key`` column for a source ``text``: its match key, or ``None`` when the key
+    is the text itself (read back through :data:`SOURCE_KEY`)."""
+    key = match_key(text)
+    return None if key == text else key
 
 
 def pair_hash(source_lang: str, target_lang: str, source_text: str, target_text: str) -> int:
@@ -544,7 +558,7 @@ def unit_from_row(row: dict[str, Any]) -> Unit:
         confidence=row["confidence"],
         bead=row["bead"],
         created=None if row.get("created_absent") else row["created"],
-        changed=None if row.get("changed_absent") else row["changed"],
+        changed=None if row.get("changed_absent") else row["changed"] or row["created"],
         metadata=json.loads(row["metadata"] or "{}"),
         annotations=annotations_from_json(row.get("annotations")),
         source_markup=from_json(row.get("source_markup")),

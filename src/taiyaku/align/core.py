@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -295,15 +294,27 @@ def _lang(texts: Sequence[str], given: str | None) -> str:
 
 
 class _Postings:
-    """Which target items carry each feature, for quick band-limited lookups."""
+    """Which target items carry each feature, for quick band-limited lookups.
 
-    def __init__(self, features: Sequence[Features], weights: dict[str, float]):
+    Only the features in ``wanted`` (those the source side carries) are indexed: the others
+    are never looked up, and with a dictionary's features indexing them all cost more than
+    the alignment of a short block.
+    """
+
+    def __init__(self, features: Sequence[Features], weights: dict[str, float], wanted: set[str]):
         self.weights = weights
-        items: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        index: dict[str, tuple[list[int], list[int]]] = {}
         for j, f in enumerate(features):
             for feature, count in f.counts.items():
-                items[feature].append((j, count))
-        self.index = {k: ([j for j, _ in v], [c for _, c in v]) for k, v in items.items()}
+                if feature not in wanted:
+                    continue
+                posting = index.get(feature)
+                if posting is None:
+                    index[feature] = ([j], [count])
+                else:
+                    posting[0].append(j)
+                    posting[1].append(count)
+        self.index = index
 
     def shared(self, features: Features, lo: int, hi: int) -> FloatArray:
         out = np.zeros(hi - lo + 1)
@@ -335,7 +346,8 @@ def _align_range(
     shared: SharedRow | None = None
     source_anchors = target_anchors = None
     if source_features:
-        postings = _Postings(target_features[t0:t1], weights)
+        wanted = {feature for f in source_features[s0:s1] for feature in f.counts}
+        postings = _Postings(target_features[t0:t1], weights, wanted)
 
         def shared(i: int, lo: int, hi: int) -> FloatArray:
             return postings.shared(source_features[s0 + i], lo, hi)

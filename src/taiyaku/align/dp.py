@@ -251,9 +251,10 @@ def _search(
 
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
+        w = b - a + 1
         cols = np.arange(a, b + 1)
-        best = np.full(b - a + 1, _INF)
-        choice = np.zeros(b - a + 1, dtype=np.uint8)
+        best = np.full(w, _INF)
+        choice = np.zeros(w, dtype=np.uint8)
         if r == 0:
             best[0] = 0.0
         else:
@@ -265,85 +266,83 @@ def _search(
                         # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
                         shared_rows.append(shared_row(r - back, a - 3, b - 1))
                 computed.pop(r - 4, None)
-            for index, (di, dj) in enumerate(BEADS):
-                if di == 0 or r - di < 0:
-                    continue
-                prev = _previous(rows, lo, r - di, cols - dj)
-                if dj == 0:
-                    if model.length_skips:
-                        cost = (
-                            float(length_cost(cum_s[r] - cum_s[r - di], 0.0, model.ratio))
-                            + model.priors[(1, 0)]
-                        )
-                    else:
-                        cost = model.skip
-                    if use_anchors:
-                        cost += model.skip_miss_weight * float(anchors_s[r - 1])
-                    total = prev + cost
-                    if use_breaks and break_s[r]:
-                        total = total + model.boundary * ~break_t[cols]
-                else:
-                    start = np.clip(cols - dj, 0, m)
-                    lt = cum_t[cols] - cum_t[start]
-                    cost_arr = model.priors[(di, dj)] + length_cost(
-                        cum_s[r] - cum_s[r - di], lt, model.ratio, model.length_tail
-                    )
-                    if use_anchors:
-                        # target item c-1-k sits at index c-1-k-(a-3) of a shared row
-                        # pair[k][q]: source item r-1-k with target item c-1-q, which sits
-                        # at index c-1-q-(a-3) of a shared row
-                        pair = [
-                            [row[np.maximum(cols - 1 - q - (a - 3), 0)] for q in range(dj)]
-                            for row in shared_rows[:di]
-                        ]
-                        if di == 2 and dj == 2:
-                            # A 2-2 bead matches no more than its better split in two 1-1s:
-                            # cross pairs would count a feature repeated in both twice.
-                            matched = np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
-                        else:
-                            matched = np.sum([p for row in pair for p in row], axis=0)
-                        mass_s = cum_as[r] - cum_as[r - di]
-                        mass_t = cum_at[cols] - cum_at[start]
-                        # Summing pairwise shares counts an anchor found in every sentence
-                        # of a 2-2 bead four times; a multiset match is at most either side.
-                        matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-                        missing = mass_s + mass_t - 2.0 * matched
-                        if model.orphan and di + dj == 3:
-                            # A merged bead's extra sentence must share something with the
-                            # other side: anchors of its own that match nothing argue that it
-                            # is untranslated (1-0) rather than half of a 2-1.
+            # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
+            # computed elementwise exactly as one bead at a time would, and the first
+            # cheapest bead wins ties, as a strict ``<`` over the beads in order does.
+            live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and r >= di]
+            totals = np.full((len(live), w), _INF)
+            for k, (_, di, dj) in enumerate(live):
+                _previous(totals[k], rows, lo, r - di, a - dj)
+            both = [k for k, (_, _, dj) in enumerate(live) if dj]
+            di_col = np.array([[live[k][1]] for k in both])
+            dj_list = [live[k][2] for k in both]
+            starts = {dj: np.maximum(cols - dj, 0) for dj in set(dj_list)}  # cols <= m
+            start = np.stack([starts[dj] for dj in dj_list])
+            cost_arr = np.array([[model.priors[BEADS[live[k][0]]]] for k in both]) + length_cost(
+                cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,
+                model.length_tail,
+            )  # fmt: skip
+            if use_anchors:
+                matched = np.stack([_matched(shared_rows, live[k][1], live[k][2], w) for k in both])
+                mass_s = cum_as[r] - cum_as[r - di_col]
+                mass_t = cum_at[a : b + 1] - cum_at[start]
+                # Summing pairwise shares counts an anchor found in every sentence of a 2-2
+                # bead four times; a multiset match is at most either side.
+                matched = np.minimum(matched, np.minimum(mass_s, mass_t))
+                missing = mass_s + mass_t - 2.0 * matched
+                if model.orphan:
+                    # A merged bead's extra sentence must share something with the other
+                    # side: anchors of its own that match nothing argue that it is
+                    # untranslated (1-0) rather than half of a 2-1.
+                    for row, k in enumerate(both):
+                        di, dj = live[k][1], live[k][2]
+                        if di + dj != 3:
+                            continue
+                        for part in (0, 1):
                             if di == 2:
-                                parts = (
-                                    (pair[0][0], anchors_s[r - 1]),
-                                    (pair[1][0], anchors_s[r - 2]),
-                                )
+                                got = shared_rows[part][2 : 2 + w]
+                                mass = anchors_s[r - 1 - part]
                             else:
-                                parts = (
-                                    (pair[0][0], anchors_t[cols - 1]),
-                                    (pair[0][1], anchors_t[np.maximum(cols - 2, 0)]),
-                                )
-                            for got, mass in parts:
-                                cost_arr = cost_arr + model.orphan * mass * (got <= 0)
-                        cost_arr = (
-                            cost_arr - model.match_weight * matched + model.miss_weight * missing
-                        )
-                    if use_breaks:
-                        # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
-                        missed = model.boundary * (break_t[cols] != break_s[r])
-                        for k in range(1, di):
-                            missed = missed + model.straddle * float(break_s[r - k])
-                        for k in range(1, dj):
-                            missed = missed + model.straddle * break_t[np.maximum(cols - k, 0)]
-                        cost_arr = cost_arr + missed
-                    if use_kinds:
-                        lines = (lines_s[r] - lines_s[r - di]) + (lines_t[cols] - lines_t[start])
-                        mixed = (lines > 0) & (lines < di + dj)
-                        cost_arr = cost_arr + model.kind_mismatch * mixed
-                    total = prev + cost_arr
-                    total[cols - dj < 0] = _INF
-                better = total < best
-                best[better] = total[better]
-                choice[better] = index
+                                got = shared_rows[0][2 - part : 2 - part + w]
+                                mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
+                            cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
+                cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
+            if use_breaks:
+                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
+                missed = np.broadcast_to(
+                    model.boundary * (break_t[a : b + 1] != break_s[r]), cost_arr.shape
+                )
+                for k in (1, 2):
+                    inside = np.array(
+                        [[float(break_s[r - k]) if di > k else 0.0] for di in di_col[:, 0]]
+                    )
+                    missed = missed + model.straddle * inside
+                for k in (1, 2):
+                    across = model.straddle * break_t[np.maximum(cols - k, 0)]
+                    missed = missed + np.where(np.array([[dj > k] for dj in dj_list]), across, 0.0)
+                cost_arr = cost_arr + missed
+            if use_kinds:
+                lines = (lines_s[r] - lines_s[r - di_col]) + (lines_t[a : b + 1] - lines_t[start])
+                mixed = (lines > 0) & (lines < di_col + np.array([[dj] for dj in dj_list]))
+                cost_arr = cost_arr + model.kind_mismatch * mixed
+            totals[both] = totals[both] + cost_arr
+            for row, k in enumerate(both):
+                if a < dj_list[row]:
+                    totals[k, : dj_list[row] - a] = _INF
+            # 1-0: the source item r-1 left out
+            if model.length_skips:
+                cost = float(length_cost(cum_s[r] - cum_s[r - 1], 0.0, model.ratio))
+                cost += model.priors[(1, 0)]
+            else:
+                cost = model.skip
+            if use_anchors:
+                cost += model.skip_miss_weight * float(anchors_s[r - 1])
+            totals[1] = totals[1] + cost
+            if use_breaks and break_s[r]:
+                totals[1] = totals[1] + model.boundary * ~break_t[cols]
+            first = np.argmin(totals, axis=0)
+            best = totals[first, np.arange(w)]
+            choice = np.array([index for index, _, _ in live], dtype=np.uint8)[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
             steps = np.concatenate(([0.0], skip_t[a:b]))  # entering column c skips item c-1
@@ -374,15 +373,33 @@ def _search(
 
 
 def _previous(
-    rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, cols: npt.NDArray[np.int64]
-) -> FloatArray:
-    """Row ``r``'s costs at columns ``cols`` (infinite outside its band)."""
+    out: FloatArray, rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int
+) -> None:
+    """Write row ``r``'s costs at columns ``first ..`` into ``out`` (left infinite outside
+    its band)."""
     row = rows[r]
-    index = cols - int(lo[r])
-    inside = (index >= 0) & (index < len(row))
-    out = np.full(len(cols), _INF)
-    out[inside] = row[index[inside]]
-    return out
+    offset = first - int(lo[r])  # index in ``row`` of column ``first``
+    k0, k1 = max(0, -offset), min(len(out), len(row) - offset)
+    if k0 < k1:
+        out[k0:k1] = row[offset + k0 : offset + k1]
+
+
+def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatArray:
+    """Anchor weight a ``di``-``dj`` bead matches, at each of the row's ``w`` columns.
+
+    ``shared_rows[k]`` holds source item r-1-k's weights, target item c-1-q at index
+    c-1-q-(a-3): a slice from 2-q.
+    """
+    pair = [[row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]]
+    if di == 2 and dj == 2:
+        # A 2-2 bead matches no more than its better split in two 1-1s: cross pairs would
+        # count a feature repeated in both twice.
+        return np.maximum(pair[0][0] + pair[1][1], pair[0][1] + pair[1][0])
+    parts = [p for row in pair for p in row]
+    matched = parts[0]
+    for part in parts[1:]:
+        matched = matched + part
+    return matched
 
 
 def _padded(shared: SharedRow, i: int, first: int, last: int, m: int) -> FloatArray:

@@ -94,16 +94,21 @@ class Names:
     """The romaji keys shared by the Japanese and the English side of one document pair."""
 
     def __init__(self, japanese: Sequence[str], english: Sequence[str]):
-        ja_keys = {c[2] for text in japanese for c in japanese_candidates(text)}
-        en_keys = {c[2] for text in english for c in english_candidates(text)}
+        # Each sentence's candidates are kept: finding them (a tagger run for Japanese) is
+        # most of the cost, and ``features`` asks again for the same sentences.
+        self._candidates = {
+            "ja": {text: japanese_candidates(text) for text in japanese},
+            "en": {text: english_candidates(text) for text in english},
+        }
+        ja_keys = {c[2] for found in self._candidates["ja"].values() for c in found}
+        en_keys = {c[2] for found in self._candidates["en"].values() for c in found}
         self.vocabulary = frozenset(ja_keys & en_keys)
 
     def features(self, text: str, lang: str) -> list[str]:
         """``name:`` features of one sentence written in ``lang``."""
         if not self.vocabulary:
             return []
-        if lang == "ja":
-            candidates = japanese_candidates(text)
-        else:
-            candidates = english_candidates(text)
+        candidates = self._candidates[lang].get(text)
+        if candidates is None:
+            candidates = japanese_candidates(text) if lang == "ja" else english_candidates(text)
         return ["name:" + key for key in longest(candidates, self.vocabulary)]

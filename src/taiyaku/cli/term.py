@@ -24,7 +24,7 @@ from taiyaku.cli.output import (
     report_export,
     warn,
 )
-from taiyaku.formats import TERM_FORMAT_NAMES, TERM_WRITE_FORMATS
+from taiyaku.formats import TERM_FORMAT_NAMES, TERM_FORMATS, TERM_WRITE_FORMATS
 from taiyaku.models import STATUSES, Side, Status
 
 format_option = click.option(
@@ -352,7 +352,8 @@ def export(
         "taiyaku glossary export: one row per Japanese/English term pair"
     )
     glossary = project.glossary
-    suffix = {"omegat": ".utf8"}.get(fmt or "tsv", f".{fmt or 'tsv'}")
+    # The first extension that names the format tells the writer what `-` gets.
+    suffix = next(ext for ext, name in TERM_FORMATS.items() if name == (fmt or "tsv"))
     with (
         progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance,
         export_path(file, suffix) as path,

@@ -35,28 +35,36 @@ FEATURES = (
     "best share of anchors of a shifted pairing",
     "length z-score |δ| (capped at 3, /3)",
     "a neighbour is 1-0 or 0-1",
+    "rival margin (capped at ±10 nats, /10)",
+    "log(1 + rival margin), 0 when negative",
+    "rival margin negative",
+    "excess over the cheapest path (capped at 10 nats, /10)",
 )
 
 # Fitted by ``benchmarks/align_kyoto.py --calibrate`` (intercept first).
 COEFFICIENTS = (
-    2.1048,
-    -0.6130,
-    4.6995,
-    -0.1571,
-    -0.0548,
-    2.9231,
-    0.2909,
-    -3.2470,
-    2.1378,
-    -0.8124,
-    -8.9901,
-    -0.7587,
-    -0.8306,
-    -3.3159,
-    -2.2389,
-    -0.3108,
+    -0.6073,
+    -0.1018,
+    3.0836,
+    0.0015,
+    -0.7717,
+    0.6157,
+    -0.4052,
+    -2.9218,
+    2.1040,
+    -0.2028,
+    -7.5603,
+    -0.6234,
+    -0.2873,
+    -1.7292,
+    -0.2933,
+    0.6325,
+    5.9712,
+    1.1906,
+    0.1257,
+    3.5956,
 )
-REVIEW_THRESHOLD = 0.9788
+REVIEW_THRESHOLD = 0.9544
 
 
 def evidence(
@@ -72,6 +80,8 @@ def evidence(
     rival_share: float = 0.0,
     delta: float = 0.0,
     neighbour_skipped: bool = False,
+    rival: float = 10.0,
+    excess: float = 0.0,
 ) -> tuple[float, ...]:
     """The feature vector of one bead (see :data:`FEATURES`).
 
@@ -88,6 +98,11 @@ def evidence(
     :param delta: Gale–Church's δ of its lengths (0 for a 1-0 or 0-1 bead)
     :param neighbour_skipped: the bead before or after it is 1-0 or 0-1: errors gather
         around sentences left unaligned
+    :param rival: how much more (nats) the cheapest alignment without this bead costs than
+        the cheapest with it (:func:`taiyaku.align.dp.bead_margins`): the strongest evidence,
+        since a bead whose sentences another alignment explains almost as well is often wrong
+    :param excess: how much more the cheapest alignment with this bead costs than the
+        cheapest of all (more than 0 when the blocks were aligned first)
     """
     share = 2.0 * matched / anchors if anchors > 0 else 0.0
     unmatched = min(max(anchors - 2.0 * matched, 0.0), 5.0) / 5.0
@@ -107,6 +122,10 @@ def evidence(
         rival_share,
         min(abs(delta), 3.0) / 3.0,
         1.0 if neighbour_skipped else 0.0,
+        max(-10.0, min(rival, 10.0)) / 10.0,
+        math.log1p(max(0.0, min(rival, 1e6))),
+        1.0 if rival < 0 else 0.0,
+        max(0.0, min(excess, 10.0)) / 10.0,
     )
 
 

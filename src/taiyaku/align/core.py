@@ -19,6 +19,7 @@ import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,14 @@ from taiyaku.align.anchors import (
 )
 from taiyaku.align.confidence import evidence, probability
 from taiyaku.align.dictionary import Dictionary
-from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRow, align_path
+from taiyaku.align.dp import (
+    GALE_CHURCH_PRIORS,
+    CostModel,
+    FloatArray,
+    SharedRow,
+    align_path,
+    bead_margins,
+)
 from taiyaku.align.lengths import estimate_ratio, length_delta, length_probability, text_length
 from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
@@ -194,6 +202,11 @@ def align(
                 _with(source_features, learnt, source, source_lang),
                 _with(target_features, learnt, target, target_lang),
             )
+    # How much cheaper each bead is than every other way of aligning its sentences, over the
+    # whole document (also when the blocks were aligned first): the confidence's evidence.
+    inputs = _dp_inputs(source_features, target_features, weights, (0, len(source)),
+                        (0, len(target)), lines, blocks)  # fmt: skip
+    margins = bead_margins(path, source_lengths, target_lengths, model, **inputs)
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
     skipped = [not (src and tgt) for src, tgt in path]
     beads = []
@@ -207,7 +220,7 @@ def align(
         beads.append(
             _bead(src, tgt, source, target, source_lang, target_lang,
                   source_lengths, target_lengths, source_features, target_features, model,
-                  weights, lines, neighbour_merged, neighbour_skipped, competitors)
+                  weights, lines, neighbour_merged, neighbour_skipped, competitors, margins[k])
         )  # fmt: skip
     return beads
 
@@ -343,6 +356,27 @@ def _align_range(
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     s0, s1 = source_range
     t0, t1 = target_range
+    path = align_path(
+        source_lengths[s0:s1], target_lengths[t0:t1], model,
+        **_dp_inputs(source_features, target_features, weights, source_range, target_range,
+                     lines, blocks),
+    )  # fmt: skip
+    return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
+
+
+def _dp_inputs(
+    source_features: list[Features],
+    target_features: list[Features],
+    weights: dict[str, float],
+    source_range: tuple[int, int],
+    target_range: tuple[int, int],
+    lines: tuple[list[bool], list[bool]] | None,
+    blocks: tuple[list[int], list[int]] | None,
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`~taiyaku.align.dp.align_path` (and of
+    :func:`~taiyaku.align.dp.bead_margins`) for the sentences in the two ranges."""
+    s0, s1 = source_range
+    t0, t1 = target_range
     shared: SharedRow | None = None
     source_anchors = target_anchors = None
     if source_features:
@@ -354,15 +388,15 @@ def _align_range(
 
         source_anchors = [f.total for f in source_features[s0:s1]]
         target_anchors = [f.total for f in target_features[t0:t1]]
-    path = align_path(
-        source_lengths[s0:s1], target_lengths[t0:t1], model,
-        source_anchors=source_anchors, target_anchors=target_anchors, shared=shared,
-        source_kinds=lines[0][s0:s1] if lines else None,
-        target_kinds=lines[1][t0:t1] if lines else None,
-        source_blocks=blocks[0][s0:s1] if blocks else None,
-        target_blocks=blocks[1][t0:t1] if blocks else None,
-    )  # fmt: skip
-    return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
+    return {
+        "source_anchors": source_anchors,
+        "target_anchors": target_anchors,
+        "shared": shared,
+        "source_kinds": lines[0][s0:s1] if lines else None,
+        "target_kinds": lines[1][t0:t1] if lines else None,
+        "source_blocks": blocks[0][s0:s1] if blocks else None,
+        "target_blocks": blocks[1][t0:t1] if blocks else None,
+    }
 
 
 def _runs(blocks: list[int]) -> list[tuple[int, int]]:
@@ -460,6 +494,7 @@ def _bead(
     neighbour_merged: bool,
     neighbour_skipped: bool,
     competitors: list[tuple[int, int]],
+    margin: tuple[float, float],
 ) -> Bead:
     kind = f"{len(src)}-{len(tgt)}"
     length_s = sum(source_lengths[i] for i in src)
@@ -499,6 +534,8 @@ def _bead(
         rival_share=rival_share,
         delta=delta,
         neighbour_skipped=neighbour_skipped,
+        excess=margin[0],
+        rival=margin[1],
     )
     return Bead(
         src,

@@ -40,6 +40,14 @@ _SKIP_01 = BEADS.index((0, 1))
 _INF = math.inf
 
 FloatArray = npt.NDArray[np.float64]
+# edges(r, a, beads, totals, row, steps), per row r of the band (columns a ..): beads are the
+# (index in BEADS, di, dj) arriving in the row other than 0-1, totals[k] what the cheapest
+# path up to and through beads[k] costs at each column; row the row's final costs and
+# steps[c - a] what a 0-1 bead arriving at column c costs (None when the row is one column).
+EdgeCosts = Callable[
+    [int, int, list[tuple[int, int, int]], "FloatArray | None", FloatArray, "FloatArray | None"],
+    None,
+]
 # shared(i, lo, hi) → weights of the anchors source item i shares with target items lo..hi
 SharedRow = Callable[[int, int, int], FloatArray]
 
@@ -203,7 +211,16 @@ def _search(
     target_kinds: list[bool] | None,
     breaks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
     width: int,
+    kept: dict[int, FloatArray] | None = None,
+    edges: EdgeCosts | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], bool]:
+    """The cheapest path and whether it touched the band's edge.
+
+    :param kept: where to leave every row's costs (row ``r``: columns ``lo[r] ..`` of
+        :func:`_band`)
+    :param edges: called once per row with what each bead arriving in it costs in all (see
+        :data:`EdgeCosts`); then no path is traced
+    """
     lo, hi = _band(n, m, source_lengths, target_lengths, width)
     ls = np.asarray(source_lengths, dtype=np.float64)
     cum_s = np.concatenate(([0.0], np.cumsum(ls)))
@@ -236,7 +253,7 @@ def _search(
         skip_t = skip_t + model.skip_miss_weight * anchors_t
 
     choices: list[npt.NDArray[np.uint8]] = []
-    rows: dict[int, FloatArray] = {}
+    rows: dict[int, FloatArray] = {} if kept is None else kept
     # Source item i's shared weights are needed by rows i+1 .. i+3: computed once, over the
     # columns all three rows reach (the band's edges never move left), then sliced.
     computed: dict[int, tuple[int, FloatArray]] = {}
@@ -354,9 +371,14 @@ def _search(
             took = along < best - 1e-9
             best = np.where(took, along, best)
             choice[took] = _SKIP_01
+        if edges is not None:
+            edges(r, a, live if r else [], totals if r else None, best, steps if b > a else None)
         rows[r] = best
-        rows.pop(r - 4, None)
+        if kept is None:
+            rows.pop(r - 4, None)
         choices.append(choice)
+    if edges is not None:
+        return [], False
 
     path: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     touched = False
@@ -408,4 +430,137 @@ def _padded(shared: SharedRow, i: int, first: int, last: int, m: int) -> FloatAr
     a, b = max(first, 0), min(last, m - 1)
     if a <= b:
         out[a - first : b - first + 1] = shared(i, a, b)
+    return out
+
+
+def bead_margins(
+    path: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    source_lengths: list[int],
+    target_lengths: list[int],
+    model: CostModel,
+    *,
+    source_anchors: list[float] | None = None,
+    target_anchors: list[float] | None = None,
+    shared: SharedRow | None = None,
+    source_kinds: list[bool] | None = None,
+    target_kinds: list[bool] | None = None,
+    source_blocks: list[int] | None = None,
+    target_blocks: list[int] | None = None,
+    width: int = 200,
+) -> list[tuple[float, float]]:
+    """How much the costs favour each bead of ``path`` over every other way of aligning its
+    sentences, from one backward and one forward pass (the same costs as :func:`align_path`).
+
+    The backward pass is the forward one over the reversed documents: a bead's cost does not
+    depend on the direction, so the cheapest whole path through any bead is what the forward
+    pass pays up to its end plus what the backward pass pays from there on. Every path covers
+    each sentence with exactly one bead, so the cheapest path *without* a bead of ``path`` is
+    the cheapest through any other bead covering one of its sentences. For each bead:
+
+    - *excess* (nats): the cheapest path through it costs this much more than the cheapest
+      path (0 on the path :func:`align_path` finds; more when ``path`` was built otherwise,
+      block by block; ``inf`` when it lies outside the band);
+    - *rival* (nats): the cheapest path without it costs this much more than the cheapest
+      path with it. Small: another alignment of its sentences was nearly as likely;
+      negative: a cheaper one exists.
+
+    A paragraph break met on one side only is charged where a path reaches it, so the two
+    directions can disagree by ``model.boundary`` where a 0-1 bead leaves such a point.
+
+    :param path: the beads, as :func:`align_path` returns them
+    :return: ``(excess, rival)`` per bead of ``path``
+    """
+    n, m = len(source_lengths), len(target_lengths)
+    if n == 0 or m == 0:
+        return [(0.0, math.inf)] * len(path)
+    width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
+    break_s, break_t = _breaks(source_blocks, n), _breaks(target_blocks, m)
+    use_breaks = model.boundary > 0 and (break_s[1:-1].any() or break_t[1:-1].any())
+
+    def reversed_shared(i: int, first: int, last: int) -> FloatArray:
+        assert shared is not None
+        return shared(n - 1 - i, m - 1 - last, m - 1 - first)[::-1]
+
+    def flipped(values: list[float] | list[bool] | None) -> list | None:  # type: ignore[type-arg]
+        return None if values is None else values[::-1]
+
+    backward: dict[int, FloatArray] = {}
+    _search(
+        n, m, source_lengths[::-1], target_lengths[::-1], model, flipped(source_anchors),
+        flipped(target_anchors), reversed_shared if shared is not None else None,
+        flipped(source_kinds), flipped(target_kinds), (break_s[::-1], break_t[::-1]), width,
+        backward,
+    )  # fmt: skip
+    lo_b, hi_b = _band(n, m, source_lengths[::-1], target_lengths[::-1], width)
+    best = float(backward[n][m - int(lo_b[n])])
+
+    def after(r: int, a: int, w: int) -> FloatArray:
+        """The backward cost from point (r, c), columns a .. a+w-1 (the point's own break
+        charge, which both directions count, taken once)."""
+        out = np.full(w, _INF)
+        back = n - r  # column c is the backward pass's column m - c
+        first, last = max(a, m - int(hi_b[back])), min(a + w - 1, m - int(lo_b[back]))
+        if first <= last:
+            start = m - last - int(lo_b[back])
+            out[first - a : last - a + 1] = backward[back][start : start + last - first + 1][::-1]
+        if use_breaks:
+            out -= model.boundary * (break_t[a : a + w] != break_s[r])
+        return out
+
+    ends: dict[int, list[tuple[int, int, int]]] = {}  # row → (column, bead type, bead number)
+    r = c = 0
+    for k, (src, tgt) in enumerate(path):
+        r, c = r + len(src), c + len(tgt)
+        ends.setdefault(r, []).append((c, BEADS.index((len(src), len(tgt))), k))
+    own = np.full(len(path), _INF)
+    other_source = np.full(n, _INF)  # the cheapest path through a bead not in ``path``
+    other_target = np.full(m, _INF)  # covering each sentence
+
+    def edges(
+        r: int,
+        a: int,
+        beads: list[tuple[int, int, int]],
+        totals: FloatArray | None,
+        row: FloatArray,
+        steps: FloatArray | None,
+    ) -> None:
+        w = len(row)
+        tail = after(r, a, w)
+        mine = ends.get(r, [])
+        if totals is not None:
+            through = totals + tail
+            position = {index: kk for kk, (index, _, _) in enumerate(beads)}
+            for c, index, k in mine:
+                if index in position:
+                    own[k] = through[position[index], c - a]
+                    through[position[index], c - a] = _INF
+            for kk, (_, di, dj) in enumerate(beads):
+                costs = through[kk]
+                for p in range(di):
+                    other_source[r - 1 - p] = min(other_source[r - 1 - p], costs.min())
+                for q in range(dj):  # target item c-1-q for the bead at column c
+                    lo_j = a - 1 - q
+                    skip = max(0, -lo_j)
+                    segment = other_target[lo_j + skip : lo_j + w]
+                    np.minimum(segment, costs[skip : skip + len(segment)], out=segment)
+        if steps is not None:  # 0-1 beads arriving at columns a+1 .., covering target c-1
+            skips = row[:-1] + steps[1:] + tail[1:]
+            for c, index, k in mine:
+                if index == _SKIP_01:
+                    own[k] = skips[c - a - 1]
+                    skips[c - a - 1] = _INF
+            segment = other_target[a : a + w - 1]
+            np.minimum(segment, skips, out=segment)
+
+    _search(
+        n, m, source_lengths, target_lengths, model, source_anchors, target_anchors, shared,
+        source_kinds, target_kinds, (break_s, break_t), width, None, edges,
+    )  # fmt: skip
+    out = []
+    for k, (src, tgt) in enumerate(path):
+        rival = min([other_source[i] for i in src] + [other_target[j] for j in tgt])
+        if own[k] < _INF:
+            out.append((float(own[k]) - best, float(rival - own[k])))
+        else:
+            out.append((_INF, -_INF))
     return out

@@ -100,12 +100,14 @@ class Lexicon:
         """One ``lex:term`` feature per associated term (Japanese) or per term a word
         goes with (English), so that a pair shares a feature for each association."""
         prefix = self.kind + ":"
+        # Sorted: the terms come from sets, and in hash order the anchor weights summed from
+        # them differed in their last bit from one run to the next (so did confidence).
         if lang == "ja":
-            return [prefix + t for t in japanese_terms(text) if t in self.table]
+            return [prefix + t for t in sorted(japanese_terms(text)) if t in self.table]
         found: set[str] = set()
         for word in english_words(text):
             found.update(self.by_word.get(word, ()))
-        return [prefix + t for t in found]
+        return [prefix + t for t in sorted(found)]
 
 
 def learn(

@@ -280,8 +280,10 @@ def calibration(
         fitted = [confidence.probability(f, coefficients) for f in features]
         print("-- confidence model fitted on the tuning documents (intercept first):")
         print("   COEFFICIENTS = (" + ", ".join(f"{c:.4f}" for c in coefficients) + ")")
-        threshold = confidence.threshold_for_recall(fitted, labels, 0.9)
-        print(f"   REVIEW_THRESHOLD = {threshold:.4f}  (recall 0.9 of wrong beads)")
+        threshold = confidence.threshold_for_recall(fitted, labels, confidence.REVIEW_RECALL)
+        print(
+            f"   REVIEW_THRESHOLD = {threshold:.4f}  (recall {confidence.REVIEW_RECALL} of wrong beads)"
+        )
     only_tuning = not rows[False][1]
     _, scores, labels = rows[only_tuning]
     where = "tuning documents" if only_tuning else "documents not used for tuning"

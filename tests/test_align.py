@@ -8,7 +8,7 @@ import pytest
 
 from taiyaku.align import align, align_files, align_texts, glossary_pairs, save_alignment
 from taiyaku.align.anchors import FeatureExtractor
-from taiyaku.align.confidence import REVIEW_THRESHOLD, auc, fit, probability, threshold_for_recall
+from taiyaku.align.confidence import auc, fit, probability, threshold_for_recall
 from taiyaku.align.score import score
 from taiyaku.models import Term
 from taiyaku.store.tm import TranslationMemory

@@ -1,15 +1,18 @@
 """A bead's confidence as the probability that it is right, and the review threshold.
 
 The aligner's costs rank paths; they do not say how likely one bead is to be right. This
-module turns what is known about a bead (how well its lengths agree, how many of its anchors
-match, its type, its neighbours, its size) into that probability with a logistic model. The
-coefficients were fitted on the perturbed kyoto-wiki-ja-en variant, every 16th document
-(``benchmarks/align_kyoto.py --calibrate`` prints them, and the calibration of the shipped
-ones on the other documents: reliability table, Brier score, AUC).
+module turns what is known about a bead into that probability with a logistic model: above
+all its *rival margin*, how much more the cheapest alignment that does without the bead costs
+(:func:`taiyaku.align.dp.bead_margins`: a bead whose sentences another alignment explains
+nearly as well is often wrong), then how well its lengths agree, how many of its anchors
+match, its type, its neighbours and its size. The coefficients were fitted on the perturbed
+kyoto-wiki-ja-en variant, every 16th document (``benchmarks/align_kyoto.py --calibrate``
+prints them, and the calibration of the shipped ones on the other documents: reliability
+table, Brier score, AUC).
 
 :data:`REVIEW_THRESHOLD` is the confidence below which a review sheet highlights a row:
-chosen on the same documents as the lowest threshold that catches 90 % of the wrong beads.
-"""
+chosen on the same documents as the lowest threshold that catches :data:`REVIEW_RECALL` of
+the wrong beads, so the fewest rows are highlighted for that recall."""
 
 from __future__ import annotations
 
@@ -65,6 +68,8 @@ COEFFICIENTS = (
     3.5956,
 )
 REVIEW_THRESHOLD = 0.9544
+# The share of wrong beads REVIEW_THRESHOLD was chosen to catch.
+REVIEW_RECALL = 0.9
 
 
 def evidence(
@@ -190,7 +195,18 @@ def threshold_for_recall(
 
 def review_threshold_text(threshold: float = REVIEW_THRESHOLD) -> str:
     """What a review sheet says about its highlighted rows."""
-    return (
-        f"confidence below {threshold:.2f}, or one side empty: on the perturbed Kyoto "
-        "benchmark this threshold catches 90 % of the wrong pairs with the fewest rows"
-    )
+    if threshold == REVIEW_THRESHOLD:
+        why = (
+            f"the threshold was chosen on the perturbed Kyoto benchmark as the one that "
+            f"catches {REVIEW_RECALL * 100:.0f} % of the wrong pairs with the fewest rows"
+        )
+    else:
+        why = "a threshold chosen by whoever wrote the sheet, not the calibrated default"
+    return f"confidence below {threshold:.2f}, or one side empty: {why}"
+
+
+def review_threshold_header(threshold: float = REVIEW_THRESHOLD) -> str:
+    """The review sheet's confidence column header: the threshold, and what it catches."""
+    if threshold == REVIEW_THRESHOLD:
+        return f"Confidence (orange < {threshold:.2f}: {REVIEW_RECALL * 100:.0f} % of wrong pairs)"
+    return f"Confidence (orange < {threshold:.2f})"

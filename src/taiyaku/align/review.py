@@ -18,7 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from taiyaku.align.confidence import REVIEW_THRESHOLD, review_threshold_text
+from taiyaku.align.confidence import (
+    REVIEW_THRESHOLD,
+    review_threshold_header,
+    review_threshold_text,
+)
 from taiyaku.align.core import Alignment
 from taiyaku.align.document import covers
 from taiyaku.errors import FormatError, TaiyakuError
@@ -104,7 +108,7 @@ def write_review(
         set_print_layout(sheet)
         set_filter(sheet, columns=len(widths), last_row=len(alignment.beads) + 1)
         bold = Font(bold=True)
-        headers = ("#", "Bead", f"Confidence (orange < {threshold:.2f})", "Source", "Target", "OK?")
+        headers = ("#", "Bead", review_threshold_header(threshold), "Source", "Target", "OK?")
         low = PatternFill("solid", start_color="FFD59E", end_color="FFD59E")
         wrap = CellAlignment(wrap_text=True, vertical="top")
         fit_row_height(sheet, 1, headers, widths)

@@ -39,7 +39,7 @@ FEATURES = (
     "length z-score |δ| (capped at 3, /3)",
     "a neighbour is 1-0 or 0-1",
     "rival margin (capped at ±10 nats, /10)",
-    "log(1 + rival margin), 0 when negative",
+    "log(1 + rival margin capped at 30 nats), 0 when negative",
     "rival margin negative",
     "excess over the cheapest path (capped at 10 nats, /10)",
 )
@@ -128,7 +128,7 @@ def evidence(
         min(abs(delta), 3.0) / 3.0,
         1.0 if neighbour_skipped else 0.0,
         max(-10.0, min(rival, 10.0)) / 10.0,
-        math.log1p(max(0.0, min(rival, 1e6))),
+        math.log1p(max(0.0, min(rival, 30.0))),
         1.0 if rival < 0 else 0.0,
         max(0.0, min(excess, 10.0)) / 10.0,
     )

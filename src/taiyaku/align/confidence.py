@@ -41,33 +41,31 @@ FEATURES = (
     "rival margin (capped at ±10 nats, /10)",
     "log(1 + rival margin capped at 30 nats), 0 when negative",
     "rival margin negative",
-    "excess over the cheapest path (capped at 10 nats, /10)",
 )
 
 # Fitted by ``benchmarks/align_kyoto.py --calibrate`` (intercept first).
 COEFFICIENTS = (
-    -0.6073,
-    -0.1018,
-    3.0836,
-    0.0015,
-    -0.7717,
-    0.6157,
-    -0.4052,
-    -2.9218,
-    2.1040,
-    -0.2028,
-    -7.5603,
-    -0.6234,
-    -0.2873,
-    -1.7292,
-    -0.2933,
-    0.6325,
-    5.9712,
-    1.1906,
-    0.1257,
-    3.5956,
+    -0.7121,
+    -0.0730,
+    3.0487,
+    0.0724,
+    -0.7366,
+    0.6156,
+    -0.4527,
+    -2.9982,
+    2.1232,
+    -0.1795,
+    -7.6275,
+    -0.6010,
+    -0.2917,
+    -1.7109,
+    -0.3454,
+    0.5849,
+    4.8064,
+    1.5135,
+    0.4660,
 )
-REVIEW_THRESHOLD = 0.9544
+REVIEW_THRESHOLD = 0.9537
 # The share of wrong beads REVIEW_THRESHOLD was chosen to catch.
 REVIEW_RECALL = 0.9
 
@@ -86,7 +84,6 @@ def evidence(
     delta: float = 0.0,
     neighbour_skipped: bool = False,
     rival: float = 10.0,
-    excess: float = 0.0,
 ) -> tuple[float, ...]:
     """The feature vector of one bead (see :data:`FEATURES`).
 
@@ -106,8 +103,6 @@ def evidence(
     :param rival: how much more (nats) the cheapest alignment without this bead costs than
         the cheapest with it (:func:`taiyaku.align.dp.bead_margins`): the strongest evidence,
         since a bead whose sentences another alignment explains almost as well is often wrong
-    :param excess: how much more the cheapest alignment with this bead costs than the
-        cheapest of all (more than 0 when the blocks were aligned first)
     """
     share = 2.0 * matched / anchors if anchors > 0 else 0.0
     unmatched = min(max(anchors - 2.0 * matched, 0.0), 5.0) / 5.0
@@ -130,7 +125,6 @@ def evidence(
         max(-10.0, min(rival, 10.0)) / 10.0,
         math.log1p(max(0.0, min(rival, 30.0))),
         1.0 if rival < 0 else 0.0,
-        max(0.0, min(excess, 10.0)) / 10.0,
     )
 
 

@@ -203,7 +203,7 @@ def align(
                 _with(target_features, learnt, target, target_lang),
             )
     # How much cheaper each bead is than every other way of aligning its sentences, over the
-    # whole document (also when the blocks were aligned first): the confidence's evidence.
+    # whole document (also when the blocks were aligned first): the confidence's best evidence.
     inputs = _dp_inputs(source_features, target_features, weights, (0, len(source)),
                         (0, len(target)), lines, blocks)  # fmt: skip
     margins = bead_margins(path, source_lengths, target_lengths, model, **inputs)
@@ -494,7 +494,7 @@ def _bead(
     neighbour_merged: bool,
     neighbour_skipped: bool,
     competitors: list[tuple[int, int]],
-    margin: tuple[float, float],
+    rival: float,
 ) -> Bead:
     kind = f"{len(src)}-{len(tgt)}"
     length_s = sum(source_lengths[i] for i in src)
@@ -534,8 +534,7 @@ def _bead(
         rival_share=rival_share,
         delta=delta,
         neighbour_skipped=neighbour_skipped,
-        excess=margin[0],
-        rival=margin[1],
+        rival=rival,
     )
     return Bead(
         src,

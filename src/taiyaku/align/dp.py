@@ -447,7 +447,7 @@ def bead_margins(
     source_blocks: list[int] | None = None,
     target_blocks: list[int] | None = None,
     width: int = 200,
-) -> list[tuple[float, float]]:
+) -> list[float]:
     """How much the costs favour each bead of ``path`` over every other way of aligning its
     sentences, from one backward and one forward pass (the same costs as :func:`align_path`).
 
@@ -455,24 +455,21 @@ def bead_margins(
     depend on the direction, so the cheapest whole path through any bead is what the forward
     pass pays up to its end plus what the backward pass pays from there on. Every path covers
     each sentence with exactly one bead, so the cheapest path *without* a bead of ``path`` is
-    the cheapest through any other bead covering one of its sentences. For each bead:
-
-    - *excess* (nats): the cheapest path through it costs this much more than the cheapest
-      path (0 on the path :func:`align_path` finds; more when ``path`` was built otherwise,
-      block by block; ``inf`` when it lies outside the band);
-    - *rival* (nats): the cheapest path without it costs this much more than the cheapest
-      path with it. Small: another alignment of its sentences was nearly as likely;
-      negative: a cheaper one exists.
+    the cheapest through any other bead covering one of its sentences. A bead's *rival margin*
+    (nats) is how much more that costs than the cheapest path through the bead: small when
+    another alignment of its sentences was nearly as likely, negative when a cheaper one
+    exists (``path`` built otherwise than by :func:`align_path`, block by block), ``inf`` when
+    the band holds no other bead for its sentences, ``-inf`` when the bead lies outside it.
 
     A paragraph break met on one side only is charged where a path reaches it, so the two
     directions can disagree by ``model.boundary`` where a 0-1 bead leaves such a point.
 
     :param path: the beads, as :func:`align_path` returns them
-    :return: ``(excess, rival)`` per bead of ``path``
+    :return: the rival margin of each bead of ``path``
     """
     n, m = len(source_lengths), len(target_lengths)
     if n == 0 or m == 0:
-        return [(0.0, math.inf)] * len(path)
+        return [math.inf] * len(path)
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
     break_s, break_t = _breaks(source_blocks, n), _breaks(target_blocks, m)
     use_breaks = model.boundary > 0 and (break_s[1:-1].any() or break_t[1:-1].any())
@@ -492,7 +489,6 @@ def bead_margins(
         backward,
     )  # fmt: skip
     lo_b, hi_b = _band(n, m, source_lengths[::-1], target_lengths[::-1], width)
-    best = float(backward[n][m - int(lo_b[n])])
 
     def after(r: int, a: int, w: int) -> FloatArray:
         """The backward cost from point (r, c), columns a .. a+w-1 (the point's own break
@@ -559,8 +555,5 @@ def bead_margins(
     out = []
     for k, (src, tgt) in enumerate(path):
         rival = min([other_source[i] for i in src] + [other_target[j] for j in tgt])
-        if own[k] < _INF:
-            out.append((float(own[k]) - best, float(rival - own[k])))
-        else:
-            out.append((_INF, -_INF))
+        out.append(float(rival - own[k]) if own[k] < _INF else -_INF)
     return out

@@ -12,7 +12,8 @@ table, Brier score, AUC).
 
 :data:`REVIEW_THRESHOLD` is the confidence below which a review sheet highlights a row:
 chosen on the same documents as the lowest threshold that catches :data:`REVIEW_RECALL` of
-the wrong beads, so the fewest rows are highlighted for that recall."""
+the wrong beads, so the fewest rows are highlighted for that recall.
+"""
 
 from __future__ import annotations
 

@@ -60,8 +60,9 @@ class Bead:
     :param target_text: the target sentences joined
     :param type: ``"1-1"``, ``"1-2"``, ``"2-1"``, ``"2-2"``, ``"1-3"``, ``"3-1"``, ``"1-0"``
         or ``"0-1"``
-    :param confidence: in [0, 1]: the probability that the bead is right, from its lengths,
-        anchors, type and neighbours (:mod:`taiyaku.align.confidence`)
+    :param confidence: in [0, 1]: the probability that the bead is right, from how much
+        cheaper it is than every other alignment of its sentences, its lengths, anchors, type
+        and neighbours (:mod:`taiyaku.align.confidence`)
     :param evidence: what the confidence was computed from
         (:data:`taiyaku.align.confidence.FEATURES`)
     """

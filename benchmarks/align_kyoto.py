@@ -1,6 +1,7 @@
 """Alignment quality on kyoto-wiki-ja-en: plain and perturbed document pairs.
 
 Usage: .venv/bin/python benchmarks/align_kyoto.py [--every K] [--docs N] [--seed S] [--data DIR]
+       [--variant V] [--calibrate] [--no-baselines] [--no-ablations] [--no-dictionary]
 
 (``--every 16``: the tuning subset, every 16th document; figures are reported over all.)
 
@@ -27,6 +28,10 @@ Every variant is scored with strict and lax precision/recall/F1 (``taiyaku.align
 Vecalign's definitions), overall and per bead type, for taiyaku's aligner (lengths, anchors,
 paragraphs as evidence), the same without paragraphs, and a length-only Gale–Church baseline
 (one pass over the sentences, ratio estimated from the pair, Gale–Church priors). On the
+perturbed variant, the confidence of taiyaku's beads is checked against the gold over the
+documents not used for tuning: AUC, Brier score, a reliability table (per tenth of confidence,
+the share of beads right) and what the review threshold highlights; ``--calibrate`` refits
+the model on the tuning documents and prints its coefficients and threshold. On the
 perturbed variant each kind of anchor is then switched off in turn (the ablations). The
 dictionary anchor is used when an EDICT file is installed (Debian's ``edict`` package, or
 ``$TAIYAKU_EDICT``); ``--no-dictionary`` leaves it out.

@@ -83,6 +83,25 @@ def test_bead_margins_with_paragraph_breaks_on_one_side() -> None:
     assert len(margins) == len(path) and all(rival > 0 for rival in margins)
 
 
+def test_bead_margins_do_not_depend_on_the_direction() -> None:
+    # The backward pass is the forward one over the reversed documents: the margins of the
+    # documents read backwards are the same, bead for bead.
+    source = [12, 40, 7, 25, 60, 18, 33, 9]
+    target = [30, 100, 18, 62, 150, 45, 80, 24]
+    model = CostModel(2.5)
+    path = align_path(source, target, model)
+    margins = bead_margins(path, source, target, model)
+    n, m = len(source), len(target)
+    backwards = [
+        (tuple(n - 1 - i for i in reversed(src)), tuple(m - 1 - j for j in reversed(tgt)))
+        for src, tgt in reversed(path)
+    ]
+    assert min(margins) >= 0
+    assert margins == pytest.approx(
+        bead_margins(backwards, source[::-1], target[::-1], model)[::-1]
+    )
+
+
 def test_shipped_model_matches_its_features() -> None:
     assert len(COEFFICIENTS) == len(FEATURES) + 1
     features = evidence(

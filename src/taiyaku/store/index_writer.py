@@ -80,7 +80,7 @@ CARRY_BELOW = 16
 CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
 HOLD_AT_MOST = 160 << 20  # bytes of coded chunks held in memory before they are written
-HELD_OVERHEAD = 120  # bytes of Python objects beside each held chunk (its gram, its bytes)
+HELD_OVERHEAD = 20  # bytes beside each held chunk: its gram number, count and end offset
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
@@ -205,20 +205,22 @@ class _LangBuffer:
         pairs: np.ndarray = (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
         return pairs
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         return unpack_grams(self._codes_of(numbers), self.q)
 
     def take(
         self, *, final: bool = True
-    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Empty the buffer; return gram numbers, group bounds, ids, and the units' sizes.
 
         :param final: take every posting; otherwise the grams with fewer than
             ``CARRY_BELOW`` postings stay in the buffer for the next take (unless they are
             more than ``CARRY_AT_MOST``: memory stays bounded), so that a rare gram is
             written as one chunk at the end of an import, not as one tiny chunk per flush
-        :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
-            ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
+        :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of the gram numbered
+            ``grams[i]`` (:meth:`texts` gives its text) are ``ids[bounds[i]:bounds[i + 1]]``,
+            in increasing gram numbers; ``sizes`` is ``[lengths, gram counts]``
         """
         packed = np.concatenate(self.postings) if self.postings else np.empty(0, np.uint64)
         self.postings = []
@@ -253,7 +255,7 @@ class _LangBuffer:
                 ids, numbers = ids[~carried], numbers[~carried]
                 firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
                 firsts = firsts if len(ids) else firsts[:0]
-        grams = self._texts(numbers[firsts])
+        grams = numbers[firsts]
         del numbers
         bounds = np.append(firsts, len(ids))
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
@@ -284,7 +286,8 @@ class _CharBuffer(_LangBuffer):
         self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
         self.count += len(codes)
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         return unpack_char_layers(np.asarray(self.gram_codes, dtype=np.int64)[numbers])
 
 
@@ -342,7 +345,8 @@ class _WordBuffer(_LangBuffer):
         self.postings.append((numbered << np.uint64(32)) | ids[owners])
         self.count += len(hashes)
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         words = self.words
         return [words[n] for n in numbers.tolist()]
 
@@ -374,9 +378,9 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        # (table, lang) → [(grams, counts, coded chunks)] of the current write's flushes so far
-        self._held: dict[tuple[str, str], list[tuple[list[str], np.ndarray, list[bytes]]]] = {}
-        self._held_bytes = 0  # their estimated memory
+        # (table, lang) → the coded chunks of the current write's flushes so far
+        self._held: dict[tuple[str, str], _Held] = {}
+        self._held_bytes = 0  # their memory
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
         self._merge: set[tuple[str, str]] = set()
 
@@ -439,12 +443,12 @@ class IndexWriter:
         """
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
-            self._postings(db, "match_postings", buffer.lang, grams, bounds, ids, final)
+            self._postings(db, "match_postings", buffer, grams, bounds, ids, final)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
-            self._postings(db, "match_words", TARGETS, grams, bounds, ids, final)
+            self._postings(db, "match_words", self._words, grams, bounds, ids, final)
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
         if self._held_bytes > HOLD_AT_MOST:  # memory stays bounded, however big the import
             for (table, lang), held in sorted(self._held.items()):
@@ -457,8 +461,8 @@ class IndexWriter:
         self,
         db: Db,
         table: str,
-        lang: str,
-        grams: list[str],
+        buffer: _LangBuffer,
+        grams: np.ndarray,
         bounds: np.ndarray,
         ids: np.ndarray,
         final: bool,
@@ -469,43 +473,30 @@ class IndexWriter:
         are joined in order, without a sort, and every gram is written once: no chunk is
         rewritten at the end, and the table and its index are written in gram order.
         """
-        held = self._held.pop((table, lang), [])
-        if final and not held:
+        lang = buffer.lang
+        held = self._held.pop((table, lang), None)
+        if final and held is None:
+            texts = buffer.texts(grams)
             if table == "match_words":
-                _write_vocabulary(db, grams)
-            _write_postings(db, lang, grams, bounds, ids, table=table)
+                _write_vocabulary(db, texts)
+            _write_postings(db, lang, texts, bounds, ids, table=table)
             return
-        blobs = postings.encode_groups(ids, bounds)
-        held.append((grams, np.diff(bounds), blobs))
+        held = held or _Held(buffer)
+        added = held.add(grams, bounds, ids)
         if final:
             self._write_held(db, table, lang, held)
             return
         self._held[(table, lang)] = held
-        self._held_bytes += sum(map(len, blobs)) + HELD_OVERHEAD * len(blobs)
+        self._held_bytes += added
 
-    def _write_held(
-        self,
-        db: Db,
-        table: str,
-        lang: str,
-        held: list[tuple[list[str], np.ndarray, list[bytes]]],
-    ) -> None:
+    def _write_held(self, db: Db, table: str, lang: str, held: _Held) -> None:
         """Write the chunks held for ``(table, lang)``, one row per gram, in gram order."""
-        every = [gram for part in held for gram in part[0]]
-        order = sorted(range(len(every)), key=every.__getitem__)  # stable: flushes in order
+        grams, rows = held.joined()
         if table == "match_words":
-            _write_vocabulary(db, list(dict.fromkeys(every[i] for i in order)))
-        counts = np.concatenate([part[1] for part in held]).tolist()
-        blobs = [blob for part in held for blob in part[2]]
-        held.clear()
+            _write_vocabulary(db, grams)
         if _has_postings(db, table, lang):
             self._merge.add((table, lang))  # this write's chunks join those already stored
-        insert_rows(
-            db,
-            table,
-            "lang, gram, n, ids",
-            ((lang, gram, n, blob) for gram, n, blob in _joined(every, order, counts, blobs)),
-        )
+        insert_rows(db, table, "lang, gram, n, ids", ((lang, *row) for row in rows))
 
     def deleting(self, db: Db, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
@@ -534,21 +525,65 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
-def _joined(
-    grams: list[str], order: list[int], counts: list[int], blobs: list[bytes]
-) -> Iterator[tuple[str, int, bytes]]:
-    """Yield ``(gram, n, chunk)`` in gram order, the chunks of one gram joined into one.
+class _Held:
+    """The coded chunks of one table and language, held across the flushes of a bulk write.
 
-    :param order: the indexes of ``grams`` sorted by gram, the chunks of one gram in the
-        order of their ids
+    Each flush adds its chunks as one ``bytes`` with their end offsets, gram numbers and id
+    counts in numpy arrays (:data:`HELD_OVERHEAD` bytes a chunk beside the coded ids, not
+    a Python ``bytes`` and ``str`` each), so a million-unit import holds its whole index
+    and writes every gram once, at the end.
     """
-    for gram, group in itertools.groupby(order, grams.__getitem__):
-        members = list(group)
-        if len(members) == 1:
-            yield gram, counts[members[0]], blobs[members[0]]
-            continue
-        joined = np.concatenate([postings.decode(blobs[i]) for i in members])
-        yield gram, len(joined), postings.encode(joined)
+
+    def __init__(self, buffer: _LangBuffer):
+        self.buffer = buffer  # numbers the grams of every flush held here
+        self.grams: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.ends: list[np.ndarray] = []
+        self.data: list[bytes] = []
+
+    def add(self, grams: np.ndarray, bounds: np.ndarray, ids: np.ndarray) -> int:
+        """Code and hold one flush's lists (see :meth:`_LangBuffer.take`); return the bytes held."""
+        blobs = postings.encode_groups(ids, bounds)
+        self.grams.append(grams)
+        self.counts.append(np.diff(bounds).astype(np.int32))
+        self.ends.append(np.cumsum(np.fromiter(map(len, blobs), np.int64, len(blobs))))
+        self.data.append(b"".join(blobs))
+        return len(self.data[-1]) + HELD_OVERHEAD * len(blobs)
+
+    def joined(self) -> tuple[list[str], Iterator[tuple[str, int, bytes]]]:
+        """Return the distinct grams in order, and ``(gram, n, chunk)`` rows in that order,
+        the chunks of one gram joined into one (they are in id order: flushes in order)."""
+        numbers = np.concatenate(self.grams) if self.grams else np.empty(0, np.int64)
+        distinct, where = np.unique(numbers, return_inverse=True)
+        texts = self.buffer.texts(distinct)
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+        order = np.argsort(rank[where.reshape(-1)], kind="stable")
+        return sorted(texts), self._rows(texts, where.reshape(-1), order)
+
+    def _rows(
+        self, texts: list[str], where: np.ndarray, order: np.ndarray
+    ) -> Iterator[tuple[str, int, bytes]]:
+        if not len(order):
+            return
+        data = self.data
+        parts = np.repeat(np.arange(len(data)), [len(e) for e in self.ends]).tolist()
+        ends = np.concatenate(self.ends).tolist()
+        starts = np.concatenate([np.concatenate([[0], e[:-1]]) for e in self.ends]).tolist()
+        counts = np.concatenate(self.counts).tolist()
+        group = where[order]
+        breaks = np.flatnonzero(group[1:] != group[:-1]) + 1
+        bounds = np.concatenate([[0], breaks, [len(order)]]).tolist()
+        order_list, group_list = order.tolist(), group.tolist()
+        for a, b in itertools.pairwise(bounds):
+            gram = texts[group_list[a]]
+            if b - a == 1:
+                i = order_list[a]
+                yield gram, counts[i], data[parts[i]][starts[i] : ends[i]]
+                continue
+            chunks = [postings.decode(data[parts[i]][starts[i] : ends[i]]) for i in order_list[a:b]]
+            joined = np.concatenate(chunks)
+            yield gram, len(joined), postings.encode(joined)
 
 
 def _has_postings(db: Db, table: str, lang: str) -> bool:

@@ -34,8 +34,9 @@ character are found as fast as those that start with it.
 :class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
 its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
 transaction as the units. During an import it collects postings in memory (numpy, about
-8 bytes per posting), codes them every ``FLUSH_POSTINGS`` postings (about 1.5 bytes each,
-still in memory) and writes every gram once when the write finishes; if the write fails,
+8 bytes per posting), sorts them every ``FLUSH_POSTINGS`` postings into gaps (one or two
+bytes each, still in memory: :class:`_Held`) and writes every gram once when the write
+finishes; if the write fails,
 what it collected is dropped along with the rolled-back units.
 """
 
@@ -79,8 +80,8 @@ MERGE_BELOW = 4096
 CARRY_BELOW = 16
 CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
-HOLD_AT_MOST = 160 << 20  # bytes of coded chunks held in memory before they are written
-HELD_OVERHEAD = 20  # bytes beside each held chunk: its gram number, count and end offset
+HOLD_AT_MOST = 256 << 20  # bytes of posting lists held in memory before they are written
+JOIN_POSTINGS = 2_000_000  # ids joined and coded at a time at the end of a bulk write
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
@@ -436,8 +437,8 @@ class IndexWriter:
     def flush(self, db: Db, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
-        :param final: write every posting; otherwise the postings taken are coded and held
-            in memory (about 1.5 bytes each) until the final flush writes each gram once
+        :param final: write every posting; otherwise the postings taken are held in
+            memory as gaps (one or two bytes each, see :class:`_Held`) until the final flush writes each gram once
             (or, past ``HOLD_AT_MOST``, until this flush writes what is held), and rare
             grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
@@ -526,64 +527,105 @@ class IndexWriter:
 
 
 class _Held:
-    """The coded chunks of one table and language, held across the flushes of a bulk write.
+    """The posting lists of one table and language, held across the flushes of a bulk write.
 
-    Each flush adds its chunks as one ``bytes`` with their end offsets, gram numbers and id
-    counts in numpy arrays (:data:`HELD_OVERHEAD` bytes a chunk beside the coded ids, not
-    a Python ``bytes`` and ``str`` each), so a million-unit import holds its whole index
-    and writes every gram once, at the end.
+    A flush's lists are held as their ids' gaps, in ``uint8`` or ``uint16`` (whichever is
+    smaller once the gaps that do not fit are kept aside as exceptions), with the gram
+    number, id count and first id of each list in numpy arrays: no Python object per list,
+    so a million-unit import holds its whole index and writes every gram once, at the end.
+    There the lists of one gram from every flush are joined (the ids of a bulk write only
+    grow, so flushes in order are ids in order) and coded by
+    :func:`~taiyaku.store.postings.encode_groups`, a slice of grams at a time.
     """
 
     def __init__(self, buffer: _LangBuffer):
         self.buffer = buffer  # numbers the grams of every flush held here
-        self.grams: list[np.ndarray] = []
-        self.counts: list[np.ndarray] = []
-        self.ends: list[np.ndarray] = []
-        self.data: list[bytes] = []
+        self.grams: list[np.ndarray] = []  # per flush: the gram number of each list
+        self.counts: list[np.ndarray] = []  # ... its number of ids
+        self.firsts: list[np.ndarray] = []  # ... its first id
+        self.gaps: list[np.ndarray] = []  # per flush: each id's gap from the one before (0 first)
+        self.over_at: list[np.ndarray] = []  # ... where a gap did not fit (0 held there)
+        self.over: list[np.ndarray] = []  # ... and those gaps
 
     def add(self, grams: np.ndarray, bounds: np.ndarray, ids: np.ndarray) -> int:
-        """Code and hold one flush's lists (see :meth:`_LangBuffer.take`); return the bytes held."""
-        blobs = postings.encode_groups(ids, bounds)
+        """Hold one flush's lists (see :meth:`_LangBuffer.take`); return the bytes held."""
+        starts = bounds[:-1]
+        gaps = np.zeros(len(ids), dtype=np.int64)
+        gaps[1:] = np.diff(ids.astype(np.int64))
+        gaps[starts] = 0
+        over8 = int(np.count_nonzero(gaps >= 1 << 8))
+        over16 = int(np.count_nonzero(gaps >= 1 << 16))
+        bits = 8 if len(ids) + 12 * over8 <= 2 * len(ids) + 12 * over16 else 16
+        over_at = np.flatnonzero(gaps >= 1 << bits)
+        self.over.append(gaps[over_at].astype(np.int32))
+        gaps[over_at] = 0
+        self.over_at.append(over_at)
+        self.gaps.append(gaps.astype(np.uint8 if bits == 8 else np.uint16))
         self.grams.append(grams)
-        self.counts.append(np.diff(bounds).astype(np.int32))
-        self.ends.append(np.cumsum(np.fromiter(map(len, blobs), np.int64, len(blobs))))
-        self.data.append(b"".join(blobs))
-        return len(self.data[-1]) + HELD_OVERHEAD * len(blobs)
+        self.counts.append(np.diff(bounds))
+        self.firsts.append(ids[starts].astype(np.int32))
+        parts = (self.grams, self.counts, self.firsts, self.gaps, self.over_at, self.over)
+        return sum(part[-1].nbytes for part in parts)
 
     def joined(self) -> tuple[list[str], Iterator[tuple[str, int, bytes]]]:
-        """Return the distinct grams in order, and ``(gram, n, chunk)`` rows in that order,
-        the chunks of one gram joined into one (they are in id order: flushes in order)."""
+        """Return the distinct grams in order, and ``(gram, n, chunk)`` rows in that order."""
         numbers = np.concatenate(self.grams) if self.grams else np.empty(0, np.int64)
         distinct, where = np.unique(numbers, return_inverse=True)
         texts = self.buffer.texts(distinct)
+        by_text = sorted(range(len(texts)), key=texts.__getitem__)
         rank = np.empty(len(texts), dtype=np.int64)
-        rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
-        order = np.argsort(rank[where.reshape(-1)], kind="stable")
-        return sorted(texts), self._rows(texts, where.reshape(-1), order)
+        rank[by_text] = np.arange(len(texts))
+        ranks = rank[where.reshape(-1)]
+        return [texts[i] for i in by_text], self._rows([texts[i] for i in by_text], ranks)
 
-    def _rows(
-        self, texts: list[str], where: np.ndarray, order: np.ndarray
-    ) -> Iterator[tuple[str, int, bytes]]:
-        if not len(order):
+    def _rows(self, grams: list[str], ranks: np.ndarray) -> Iterator[tuple[str, int, bytes]]:
+        """The rows of :meth:`joined`: ``ranks[i]`` is the place in ``grams`` of list ``i``."""
+        if not len(ranks):
             return
-        data = self.data
-        parts = np.repeat(np.arange(len(data)), [len(e) for e in self.ends]).tolist()
-        ends = np.concatenate(self.ends).tolist()
-        starts = np.concatenate([np.concatenate([[0], e[:-1]]) for e in self.ends]).tolist()
-        counts = np.concatenate(self.counts).tolist()
-        group = where[order]
-        breaks = np.flatnonzero(group[1:] != group[:-1]) + 1
-        bounds = np.concatenate([[0], breaks, [len(order)]]).tolist()
-        order_list, group_list = order.tolist(), group.tolist()
-        for a, b in itertools.pairwise(bounds):
-            gram = texts[group_list[a]]
-            if b - a == 1:
-                i = order_list[a]
-                yield gram, counts[i], data[parts[i]][starts[i] : ends[i]]
-                continue
-            chunks = [postings.decode(data[parts[i]][starts[i] : ends[i]]) for i in order_list[a:b]]
-            joined = np.concatenate(chunks)
-            yield gram, len(joined), postings.encode(joined)
+        order = np.argsort(ranks, kind="stable")  # stable: a gram's lists in flush order
+        ranks = ranks[order]
+        flush_of = np.repeat(np.arange(len(self.grams)), [len(g) for g in self.grams])[order]
+        counts = np.concatenate(self.counts)
+        begins = np.concatenate([np.cumsum(c) - c for c in self.counts])[order]
+        firsts = np.concatenate(self.firsts)[order]
+        counts = counts[order]
+        # Cut into slices of about JOIN_POSTINGS ids, each ending where a gram ends.
+        gram_ends = np.append(np.flatnonzero(ranks[1:] != ranks[:-1]) + 1, len(ranks))
+        total = np.cumsum(counts)
+        wanted = np.searchsorted(total, np.arange(JOIN_POSTINGS, int(total[-1]), JOIN_POSTINGS))
+        cuts = np.append(gram_ends[np.searchsorted(gram_ends, wanted, side="right")], len(ranks))
+        for a, b in itertools.pairwise([0, *np.unique(cuts).tolist()]):
+            ids, bounds = self._ids(flush_of[a:b], begins[a:b], counts[a:b], firsts[a:b])
+            starts = np.concatenate([[0], np.flatnonzero(ranks[a + 1 : b] != ranks[a : b - 1]) + 1])
+            bounds = np.append(bounds[starts], len(ids))
+            texts = [grams[r] for r in ranks[a:b][starts].tolist()]
+            ns = np.diff(bounds).tolist()
+            yield from zip(texts, ns, postings.encode_groups(ids, bounds), strict=True)
+
+    def _ids(
+        self, flush_of: np.ndarray, begins: np.ndarray, counts: np.ndarray, firsts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of the held lists given (their flush, where their gaps begin there, their
+        count and first id), one after another; and where each list starts among them."""
+        out_begins = np.cumsum(counts) - counts
+        values = np.empty(int(counts.sum()), dtype=np.int64)
+        for flush in np.unique(flush_of).tolist():
+            mine = flush_of == flush
+            lengths = counts[mine]
+            to = np.repeat(out_begins[mine] - (np.cumsum(lengths) - lengths), lengths)
+            to += np.arange(len(to))
+            source = to + np.repeat(begins[mine] - out_begins[mine], lengths)
+            got = self.gaps[flush][source].astype(np.int64)
+            over_at = self.over_at[flush]
+            if len(over_at):
+                k = np.minimum(np.searchsorted(over_at, source), len(over_at) - 1)
+                hit = over_at[k] == source
+                got[hit] = self.over[flush][k[hit]]
+            values[to] = got
+        values[out_begins] = firsts
+        running = np.cumsum(values)
+        running -= np.repeat(running[out_begins] - firsts, counts)
+        return running, out_begins
 
 
 def _has_postings(db: Db, table: str, lang: str) -> bool:

@@ -562,7 +562,7 @@ class _Held:
         self.over_at.append(over_at)
         self.gaps.append(gaps.astype(np.uint8 if bits == 8 else np.uint16))
         self.grams.append(grams)
-        self.counts.append(np.diff(bounds))
+        self.counts.append(np.diff(bounds).astype(np.int32))
         self.firsts.append(ids[starts].astype(np.int32))
         parts = (self.grams, self.counts, self.firsts, self.gaps, self.over_at, self.over)
         return sum(part[-1].nbytes for part in parts)
@@ -571,27 +571,36 @@ class _Held:
         """Return the distinct grams in order, and ``(gram, n, chunk)`` rows in that order."""
         numbers = np.concatenate(self.grams) if self.grams else np.empty(0, np.int64)
         distinct, where = np.unique(numbers, return_inverse=True)
+        del numbers
         texts = self.buffer.texts(distinct)
         by_text = sorted(range(len(texts)), key=texts.__getitem__)
-        rank = np.empty(len(texts), dtype=np.int64)
-        rank[by_text] = np.arange(len(texts))
-        ranks = rank[where.reshape(-1)]
-        return [texts[i] for i in by_text], self._rows([texts[i] for i in by_text], ranks)
+        grams = [texts[i] for i in by_text]
+        del texts, distinct
+        rank = np.empty(len(grams), dtype=np.int32)
+        rank[by_text] = np.arange(len(grams), dtype=np.int32)
+        del by_text
+        return grams, self._rows(grams, rank[where.reshape(-1)])
 
     def _rows(self, grams: list[str], ranks: np.ndarray) -> Iterator[tuple[str, int, bytes]]:
-        """The rows of :meth:`joined`: ``ranks[i]`` is the place in ``grams`` of list ``i``."""
+        """The rows of :meth:`joined`: ``ranks[i]`` is the place in ``grams`` of list ``i``.
+
+        Every list's numbers are taken in gram order (32 bits each: at a million units
+        there are a few million lists) and the flushes' own arrays let go, but their gaps.
+        """
         if not len(ranks):
             return
-        order = np.argsort(ranks, kind="stable")  # stable: a gram's lists in flush order
+        order = np.argsort(ranks, kind="stable").astype(np.int32)  # a gram's lists in flush order
         ranks = ranks[order]
-        flush_of = np.repeat(np.arange(len(self.grams)), [len(g) for g in self.grams])[order]
-        counts = np.concatenate(self.counts)
-        begins = np.concatenate([np.cumsum(c) - c for c in self.counts])[order]
+        sizes = [len(g) for g in self.grams]
+        flush_of = np.repeat(np.arange(len(sizes), dtype=np.int16), sizes)[order]
+        begins = np.concatenate([(np.cumsum(c) - c).astype(np.int32) for c in self.counts])[order]
         firsts = np.concatenate(self.firsts)[order]
-        counts = counts[order]
+        counts = np.concatenate(self.counts)[order]
+        del order
+        self.grams, self.counts, self.firsts = [], [], []
         # Cut into slices of about JOIN_POSTINGS ids, each ending where a gram ends.
         gram_ends = np.append(np.flatnonzero(ranks[1:] != ranks[:-1]) + 1, len(ranks))
-        total = np.cumsum(counts)
+        total = np.cumsum(counts, dtype=np.int64)
         wanted = np.searchsorted(total, np.arange(JOIN_POSTINGS, int(total[-1]), JOIN_POSTINGS))
         cuts = np.append(gram_ends[np.searchsorted(gram_ends, wanted, side="right")], len(ranks))
         for a, b in itertools.pairwise([0, *np.unique(cuts).tolist()]):
@@ -607,7 +616,7 @@ class _Held:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ids of the held lists given (their flush, where their gaps begin there, their
         count and first id), one after another; and where each list starts among them."""
-        out_begins = np.cumsum(counts) - counts
+        out_begins = np.cumsum(counts, dtype=np.int64) - counts
         values = np.empty(int(counts.sum()), dtype=np.int64)
         for flush in np.unique(flush_of).tolist():
             mine = flush_of == flush

@@ -25,6 +25,7 @@ _COLUMNS = (
     "target_markup, annotations, created_absent, changed_absent, pair_hash"
 )
 _BATCH = 5000
+Warn = Callable[[str], None]
 # A unit's source match key, as SQL. Most sources are their own key (Japanese text already
 # in NFKC, without case), so the column holds NULL for "the text itself" (``m021``): every
 # read of the key goes through this expression. ``changed`` likewise holds NULL for "the
@@ -79,12 +80,42 @@ class TranslationMemory:
         :param units: units to store; missing timestamps are set to now
         :param progress: called with the number of units handled after each batch
         """
+        return self._add_rows(unit_rows(units), progress)
+
+    def import_units(
+        self,
+        read: Callable[[Warn], Iterable[Unit]],
+        warn: Warn | None = None,
+        *,
+        background: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> AddResult:
+        """Store the units ``read(warn)`` yields, as :meth:`add_many` does.
+
+        :param read: reads the units (a file's), passing its warnings to the ``warn`` given
+        :param warn: where the reader's warnings go
+        :param background: call ``read`` and compute the units' rows (match keys, pair
+            hashes) in a forked child process (:func:`~taiyaku.formats.background.read_in_child`),
+            so that a large file is parsed and keyed on one core while this process
+            stores and indexes on another (see
+            :func:`~taiyaku.formats.background.worth_a_process`)
+        :param progress: called with the number of units handled after each batch
+        """
+        if background:
+            from taiyaku.formats.background import read_in_child
+
+            return self._add_rows(read_in_child(lambda w: unit_rows(read(w)), warn), progress)
+        return self.add_many(read(warn), progress=progress)
+
+    def _add_rows(
+        self, rows: Iterable[tuple[Any, ...]], progress: Callable[[int], None] | None
+    ) -> AddResult:
+        """Store the rows of :func:`unit_rows` in one transaction (see :meth:`add_many`)."""
         added = skipped = 0
-        now = now_iso()  # one import, one time
         with self._writing():
             batch: list[tuple[Any, ...]] = []
-            for unit in units:
-                batch.append(_row(unit, now))
+            for row in rows:
+                batch.append(row)
                 if len(batch) >= _BATCH:
                     n = self._insert(batch)
                     added, skipped = added + n, skipped + len(batch) - n
@@ -489,6 +520,14 @@ class TranslationMemory:
 # A million units carry a handful of distinct tags: normalise each once.
 _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 _primary = functools.lru_cache(maxsize=512)(primary_lang)
+
+
+def unit_rows(units: Iterable[Unit]) -> Iterator[tuple[Any, ...]]:
+    """The ``units`` rows of ``units`` (what :meth:`TranslationMemory.add_many` stores), all
+    stamped with the time the first is made (one import, one time; see :func:`_row`)."""
+    now = now_iso()
+    for unit in units:
+        yield _row(unit, now)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:

@@ -1,4 +1,4 @@
-"""The posting lists a bulk write holds across flushes come back joined, exactly as coded at once."""
+"""Posting lists a bulk write holds across flushes come back joined, as if coded at once."""
 
 import numpy as np
 import pytest

@@ -36,8 +36,7 @@ its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes
 transaction as the units. During an import it collects postings in memory (numpy, about
 8 bytes per posting), sorts them every ``FLUSH_POSTINGS`` postings into gaps (one or two
 bytes each, still in memory: :class:`_Held`) and writes every gram once when the write
-finishes; if the write fails,
-what it collected is dropped along with the rolled-back units.
+finishes; if the write fails, what it collected is dropped along with the rolled-back units.
 """
 
 from __future__ import annotations
@@ -379,7 +378,7 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        # (table, lang) → the coded chunks of the current write's flushes so far
+        # (table, lang) → the posting lists of the current write's flushes so far
         self._held: dict[tuple[str, str], _Held] = {}
         self._held_bytes = 0  # their memory
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
@@ -438,9 +437,9 @@ class IndexWriter:
         """Write the collected postings and sizes.
 
         :param final: write every posting; otherwise the postings taken are held in
-            memory as gaps (one or two bytes each, see :class:`_Held`) until the final flush writes each gram once
-            (or, past ``HOLD_AT_MOST``, until this flush writes what is held), and rare
-            grams wait in the buffers (see :meth:`_LangBuffer.take`)
+            memory as gaps (one or two bytes each, see :class:`_Held`) until the final
+            flush writes each gram once (or, past ``HOLD_AT_MOST``, until this flush writes
+            what is held), and rare grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)

@@ -51,7 +51,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
 from taiyaku.store.db import Db, in_list, insert_rows
 from taiyaku.store.pg import is_postgres
-from taiyaku.store.tm import SOURCE_KEY
+from taiyaku.store.tm import SOURCE_KEY, Keys
 from taiyaku.text.grams import (
     char_layers,
     gram_size,
@@ -394,22 +394,26 @@ class IndexWriter:
         words = self._words.count if self._words is not None else 0
         return sum(b.count for b in self._buffers.values()) + words
 
-    def added(self, db: Db, ids: list[int]) -> None:
-        """Collect the postings of units just inserted (an ``on_added`` hook)."""
-        rows = _unit_rows(db, ids)
+    def added(self, db: Db, ids: list[int], keys: list[Keys] | None = None) -> None:
+        """Collect the postings of units just inserted (an ``on_added`` hook).
+
+        :param keys: the units' :data:`~taiyaku.store.tm.Keys`, in the order of ``ids``;
+            ``None``: read them from the database
+        """
+        rows: Sequence[Sequence[Any]] = _unit_rows(db, ids) if keys is None else keys
         if self._sources:
-            for lang, (unit_ids, keys) in source_sides(rows).items():
+            for lang, (unit_ids, sources) in source_sides(rows).items():
                 buffer = self._buffers.get(lang) or self._buffers.setdefault(
                     lang, _LangBuffer(lang)
                 )
                 if buffer.full():
                     self.flush(db)
                     buffer = self._buffers[lang] = _LangBuffer(lang)
-                buffer.add(unit_ids, keys)
+                buffer.add(unit_ids, sources)
                 chars = self._buffers.get(chars_lang(lang)) or self._buffers.setdefault(
                     chars_lang(lang), _CharBuffer(lang)
                 )
-                chars.add(unit_ids, keys)
+                chars.add(unit_ids, sources)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()

@@ -156,23 +156,29 @@ def align(
         blocks = (list(source_blocks), list(target_blocks))
 
     def solve(
-        source_features: list[Features], target_features: list[Features]
-    ) -> tuple[Path, list[Features], list[Features], dict[str, float]]:
+        source_features: list[Features], target_features: list[Features], by_blocks: bool | None
+    ) -> tuple[Path, list[Features], list[Features], dict[str, float], bool]:
+        """The path, the reweighed features, their weights, and whether blocks were aligned
+        first. ``by_blocks`` is that decision when already taken (``None``: take it)."""
         weights: dict[str, float] = {}
         if source_features:
             weights = document_weights(source_features, target_features)
             source_features = reweigh(source_features, weights)
             target_features = reweigh(target_features, weights)
-        path = _align_range(
-            source_lengths, target_lengths, source_features, target_features, model, weights,
-            (0, len(source)), (0, len(target)), lines, blocks,
-        )  # fmt: skip
-        if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
+        if not by_blocks:
+            path = _align_range(
+                source_lengths, target_lengths, source_features, target_features, model,
+                weights, (0, len(source)), (0, len(target)), lines, blocks,
+            )  # fmt: skip
+        if by_blocks is None:
+            by_blocks = blocks is not None and block_agreement(path, *blocks) >= AGREEMENT
+        if by_blocks:
+            assert blocks is not None
             path = _align_blocks(
                 source_lengths, target_lengths, blocks[0], blocks[1],
                 source_features, target_features, model, weights, lines,
             )  # fmt: skip
-        return path, source_features, target_features, weights
+        return path, source_features, target_features, weights, by_blocks
 
     source_features: list[Features] = []
     target_features: list[Features] = []
@@ -186,13 +192,19 @@ def align(
             if known:
                 source_features = _with(source_features, known, source, source_lang)
                 target_features = _with(target_features, known, target, target_lang)
-    path, source_features, target_features, weights = solve(source_features, target_features)
+    path, source_features, target_features, weights, by_blocks = solve(
+        source_features, target_features, None
+    )
     if anchors and lexicon:
         learnt = learn(source, target, path, source_lang)
         if learnt:
-            path, source_features, target_features, weights = solve(
+            # Whether the layouts agree is a matter of paragraphs, which the learnt words do
+            # not change: the second pass keeps the first's decision, and when blocks go first
+            # it skips the whole-document sentence pass that only served to take it.
+            path, source_features, target_features, weights, _ = solve(
                 _with(source_features, learnt, source, source_lang),
                 _with(target_features, learnt, target, target_lang),
+                by_blocks,
             )
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
     skipped = [not (src and tgt) for src, tgt in path]

@@ -45,7 +45,7 @@ from taiyaku.text.numbers import (
     number_value,
 )
 
-# Weights in "matched feature" units: a shared year says more than a shared bracket.
+# Weights in "matched feature" units: a shared year says more than a shared quotation.
 WEIGHTS = {
     "num": 1.0,
     "small": 0.5,
@@ -273,7 +273,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     weights = {}
     for feature, n in frequency.items():
         kind = _kind(feature)
-        # Only names are discounted: brackets and numbers keep helping however common.
+        # Only names are discounted: quotations and numbers keep helping however common.
         discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex", "dict") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights

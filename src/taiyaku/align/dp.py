@@ -425,15 +425,10 @@ def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatAr
         # A 2-2 bead matches no more than the best of its parts taken as 1-1s, 1-2s or 2-1s
         # (one sentence of a side with both of the other's): summing all four pairs would
         # count a feature repeated in both sentences of each side four times.
-        return np.maximum.reduce(
-            [
-                pair[0][0] + pair[1][1],
-                pair[0][1] + pair[1][0],
-                pair[0][0] + pair[0][1],
-                pair[1][0] + pair[1][1],
-                pair[0][0] + pair[1][0],
-                pair[0][1] + pair[1][1],
-            ]
+        (a, b), (c, d) = pair
+        return np.maximum(
+            np.maximum(np.maximum(a + d, b + c), np.maximum(a + b, c + d)),
+            np.maximum(a + c, b + d),
         )
     parts = [p for row in pair for p in row]
     matched = parts[0]

@@ -152,7 +152,10 @@ def align(
     # bead with the item that finishes it; it is not a heading either, whatever its kind.
     cuts: tuple[list[bool], list[bool]] | None = None
     if anchors:
-        cuts = (_cut_sentences(source, source_lang), _cut_sentences(target, target_lang))
+        cuts = (
+            _cut_sentences(source, source_lang, source_kinds),
+            _cut_sentences(target, target_lang, target_kinds),
+        )
     lines: tuple[list[bool], list[bool]] | None = None
     if cuts is not None and source_kinds is not None and target_kinds is not None:
         lines = (
@@ -447,10 +450,13 @@ def _align_blocks(
     return path
 
 
-def _cut_sentences(texts: Sequence[str], lang: str) -> list[bool]:
-    """Per item, whether it is a sentence cut before its end that the next item finishes."""
+def _cut_sentences(texts: Sequence[str], lang: str, kinds: Sequence[str] | None) -> list[bool]:
+    """Per item, whether it is a sentence cut before its end that the next item finishes (a
+    list item is not: items often end without punctuation, one after the other)."""
     return [
-        k + 1 < len(texts) and cut_sentence(text, texts[k + 1], lang)
+        k + 1 < len(texts)
+        and (kinds is None or kinds[k] != "item")
+        and cut_sentence(text, texts[k + 1], lang)
         for k, text in enumerate(texts)
     ]
 

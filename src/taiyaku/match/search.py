@@ -384,6 +384,15 @@ def _counted(
             found.append(postings.decode(blob))
     ids = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int32)
     ids = ids[: np.searchsorted(ids, size)]
+    if dense is None and at_least > 1:
+        # An id in at least `at_least` lists is found at i and at i + at_least - 1 of the
+        # sorted ids: one comparison over them all, then work on the few ids it leaves.
+        step = at_least - 1
+        kept = ids[:-step][ids[step:] == ids[:-step]] if len(ids) > step else ids[:0]
+        if len(kept):
+            kept = kept[np.concatenate([[True], kept[1:] != kept[:-1]])]
+        found_in = np.searchsorted(ids, kept, "right") - np.searchsorted(ids, kept, "left")
+        return kept.astype(np.int64), found_in.astype(np.int64)
     starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else ids
     counts = np.diff(np.append(starts, len(ids)))
     ids = ids[starts].astype(np.int64)

@@ -369,39 +369,36 @@ def _counted(
     """Return the ids below ``size`` found in at least ``at_least`` of the posting ``chunks``,
     with how many they are in (ascending ids).
 
-    Lists of ids are counted by one sort of them all (numpy sorts int32 with a vectorised
-    radix sort), so their cost follows the number of postings read, not the size of the TM;
-    bitmaps (the commonest tokens) are added bit by bit into a vector over all units.
+    Without bitmaps, the lists of ids are counted by one sort of them all, so the cost
+    follows the number of postings read, not the size of the TM. With bitmaps (the
+    commonest tokens) a vector over all units is needed anyway: every bitmap is added to it
+    bit by bit, and every list scattered into it (a chunk holds an id once), with no sort
+    (on the 5M-unit benchmark, CPU per query at ``--min 50``: 22.5 against 29.0 ms). Lists
+    alone are not worth a vector: scattering them costs as much as sorting them, and the
+    vector adds a pass over every unit.
     """
-    dense: np.ndarray | None = None
-    found = []
-    for _, blob in chunks:
-        if blob[0] == postings.BITMAP:
-            if dense is None:
-                dense = np.zeros(size, dtype=np.uint8 if len(chunks) < 256 else np.uint16)
+    bitmaps = [blob for _, blob in chunks if blob[0] == postings.BITMAP]
+    lists = [postings.decode(blob) for _, blob in chunks if blob[0] != postings.BITMAP]
+    if bitmaps:
+        dense = np.zeros(size, dtype=np.uint8 if len(chunks) < 256 else np.uint16)
+        for blob in bitmaps:
             postings.add_to(blob, dense)
-        else:
-            found.append(postings.decode(blob))
-    ids = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int32)
+        for ids in lists:
+            dense[ids[: np.searchsorted(ids, size)]] += 1
+        found = np.flatnonzero(dense >= at_least)
+        return found, dense[found].astype(np.int64)
+    ids = np.sort(np.concatenate(lists)) if lists else np.zeros(0, np.int32)
     ids = ids[: np.searchsorted(ids, size)]
-    if dense is None and at_least > 1:
-        # An id in at least `at_least` lists is found at i and at i + at_least - 1 of the
-        # sorted ids: one comparison over them all, then work on the few ids it leaves.
-        step = at_least - 1
+    # An id in at least `at_least` lists is found at i and at i + at_least - 1 of the sorted
+    # ids: one comparison over them all, then work on the few ids it leaves.
+    step = at_least - 1
+    kept = ids
+    if step:
         kept = ids[:-step][ids[step:] == ids[:-step]] if len(ids) > step else ids[:0]
-        if len(kept):
-            kept = kept[np.concatenate([[True], kept[1:] != kept[:-1]])]
-        found_in = np.searchsorted(ids, kept, "right") - np.searchsorted(ids, kept, "left")
-        return kept.astype(np.int64), found_in.astype(np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], ids[1:] != ids[:-1]])) if len(ids) else ids
-    counts = np.diff(np.append(starts, len(ids)))
-    ids = ids[starts].astype(np.int64)
-    if dense is not None:
-        dense[ids] += counts.astype(dense.dtype)
-        ids = np.flatnonzero(dense >= at_least)
-        return ids, dense[ids].astype(np.int64)
-    keep = counts >= at_least
-    return ids[keep], counts[keep]
+    if len(kept):
+        kept = kept[np.concatenate([[True], kept[1:] != kept[:-1]])]
+    found_in = np.searchsorted(ids, kept, "right") - np.searchsorted(ids, kept, "left")
+    return kept.astype(np.int64), found_in.astype(np.int64)
 
 
 def _margin(min_score: float) -> int:

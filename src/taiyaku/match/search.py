@@ -243,6 +243,7 @@ class Matcher:
         blobs: dict[str, list[bytes]] = {}
         for token, blob in chars.chunks(rest):
             blobs.setdefault(token, []).append(blob)
+        candidates = candidates.astype(np.int32)  # as the postings: no cast of them per test
         for left, token in zip(range(len(rest) - 1, -1, -1), rest, strict=True):
             if not len(candidates):
                 break

@@ -52,7 +52,9 @@ from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
 _BATCH = 256
-_ROUNDING = 0.006  # scores are rounded to 2 decimals, bounds are not
+# Scores are shown and compared rounded to 2 decimals, bounds and rapidfuzz's cutoff are not:
+# a unit scoring 66.666… is shown as 66.67 and so kept at ``--min 66.67``.
+_ROUNDING = 0.006
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ class Matcher:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Bound every unit that may reach ``min_score`` by the q-grams it shares with ``key``."""
         lengths, gram_counts, q = reader.lengths, reader.gram_counts, reader.q
-        size, floor = len(key), min_score / 100
+        size, floor = len(key), (min_score - _ROUNDING) / 100
         grams = key_grams(key, q)
         frequencies = reader.frequencies(grams)
         counted = sorted(frequencies, key=frequencies.__getitem__)
@@ -323,7 +325,7 @@ class Matcher:
                 unit_key = keys.get(unit_id)
                 if unit_key is None:
                     continue
-                score = similarity(key, unit_key, cutoff=max(floor - _ROUNDING, min_score))
+                score = similarity(key, unit_key, cutoff=floor - _ROUNDING)
                 if score < min_score or not score:
                     continue
                 entry = (score, -unit_id)
@@ -432,10 +434,11 @@ def exhaustive_scores(
         key,
         keys,
         scorer=Levenshtein.normalized_similarity,
-        score_cutoff=rapidfuzz_cutoff(min_score),
+        score_cutoff=rapidfuzz_cutoff(min_score - _ROUNDING),
         limit=None,
     )
-    ranked = sorted((-round(score * 100, 2), ids[index]) for _, score, index in found)
+    rounded = ((round(score * 100, 2), ids[index]) for _, score, index in found)
+    ranked = sorted((-score, unit_id) for score, unit_id in rounded if score >= min_score)
     return [(-negative, unit_id) for negative, unit_id in ranked[:limit]]
 
 

@@ -102,6 +102,31 @@ def test_bead_margins_do_not_depend_on_the_direction() -> None:
     )
 
 
+def test_bead_margins_with_cut_sentences_do_not_depend_on_the_direction() -> None:
+    # A cut is charged where a bead ends after it, by the forward and the backward pass
+    # alike: taken once, the margins of the documents read backwards are the same.
+    source = [12, 40, 7, 25, 60, 18, 33, 9]
+    target = [30, 100, 18, 62, 150, 45, 80, 24]
+    source_cuts = [False, True, False, True, False, False, True, False]
+    target_cuts = [True, False, False, True, True, False, False, False]
+    model = CostModel(2.5)
+    path = align_path(source, target, model, source_cuts=source_cuts, target_cuts=target_cuts)
+    margins = bead_margins(
+        path, source, target, model, source_cuts=source_cuts, target_cuts=target_cuts
+    )
+    n, m = len(source), len(target)
+    backwards = [
+        (tuple(n - 1 - i for i in reversed(src)), tuple(m - 1 - j for j in reversed(tgt)))
+        for src, tgt in reversed(path)
+    ]
+    margins_backwards = bead_margins(
+        backwards, source[::-1], target[::-1], model,
+        source_cuts=[*source_cuts[:-1][::-1], False], target_cuts=[*target_cuts[:-1][::-1], False],
+    )  # fmt: skip
+    assert min(margins) >= 0
+    assert margins == pytest.approx(margins_backwards[::-1])
+
+
 def test_shipped_model_matches_its_features() -> None:
     assert len(COEFFICIENTS) == len(FEATURES) + 1
     features = evidence(

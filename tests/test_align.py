@@ -356,7 +356,7 @@ def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "6 beads (1-1 5, 1-0 1)" in result.output
     assert "5 pairs stored as document 'plan'" in result.output
-    assert "rows highlighted" in result.output
+    assert "review sheet written, 1 row highlighted" in result.output  # the 1-0 row
     sheet = load_workbook(tmp_path / "r.xlsx")["Alignment"]
     assert sheet["D2"].value == JA[0] and sheet["E2"].value == EN[0]
     assert sheet["A7"].fill.start_color.rgb.endswith("FFD59E")

@@ -46,27 +46,27 @@ FEATURES = (
 
 # Fitted by ``benchmarks/align_kyoto.py --calibrate`` (intercept first).
 COEFFICIENTS = (
-    -0.7121,
-    -0.0730,
-    3.0487,
-    0.0724,
-    -0.7366,
-    0.6156,
-    -0.4527,
-    -2.9982,
-    2.1232,
-    -0.1795,
-    -7.6275,
-    -0.6010,
-    -0.2917,
-    -1.7109,
-    -0.3454,
-    0.5849,
-    4.8064,
-    1.5135,
-    0.4660,
+    -0.7438,
+    0.0963,
+    2.3875,
+    0.0082,
+    -0.6601,
+    -0.1965,
+    -0.9949,
+    -1.2024,
+    1.6500,
+    0.2594,
+    -1.2823,
+    -0.2789,
+    0.0632,
+    -0.8611,
+    0.5723,
+    0.3022,
+    7.5071,
+    0.9477,
+    0.9336,
 )
-REVIEW_THRESHOLD = 0.9537
+REVIEW_THRESHOLD = 0.9516
 # The share of wrong beads REVIEW_THRESHOLD was chosen to catch.
 REVIEW_RECALL = 0.9
 

@@ -170,7 +170,8 @@ def align_command(
             + (f" (replacing {replaced})" if replaced else "")
         )
     if review:
-        click.echo(f"{review}: review sheet written, {flagged} rows highlighted")
+        noun = "row" if flagged == 1 else "rows"
+        click.echo(f"{review}: review sheet written, {flagged} {noun} highlighted")
 
 
 def _apply(ctx: click.Context, sheet: str, as_json: bool) -> None:

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taiyaku import __version__
+from taiyaku.align.confidence import REVIEW_THRESHOLD
 from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
 from taiyaku.models import Side, Unit
 from taiyaku.project import Project
@@ -60,6 +61,8 @@ BUSY_TIMEOUT_SECONDS = 5.0
 READ_THREADS = 2
 WRITE_THREADS = 4
 MAX_QUERY = 2000
+# Pairs below the review sheet's threshold count as low and are highlighted, here as there.
+LOW_CONFIDENCE = REVIEW_THRESHOLD
 
 
 @dataclasses.dataclass(frozen=True)
@@ -321,7 +324,7 @@ def api_router() -> Any:
     def documents(projects: Projs) -> dict[str, Any]:
         """The documents of the TM, with their unit counts and low-confidence pairs."""
         project = projects.current()
-        return {"documents": project.tm.documents()}
+        return {"documents": project.tm.documents(low_confidence=LOW_CONFIDENCE)}
 
     @router.get("/documents/{name:path}/pairs", tags=["read"])
     def document_pairs(projects: Projs, name: str) -> dict[str, Any]:

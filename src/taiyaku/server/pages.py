@@ -19,9 +19,8 @@ from fastapi.templating import Jinja2Templates
 from taiyaku.errors import TaiyakuError
 from taiyaku.models import Side, Term
 from taiyaku.project import Project
-from taiyaku.server.app import HERE, MAX_QUERY, ApiError, Projs, document_units
+from taiyaku.server.app import HERE, LOW_CONFIDENCE, MAX_QUERY, ApiError, Projs, document_units
 
-LOW_CONFIDENCE = 0.5
 GLOSSARY_PAGE = 100
 TABS = ("lookup", "match", "concordance")
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from taiyaku.store.db import open_db
-from tests.pgserver import PostgresServer, PostgresUnavailable, start_server
+from tests.pgserver import DatabasePool, PostgresServer, PostgresUnavailable, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,20 +32,44 @@ def _no_installed_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TAIYAKU_EDICT", raising=False)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "test.db"
-
-
-@pytest.fixture
-def db(db_path: Path):
-    database = open_db(db_path)
-    yield database
-    database.close()
+@pytest.fixture(autouse=True)
+def _every_database_test_runs_on_both_backends(request: pytest.FixtureRequest):
+    """Fail a test that made a SQLite database in its ``tmp_path`` without the ``backend``
+    parameter: it must take its database from ``new_db_target``/``db_target``/``db`` (and so
+    run on PostgreSQL too), or say why it is ``sqlite_only``."""
+    yield
+    if "tmp_path" not in request.fixturenames or "backend" in request.fixturenames:
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        return
+    folder = request.node.funcargs["tmp_path"]  # its fixture has ended; its folder stays
+    made = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.db"))
+    if made:
+        pytest.fail(
+            f"made SQLite databases {made} without the backend parameter: use new_db_target "
+            "(or mark the test sqlite_only with the reason)",
+            pytrace=False,
+        )
 
 
 BACKENDS = ("sqlite", "postgres")
 PG_FIXTURES = {"pg_server", "pg_url"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses a database once per backend: ``backend`` is its parameter.
+
+    A test marked ``sqlite_only(reason)`` checks something only a SQLite file has (its
+    bytes, PRAGMAs, WAL, a foreign or old SQLite file) and runs on SQLite alone.
+    """
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(m.name == "parametrize" and "backend" in m.args[0] for m in metafunc.definition.iter_markers()):
+        return
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
+    if sqlite_only is not None and not sqlite_only.args:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs its reason")
+    metafunc.parametrize("backend", BACKENDS[:1] if sqlite_only else BACKENDS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -74,41 +98,50 @@ def pg_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def pg_pool(pg_server: PostgresServer) -> DatabasePool:
+    """Empty databases handed out to tests and emptied again after (see :class:`DatabasePool`)."""
+    return DatabasePool(pg_server)
+
+
 @pytest.fixture
-def pg_url(pg_server: PostgresServer):
+def pg_url(pg_pool: DatabasePool):
     """A fresh, empty database of its own for this test: its ``postgresql://`` URL."""
-    url = pg_server.create_database()
+    url = pg_pool.take()
     yield url
-    pg_server.drop_database(url)
+    pg_pool.give_back(url)
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    """Run the test once on SQLite and once on PostgreSQL."""
-    return str(request.param)
+@pytest.fixture
+def backend() -> str:
+    """``sqlite`` or ``postgres``: set per test by :func:`pytest_generate_tests`."""
+    raise AssertionError("pytest_generate_tests parametrizes backend")
 
 
 @pytest.fixture
 def new_db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
-    """Make ``new_db_target(name)``: a new SQLite file's path or a new empty PG database's URL.
+    """Make ``new_db_target(name)``: what ``--db`` names for a new database on this test's backend.
 
-    What ``--db`` names on this test's backend; the PG databases are dropped after the test.
+    SQLite: the path of a file not yet there, ``tmp_path / f"{name}.db"`` (a ``Path``).
+    PostgreSQL: the URL (a ``str``) of an empty database of its own, emptied again after the
+    test. The same name gives the same database within a test.
     """
-    server: PostgresServer | None = None
-    made: list[str] = []
+    pool: DatabasePool | None = None
+    made: dict[str, str] = {}
     if backend == "postgres":
-        server = request.getfixturevalue("pg_server")
+        pool = request.getfixturevalue("pg_pool")
 
-    def make(name: str = "test") -> str:
-        if server is None:
-            return str(tmp_path / f"{name}.db")
-        made.append(server.create_database())
-        return made[-1]
+    def make(name: str = "test") -> Path | str:
+        if pool is None:
+            return tmp_path / f"{name}.db"
+        if name not in made:
+            made[name] = pool.take()
+        return made[name]
 
     yield make
-    for url in made:
-        assert server is not None
-        server.drop_database(url)
+    for url in made.values():
+        assert pool is not None
+        pool.give_back(url)
 
 
 @pytest.fixture
@@ -118,8 +151,18 @@ def db_target(new_db_target) -> str:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.delenv("TAIYAKU_DB", raising=False)
+def db(db_target: str):
+    """An open, empty writable database on this test's backend (SQLite, then PostgreSQL)."""
+    database = open_db(db_target)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, new_db_target) -> CliRunner:
+    """A CliRunner in ``tmp_path`` whose default database (``$TAIYAKU_DB``) is this test's
+    backend's ``new_db_target("taiyaku")``: ``./taiyaku.db`` on SQLite."""
+    monkeypatch.setenv("TAIYAKU_DB", str(new_db_target("taiyaku")))
     monkeypatch.chdir(tmp_path)
     return CliRunner()
 
@@ -132,31 +175,40 @@ def shared_file(*parts: str) -> Path:
     return path
 
 
-def table_digest(db_path: Path) -> str:
-    """A hash of every row of every taiyaku table: equal digests mean an unchanged database."""
+def table_digest(target: str | os.PathLike[str]) -> str:
+    """A hash of every row of every table of a database (a SQLite file or a PG URL): equal
+    digests mean an unchanged database."""
     import hashlib
-    import sqlite3
 
-    conn = sqlite3.connect(db_path)
     digest = hashlib.sha256()
-    tables = [
-        r[0]
-        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    ]
-    for table in tables:
+    for table, rows in _table_rows(os.fspath(target)):
         digest.update(table.encode())
-        for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY rowid"):
-            digest.update(repr(row).encode())
-    conn.close()
+        for row in sorted(repr(row) for row in rows):
+            digest.update(row.encode())
     return digest.hexdigest()
 
 
-@pytest.fixture
-def backend_db(db_target: str):
-    """An open, empty writable database on this test's backend (SQLite, then PostgreSQL).
+def _table_rows(target: str) -> list[tuple[str, list[tuple]]]:
+    """Every table of the database, in name order, with all its rows."""
+    if target.startswith("postgresql://"):
+        import psycopg
 
-    A module whose tests should run on both engines overrides ``db`` with it.
-    """
-    database = open_db(db_target)
-    yield database
-    database.close()
+        with psycopg.connect(target) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+                )
+            ]
+            return [(t, conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables]
+    import sqlite3
+
+    conn = sqlite3.connect(target)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
+        return [(t, conn.execute(f"SELECT * FROM [{t}]").fetchall()) for t in tables]
+    finally:
+        conn.close()

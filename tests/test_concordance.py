@@ -20,12 +20,6 @@ UNITS = [
 ]
 
 
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
-
-
 def test_sqlite_trigram_search_cannot_find_two_characters():
     """Why taiyaku does not use FTS5: measured here, not assumed."""
     conn = sqlite3.connect(":memory:")

@@ -19,12 +19,6 @@ from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
 
 
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
-
-
 def score(a: str, b: str) -> float:
     return similarity(match_key(a), match_key(b))
 

@@ -22,12 +22,6 @@ UNITS = [
 ]
 
 
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
-
-
 def answers(db):
     """What matching and concordance say about both kinds of unit."""
     found = []

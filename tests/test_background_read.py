@@ -62,14 +62,14 @@ def test_units_lines_and_warnings_are_those_of_one_process(tmp_path, monkeypatch
     assert warned == warned_alone and len(warned) == 3 and "only699" in warned[0]
 
 
-def test_a_broken_file_read_in_a_child_raises_its_error_here(tmp_path, in_child):
+def test_a_broken_file_read_in_a_child_raises_its_error_here(new_db_target, tmp_path, in_child):
     path = tmp_path / "cut.tmx"
     _tmx(path, 3000, tail='<tu><tuv xml:lang="ja"><seg>切')
     with pytest.raises(FormatError) as caught:
         list(read_units(path))
     assert in_child
     assert str(caught.value).startswith(f"{path}: line ") and "invalid XML" in str(caught.value)
-    db = open_db(tmp_path / "tm.db")
+    db = open_db(new_db_target("tm"))
     with pytest.raises(FormatError):
         TranslationMemory(db).add_many(read_units(path))
     assert TranslationMemory(db).count() == 0  # all or nothing, across the two processes

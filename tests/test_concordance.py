@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 import sqlite3
 
-import pytest
-
 from taiyaku import TranslationMemory, Unit
 from taiyaku.match import concordance
 

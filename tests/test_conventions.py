@@ -30,7 +30,7 @@ def seeded(tmp_path):
     return db
 
 
-def test_excel_csv_has_bom_and_crlf(seeded, tmp_path):
+def test_excel_csv_has_bom_and_crlf(new_db_target, seeded, tmp_path):
     run(seeded, "term", "export", tmp_path / "g.csv", "--excel")
     data = (tmp_path / "g.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfja,en,") and data.count(b"\r\n") == 2
@@ -38,7 +38,7 @@ def test_excel_csv_has_bom_and_crlf(seeded, tmp_path):
     run(seeded, "tm", "export", tmp_path / "u.csv", "--excel")
     assert (tmp_path / "u.csv").read_bytes().startswith(b"\xef\xbb\xbfsource,target,")
     # And it reads back as it was.
-    assert "1 terms added" in run(tmp_path / "back.db", "term", "import", tmp_path / "g.csv")
+    assert "1 terms added" in run(new_db_target("back"), "term", "import", tmp_path / "g.csv")
 
 
 def test_plain_csv_and_tsv_have_no_bom(seeded, tmp_path):
@@ -63,9 +63,9 @@ def test_exports_name_the_database_by_file_name_only(seeded, tmp_path, name):
     assert "project.db" in text and str(seeded.parent) not in text
 
 
-def test_short_help_everywhere(tmp_path):
+def test_short_help_everywhere(new_db_target, tmp_path):
     for command in (["-h"], ["tm", "-h"], ["tm", "import", "-h"], ["term", "lookup", "-h"]):
-        assert "Usage:" in run(tmp_path / "g.db", *command)
+        assert "Usage:" in run(new_db_target("g"), *command)
 
 
 def test_ctrl_c_exits_130_and_changes_nothing(seeded, tmp_path, monkeypatch):
@@ -90,10 +90,10 @@ def test_stats_summarises_the_largest_documents(seeded):
     assert "doc11\t2" in everything and "more documents" not in everything
 
 
-def test_a_term_error_names_file_and_line(tmp_path):
+def test_a_term_error_names_file_and_line(new_db_target, tmp_path):
     source = tmp_path / "terms.csv"
     source.write_text('ja,en\n政府,government\n"改行\nあり",newline\n', encoding="utf-8")
-    out = run(tmp_path / "g.db", "term", "import", source, status=1)
+    out = run(new_db_target("g"), "term", "import", source, status=1)
     assert out.startswith(f"Error: {source}: line 4: a term is one line ('改行\\nあり'")
 
 
@@ -115,10 +115,10 @@ def test_standard_input_as_dash(seeded):
     assert bad.startswith("Error: <stdin>: line 1:")
 
 
-def test_one_name_per_option(tmp_path):
-    assert "--document, --doc" in run(tmp_path / "g.db", "align", "-h")
+def test_one_name_per_option(new_db_target, tmp_path):
+    assert "--document, --doc" in run(new_db_target("g"), "align", "-h")
     for command in (["match"], ["term", "lookup"]):
-        assert "--min-score, --min" in run(tmp_path / "g.db", *command, "-h")
+        assert "--min-score, --min" in run(new_db_target("g"), *command, "-h")
 
 
 @pytest.mark.parametrize("as_json", [True, False])

@@ -213,8 +213,8 @@ def test_first_writes_at_once_migrate_the_empty_database_once(tmp_path, db_targe
     assert ": up to date" in out
 
 
-def test_lock_held_too_long_is_a_clear_error(tmp_path):
-    db = tmp_path / "locked.db"
+def test_lock_held_too_long_is_a_clear_error(new_db_target, tmp_path):
+    db = new_db_target("locked")
     holder = open_db(db)
     with transaction(holder):
         holder["meta"].insert({"key": "held", "value": "1"})
@@ -229,8 +229,8 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path):
     assert "Traceback" not in err
 
 
-def test_older_schema_is_migrated(tmp_path):
-    db_path = tmp_path / "old.db"
+def test_older_schema_is_migrated(new_db_target, tmp_path):
+    db_path = new_db_target("old")
     conn = sqlite3.connect(db_path)
     from sqlite_utils import Database
 
@@ -289,10 +289,10 @@ def _aligned_targets(db_path: Path) -> set[str]:
         conn.close()
 
 
-def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
+def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(new_db_target, tmp_path):
     source, first = _write_pages(tmp_path, "handles")
     _, second = _write_pages(tmp_path, "manages")
-    db = tmp_path / "align.db"
+    db = new_db_target("align")
     done = taiyaku("--db", db, "align", source, first, "--doc", "page")
     assert done.wait(timeout=120) == 0, done.stderr.read()
     old = _aligned_targets(db)
@@ -316,12 +316,12 @@ def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
     assert interrupted >= 1, "no kill landed inside the write transaction: it proved nothing"
 
 
-def test_sigkill_during_delete_keeps_every_unit_or_none(tmp_path, big_tmx):
+def test_sigkill_during_delete_keeps_every_unit_or_none(new_db_target, tmp_path, big_tmx):
     """``tm delete`` is one transaction, index included: a kill inside it deletes nothing."""
     rng = random.Random(20261126)
     landed = 0
     for attempt in range(3):
-        db = tmp_path / f"delete{attempt}.db"
+        db = new_db_target(f"delete{attempt}")
         imported = taiyaku("--db", db, "tm", "import", big_tmx, "--document", "big")
         assert imported.wait(timeout=120) == 0, imported.stderr.read()
         process = taiyaku("--db", db, "tm", "delete", "--document", "big")

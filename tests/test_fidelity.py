@@ -46,40 +46,40 @@ def stored_terms(db):
         ).fetchall()
 
 
-def test_tsv_quotes_are_text(runner, tmp_path):
+def test_tsv_quotes_are_text(new_db_target, runner, tmp_path):
     source = tmp_path / "q.tsv"
     source.write_text('ja\ten\n"はい"と彼は言った。\t"Yes," he said.\n', encoding="utf-8")
-    invoke(runner, tmp_path / "t.db", "tm", "import", source)
-    assert stored_units(tmp_path / "t.db") == [
+    invoke(runner, new_db_target("t"), "tm", "import", source)
+    assert stored_units(new_db_target("t")) == [
         ('"はい"と彼は言った。', '"Yes," he said.', "ja", "en")
     ]
 
 
-def test_tsv_open_quote_does_not_swallow_following_lines(runner, tmp_path):
+def test_tsv_open_quote_does_not_swallow_following_lines(new_db_target, runner, tmp_path):
     # The Kyoto shape: a line that opens a quote it never closes.
     source = tmp_path / "k.tsv"
     source.write_text(
         'ja\ten\tdocument\n「源氏物語\t"The Tale of Genji\tKYT1\n二行目\tLine two\tKYT1\n',
         encoding="utf-8",
     )
-    invoke(runner, tmp_path / "t.db", "tm", "import", source)
-    assert stored_units(tmp_path / "t.db") == [
+    invoke(runner, new_db_target("t"), "tm", "import", source)
+    assert stored_units(new_db_target("t")) == [
         ("「源氏物語", '"The Tale of Genji', "ja", "en"),
         ("二行目", "Line two", "ja", "en"),
     ]
 
 
-def test_tsv_escapes_are_read(runner, tmp_path):
+def test_tsv_escapes_are_read(new_db_target, runner, tmp_path):
     source = tmp_path / "e.tsv"
     source.write_text("ja\ten\n一行目\\n二行目\tC:\\temp\\\\x and C:\\data\n", encoding="utf-8")
-    invoke(runner, tmp_path / "t.db", "tm", "import", source)
-    assert stored_units(tmp_path / "t.db") == [
+    invoke(runner, new_db_target("t"), "tm", "import", source)
+    assert stored_units(new_db_target("t")) == [
         ("一行目\n二行目", "C:\temp\\x and C:\\data", "ja", "en")
     ]
 
 
-def test_tsv_export_is_verbatim_for_other_tools(runner, tmp_path):
-    db = tmp_path / "t.db"
+def test_tsv_export_is_verbatim_for_other_tools(new_db_target, runner, tmp_path):
+    db = new_db_target("t")
     source = tmp_path / "s.csv"
     source.write_text('ja,en\n"=SUM(A1)","a\tb ""c"""\n', encoding="utf-8")
     invoke(runner, db, "tm", "import", source, *JA_EN)
@@ -147,8 +147,8 @@ def write(path, text):
     return path
 
 
-def test_fewer_columns_leave_stored_fields_alone(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_fewer_columns_leave_stored_fields_alone(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     full = write(
         tmp_path / "full.csv", "ja,en,note,source,status\n政府,government,公式,白書,admitted\n"
     )
@@ -159,8 +159,8 @@ def test_fewer_columns_leave_stored_fields_alone(runner, tmp_path):
     assert stored_terms(db) == [("政府", "government", "公式", "", "", "admitted", "白書")]
 
 
-def test_empty_cell_clears_only_with_the_flag(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_empty_cell_clears_only_with_the_flag(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     invoke(
         runner,
         db,
@@ -176,8 +176,8 @@ def test_empty_cell_clears_only_with_the_flag(runner, tmp_path):
     assert stored_terms(db) == [("政府", "government", "", "", "", "preferred", "")]
 
 
-def test_update_shows_exactly_the_changed_columns(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_update_shows_exactly_the_changed_columns(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     invoke(
         runner,
         db,
@@ -191,8 +191,8 @@ def test_update_shows_exactly_the_changed_columns(runner, tmp_path):
     assert stored_terms(db) == [("政府", "government", "公式", "", "proper noun", "preferred", "")]
 
 
-def test_term_add_changes_only_the_options_given(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_term_add_changes_only_the_options_given(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     invoke(runner, db, "term", "add", "政府", "government", "--note", "公式", "--pos", "noun")
     assert "(admitted)" in invoke(
         runner, db, "term", "add", "政府", "government", "--status", "admitted"
@@ -200,8 +200,8 @@ def test_term_add_changes_only_the_options_given(runner, tmp_path):
     assert stored_terms(db) == [("政府", "government", "公式", "", "noun", "admitted", "")]
 
 
-def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_import_source_and_domain_fill_what_the_file_leaves_empty(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     table = write(tmp_path / "t.csv", "ja,en,source\n政府,government,\n総務省,MIC,白書\n")
     invoke(runner, db, "term", "import", table, "--source", "kyoto", "--domain", "law")
     assert sorted(stored_terms(db)) == [
@@ -210,7 +210,7 @@ def test_import_source_and_domain_fill_what_the_file_leaves_empty(runner, tmp_pa
     ]
 
 
-def test_headerless_tsv_like_tatoeba(runner, tmp_path):
+def test_headerless_tsv_like_tatoeba(new_db_target, runner, tmp_path):
     # The shape of manythings.org's jpn.txt (Tatoeba, CC BY 2.0 FR): English, Japanese,
     # and in newer exports an attribution.
     source = write(
@@ -218,7 +218,7 @@ def test_headerless_tsv_like_tatoeba(runner, tmp_path):
         "No.\tいいえ。\n"
         "Hi.\tこんにちは。\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)\n",
     )
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     assert "2 units added" in invoke(runner, db, "tm", "import", source)
     assert stored_units(db) == [
         ("No.", "いいえ。", "en", "ja"),
@@ -229,9 +229,9 @@ def test_headerless_tsv_like_tatoeba(runner, tmp_path):
     assert metadata == '{"attribution": "CC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)"}'
 
 
-def test_direction_and_provenance_options(runner, tmp_path):
+def test_direction_and_provenance_options(new_db_target, runner, tmp_path):
     source = write(tmp_path / "en-first.tsv", "Hi.\tこんにちは。\nRun.\t走れ。\n")
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     invoke(
         runner,
         db,
@@ -254,17 +254,17 @@ def test_direction_and_provenance_options(runner, tmp_path):
         ]
 
 
-def test_direction_by_text_per_unit(runner, tmp_path):
+def test_direction_by_text_per_unit(new_db_target, runner, tmp_path):
     mixed = write(tmp_path / "m.csv", "source,target\nHi.,こんにちは。\n走れ。,Run.\n")
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     invoke(runner, db, "tm", "import", mixed, "--src-lang", "ja", "--tgt-lang", "en")
     assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
 
 
-def test_line_aligned_file_pair(runner, tmp_path):
+def test_line_aligned_file_pair(new_db_target, runner, tmp_path):
     ja = write(tmp_path / "train.ja", "誰 ？\n走れ 。\n\n")
     en = write(tmp_path / "train.en", "who ?\nrun .\n\n")
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     assert invoke(runner, db, "tm", "import", ja, en).endswith("2 units added, 0 already present\n")
     assert stored_units(db) == [("誰 ？", "who ?", "ja", "en"), ("走れ 。", "run .", "ja", "en")]
     short = write(tmp_path / "short.en", "who ?\n")

@@ -140,12 +140,12 @@ def test_find_in_empty_glossary():
     assert find_terms(open_db(":memory:"), "政府") == []
 
 
-def test_cache_is_not_fooled_by_a_rolled_back_write(tmp_path):
+def test_cache_is_not_fooled_by_a_rolled_back_write(new_db_target, tmp_path):
     from taiyaku.glossary import Glossary, find_terms
     from taiyaku.models import Term
     from taiyaku.store.db import open_db, transaction
 
-    db = open_db(tmp_path / "g.db")
+    db = open_db(new_db_target("g"))
     glossary = Glossary(db)
     glossary.add(Term("政府", "government"))
 

@@ -41,8 +41,8 @@ def _segs(path) -> list[tuple]:
     return segs
 
 
-def _round_trip(tmp_path, source):
-    db = open_db(tmp_path / "tm.db")
+def _round_trip(new_db_target, tmp_path, source):
+    db = open_db(new_db_target("tm"))
     tm = TranslationMemory(db)
     result = tm.add_many(read_units(source))
     out = tmp_path / "out.tmx"
@@ -91,8 +91,8 @@ def test_sub_text_is_kept_in_the_code_not_in_the_plain_text():
     assert "Save icon" not in unit.source_text
 
 
-def test_match_ignores_codes_in_the_score_and_returns_them(tmp_path):
-    db = open_db(tmp_path / "tm.db")
+def test_match_ignores_codes_in_the_score_and_returns_them(new_db_target, tmp_path):
+    db = open_db(new_db_target("tm"))
     TranslationMemory(db).add_many(read_units(FIXTURES / "trados-codes.tmx"))
     (found,) = Matcher(db).search("This is a test", min_score=90, lang="en")
     assert found.score == 100
@@ -106,8 +106,8 @@ def test_match_ignores_codes_in_the_score_and_returns_them(tmp_path):
     )
 
 
-def test_match_json_carries_the_codes(tmp_path, runner):
-    db = tmp_path / "tm.db"
+def test_match_json_carries_the_codes(new_db_target, tmp_path, runner):
+    db = new_db_target("tm")
     fixture = str(FIXTURES / "okapi-codes.tmx")
     assert runner.invoke(main, ["--db", str(db), "tm", "import", fixture]).exit_code == 0
     result = runner.invoke(

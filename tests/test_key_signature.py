@@ -88,9 +88,9 @@ def play_older_version(path, signature):
     conn.close()
 
 
-def test_a_new_database_records_the_signature(tmp_path):
-    build(tmp_path / "new.db")
-    signature = stored_signature(open_db(tmp_path / "new.db", write=False))
+def test_a_new_database_records_the_signature(new_db_target, tmp_path):
+    build(new_db_target("new"))
+    signature = stored_signature(open_db(new_db_target("new"), write=False))
     assert signature == current_signature()
     keys, dictionary, unicode, index = signature.split("|")
     assert keys.startswith("keys:") and dictionary.startswith("unidic-lite:")
@@ -98,8 +98,10 @@ def test_a_new_database_records_the_signature(tmp_path):
 
 
 @pytest.mark.parametrize("part", [1, 0], ids=["unidic-lite version", "keys version"])
-def test_changed_signature_rebuilds_on_the_next_writing_command(runner, tmp_path, part):
-    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+def test_changed_signature_rebuilds_on_the_next_writing_command(
+    new_db_target, runner, tmp_path, part
+):
+    fresh, old = new_db_target("fresh"), new_db_target("old")
     build(fresh)
     build(old)
     parts = current_signature().split("|")
@@ -121,10 +123,10 @@ def test_changed_signature_rebuilds_on_the_next_writing_command(runner, tmp_path
     assert answers(old) == answers(fresh)
 
 
-def test_upgrading_an_old_schema_builds_keys_outside_the_migrations(tmp_path):
+def test_upgrading_an_old_schema_builds_keys_outside_the_migrations(new_db_target, tmp_path):
     # Migrations are schema-only: units and terms stored before m004/m005 get their index
     # and lookup keys from the signature's rebuild, which the writing open runs after them.
-    path = tmp_path / "old.db"
+    path = new_db_target("old")
     conn = sqlite3.connect(path, isolation_level=None)
     from sqlite_utils import Database
 

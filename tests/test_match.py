@@ -279,7 +279,9 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
 
 
 @pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])
-def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, min_score):
+def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(
+    new_db_target, tmp_path, min_score
+):
     # A unit shares at most as many characters as it has, so the search drops units too
     # short to reach min_score before testing the common characters. The prefix of k of the
     # query's 10 characters scores exactly 10 * k: the one at min_score must stay in.
@@ -288,7 +290,7 @@ def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, mi
     query = "国際戦略局の組織改編"
     units = [Unit(query[:k], f"prefix {k}") for k in range(3, 11)]
     units += _generated_units(7, 600)  # the query's characters common, as in a real TM
-    matcher = Matcher(open_db(tmp_path / "edge.db"))
+    matcher = Matcher(open_db(new_db_target("edge")))
     matcher.tm.add_many(units)
     options = {"min_score": min_score, "limit": len(units), "lang": "ja"}
     indexed = matcher.scores(query, **options)
@@ -355,19 +357,21 @@ def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
 
 
 @pytest.mark.parametrize("hold", [1 << 40, 0], ids=["held-to-the-end", "written-each-flush"])
-def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch, hold):
+def test_an_import_flushed_many_times_indexes_as_one_flush(
+    new_db_target, tmp_path, monkeypatch, hold
+):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
     units = _generated_units(7, 3000)
-    whole = open_db(tmp_path / "whole.db")
+    whole = open_db(new_db_target("whole"))
     TranslationMemory(whole).add_many(units)
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
     monkeypatch.setattr(index_writer, "HOLD_AT_MOST", hold)  # 0: memory bound reached at once
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
-    flushed = open_db(tmp_path / "flushed.db")
+    flushed = open_db(new_db_target("flushed"))
     TranslationMemory(flushed).add_many(units)
     assert _postings_by_gram(flushed) == _postings_by_gram(whole)
     sizes = "SELECT lang, block, lengths, grams FROM match_sizes ORDER BY lang, block"
@@ -379,17 +383,19 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()
 
 
-def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(tmp_path, monkeypatch):
+def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(
+    new_db_target, tmp_path, monkeypatch
+):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
     units = _generated_units(11, 3000)
-    whole = open_db(tmp_path / "whole.db")
+    whole = open_db(new_db_target("whole"))
     TranslationMemory(whole).add_many(units)
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
-    twice = open_db(tmp_path / "twice.db")
+    twice = open_db(new_db_target("twice"))
     TranslationMemory(twice).add_many(units[:1000])
     TranslationMemory(twice).add_many(units[1000:])  # held chunks meet stored ones
     assert _postings_by_gram(twice) == _postings_by_gram(whole)

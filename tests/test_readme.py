@@ -6,7 +6,7 @@ import shutil
 from tests.conftest import ROOT
 
 
-def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+def test_readme_python_example_runs(new_db_target, tmp_path, monkeypatch, capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code = re.search(r"## From Python.*?```python\n(.*?)```", readme, re.S).group(1)
     for folder in ("tm", "glossary"):
@@ -16,4 +16,4 @@ def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "国際戦略局 → Global Strategy Bureau" in out
     assert "('国際戦略局', 'Global Strategy Bureau')" in out
-    assert (tmp_path / "project.db").exists()
+    assert (new_db_target("project")).exists()

@@ -20,8 +20,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return build(tmp_path / "project.db")
+def project(new_db_target, tmp_path: Path) -> Path:
+    return build(new_db_target("project"))
 
 
 def client(path: Path, **options: object) -> TestClient:
@@ -428,10 +428,10 @@ def test_an_unexpected_error_is_a_500_without_a_traceback(
     assert "secret" not in answer.text
 
 
-def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_refused_at_start(new_db_target, tmp_path: Path) -> None:
     from taiyaku.errors import DatabaseError
 
-    bad = tmp_path / "notes.db"
+    bad = new_db_target("notes")
     bad.write_text("not a database", encoding="utf-8")
     with pytest.raises(DatabaseError, match="not a taiyaku database"):
         create_app(ServerConfig(str(bad)))
@@ -450,10 +450,12 @@ def test_serve_refuses_an_empty_token_file(runner, tmp_path: Path, project: Path
     assert "must hold one token" in result.output
 
 
-def test_serve_refuses_a_bad_database_before_listening(runner, tmp_path: Path) -> None:
+def test_serve_refuses_a_bad_database_before_listening(
+    new_db_target, runner, tmp_path: Path
+) -> None:
     from taiyaku.cli import cli
 
-    bad = tmp_path / "bad.db"
+    bad = new_db_target("bad")
     bad.write_bytes(b"\x00" * 200)
     result = runner.invoke(cli, ["--db", str(bad), "serve", "--port", "1"])
     assert result.exit_code == 1
@@ -487,12 +489,12 @@ def test_a_read_only_server_sees_what_another_program_writes(
     assert [m["target"] for m in found] == ["A sentence that came later"]
 
 
-def test_a_read_only_server_needs_an_existing_database(tmp_path: Path) -> None:
+def test_a_read_only_server_needs_an_existing_database(new_db_target, tmp_path: Path) -> None:
     from taiyaku.errors import DatabaseError
 
     with pytest.raises(DatabaseError):
-        create_app(ServerConfig(str(tmp_path / "missing.db")))
-    assert not (tmp_path / "missing.db").exists()
+        create_app(ServerConfig(str(new_db_target("missing"))))
+    assert not (new_db_target("missing")).exists()
 
 
 def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> None:

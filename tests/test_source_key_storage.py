@@ -4,8 +4,6 @@ document listings, keys rebuild, and an upgraded old database."""
 
 from __future__ import annotations
 
-import pytest
-
 from taiyaku import TranslationMemory, Unit, open_db
 from taiyaku.match import fuzzy_matches
 from taiyaku.match.concordance import concordance

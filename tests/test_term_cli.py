@@ -61,10 +61,10 @@ def test_find_needs_text_or_file(runner, seeded):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".tbx", ".csv"])
-def test_export_import_update(runner, seeded, tmp_path, suffix):
+def test_export_import_update(new_db_target, runner, seeded, tmp_path, suffix):
     export = tmp_path / f"g{suffix}"
     assert run(runner, seeded, "export", str(export)).exit_code == 0
-    fresh = tmp_path / "fresh.db"
+    fresh = new_db_target("fresh")
     result = run(runner, fresh, "import", str(export))
     assert "119 terms added" in result.output
     again = run(runner, fresh, "import", str(export), "--update")

@@ -229,9 +229,9 @@ def test_external_entity_is_not_read(tmp_path):
     assert "TOP-SECRET" not in str(caught.value)
 
 
-def test_real_omegat_project_save_tmx(tmp_path):
+def test_real_omegat_project_save_tmx(new_db_target, tmp_path):
     path = shared_file("qgis-omegat-tmx-ja-en", "project_save.tmx")
-    db = open_db(tmp_path / "qgis.db")
+    db = open_db(new_db_target("qgis"))
     result = TranslationMemory(db).add_many(read_units(path))
     assert result.added + result.skipped == 6985
     stats = TranslationMemory(db).stats()

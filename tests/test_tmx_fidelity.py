@@ -41,8 +41,8 @@ def _pairs(tus: list[tuple]) -> list[tuple]:
     return [(attrs, notes, [tuvs[0], target]) for attrs, notes, tuvs in tus for target in tuvs[1:]]
 
 
-def _export(tmp_path, source, name="out.tmx"):
-    db = open_db(tmp_path / f"{name}.db")
+def _export(new_db_target, tmp_path, source, name="out.tmx"):
+    db = open_db(new_db_target(f"{name}"))
     tm = TranslationMemory(db)
     added = tm.add_many(read_units(source)).added
     write_units(tmp_path / name, tm.iter_units())
@@ -101,8 +101,8 @@ def test_no_date_is_written_that_the_source_did_not_have(tmp_path):
     ]
 
 
-def test_a_unit_taiyaku_adds_is_dated(tmp_path):
-    tm = TranslationMemory(open_db(tmp_path / "tm.db"))
+def test_a_unit_taiyaku_adds_is_dated(new_db_target, tmp_path):
+    tm = TranslationMemory(open_db(new_db_target("tm")))
     tm.add_many([Unit("一", "one", origin="added")])
     write_units(tmp_path / "out.tmx", tm.iter_units())
     tu = etree.parse(str(tmp_path / "out.tmx")).getroot().find("body/tu")
@@ -147,9 +147,9 @@ def test_export_with_codes_notes_and_props_is_valid_tmx_1_4b(tmp_path, fixture):
     assert_valid_tmx(out)
 
 
-def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(tmp_path):
+def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(new_db_target, tmp_path):
     tmx = pytest.importorskip("translate.storage.tmx", reason="translate-toolkit not installed")
-    db = open_db(tmp_path / "tm.db")
+    db = open_db(new_db_target("tm"))
     tm = TranslationMemory(db)
     for fixture in ("memoq-context.tmx", "trados-codes.tmx"):
         tm.add_many(read_units(FIXTURES / fixture))

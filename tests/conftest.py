@@ -64,7 +64,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """
     if "backend" not in metafunc.fixturenames:
         return
-    if any(m.name == "parametrize" and "backend" in m.args[0] for m in metafunc.definition.iter_markers()):
+    if any(
+        m.name == "parametrize" and "backend" in m.args[0]
+        for m in metafunc.definition.iter_markers()
+    ):
         return
     sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
     if sqlite_only is not None and not sqlite_only.args:
@@ -76,7 +79,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the PostgreSQL server ``postgres``."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+        # "backend" or a module fixture's own backend parameter (tests/test_match.py)
+        on_postgres = callspec is not None and "postgres" in callspec.params.values()
         if on_postgres or PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
 
@@ -188,6 +192,25 @@ def table_digest(target: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def query_rows(target: str | os.PathLike[str], sql: str, params: list | tuple = ()) -> list[tuple]:
+    """The rows of ``sql`` (``?`` placeholders) in the database ``target``, either backend,
+    read through taiyaku's own reading open."""
+    database = open_db(target, write=False)
+    try:
+        return [tuple(row) for row in database.execute(sql, params).fetchall()]
+    finally:
+        database.close()
+
+
+def table_names(target: str | os.PathLike[str]) -> list[str]:
+    """The tables of a database (a SQLite file or a PG URL), in name order; none when a
+    SQLite file is not there."""
+    target = os.fspath(target)
+    if not target.startswith("postgresql://") and not Path(target).exists():
+        return []
+    return [table for table, _ in _table_rows(target)]
+
+
 def _table_rows(target: str) -> list[tuple[str, list[tuple]]]:
     """Every table of the database, in name order, with all its rows."""
     if target.startswith("postgresql://"):
@@ -207,7 +230,9 @@ def _table_rows(target: str) -> list[tuple[str, list[tuple]]]:
     try:
         tables = [
             r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
         ]
         return [(t, conn.execute(f"SELECT * FROM [{t}]").fetchall()) for t in tables]
     finally:

@@ -414,7 +414,7 @@ def test_apply_review_stores_corrections_as_reviewed(new_db_target, runner, tmp_
     from taiyaku.formats.tmx import write_tmx
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(
         sheet,
         {
@@ -446,11 +446,13 @@ def test_apply_review_stores_corrections_as_reviewed(new_db_target, runner, tmp_
     assert table_digest(new_db_target("t")) == before
 
 
-def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(runner, tmp_path) -> None:
+def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(
+    new_db_target, runner, tmp_path
+) -> None:
     from taiyaku.cli import cli
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(sheet, {"D2": f"{JA[0]}\n{JA[1]}", "E2": f"{EN[0]}\n{EN[1]}", "F2": "split", "F3": "x"})
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet), "--json"])
     assert result.exit_code == 0, result.output
@@ -480,7 +482,7 @@ def test_apply_review_bad_marks_name_the_row_and_change_nothing(
 ) -> None:
     from taiyaku.cli import cli
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(sheet, {"F4": "wrong", **marks})
     before = table_digest(new_db_target("t"))
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
@@ -492,7 +494,7 @@ def test_apply_review_bad_marks_name_the_row_and_change_nothing(
 def test_apply_review_refuses_another_documents_sheet(new_db_target, runner, tmp_path) -> None:
     from taiyaku.cli import cli
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     # Another database holding a different alignment under the same document name.
     other_ja, other_en = tmp_path / "b" / "plan.ja.txt", tmp_path / "b" / "plan.en.txt"
     other_ja.parent.mkdir()
@@ -516,11 +518,13 @@ def test_apply_review_refuses_another_documents_sheet(new_db_target, runner, tmp
     )
 
 
-def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(runner, tmp_path) -> None:
+def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(
+    new_db_target, runner, tmp_path
+) -> None:
     from taiyaku.cli import cli
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     # The reviewer corrects the second pair and accepts the first.
     _mark(sheet, {"F2": "ok", "E3": "The plan includes ten items."})
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taiyaku.cli import cli
 from taiyaku.formats.delimited import escape_tsv, unescape_tsv
+from tests.conftest import query_rows
 
 # Arbitrary Unicode, and the characters that broke imports: quotes, tabs, line breaks,
 # backslashes, a leading "=", a BOM, U+2028.
@@ -33,17 +32,13 @@ def invoke(runner, db, *args):
 
 
 def stored_units(db):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT source_text, target_text, source_lang, target_lang FROM units ORDER BY id"
-        ).fetchall()
+    return query_rows(
+        db, "SELECT source_text, target_text, source_lang, target_lang FROM units ORDER BY id"
+    )
 
 
 def stored_terms(db):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT ja, en, note, domain, pos, status, source FROM terms ORDER BY id"
-        ).fetchall()
+    return query_rows(db, "SELECT ja, en, note, domain, pos, status, source FROM terms ORDER BY id")
 
 
 def test_tsv_quotes_are_text(new_db_target, runner, tmp_path):
@@ -99,21 +94,22 @@ def test_tsv_escape_round_trips(text):
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(pairs=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=3, unique=True))
-def test_tm_round_trip_through_the_cli(runner, tmp_path_factory, suffix, pairs):
+def test_tm_round_trip_through_the_cli(runner, new_db_target, tmp_path_factory, suffix, pairs):
     work = tmp_path_factory.mktemp("tm")
+    seed, a, b = (new_db_target(f"{work.name}-{n}") for n in ("seed", "a", "b"))
     first = work / f"x{suffix}"
     if suffix == ".tsv":
         lines = ["ja\ten", *(f"{escape_tsv(s)}\t{escape_tsv(t)}" for s, t in pairs)]
         first.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
         # Written by the library's CSV writer from a TSV import: an RFC 4180 file.
-        invoke(runner, work / "seed.db", "tm", "import", _tsv(work, pairs), *JA_EN)
-        invoke(runner, work / "seed.db", "tm", "export", first)
-    invoke(runner, work / "a.db", "tm", "import", first, *JA_EN)
-    assert [u[:2] for u in stored_units(work / "a.db")] == pairs
-    invoke(runner, work / "a.db", "tm", "export", work / f"y{suffix}")
-    invoke(runner, work / "b.db", "tm", "import", work / f"y{suffix}", *JA_EN)
-    assert stored_units(work / "b.db") == stored_units(work / "a.db")
+        invoke(runner, seed, "tm", "import", _tsv(work, pairs), *JA_EN)
+        invoke(runner, seed, "tm", "export", first)
+    invoke(runner, a, "tm", "import", first, *JA_EN)
+    assert [u[:2] for u in stored_units(a)] == pairs
+    invoke(runner, a, "tm", "export", work / f"y{suffix}")
+    invoke(runner, b, "tm", "import", work / f"y{suffix}", *JA_EN)
+    assert stored_units(b) == stored_units(a)
 
 
 def _tsv(work, pairs):
@@ -130,16 +126,17 @@ ONE_LINE = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip()).f
 @pytest.mark.parametrize("suffix", [".tsv", ".csv"])
 @FAST
 @given(rows=st.lists(st.tuples(ONE_LINE, ONE_LINE, TEXT), min_size=1, max_size=3))
-def test_glossary_round_trip_through_the_cli(runner, tmp_path_factory, suffix, rows):
+def test_glossary_round_trip_through_the_cli(runner, new_db_target, tmp_path_factory, suffix, rows):
     work = tmp_path_factory.mktemp("terms")
+    a, b = (new_db_target(f"{work.name}-{n}") for n in ("a", "b"))
     rows = list({(ja, en): (ja, en, note.strip()) for ja, en, note in rows}.values())
     for ja, en, note in rows:
         # "--" first: a term may start with "-" ("-0"), which click would take for an option.
-        invoke(runner, work / "a.db", "term", "add", f"--note={note}", "--", ja, en)
-    invoke(runner, work / "a.db", "term", "export", work / f"g{suffix}")
-    invoke(runner, work / "b.db", "term", "import", work / f"g{suffix}", *JA_EN)
-    assert sorted(stored_terms(work / "b.db")) == sorted(stored_terms(work / "a.db"))
-    assert sorted(t[:3] for t in stored_terms(work / "b.db")) == sorted(rows)
+        invoke(runner, a, "term", "add", f"--note={note}", "--", ja, en)
+    invoke(runner, a, "term", "export", work / f"g{suffix}")
+    invoke(runner, b, "term", "import", work / f"g{suffix}", *JA_EN)
+    assert sorted(stored_terms(b)) == sorted(stored_terms(a))
+    assert sorted(t[:3] for t in stored_terms(b)) == sorted(rows)
 
 
 def write(path, text):
@@ -224,8 +221,7 @@ def test_headerless_tsv_like_tatoeba(new_db_target, runner, tmp_path):
         ("No.", "いいえ。", "en", "ja"),
         ("Hi.", "こんにちは。", "en", "ja"),
     ]
-    with sqlite3.connect(db) as conn:
-        (metadata,) = conn.execute("SELECT metadata FROM units WHERE id = 2").fetchone()
+    ((metadata,),) = query_rows(db, "SELECT metadata FROM units WHERE id = 2")
     assert metadata == '{"attribution": "CC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM)"}'
 
 
@@ -248,10 +244,7 @@ def test_direction_and_provenance_options(new_db_target, runner, tmp_path):
         "added",
     )
     assert stored_units(db) == [("こんにちは。", "Hi.", "ja", "en"), ("走れ。", "Run.", "ja", "en")]
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT DISTINCT document, origin FROM units").fetchall() == [
-            ("tatoeba", "added")
-        ]
+    assert query_rows(db, "SELECT DISTINCT document, origin FROM units") == [("tatoeba", "added")]
 
 
 def test_direction_by_text_per_unit(new_db_target, runner, tmp_path):

@@ -135,8 +135,10 @@ def Term_(ja, en):
         ("ja", ["--source-lang", "en"], "Global Strategy Bureau"),
     ],
 )
-def test_omegat_export_puts_the_project_source_first(tmp_path, runner, tm_source, option, first):
-    db = _seeded(tmp_path, tm_source)
+def test_omegat_export_puts_the_project_source_first(
+    new_db_target, tmp_path, runner, tm_source, option, first
+):
+    db = _seeded(new_db_target, tmp_path, tm_source)
     out = tmp_path / "glossary.utf8"
     result = runner.invoke(cli, ["--db", db, "term", "export", str(out), *option])
     assert result.exit_code == 0, result.output

@@ -17,6 +17,7 @@ from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
 from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
+from tests.conftest import BACKENDS
 
 
 def score(a: str, b: str) -> float:
@@ -207,15 +208,23 @@ def _generated_units(seed: int, count: int) -> list[Unit]:
     return units
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def generated(request, tmp_path_factory):
+    """A 4,000-unit TM on each backend, shared by the module's tests (made once per backend)."""
     from taiyaku.store.db import open_db
 
-    database = open_db(tmp_path_factory.mktemp("match") / "generated.db")
+    if request.param == "postgres":
+        pool = request.getfixturevalue("pg_pool")
+        target = pool.take()
+    else:
+        target = tmp_path_factory.mktemp("match") / "generated.db"
+    database = open_db(target)
     units = _generated_units(4, 4000)
     TranslationMemory(database).add_many(units)
     yield Matcher(database), units
     database.close()
+    if request.param == "postgres":
+        pool.give_back(target)
 
 
 @pytest.mark.slow

@@ -10,13 +10,15 @@ PostgreSQL; ``TAIYAKU_TEST_NO_PG=1`` turns that into an explicit skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from taiyaku.store.db import open_db
+from taiyaku.store.db import open_db, transaction
 from tests.pgserver import DatabasePool, PostgresServer, PostgresUnavailable, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,18 +130,25 @@ def new_db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
 
     SQLite: the path of a file not yet there, ``tmp_path / f"{name}.db"`` (a ``Path``).
     PostgreSQL: the URL (a ``str``) of an empty database of its own, emptied again after the
-    test. The same name gives the same database within a test.
+    test. The same name gives the same database within a test; ``empty=True`` empties it
+    first (each example of a hypothesis test starts from an empty database).
     """
     pool: DatabasePool | None = None
     made: dict[str, str] = {}
     if backend == "postgres":
         pool = request.getfixturevalue("pg_pool")
 
-    def make(name: str = "test") -> Path | str:
+    def make(name: str = "test", *, empty: bool = False) -> Path | str:
         if pool is None:
-            return tmp_path / f"{name}.db"
+            path = tmp_path / f"{name}.db"
+            if empty:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return path
         if name not in made:
             made[name] = pool.take()
+        elif empty:
+            pool.server.empty_database(made[name])
         return made[name]
 
     yield make
@@ -200,6 +209,41 @@ def query_rows(target: str | os.PathLike[str], sql: str, params: list | tuple = 
         return [tuple(row) for row in database.execute(sql, params).fetchall()]
     finally:
         database.close()
+
+
+@contextlib.contextmanager
+def holding_the_write_lock(target: str | os.PathLike[str]) -> Iterator[None]:
+    """Meanwhile another writer holds the database's write lock: taiyaku's own write
+    transaction, open (SQLite ``BEGIN IMMEDIATE``; PostgreSQL the writers' advisory lock)."""
+    holder = open_db(target)
+    try:
+        with transaction(holder):
+            yield
+    finally:
+        holder.close()
+
+
+def execute_behind_taiyaku(target: str | os.PathLike[str], *statements: tuple[str, list]) -> None:
+    """Run SQL statements (``?`` placeholders) on the database ``target``, either backend,
+    in one transaction and NOT through taiyaku's open (which would migrate or rebuild keys):
+    how a test plays another program or an older taiyaku."""
+    target = os.fspath(target)
+    if target.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(target) as conn:
+            for sql, params in statements:
+                conn.execute(sql.replace("?", "%s"), params)
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            for sql, params in statements:
+                conn.execute(sql, params)
+    finally:
+        conn.close()
 
 
 def table_names(target: str | os.PathLike[str]) -> list[str]:

@@ -50,12 +50,14 @@ def test_tm_import_stats_export(new_db_target, runner, tmp_path):
         assert texts == sorted(u.target_text for u in TranslationMemory(open_db(db)).iter_units())
 
 
-def test_db_falls_back_to_environment_then_cwd(new_db_target, runner, tmp_path, monkeypatch):
+@pytest.mark.sqlite_only("the default database is the file ./taiyaku.db")
+def test_db_falls_back_to_environment_then_cwd(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("TAIYAKU_DB")
     run(runner, "term", "add", "政府", "government")
-    assert (new_db_target("taiyaku")).exists()
-    monkeypatch.setenv("TAIYAKU_DB", str(new_db_target("env")))
+    assert (tmp_path / "taiyaku.db").exists()
+    monkeypatch.setenv("TAIYAKU_DB", str(tmp_path / "env.db"))
     run(runner, "term", "add", "政府", "government")
-    assert Glossary(open_db(new_db_target("env"))).count() == 1
+    assert Glossary(open_db(tmp_path / "env.db")).count() == 1
 
 
 def test_term_add_import_lookup_export(new_db_target, runner, tmp_path):

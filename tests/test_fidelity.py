@@ -96,7 +96,7 @@ def test_tsv_escape_round_trips(text):
 @given(pairs=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=3, unique=True))
 def test_tm_round_trip_through_the_cli(runner, new_db_target, tmp_path_factory, suffix, pairs):
     work = tmp_path_factory.mktemp("tm")
-    seed, a, b = (new_db_target(f"{work.name}-{n}") for n in ("seed", "a", "b"))
+    seed, a, b = (new_db_target(n, empty=True) for n in ("seed", "a", "b"))
     first = work / f"x{suffix}"
     if suffix == ".tsv":
         lines = ["ja\ten", *(f"{escape_tsv(s)}\t{escape_tsv(t)}" for s, t in pairs)]
@@ -128,7 +128,7 @@ ONE_LINE = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ").strip()).f
 @given(rows=st.lists(st.tuples(ONE_LINE, ONE_LINE, TEXT), min_size=1, max_size=3))
 def test_glossary_round_trip_through_the_cli(runner, new_db_target, tmp_path_factory, suffix, rows):
     work = tmp_path_factory.mktemp("terms")
-    a, b = (new_db_target(f"{work.name}-{n}") for n in ("a", "b"))
+    a, b = (new_db_target(n, empty=True) for n in ("a", "b"))
     rows = list({(ja, en): (ja, en, note.strip()) for ja, en, note in rows}.values())
     for ja, en, note in rows:
         # "--" first: a term may start with "-" ("-0"), which click would take for an option.

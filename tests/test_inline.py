@@ -42,11 +42,12 @@ def _segs(path) -> list[tuple]:
 
 
 def _round_trip(new_db_target, tmp_path, source):
-    db = open_db(new_db_target(f"{tmp_path.name}-tm"))  # a database of its own per folder
+    db = open_db(new_db_target("tm", empty=True))
     tm = TranslationMemory(db)
     result = tm.add_many(read_units(source))
     out = tmp_path / "out.tmx"
     write_units(out, tm.iter_units())
+    db.close()
     return result, out
 
 

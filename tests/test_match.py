@@ -148,12 +148,13 @@ def test_a_failed_import_leaves_no_units_and_no_index_rows(db):
     assert db.execute("SELECT sum(n) FROM match_postings WHERE lang = 'ja/c'").fetchone()[0] == 4
 
 
-def test_existing_units_are_indexed_by_the_migration(db_path):
+@pytest.mark.sqlite_only("a SQLite file from before SQLite schema step m004")
+def test_existing_units_are_indexed_by_the_migration(db_target):
     import sqlite3
 
     from taiyaku.store.db import open_db
 
-    database = open_db(db_path)
+    database = open_db(db_target)
     TranslationMemory(database).add_many([Unit("古い単位です", "An old unit")])
     database.execute("DELETE FROM match_postings")
     database.execute("DELETE FROM match_sizes")
@@ -161,8 +162,8 @@ def test_existing_units_are_indexed_by_the_migration(db_path):
     database.execute("DROP TABLE match_postings")
     database.execute("DROP TABLE match_sizes")
     database.close()
-    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM units").fetchone()[0] == 1
-    again = open_db(db_path)
+    assert sqlite3.connect(db_target).execute("SELECT count(*) FROM units").fetchone()[0] == 1
+    again = open_db(db_target)
     assert fuzzy_matches(again, "古い単位です")[0].score == 100
 
 

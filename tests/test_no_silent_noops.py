@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
 
 import pytest
 from click.testing import CliRunner
 
 from taiyaku.cli import cli
-from tests.conftest import table_digest
+from tests.conftest import query_rows, table_digest
 
 TBX = """<?xml version="1.0" encoding="utf-8"?>
 <tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
@@ -121,10 +120,7 @@ def test_a_pair_under_en_and_en_us_is_stored_once(new_db_target, tmp_path):
     )
     assert "1 units added, 1 already present" in run(db, "tm", "import", table)
     assert "0 units added, 2 already present" in run(db, "tm", "import", table)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT source_lang, target_lang FROM units").fetchall() == [
-            ("ja", "en")
-        ]
+    assert query_rows(db, "SELECT source_lang, target_lang FROM units") == [("ja", "en")]
 
 
 @pytest.mark.parametrize(

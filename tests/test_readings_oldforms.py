@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 from click.testing import CliRunner
 
 from taiyaku.cli import cli
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, query_rows
 
 
 def run(db, *args):
@@ -21,8 +20,7 @@ def test_the_dictionary_reading_finds_the_term(new_db_target, tmp_path):
     db = new_db_target("g")
     source = shutil.copy(FIXTURES / "jlt-keibai-slice.xml", tmp_path / "law.xml")
     run(db, "term", "import", source)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT ja, reading FROM terms").fetchall() == [("競売", "けいばい")]
+    assert query_rows(db, "SELECT ja, reading FROM terms") == [("競売", "けいばい")]
     assert (
         run(db, "term", "lookup", "けいばい").splitlines()[0]
         == "競売 → auction  (reading 100; law)"

@@ -3,7 +3,7 @@
 import re
 import shutil
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, table_names
 
 
 def test_readme_python_example_runs(new_db_target, tmp_path, monkeypatch, capsys):
@@ -16,4 +16,4 @@ def test_readme_python_example_runs(new_db_target, tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     assert "国際戦略局 → Global Strategy Bureau" in out
     assert "('国際戦略局', 'Global Strategy Bureau')" in out
-    assert (new_db_target("project")).exists()
+    assert "units" in table_names(new_db_target("project"))

@@ -89,10 +89,10 @@ def test_tmx_write_read_is_identity(tmp_path_factory, units):
 @given(units=UNITS)
 def test_tmx_export_import_export_gives_the_same_units(new_db_target, tmp_path_factory, units):
     folder = tmp_path_factory.mktemp("roundtrip")
-    first_db = open_db(new_db_target(f"{folder.name}-a"))
+    first_db = open_db(new_db_target("a", empty=True))
     TranslationMemory(first_db).add_many(units)
     write_units(folder / "a.tmx", TranslationMemory(first_db).iter_units())
-    second_db = open_db(new_db_target(f"{folder.name}-b"))
+    second_db = open_db(new_db_target("b", empty=True))
     TranslationMemory(second_db).add_many(read_units(folder / "a.tmx"))
     write_units(folder / "b.tmx", TranslationMemory(second_db).iter_units())
     assert [(_fields(u), u.annotations) for u in read_units(folder / "a.tmx")] == [

@@ -88,13 +88,15 @@ def any_of(values: Sequence[Any]) -> str:
     return " = ANY(?::text[])" if values and isinstance(values[0], str) else " = ANY(?::bigint[])"
 
 
-def describe_pg_error(error: Exception) -> str:
-    """Turn a psycopg error into a sentence a user can act on."""
+def describe_pg_error(error: Exception, busy_timeout: float | None = None) -> str:
+    """Turn a psycopg error into a sentence a user can act on (SQLite's words where the
+    engines agree: a lock waited for ``busy_timeout`` seconds)."""
     import psycopg.errors
 
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, psycopg.errors.LockNotAvailable):
-        return "database is locked by another program (waited for its write to finish)"
+        waited = "its write to finish" if busy_timeout is None else f"{busy_timeout:g} s"
+        return f"database is locked by another program (waited {waited})"
     if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
         return f"opened for reading only ({text})"
     return text
@@ -109,14 +111,15 @@ class PgConnection:
     it makes the change stamp of :func:`taiyaku.store.index_reader.change_stamp`).
     """
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str):
+    def __init__(self, raw: psycopg.Connection[Any], url: str, busy_timeout: float | None = None):
         self.raw = raw
         self.url = url
         self.name = safe_url(url)
+        self.busy_timeout = busy_timeout
         self.total_changes = 0
 
     def _failed(self, error: Exception) -> DatabaseError:
-        return DatabaseError(f"{self.name}: {describe_pg_error(error)}")
+        return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
@@ -289,7 +292,7 @@ def open_postgres(
         raw = psycopg.connect(url, autocommit=True, prepare_threshold=1)
     except psycopg.Error as error:
         raise DatabaseError(f"{name}: cannot connect ({describe_pg_error(error)})") from None
-    conn = PgConnection(raw, url)
+    conn = PgConnection(raw, url, busy_timeout)
     db = PgDatabase(conn, url)
     try:
         encoding = conn.execute("SHOW server_encoding").fetchone()[0]
@@ -298,7 +301,8 @@ def open_postgres(
                 f"{name}: the database's encoding is {encoding}; taiyaku needs UTF8 "
                 "(createdb -E UTF8 -T template0)"
             )
-        conn.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        # 0 would mean "wait forever" to PostgreSQL, "do not wait" to SQLite: at least 1 ms.
+        conn.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
         if not write:
             conn.execute("SET default_transaction_read_only = on")
         pg_migrations.refuse_foreign(db)

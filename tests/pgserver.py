@@ -37,7 +37,7 @@ from pathlib import Path
 SUPERUSER = "taiyaku"
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
-    "max_connections": "100",
+    "max_connections": "300",
     "shared_buffers": "128MB",
 }
 NOT_DURABLE = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}

@@ -46,7 +46,7 @@ def test_the_tour_has_its_commands():
     ]  # fmt: skip
 
 
-def test_readme_tour_runs_as_printed(tmp_path, monkeypatch):
+def test_readme_tour_runs_as_printed(tmp_path, monkeypatch, new_db_target, backend):
     for folder in ("tm", "glossary"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
@@ -56,6 +56,8 @@ def test_readme_tour_runs_as_printed(tmp_path, monkeypatch):
         words = shlex.split(command)
         if words[0] == "export":
             name, _, value = words[1].partition("=")
+            if name == "TAIYAKU_DB" and backend == "postgres":
+                value = str(new_db_target("project"))
             monkeypatch.setenv(name, value)
             continue
         assert words[0] == "taiyaku", command

@@ -62,19 +62,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses a database once per backend: ``backend`` is its parameter.
 
     A test marked ``sqlite_only(reason)`` checks something only a SQLite file has (its
-    bytes, PRAGMAs, WAL, a foreign or old SQLite file) and runs on SQLite alone.
+    bytes, PRAGMAs, WAL, a foreign or old SQLite file) and runs on SQLite alone; a test that
+    takes ``pg_url`` or ``pg_server`` is about PostgreSQL and runs on it alone (its
+    ``runner``'s default database on the server too).
     """
     if "backend" not in metafunc.fixturenames:
-        return
-    if any(
-        m.name == "parametrize" and "backend" in m.args[0]
-        for m in metafunc.definition.iter_markers()
-    ):
         return
     sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
     if sqlite_only is not None and not sqlite_only.args:
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs its reason")
-    metafunc.parametrize("backend", BACKENDS[:1] if sqlite_only else BACKENDS)
+    if sqlite_only:
+        metafunc.parametrize("backend", BACKENDS[:1])
+    elif PG_FIXTURES & set(metafunc.fixturenames):
+        metafunc.parametrize("backend", BACKENDS[1:])
+    else:
+        metafunc.parametrize("backend", BACKENDS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

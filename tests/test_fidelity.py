@@ -97,7 +97,7 @@ def test_tsv_escape_round_trips(text):
 def test_tm_round_trip_through_the_cli(
     runner, new_db_target, backend, tmp_path_factory, suffix, pairs
 ):
-    # PostgreSQL's text cannot hold U+0000 (test_nul_is_refused_on_postgresql).
+    # PostgreSQL's text cannot hold U+0000 (test_pg_backend: the import names the file and the unit).
     assume(backend == "sqlite" or not any("\0" in s + t for s, t in pairs))
     work = tmp_path_factory.mktemp("tm")
     seed, a, b = (new_db_target(n, empty=True) for n in ("seed", "a", "b"))

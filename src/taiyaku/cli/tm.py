@@ -77,9 +77,10 @@ def import_(
     and --tgt-lang say which pair to take.
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats import estimate_units, read_units, with_provenance
+    from taiyaku.formats import estimate_units, read_units, refuse_nul, with_provenance
     from taiyaku.formats.langcheck import checked_units
     from taiyaku.formats.parallel import is_line_pair, read_line_pair
+    from taiyaku.store.pg import NUL_ON_POSTGRES, is_postgres
 
     langs = language_pair(src_lang, tgt_lang)
     memory = open_store(ctx, write=True).tm
@@ -109,6 +110,8 @@ def import_(
             if not pair and str(readable).lower().endswith(".tmx"):
                 # A table's languages are its column names; a TMX says them per variant.
                 units = checked_units(name, units, langs=langs)
+            if is_postgres(memory.db):
+                units = refuse_nul(name, units, NUL_ON_POSTGRES)
             with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
                 result = memory.add_many(units, progress=advance)
         if as_json:

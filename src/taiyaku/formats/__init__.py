@@ -108,6 +108,36 @@ def with_provenance(
         yield replace(unit, **changes) if changes else unit
 
 
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def refuse_nul(
+    path: str | os.PathLike[str], records: Iterable[Unit | Term], why: str
+) -> Iterator[Unit | Term]:
+    """The records of ``path`` as they come, refusing the first that holds U+0000 (NUL).
+
+    A PostgreSQL database cannot store that character in text (a SQLite file can): an
+    import into one stops at it, naming the file and the record, before anything is stored.
+
+    :param why: the end of the message, which says who cannot take the character
+    :raises FormatError: ``FILE: unit N: ...`` (``entry N`` for terms)
+    """
+    import dataclasses
+
+    for number, record in enumerate(records, 1):
+        if any(_holds_nul(getattr(record, f.name)) for f in dataclasses.fields(record)):
+            kind = "unit" if isinstance(record, Unit) else "entry"
+            raise FormatError(path, f"a NUL character (U+0000): {why}", f"{kind} {number}")
+        yield record
+
+
 def read_units_with_places(
     path: str | os.PathLike[str],
     *,

@@ -48,6 +48,7 @@ SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x7461_6979_616B_7501
 MIGRATE_LOCK = 0x7461_6979_616B_7502
 STREAM_BATCH = 2000  # rows a server-side cursor fetches at a time
+NUL_ON_POSTGRES = "a PostgreSQL database cannot store it (nothing of this file was stored)"
 _cursor_numbers = itertools.count(1)
 
 

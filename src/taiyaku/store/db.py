@@ -206,6 +206,18 @@ def _refuse_newer_schema(db: Database, name: str) -> None:
         )
 
 
+def shown_name(name: str, *, full: bool = False) -> str:
+    """How a spreadsheet names the database ``name``: a file by its name (``full``: its
+    absolute path), a PostgreSQL database by its URL without the password.
+
+    >>> shown_name("work/project.db"), shown_name("postgresql://me:secret@host/tm")
+    ('project.db', 'postgresql://me:***@host/tm')
+    """
+    if pg.is_url(name):
+        return pg.safe_url(name)
+    return os.path.abspath(name) if full else os.path.basename(name)
+
+
 def is_db(value: object) -> bool:
     """True when ``value`` is an open taiyaku database of either engine."""
     return isinstance(value, (Database, pg.PgDatabase))

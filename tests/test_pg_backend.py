@@ -17,7 +17,7 @@ from taiyaku.project import Project
 from taiyaku.store import pg_migrations
 from taiyaku.store.copy import copy_database
 from taiyaku.store.glossary import GlossaryStore
-from taiyaku.store.pg import STREAM_BATCH, safe_url
+from taiyaku.store.pg import STREAM_BATCH, data_version, safe_url
 from tests.conftest import FIXTURES, ROOT, table_digest
 
 
@@ -203,3 +203,16 @@ def test_nul_in_an_imported_file_is_one_error_naming_the_file_and_entry(
         "store it (nothing of this file was stored)"
     ]
     assert table_digest(pg_url) == before
+
+
+def test_the_change_stamp_costs_one_round_trip_between_statements(pg_url: str) -> None:
+    db, other = open_db(pg_url), open_db(pg_url)
+    first = data_version(db)
+    sent = db.conn.statements
+    assert data_version(db) == first and db.conn.statements == sent  # asked again: no trip
+    GlossaryStore(other).add(Term("政府", "government"))
+    # Nothing sent between: as if asked at the moment of the first asking.
+    assert data_version(db) == first
+    db.execute("SELECT 1")
+    assert data_version(db) != first  # after a statement it reads the server again
+    assert db.conn.statements == sent + 2

@@ -118,6 +118,9 @@ class PgConnection:
         self.name = safe_url(url)
         self.busy_timeout = busy_timeout
         self.total_changes = 0
+        # Statements sent on this connection, and the data_version read after the n-th.
+        self.statements = 0
+        self.version_read: tuple[int, str] | None = None
 
     def _failed(self, error: Exception) -> DatabaseError:
         return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
@@ -127,6 +130,7 @@ class PgConnection:
         typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
         import psycopg
 
+        self.statements += 1
         if not _READS.match(sql):
             self.total_changes += 1
         try:
@@ -138,6 +142,7 @@ class PgConnection:
         """Run one statement for every row (psycopg pipelines them)."""
         import psycopg
 
+        self.statements += 1
         self.total_changes += 1
         try:
             with self.raw.cursor() as cursor:
@@ -149,6 +154,7 @@ class PgConnection:
         """Stream ``rows`` into ``table`` with ``COPY``: the fast way in for a bulk import."""
         import psycopg
 
+        self.statements += 1
         self.total_changes += 1
         try:
             with self.raw.cursor() as cursor:
@@ -170,6 +176,7 @@ class PgConnection:
         from psycopg.rows import dict_row
 
         name = f"taiyaku_stream_{next(_cursor_numbers)}"
+        self.statements += 1
         try:
             if self.in_transaction:
                 with self.raw.cursor(name=name, row_factory=dict_row) as cursor:
@@ -251,9 +258,20 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
 
 
 def data_version(db: PgDatabase) -> str:
-    """A value that changes with every committed write transaction (see :func:`transaction`)."""
-    row = db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    return str(row[0]) if row else ""
+    """A value that changes with every committed write transaction (see :func:`transaction`).
+
+    Asked again with no statement sent between, it gives the value it just read, without a
+    round trip (a search asks at several layers before its first read): as if the second
+    asking had come at the moment of the first, which nothing on this connection could tell
+    apart.
+    """
+    conn = db.conn
+    if conn.version_read is not None and conn.version_read[0] == conn.statements:
+        return conn.version_read[1]
+    row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    value = str(row[0]) if row else ""
+    conn.version_read = (conn.statements, value)
+    return value
 
 
 def _import_psycopg() -> Any:

@@ -129,13 +129,13 @@ def test_cli_dictionary_options(new_db_target, runner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "4 beads (1-1 3, 1-0 1)" in result.output
-    before = table_digest(Path(db))
+    before = table_digest(db)
     bad = tmp_path / "bad.edict"
     bad.write_text("no entry here\n", encoding="utf-8")
     result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--dictionary", str(bad)])
     assert result.exit_code == 1
     assert "Error:" in result.output and "bad.edict: line 1" in result.output
-    assert table_digest(Path(db)) == before
+    assert table_digest(db) == before
     result = runner.invoke(
         cli, ["align", str(ja), str(en), "--dictionary", str(SAMPLE), "--no-dictionary"]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import os
 import zipfile
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def _pairs() -> list[tuple[str, str]]:
     return [(ja, en) for ja, en, _ in rows if ja != en]
 
 
-def _tm_with_half(new_db_target, tmp_path: Path, runner) -> Path:
+def _tm_with_half(tmp_path: Path, runner) -> str:
     """A TM holding the first half of the seed's sentence pairs, and the seed glossary."""
     half = tmp_path / "half.tsv"
     pairs = _pairs()
@@ -40,12 +41,12 @@ def _tm_with_half(new_db_target, tmp_path: Path, runner) -> Path:
     assert runner.invoke(cli, ["tm", "import", str(half)]).exit_code == 0
     glossary = ROOT / "glossary" / "mic-global-strategy-bureau.tsv"
     assert runner.invoke(cli, ["term", "import", str(glossary)]).exit_code == 0
-    return new_db_target("taiyaku")
+    return os.environ["TAIYAKU_DB"]  # the runner's database
 
 
-def _empty_tm(new_db_target, tmp_path: Path) -> None:
+def _empty_tm(tmp_path: Path) -> None:
     """An empty project database: pretranslate reads the TM and never creates one."""
-    open_db(new_db_target("taiyaku")).close()
+    open_db(os.environ["TAIYAKU_DB"]).close()
 
 
 def _known(text: str) -> str:
@@ -120,7 +121,7 @@ def _structure(html: bytes) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def test_html_round_trip_on_the_seed_page(new_db_target, tmp_path, runner):
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     result = runner.invoke(cli, ["pretranslate", str(page), "--json"])
@@ -153,7 +154,7 @@ def test_html_round_trip_on_the_seed_page(new_db_target, tmp_path, runner):
 
 
 def test_reimport_after_edits_updates_the_unit(new_db_target, tmp_path, runner):
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     runner.invoke(cli, ["pretranslate", str(page)])
@@ -172,7 +173,7 @@ def test_reimport_after_edits_updates_the_unit(new_db_target, tmp_path, runner):
 
 
 def test_pretranslate_fills_exact_context_and_repetitions(new_db_target, tmp_path, runner):
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     result = runner.invoke(cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"])
@@ -273,7 +274,7 @@ def _docx_shape(path: Path) -> tuple:
 
 
 def test_docx_round_trip(new_db_target, tmp_path, runner):
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     source = tmp_path / "seed.docx"
     _docx(source)
     assert runner.invoke(cli, ["pretranslate", str(source)]).exit_code == 0
@@ -341,7 +342,7 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
 
 
 def test_unbalanced_codes_in_a_target_are_refused(new_db_target, tmp_path, runner):
-    _empty_tm(new_db_target, tmp_path)
+    _empty_tm(tmp_path)
     page = tmp_path / "page.html"
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
@@ -367,7 +368,7 @@ def test_unbalanced_codes_in_a_target_are_refused(new_db_target, tmp_path, runne
 def test_sheet_round_trip_and_rows_from_another_document(new_db_target, tmp_path, runner):
     from openpyxl import load_workbook
 
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     assert runner.invoke(cli, ["pretranslate", str(page), "-o", "page.xlsx"]).exit_code == 0
@@ -409,7 +410,7 @@ def test_translate_toolkit_reads_every_unit(new_db_target, tmp_path, runner):
     pytest.importorskip("translate.storage.xliff")
     from translate.storage.xliff import xlifffile
 
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     runner.invoke(cli, ["pretranslate", str(page)])
@@ -514,7 +515,7 @@ def test_kyoto_article_round_trip(new_db_target, tmp_path, runner):
 
 def test_xliff_from_another_tool_pretranslates_and_merges(new_db_target, tmp_path, runner):
     """An XLIFF 1.2 file in Okapi's shape, with <g>/<x/>: empty targets filled, others kept."""
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     source = tmp_path / "okapi.xlf"
     source.write_bytes((FIXTURES / "okapi-shape.xlf").read_bytes())
     result = runner.invoke(cli, ["pretranslate", str(source), "--json"])
@@ -543,7 +544,7 @@ def test_xliff_from_another_tool_pretranslates_and_merges(new_db_target, tmp_pat
 
 def test_xliff2_from_another_tool(new_db_target, tmp_path, runner):
     """XLIFF 2.0 with <pc>/<ph/>: codes kept through XLIFF 1.2 (as strict ctypes) and back."""
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     source = tmp_path / "other.xlf"
     source.write_text(
         f'<xliff xmlns="{X2}" version="2.0" srcLang="ja"><file id="f"><unit id="u1">'
@@ -578,7 +579,7 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
 
 
 def test_a_tampered_embedded_document_is_refused(new_db_target, tmp_path, runner):
-    _empty_tm(new_db_target, tmp_path)
+    _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
     open_db(new_db_target("taiyaku")).close()  # pretranslate only reads: it creates no database
@@ -592,7 +593,7 @@ def test_a_tampered_embedded_document_is_refused(new_db_target, tmp_path, runner
 
 
 def test_pretranslate_reads_standard_input(new_db_target, tmp_path, runner):
-    _empty_tm(new_db_target, tmp_path)
+    _empty_tm(tmp_path)
     result = runner.invoke(
         cli,
         ["pretranslate", "-", "--document", "notes.md", "-o", "notes.xlf"],
@@ -624,7 +625,7 @@ def test_numbers_are_adapted_and_left_for_review(new_db_target, tmp_path, runner
 
 def test_codes_go_to_the_tm_and_come_back(new_db_target, tmp_path, runner):
     """Imported translations keep their tags (TMX bpt/ept/ph) and put them back when matched."""
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     runner.invoke(cli, ["pretranslate", str(page)])
@@ -673,7 +674,7 @@ def test_xliff_written_by_translate_toolkit(new_db_target, tmp_path, runner):
     ]
     source = tmp_path / "tt.xlf"
     source.write_bytes(bytes(store))
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     assert runner.invoke(cli, ["pretranslate", str(source), "-o", "ours.xlf"]).exit_code == 0
     ours = tmp_path / "ours.xlf"
     _fill_xliff1(ours)
@@ -689,7 +690,7 @@ def test_xliff_written_by_translate_toolkit(new_db_target, tmp_path, runner):
 
 
 def test_xliff2_round_trip_and_import(new_db_target, tmp_path, runner):
-    _tm_with_half(new_db_target, tmp_path, runner)
+    _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
     assert (

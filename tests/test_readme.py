@@ -12,7 +12,9 @@ def test_readme_python_example_runs(new_db_target, tmp_path, monkeypatch, capsys
     for folder in ("tm", "glossary"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    target = str(new_db_target("project"))  # on SQLite the example's own ./project.db
+    assert code.count('"project.db"') == 2
+    exec(compile(code.replace('"project.db"', repr(target)), "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "国際戦略局 → Global Strategy Bureau" in out
     assert "('国際戦略局', 'Global Strategy Bureau')" in out

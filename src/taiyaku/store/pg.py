@@ -284,6 +284,24 @@ def _import_psycopg() -> Any:
     return psycopg
 
 
+def is_set_up(url: str) -> bool:
+    """Whether the database of ``url`` holds taiyaku's schema (an empty one does not).
+
+    :raises DatabaseError: the server cannot be reached
+    """
+    psycopg = _import_psycopg()
+    from taiyaku.store.pg_migrations import TABLE
+
+    try:
+        with psycopg.connect(url, autocommit=True) as raw:
+            row = raw.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE]).fetchone()
+    except psycopg.Error as error:
+        raise DatabaseError(
+            f"{safe_url(url)}: cannot connect ({describe_pg_error(error)})"
+        ) from None
+    return bool(row and row[0])
+
+
 def open_postgres(
     url: str,
     *,

@@ -389,7 +389,7 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(
     # Rare grams wait for the end of the import, and the others' chunks are merged then:
     # one row per gram, as a search reads them best.
     rows = "SELECT count(*) FROM match_postings"
-    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings) AS g"
     assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()
 
 
@@ -414,7 +414,7 @@ def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(
         (g, postings_of(b)) for g, b in whole.execute(words)
     ]
     rows = "SELECT count(*) FROM match_postings"
-    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings) AS g"
     assert twice.execute(rows).fetchone() == twice.execute(grams).fetchone()
     vocabulary = "SELECT words FROM match_vocab"
     stored = "".join(w for (w,) in twice.execute(vocabulary)).split("\n")[:-1]

@@ -7,7 +7,7 @@ every field the format can carry.
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from taiyaku import FormatError, Glossary, Term, read_terms, write_terms
@@ -60,7 +60,9 @@ def store_round_trip(new_db_target, path, terms, **read):
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(terms=st.lists(ENTRY, min_size=1, max_size=5, unique_by=lambda t: (t.ja, t.en)))
-def test_round_trip_keeps_every_field(new_db_target, tmp_path_factory, suffix, terms):
+def test_round_trip_keeps_every_field(new_db_target, backend, tmp_path_factory, suffix, terms):
+    # PostgreSQL's text cannot hold U+0000 (test_pg_backend: an import names the entry).
+    assume(backend == "sqlite" or not any("\0" in str(v) for t in terms for v in vars(t).values()))
     path = tmp_path_factory.mktemp("rt") / f"glossary{suffix}"
     if suffix == ".tbx" and any(  # XML 1.0 cannot hold most control characters
         ord(c) < 32 and c not in "\t\n\r"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.models import Origin, Term, Unit
@@ -118,9 +118,12 @@ def _holds_nul(value: object) -> bool:
     return False
 
 
+Record = TypeVar("Record", Unit, Term)
+
+
 def refuse_nul(
-    path: str | os.PathLike[str], records: Iterable[Unit | Term], why: str
-) -> Iterator[Unit | Term]:
+    path: str | os.PathLike[str], records: Iterable[Record], why: str
+) -> Iterator[Record]:
     """The records of ``path`` as they come, refusing the first that holds U+0000 (NUL).
 
     A PostgreSQL database cannot store that character in text (a SQLite file can): an

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -87,7 +87,12 @@ def test_tmx_write_read_is_identity(tmp_path_factory, units):
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(units=UNITS)
-def test_tmx_export_import_export_gives_the_same_units(new_db_target, tmp_path_factory, units):
+def test_tmx_export_import_export_gives_the_same_units(
+    new_db_target, backend, tmp_path_factory, units
+):
+    # PostgreSQL's text cannot hold U+0000 (test_pg_backend: an import names the unit);
+    # repr shows it as \x00 in any field, metadata included.
+    assume(backend == "sqlite" or "\\x00" not in repr(units))
     folder = tmp_path_factory.mktemp("roundtrip")
     first_db = open_db(new_db_target("a", empty=True))
     TranslationMemory(first_db).add_many(units)

@@ -24,7 +24,8 @@ Steps (figures printed as they come, each with the machine's load average beside
 
 ``--growth 250000,1000000,2000000,5000000`` runs steps 1–4 (without the yardstick) for each
 size and prints a table, the exponent of each figure in TM size (least squares over the
-sizes) and where 50M units would land. It resumes: each size's import and row are saved in
+sizes, and between the two largest), whether query time grows sublinearly, and where 50M
+units would land (see ``docs/scaling.md``). It resumes: each size's import and row are saved in
 ``OUT/<units>/`` (``import.json``, ``growth.json``) and reused by the next run (``--fresh``
 measures again); data missing for a size is built first.
 
@@ -349,13 +350,18 @@ GROWTH_COLUMNS = {
     "p99_50": "p99@50",
     "cpu50": "CPU@50",
 }
+QUERY_COLUMNS = {"cli70", "mean70", "p99_70", "cpu70", "cli50", "mean50", "p99_50", "cpu50"}
 
 
 def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> None:
     """Print the growth table, the exponent of each figure in TM size, and ``project`` units.
 
-    The exponent is the least-squares slope of log(figure) on log(units) over every size
-    measured; the projection extends it from the largest size.
+    Two exponents: ``k`` is the least-squares slope of log(figure) on log(units) over every
+    size measured; ``k_top``, the slope between the two largest sizes, where fixed costs
+    (start-up, SQL round trips) weigh least: the projection extends ``k_top`` from the
+    largest size, since a fit that includes the small sizes understates the growth ahead.
+    A query figure is called sublinear below 0.8 and about linear up to 1.1 (the higher of
+    the two exponents: a few figures on a shared machine move by more than 0.05).
     """
     rows = [growth_size(units, n, fresh) for units in sizes]
     print(f"\ngrowth ({n} queries per size; {load()})")
@@ -368,15 +374,29 @@ def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> 
     if len(rows) < 2:
         return
     logs = [math.log(r["units"]) for r in rows]
-    last = rows[-1]
-    print(f"\nexponent (figure ∝ units^k, fitted over {len(rows)} sizes) and {project:,} units:")
+    last, before = rows[-1], rows[-2]
+    span = f"{before['units']:,}–{last['units']:,}"
+    print(
+        f"\nexponent (figure ∝ units^k): k fitted over {len(rows)} sizes, k_top between "
+        f"{span}; {project:,} units projected with k_top from {last['units']:,}:"
+    )
     for key, name in GROWTH_COLUMNS.items():
         values = [r.get(key) for r in rows]
         if any(v is None or v <= 0 for v in values):
             continue
         k = _slope(logs, [math.log(v) for v in values])
-        projected = last[key] * (project / last["units"]) ** k
-        print(f"  {name:>9}: k = {k:.2f}; at {project:,} units ≈ {projected:,.1f}")
+        top = math.log(last[key] / before[key]) / math.log(last["units"] / before["units"])
+        projected = last[key] * (project / last["units"]) ** top
+        verdict = f"  {_growth_word(max(k, top))}" if key in QUERY_COLUMNS else ""
+        print(
+            f"  {name:>9}: k = {k:.2f}, k_top = {top:.2f}; at {project:,} units ≈ "
+            f"{projected:,.1f}{verdict}"
+        )
+
+
+def _growth_word(k: float) -> str:
+    """Name the growth an exponent measures, with room for the noise of a shared machine."""
+    return "sublinear" if k < 0.8 else "about linear" if k <= 1.1 else "faster than linear"
 
 
 def _slope(xs: list[float], ys: list[float]) -> float:

@@ -82,3 +82,57 @@ def test_a_reader_stopped_early_ends_its_child(tmp_path, in_child):
     assert next(iter(units)).source_text == "文0"
     units.close()  # the child is killed and reaped, not left running
     assert in_child and not background.multiprocessing.active_children()
+
+
+def test_import_in_a_child_stores_what_one_process_stores(new_db_target, tmp_path, monkeypatch):
+    path = tmp_path / "odd.tmx"
+    _tmx(path, 2500)
+    extra = (
+        '<tu><tuv xml:lang="ja"><seg></seg></tuv><tuv xml:lang="en"><seg>empty</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="ja"><seg>文5を<ph x="1">&lt;br/&gt;</ph>読む</seg></tuv>'
+        '<tuv xml:lang="en-US"><note>n5</note><seg>Read 5</seg></tuv></tu>\n'
+    )
+    text = path.read_text(encoding="utf-8").replace("</body>", extra + "</body>")
+    path.write_text(text, encoding="utf-8")
+
+    def read(warn):
+        warn(f"read in process {os.getpid()}")
+        return read_units(path, warn=warn)
+
+    monkeypatch.setattr("taiyaku.store.tm._BATCH", 700)
+    results, warnings, dbs = [], [], []
+    for in_child in (True, False):
+        db = open_db(new_db_target(f"child-{in_child}"))
+        warned: list[str] = []
+        memory = TranslationMemory(db)
+        results.append(memory.import_units(read, warned.append, background=in_child))
+        warnings.append(warned)
+        dbs.append(db)
+    assert warnings[0][0] != f"read in process {os.getpid()}" == warnings[1][0]
+    assert warnings[0][1:] == warnings[1][1:] and len(warnings[0]) == 4
+    assert results[0] == results[1] and results[0].added == 2501 and results[0].skipped == 1
+    columns = "id, source_text, target_text, source_key, target_key, pair_hash, annotations"
+    for table, sql in (
+        ("units", f"SELECT {columns} FROM units ORDER BY id"),
+        ("postings", "SELECT lang, gram, n, ids FROM match_postings ORDER BY rowid"),
+        ("words", "SELECT lang, gram, n, ids FROM match_words ORDER BY rowid"),
+    ):
+        child, alone = (db.conn.execute(sql).fetchall() for db in dbs)
+        assert child == alone and child, table
+
+
+def test_an_error_raised_by_the_reader_in_a_child_stores_nothing(new_db_target, tmp_path):
+    path = tmp_path / "big.tmx"
+    write_units(path, [Unit(f"文{i}", f"text {i}") for i in range(3000)])
+
+    def broken(warn):
+        for i, unit in enumerate(read_units(path, warn=warn)):
+            if i == 2500:
+                raise FormatError(path, "a unit in ko → en, not Japanese and English")
+            yield unit
+
+    db = open_db(new_db_target("tm"))
+    with pytest.raises(FormatError, match="ko → en"):
+        TranslationMemory(db).import_units(broken, background=True)
+    assert TranslationMemory(db).count() == 0
+    assert not db.conn.execute("SELECT count(*) FROM match_postings").fetchone()[0]

@@ -425,3 +425,29 @@ def postings_of(blob: bytes) -> list[int]:
     from taiyaku.store import postings
 
     return postings.decode(blob).tolist()
+
+
+@pytest.mark.parametrize("with_bitmap", [False, True])
+@pytest.mark.parametrize("at_least", [1, 2, 3, 5])
+def test_counted_finds_the_ids_in_at_least_so_many_postings(with_bitmap, at_least):
+    # The counting behind the character bound, against a plain count: lists only (one sort)
+    # and lists with a dense bitmap (a vector over all units).
+    from collections import Counter
+
+    import numpy as np
+
+    from taiyaku.match.search import _counted
+    from taiyaku.store import postings
+
+    rng = random.Random(at_least * 2 + with_bitmap)
+    size = 30000  # lists of ids a few apart (gap-coded), some past `size`
+    lists = [sorted(rng.sample(range(0, size + 400, 7), rng.randint(200, 1500))) for _ in range(7)]
+    if with_bitmap:
+        lists.append(sorted(rng.sample(range(size), size // 2)))
+    chunks = [("x", postings.encode(np.array(ids, dtype=np.int64))) for ids in lists]
+    assert (chunks[-1][1][0] == postings.BITMAP) is with_bitmap
+    counts = Counter(i for ids in lists for i in ids if i < size)
+    want = sorted((i, n) for i, n in counts.items() if n >= at_least)
+    ids, found_in = _counted(chunks, at_least, size)
+    assert list(zip(ids.tolist(), found_in.tolist(), strict=True)) == want
+    assert want

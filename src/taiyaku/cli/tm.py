@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 import click
@@ -21,7 +21,7 @@ from taiyaku.cli.output import (
     report_export,
     warn,
 )
-from taiyaku.models import ORIGINS, Origin
+from taiyaku.models import ORIGINS, Origin, Unit
 
 
 @click.group()
@@ -78,12 +78,14 @@ def import_(
     """
     from taiyaku.cli import open_store
     from taiyaku.formats import estimate_units, read_units, refuse_nul, with_provenance
+    from taiyaku.formats.background import worth_a_process
     from taiyaku.formats.langcheck import checked_units
     from taiyaku.formats.parallel import is_line_pair, read_line_pair
     from taiyaku.store.pg import NUL_ON_POSTGRES, is_postgres
 
     langs = language_pair(src_lang, tgt_lang)
     memory = open_store(ctx, write=True).tm
+    postgres = is_postgres(memory.db)  # whose text cannot hold U+0000
     pair = len(files) == 2 and is_line_pair(*files)
     for path in [" + ".join(files)] if pair else files:
         if not pair and path != "-" and _is_translated_file(path):
@@ -93,27 +95,41 @@ def import_(
         note = _warning_collector(warnings)
         name = "<stdin>" if path == "-" else path
         with contextlib.ExitStack() as stack:
-            if pair:
-                units = read_line_pair(*files, encoding=encoding, warn=note)
-                total = None
-            else:
-                readable = stack.enter_context(input_path(path, suffix=tm_suffix))
-                units = read_units(readable, encoding=encoding, sheet=sheet, warn=note)
-                total = estimate_units(readable) if sys.stderr.isatty() else None
-            units = with_provenance(
-                units,
-                document=document,
-                origin=cast(Origin | None, origin),  # click.Choice(ORIGINS) allows no other
-                src_lang=src_lang,
-                tgt_lang=tgt_lang,
-            )
-            if not pair and str(readable).lower().endswith(".tmx"):
-                # A table's languages are its column names; a TMX says them per variant.
-                units = checked_units(name, units, langs=langs)
-            if is_postgres(memory.db):
-                units = refuse_nul(name, units, NUL_ON_POSTGRES)
+            readable = None if pair else stack.enter_context(input_path(path, suffix=tm_suffix))
+
+            def read(
+                warn: Callable[[str], None], readable: str | None = readable, name: str = name
+            ) -> Iterable[Unit]:
+                """The file's units, as the user asked for them (called in a second process
+                for a large file)."""
+                if readable is None:
+                    units = read_line_pair(*files, encoding=encoding, warn=warn)
+                else:
+                    units = read_units(readable, encoding=encoding, sheet=sheet, warn=warn)
+                units = with_provenance(
+                    units,
+                    document=document,
+                    origin=cast(Origin | None, origin),  # click.Choice(ORIGINS) allows no other
+                    src_lang=src_lang,
+                    tgt_lang=tgt_lang,
+                )
+                if readable is not None and str(readable).lower().endswith(".tmx"):
+                    # A table's languages are its column names; a TMX says them per variant.
+                    units = checked_units(name, units, langs=langs)
+                if postgres:
+                    units = refuse_nul(name, units, NUL_ON_POSTGRES)
+                return units
+
+            tty = sys.stderr.isatty()
+            total = estimate_units(readable) if readable is not None and tty else None
             with progress_bar(f"Importing {click.format_filename(name)}", total) as advance:
-                result = memory.add_many(units, progress=advance)
+                result = memory.import_units(
+                    read,
+                    note,
+                    # A large file is parsed and keyed in a second process.
+                    background=readable is not None and worth_a_process(readable),
+                    progress=advance,
+                )
         if as_json:
             echo_json(
                 {

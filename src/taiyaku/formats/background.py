@@ -6,7 +6,7 @@ may hand it to a forked child (:func:`read_in_child`), which streams the items b
 batches through a pipe: the parent stores batch *n* while the child parses batch *n + 1*.
 Items come back in file order; the child's warnings are passed to the parent's ``warn``
 in order with them; an error in the child is raised in the parent (so an import stays all
-or nothing); the pipe holds at most a batch or two, so memory stays constant. When the
+or nothing); at most :data:`AHEAD` batches wait in the child, so memory stays constant. When the
 parent stops early (an error while storing, a closed generator) the child is killed; when
 the parent dies, the child's next write fails and it ends.
 
@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from taiyaku.errors import TaiyakuError
@@ -87,19 +89,25 @@ def read_in_child(read: Callable[[Warn], Iterable[T]], warn: Warn | None) -> Ite
 
 
 def _run(read: Callable[[Warn], Iterable[Any]], send: Any, receive: Any) -> None:
-    """The child: send batches of items, warnings, and the end or the error."""
+    """The child: send batches of items, warnings, and the end or the error.
+
+    Messages are pickled here and written to the pipe by a second thread (:class:`_Sender`),
+    which queues up to :data:`AHEAD` of them: while the parent stores a large batch the
+    child goes on parsing, rather than waiting for the pipe (a few kilobytes) to drain.
+    """
     receive.close()
+    sender = _Sender(send)
     batch: list[Any] = []
 
     def flush() -> None:
         nonlocal batch
         if batch:
-            send.send(("items", batch))
+            sender.put(("items", batch))
             batch = []
 
     def warn(message: str) -> None:
         flush()  # the warning comes after the items read before it
-        send.send(("warn", message))
+        sender.put(("warn", message))
 
     try:
         for item in read(warn):
@@ -107,13 +115,57 @@ def _run(read: Callable[[Warn], Iterable[Any]], send: Any, receive: Any) -> None
             if len(batch) >= BATCH:
                 flush()
         flush()
-        send.send(("end", None))
+        sender.put(("end", None))
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the parent is gone or stopping
     except BaseException as error:
         try:
-            send.send(("raise", error))
+            sender.put(("raise", error))
+        except BrokenPipeError:
+            return
         except Exception:  # an error that does not pickle: its message still does
-            send.send(("raise", TaiyakuError(f"{type(error).__name__}: {error}")))
+            sender.put(("raise", TaiyakuError(f"{type(error).__name__}: {error}")))
     finally:
         send.close()
+
+
+AHEAD = 16
+"""Messages (batches of :data:`BATCH` items) the child may queue ahead of the pipe."""
+
+
+class _Sender:
+    """Writes pickled messages to the pipe from a thread of the child, in order."""
+
+    def __init__(self, send: Any):
+        self._send = send
+        self._queue: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+        self._broken = False
+        self._thread = threading.Thread(target=self._write, daemon=True)
+        self._thread.start()
+
+    def put(self, message: tuple[str, Any]) -> None:
+        """Queue ``message`` (pickled now: an error that does not pickle is raised here).
+
+        :raises BrokenPipeError: the parent has stopped reading
+        """
+        data = bytes(ForkingPickler.dumps(message))
+        if self._broken:
+            raise BrokenPipeError
+        self._queue.put(data)
+        if message[0] in ("end", "raise"):
+            self.close()
+
+    def close(self) -> None:
+        """Wait until every queued message is written."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _write(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._broken:
+                continue  # drain, so that put never blocks on a parent that is gone
+            try:
+                self._send.send_bytes(data)
+            except OSError:
+                self._broken = True

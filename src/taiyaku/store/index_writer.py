@@ -34,9 +34,9 @@ character are found as fast as those that start with it.
 :class:`IndexWriter` is attached to every :class:`~taiyaku.store.tm.TranslationMemory` through
 its ``on_added`` / ``on_deleting`` / ``on_finished`` hooks, so the index changes in the same
 transaction as the units. During an import it collects postings in memory (numpy, about
-8 bytes per posting), codes them every ``FLUSH_POSTINGS`` postings (about 1.5 bytes each,
-still in memory) and writes every gram once when the write finishes; if the write fails,
-what it collected is dropped along with the rolled-back units.
+8 bytes per posting), sorts them every ``FLUSH_POSTINGS`` postings into gaps (one or two
+bytes each, still in memory: :class:`_Held`) and writes every gram once when the write
+finishes; if the write fails, what it collected is dropped along with the rolled-back units.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
 from taiyaku.store.db import Db, in_list, insert_rows
 from taiyaku.store.pg import is_postgres
-from taiyaku.store.tm import SOURCE_KEY
+from taiyaku.store.tm import SOURCE_KEY, Keys
 from taiyaku.text.grams import (
     char_layers,
     gram_size,
@@ -79,8 +79,8 @@ MERGE_BELOW = 4096
 CARRY_BELOW = 16
 CARRY_AT_MOST = FLUSH_POSTINGS // 8
 SMALL_WRITE_GRAMS = 2000
-HOLD_AT_MOST = 160 << 20  # bytes of coded chunks held in memory before they are written
-HELD_OVERHEAD = 120  # bytes of Python objects beside each held chunk (its gram, its bytes)
+HOLD_AT_MOST = 192 << 20  # bytes of posting lists held in memory before they are written
+JOIN_POSTINGS = 2_000_000  # ids joined and coded at a time at the end of a bulk write
 _REBUILD_BATCH = 5000
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
@@ -205,20 +205,22 @@ class _LangBuffer:
         pairs: np.ndarray = (chars[numbers >> 16] << 21) | chars[numbers & 0xFFFF]
         return pairs
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         return unpack_grams(self._codes_of(numbers), self.q)
 
     def take(
         self, *, final: bool = True
-    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Empty the buffer; return grams, group bounds, ids, and the units' sizes.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Empty the buffer; return gram numbers, group bounds, ids, and the units' sizes.
 
         :param final: take every posting; otherwise the grams with fewer than
             ``CARRY_BELOW`` postings stay in the buffer for the next take (unless they are
             more than ``CARRY_AT_MOST``: memory stays bounded), so that a rare gram is
             written as one chunk at the end of an import, not as one tiny chunk per flush
-        :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of ``grams[i]`` are
-            ``ids[bounds[i]:bounds[i + 1]]``; ``sizes`` is ``[lengths, gram counts]``
+        :return: ``(grams, bounds, ids, size_ids, sizes)``: the ids of the gram numbered
+            ``grams[i]`` (:meth:`texts` gives its text) are ``ids[bounds[i]:bounds[i + 1]]``,
+            in increasing gram numbers; ``sizes`` is ``[lengths, gram counts]``
         """
         packed = np.concatenate(self.postings) if self.postings else np.empty(0, np.uint64)
         self.postings = []
@@ -253,7 +255,7 @@ class _LangBuffer:
                 ids, numbers = ids[~carried], numbers[~carried]
                 firsts = np.concatenate([[0], np.cumsum(group_sizes[~rare])[:-1]])
                 firsts = firsts if len(ids) else firsts[:0]
-        grams = self._texts(numbers[firsts])
+        grams = numbers[firsts]
         del numbers
         bounds = np.append(firsts, len(ids))
         return grams, bounds, ids, size_ids, np.stack([lengths, counts])
@@ -284,7 +286,8 @@ class _CharBuffer(_LangBuffer):
         self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
         self.count += len(codes)
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         return unpack_char_layers(np.asarray(self.gram_codes, dtype=np.int64)[numbers])
 
 
@@ -342,7 +345,8 @@ class _WordBuffer(_LangBuffer):
         self.postings.append((numbered << np.uint64(32)) | ids[owners])
         self.count += len(hashes)
 
-    def _texts(self, numbers: np.ndarray) -> list[str]:
+    def texts(self, numbers: np.ndarray) -> list[str]:
+        """The grams numbered ``numbers`` by this buffer, as text."""
         words = self.words
         return [words[n] for n in numbers.tolist()]
 
@@ -374,9 +378,9 @@ class IndexWriter:
         self._sources = sources
         self._targets = targets  # None: find out from the database on first use
         self._carried = 0  # postings of rare grams kept back by the last flush
-        # (table, lang) → [(grams, counts, coded chunks)] of the current write's flushes so far
-        self._held: dict[tuple[str, str], list[tuple[list[str], np.ndarray, list[bytes]]]] = {}
-        self._held_bytes = 0  # their estimated memory
+        # (table, lang) → the posting lists of the current write's flushes so far
+        self._held: dict[tuple[str, str], _Held] = {}
+        self._held_bytes = 0  # their memory
         # (table, lang) of the bulk writes that added chunks beside stored ones, to compact
         self._merge: set[tuple[str, str]] = set()
 
@@ -390,22 +394,26 @@ class IndexWriter:
         words = self._words.count if self._words is not None else 0
         return sum(b.count for b in self._buffers.values()) + words
 
-    def added(self, db: Db, ids: list[int]) -> None:
-        """Collect the postings of units just inserted (an ``on_added`` hook)."""
-        rows = _unit_rows(db, ids)
+    def added(self, db: Db, ids: list[int], keys: list[Keys] | None = None) -> None:
+        """Collect the postings of units just inserted (an ``on_added`` hook).
+
+        :param keys: the units' :data:`~taiyaku.store.tm.Keys`, in the order of ``ids``;
+            ``None``: read them from the database
+        """
+        rows: Sequence[Sequence[Any]] = _unit_rows(db, ids) if keys is None else keys
         if self._sources:
-            for lang, (unit_ids, keys) in source_sides(rows).items():
+            for lang, (unit_ids, sources) in source_sides(rows).items():
                 buffer = self._buffers.get(lang) or self._buffers.setdefault(
                     lang, _LangBuffer(lang)
                 )
                 if buffer.full():
                     self.flush(db)
                     buffer = self._buffers[lang] = _LangBuffer(lang)
-                buffer.add(unit_ids, keys)
+                buffer.add(unit_ids, sources)
                 chars = self._buffers.get(chars_lang(lang)) or self._buffers.setdefault(
                     chars_lang(lang), _CharBuffer(lang)
                 )
-                chars.add(unit_ids, keys)
+                chars.add(unit_ids, sources)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()
@@ -432,19 +440,19 @@ class IndexWriter:
     def flush(self, db: Db, *, final: bool = True) -> None:
         """Write the collected postings and sizes.
 
-        :param final: write every posting; otherwise the postings taken are coded and held
-            in memory (about 1.5 bytes each) until the final flush writes each gram once
-            (or, past ``HOLD_AT_MOST``, until this flush writes what is held), and rare
-            grams wait in the buffers (see :meth:`_LangBuffer.take`)
+        :param final: write every posting; otherwise the postings taken are held in
+            memory as gaps (one or two bytes each, see :class:`_Held`) until the final
+            flush writes each gram once (or, past ``HOLD_AT_MOST``, until this flush writes
+            what is held), and rare grams wait in the buffers (see :meth:`_LangBuffer.take`)
         """
         for buffer in self._buffers.values():
             grams, bounds, ids, size_ids, sizes = buffer.take(final=final)
-            self._postings(db, "match_postings", buffer.lang, grams, bounds, ids, final)
+            self._postings(db, "match_postings", buffer, grams, bounds, ids, final)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
-            self._postings(db, "match_words", TARGETS, grams, bounds, ids, final)
+            self._postings(db, "match_words", self._words, grams, bounds, ids, final)
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
         if self._held_bytes > HOLD_AT_MOST:  # memory stays bounded, however big the import
             for (table, lang), held in sorted(self._held.items()):
@@ -457,8 +465,8 @@ class IndexWriter:
         self,
         db: Db,
         table: str,
-        lang: str,
-        grams: list[str],
+        buffer: _LangBuffer,
+        grams: np.ndarray,
         bounds: np.ndarray,
         ids: np.ndarray,
         final: bool,
@@ -469,43 +477,30 @@ class IndexWriter:
         are joined in order, without a sort, and every gram is written once: no chunk is
         rewritten at the end, and the table and its index are written in gram order.
         """
-        held = self._held.pop((table, lang), [])
-        if final and not held:
+        lang = buffer.lang
+        held = self._held.pop((table, lang), None)
+        if final and held is None:
+            texts = buffer.texts(grams)
             if table == "match_words":
-                _write_vocabulary(db, grams)
-            _write_postings(db, lang, grams, bounds, ids, table=table)
+                _write_vocabulary(db, texts)
+            _write_postings(db, lang, texts, bounds, ids, table=table)
             return
-        blobs = postings.encode_groups(ids, bounds)
-        held.append((grams, np.diff(bounds), blobs))
+        held = held or _Held(buffer)
+        added = held.add(grams, bounds, ids)
         if final:
             self._write_held(db, table, lang, held)
             return
         self._held[(table, lang)] = held
-        self._held_bytes += sum(map(len, blobs)) + HELD_OVERHEAD * len(blobs)
+        self._held_bytes += added
 
-    def _write_held(
-        self,
-        db: Db,
-        table: str,
-        lang: str,
-        held: list[tuple[list[str], np.ndarray, list[bytes]]],
-    ) -> None:
+    def _write_held(self, db: Db, table: str, lang: str, held: _Held) -> None:
         """Write the chunks held for ``(table, lang)``, one row per gram, in gram order."""
-        every = [gram for part in held for gram in part[0]]
-        order = sorted(range(len(every)), key=every.__getitem__)  # stable: flushes in order
+        grams, rows = held.joined()
         if table == "match_words":
-            _write_vocabulary(db, list(dict.fromkeys(every[i] for i in order)))
-        counts = np.concatenate([part[1] for part in held]).tolist()
-        blobs = [blob for part in held for blob in part[2]]
-        held.clear()
+            _write_vocabulary(db, grams)
         if _has_postings(db, table, lang):
             self._merge.add((table, lang))  # this write's chunks join those already stored
-        insert_rows(
-            db,
-            table,
-            "lang, gram, n, ids",
-            ((lang, gram, n, blob) for gram, n, blob in _joined(every, order, counts, blobs)),
-        )
+        insert_rows(db, table, "lang, gram, n, ids", ((lang, *row) for row in rows))
 
     def deleting(self, db: Db, ids: list[int]) -> None:
         """Remove units about to be deleted from the index (an ``on_deleting`` hook)."""
@@ -534,21 +529,115 @@ class IndexWriter:
             _write_sizes(db, TARGETS, gone.astype(np.int64), zeros, table="match_word_sizes")
 
 
-def _joined(
-    grams: list[str], order: list[int], counts: list[int], blobs: list[bytes]
-) -> Iterator[tuple[str, int, bytes]]:
-    """Yield ``(gram, n, chunk)`` in gram order, the chunks of one gram joined into one.
+class _Held:
+    """The posting lists of one table and language, held across the flushes of a bulk write.
 
-    :param order: the indexes of ``grams`` sorted by gram, the chunks of one gram in the
-        order of their ids
+    A flush's lists are held as their ids' gaps, in ``uint8`` or ``uint16`` (whichever is
+    smaller once the gaps that do not fit are kept aside as exceptions), with the gram
+    number, id count and first id of each list in numpy arrays: no Python object per list,
+    so a million-unit import holds its whole index and writes every gram once, at the end.
+    There the lists of one gram from every flush are joined (the ids of a bulk write only
+    grow, so flushes in order are ids in order) and coded by
+    :func:`~taiyaku.store.postings.encode_groups`, a slice of grams at a time.
     """
-    for gram, group in itertools.groupby(order, grams.__getitem__):
-        members = list(group)
-        if len(members) == 1:
-            yield gram, counts[members[0]], blobs[members[0]]
-            continue
-        joined = np.concatenate([postings.decode(blobs[i]) for i in members])
-        yield gram, len(joined), postings.encode(joined)
+
+    def __init__(self, buffer: _LangBuffer):
+        self.buffer = buffer  # numbers the grams of every flush held here
+        self.grams: list[np.ndarray] = []  # per flush: the gram number of each list
+        self.counts: list[np.ndarray] = []  # ... its number of ids
+        self.firsts: list[np.ndarray] = []  # ... its first id
+        self.gaps: list[np.ndarray] = []  # per flush: each id's gap from the one before (0 first)
+        self.over_at: list[np.ndarray] = []  # ... where a gap did not fit (0 held there)
+        self.over: list[np.ndarray] = []  # ... and those gaps
+
+    def add(self, grams: np.ndarray, bounds: np.ndarray, ids: np.ndarray) -> int:
+        """Hold one flush's lists (see :meth:`_LangBuffer.take`); return the bytes held."""
+        starts = bounds[:-1]
+        gaps = np.zeros(len(ids), dtype=np.int64)
+        gaps[1:] = np.diff(ids.astype(np.int64))
+        gaps[starts] = 0
+        over8 = int(np.count_nonzero(gaps >= 1 << 8))
+        over16 = int(np.count_nonzero(gaps >= 1 << 16))
+        bits = 8 if len(ids) + 12 * over8 <= 2 * len(ids) + 12 * over16 else 16
+        over_at = np.flatnonzero(gaps >= 1 << bits)
+        self.over.append(gaps[over_at].astype(np.int32))
+        gaps[over_at] = 0
+        self.over_at.append(over_at)
+        self.gaps.append(gaps.astype(np.uint8 if bits == 8 else np.uint16))
+        self.grams.append(grams)
+        self.counts.append(np.diff(bounds).astype(np.int32))
+        self.firsts.append(ids[starts].astype(np.int32))
+        parts = (self.grams, self.counts, self.firsts, self.gaps, self.over_at, self.over)
+        return sum(part[-1].nbytes for part in parts)
+
+    def joined(self) -> tuple[list[str], Iterator[tuple[str, int, bytes]]]:
+        """Return the distinct grams in order, and ``(gram, n, chunk)`` rows in that order."""
+        numbers = np.concatenate(self.grams) if self.grams else np.empty(0, np.int64)
+        distinct, where = np.unique(numbers, return_inverse=True)
+        del numbers
+        texts = self.buffer.texts(distinct)
+        by_text = sorted(range(len(texts)), key=texts.__getitem__)
+        grams = [texts[i] for i in by_text]
+        del texts, distinct
+        rank = np.empty(len(grams), dtype=np.int32)
+        rank[by_text] = np.arange(len(grams), dtype=np.int32)
+        del by_text
+        return grams, self._rows(grams, rank[where.reshape(-1)])
+
+    def _rows(self, grams: list[str], ranks: np.ndarray) -> Iterator[tuple[str, int, bytes]]:
+        """The rows of :meth:`joined`: ``ranks[i]`` is the place in ``grams`` of list ``i``.
+
+        Every list's numbers are taken in gram order (32 bits each: at a million units
+        there are a few million lists) and the flushes' own arrays let go, but their gaps.
+        """
+        if not len(ranks):
+            return
+        order = np.argsort(ranks, kind="stable").astype(np.int32)  # a gram's lists in flush order
+        ranks = ranks[order]
+        sizes = [len(g) for g in self.grams]
+        flush_of = np.repeat(np.arange(len(sizes), dtype=np.int16), sizes)[order]
+        begins = np.concatenate([(np.cumsum(c) - c).astype(np.int32) for c in self.counts])[order]
+        firsts = np.concatenate(self.firsts)[order]
+        counts = np.concatenate(self.counts)[order]
+        del order
+        self.grams, self.counts, self.firsts = [], [], []
+        # Cut into slices of about JOIN_POSTINGS ids, each ending where a gram ends.
+        gram_ends = np.append(np.flatnonzero(ranks[1:] != ranks[:-1]) + 1, len(ranks))
+        total = np.cumsum(counts, dtype=np.int64)
+        wanted = np.searchsorted(total, np.arange(JOIN_POSTINGS, int(total[-1]), JOIN_POSTINGS))
+        cuts = np.append(gram_ends[np.searchsorted(gram_ends, wanted, side="right")], len(ranks))
+        for a, b in itertools.pairwise([0, *np.unique(cuts).tolist()]):
+            ids, bounds = self._ids(flush_of[a:b], begins[a:b], counts[a:b], firsts[a:b])
+            starts = np.concatenate([[0], np.flatnonzero(ranks[a + 1 : b] != ranks[a : b - 1]) + 1])
+            bounds = np.append(bounds[starts], len(ids))
+            texts = [grams[r] for r in ranks[a:b][starts].tolist()]
+            ns = np.diff(bounds).tolist()
+            yield from zip(texts, ns, postings.encode_groups(ids, bounds), strict=True)
+
+    def _ids(
+        self, flush_of: np.ndarray, begins: np.ndarray, counts: np.ndarray, firsts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of the held lists given (their flush, where their gaps begin there, their
+        count and first id), one after another; and where each list starts among them."""
+        out_begins = np.cumsum(counts, dtype=np.int64) - counts
+        values = np.empty(int(counts.sum()), dtype=np.int64)
+        for flush in np.unique(flush_of).tolist():
+            mine = flush_of == flush
+            lengths = counts[mine]
+            to = np.repeat(out_begins[mine] - (np.cumsum(lengths) - lengths), lengths)
+            to += np.arange(len(to))
+            source = to + np.repeat(begins[mine] - out_begins[mine], lengths)
+            got = self.gaps[flush][source].astype(np.int64)
+            over_at = self.over_at[flush]
+            if len(over_at):
+                k = np.minimum(np.searchsorted(over_at, source), len(over_at) - 1)
+                hit = over_at[k] == source
+                got[hit] = self.over[flush][k[hit]]
+            values[to] = got
+        values[out_begins] = firsts
+        running = np.cumsum(values)
+        running -= np.repeat(running[out_begins] - firsts, counts)
+        return running, out_begins
 
 
 def _has_postings(db: Db, table: str, lang: str) -> bool:

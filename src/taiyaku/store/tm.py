@@ -25,6 +25,9 @@ _COLUMNS = (
     "target_markup, annotations, created_absent, changed_absent, pair_hash"
 )
 _BATCH = 5000
+Warn = Callable[[str], None]
+Keys = tuple[int, str, str, str]
+"""A unit's ``(id, source_lang, source key, target key)``: what the fuzzy index is built from."""
 # A unit's source match key, as SQL. Most sources are their own key (Japanese text already
 # in NFKC, without case), so the column holds NULL for "the text itself" (``m021``): every
 # read of the key goes through this expression. ``changed`` likewise holds NULL for "the
@@ -57,7 +60,10 @@ class TranslationMemory:
         self.db = db
         # Called with the ids of units added or about to be deleted, inside the same
         # transaction: how indexes kept beside the units (the fuzzy index) stay in step.
-        self.on_added: list[Callable[[Db, list[int]], None]] = []
+        # ``on_added`` hooks also get the units' keys, ``(id, source_lang, source key,
+        # target key)`` in the order of the ids, when the writer has them (else ``None``:
+        # the hook reads them), so an import does not read back what it just wrote.
+        self.on_added: list[Callable[[Db, list[int], list[Keys] | None], None]] = []
         self.on_deleting: list[Callable[[Db, list[int]], None]] = []
         # Called once at the end of each add/add_many: with True inside the transaction just
         # before it commits, or with False when the write failed. Hooks that collect work
@@ -79,12 +85,42 @@ class TranslationMemory:
         :param units: units to store; missing timestamps are set to now
         :param progress: called with the number of units handled after each batch
         """
+        return self._add_rows(unit_rows(units), progress)
+
+    def import_units(
+        self,
+        read: Callable[[Warn], Iterable[Unit]],
+        warn: Warn | None = None,
+        *,
+        background: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> AddResult:
+        """Store the units ``read(warn)`` yields, as :meth:`add_many` does.
+
+        :param read: reads the units (a file's), passing its warnings to the ``warn`` given
+        :param warn: where the reader's warnings go
+        :param background: call ``read`` and compute the units' rows (match keys, pair
+            hashes) in a forked child process (:func:`~taiyaku.formats.background.read_in_child`),
+            so that a large file is parsed and keyed on one core while this process
+            stores and indexes on another (see
+            :func:`~taiyaku.formats.background.worth_a_process`)
+        :param progress: called with the number of units handled after each batch
+        """
+        if background:
+            from taiyaku.formats.background import read_in_child
+
+            return self._add_rows(read_in_child(lambda w: unit_rows(read(w)), warn), progress)
+        return self.add_many(read(warn or _ignore), progress=progress)
+
+    def _add_rows(
+        self, rows: Iterable[tuple[Any, ...]], progress: Callable[[int], None] | None
+    ) -> AddResult:
+        """Store the rows of :func:`unit_rows` in one transaction (see :meth:`add_many`)."""
         added = skipped = 0
-        now = now_iso()  # one import, one time
         with self._writing():
             batch: list[tuple[Any, ...]] = []
-            for unit in units:
-                batch.append(_row(unit, now))
+            for row in rows:
+                batch.append(row)
                 if len(batch) >= _BATCH:
                     n = self._insert(batch)
                     added, skipped = added + n, skipped + len(batch) - n
@@ -104,8 +140,10 @@ class TranslationMemory:
             return 0
         ids = self._insert_copied(rows) if is_postgres(self.db) else self._insert_each(rows)
         if ids:
+            # Every row stored (none refused by a conflict): the ids are the rows', in order.
+            keys = _keys(ids, rows) if len(ids) == len(rows) else None
             for hook in self.on_added:
-                hook(self.db, ids)
+                hook(self.db, ids, keys)
         return len(ids)
 
     def _insert_each(self, rows: list[tuple[Any, ...]]) -> list[int]:
@@ -201,8 +239,10 @@ class TranslationMemory:
         with self._writing():
             while batch := list(itertools.islice(rows, _BATCH)):
                 insert_rows(self.db, "units", f"id, {_COLUMNS}", batch)
+                ids = [row[0] for row in batch]
+                keys = _keys(ids, [row[1:] for row in batch])
                 for hook in self.on_added:
-                    hook(self.db, [row[0] for row in batch])
+                    hook(self.db, ids, keys)
                 stored += len(batch)
                 if progress:
                     progress(len(batch))
@@ -489,6 +529,26 @@ class TranslationMemory:
 # A million units carry a handful of distinct tags: normalise each once.
 _lang_tag = functools.lru_cache(maxsize=512)(normalize_lang_tag)
 _primary = functools.lru_cache(maxsize=512)(primary_lang)
+
+
+def _ignore(message: str) -> None:
+    """A ``warn`` that drops the message (a caller that passed none)."""
+
+
+def _keys(ids: list[int], rows: list[tuple[Any, ...]]) -> list[Keys]:
+    """The :data:`Keys` of the units ``ids`` stored from ``rows`` (see :func:`_row`)."""
+    return [
+        (unit_id, row[0], row[2] if row[4] is None else row[4], row[5])
+        for unit_id, row in zip(ids, rows, strict=True)
+    ]
+
+
+def unit_rows(units: Iterable[Unit]) -> Iterator[tuple[Any, ...]]:
+    """The ``units`` rows of ``units`` (what :meth:`TranslationMemory.add_many` stores), all
+    stamped with the time the first is made (one import, one time; see :func:`_row`)."""
+    now = now_iso()
+    for unit in units:
+        yield _row(unit, now)
 
 
 def _row(unit: Unit, now: str) -> tuple[Any, ...]:

@@ -340,7 +340,7 @@ ABLATIONS = {
     "numbers": ("num", "small"),
     "Latin tokens": ("latin",),
     "names (kanji ↔ romaji)": ("name",),
-    "quotes and brackets": ("quote", "paren"),
+    "quotes": ("quote",),
     "learnt word associations": ("lex",),
     "dictionary (EDICT)": ("dict",),
 }

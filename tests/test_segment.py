@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from taiyaku.errors import FormatError
 from taiyaku.text.html import html_to_text, read_document
-from taiyaku.text.segment import split_sentences
+from taiyaku.text.segment import cut_sentence, split_sentences
 
 from .conftest import ROOT
 
@@ -166,6 +166,25 @@ def test_kinds_blocks_offsets_and_markers() -> None:
     for s in segments:
         assert "".join(text[a:b] for a, b in s.spans) == s.text
         assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("text", "following", "lang", "cut"),
+    [
+        ("予算は国の一般会計から、段階的に配分され、各部署の", "支出となる。", "ja", True),
+        ("予算は国の一般会計から", "支出される。", "ja", False),  # short, no comma: a heading?
+        ("第一章の概要", "では次に", "ja", True),  # the next begins with a particle
+        ("予算は国の一般会計から支出される。", "次の文。", "ja", False),
+        ("沿革", "1950年に設立された。", "ja", False),
+        ("The plan, which the bureau drew up in 2023,", "covers ten items.", "en", True),
+        ("The plan was drawn up", "by the bureau in 2023.", "en", True),
+        ("Policy Coordination", "The bureau works with other countries.", "en", False),
+        ("The plan was drawn up.", "by the bureau", "en", False),
+        ("The plan,", "", "en", False),
+    ],
+)
+def test_cut_sentence(text: str, following: str, lang: str, cut: bool) -> None:
+    assert cut_sentence(text, following, lang) is cut
 
 
 def test_language_is_detected() -> None:

@@ -13,7 +13,12 @@ translations of each other:
   with MeCab (:mod:`taiyaku.align.romaji`);
 - **glossary pairs**: a Japanese term on one side and one of its English renderings on the
   other (国際戦略局 ↔ Global Strategy Bureau);
-- **quotations and brackets**: 「」/『』 against quoted English, （）against ().
+- **quotations**: 「」/『』 against quoted English.
+
+Brackets are not anchors: a Japanese sentence's brackets mostly hold readings (壱越調
+（いちこつちょう）) and an English one's explanations the Japanese lacks, so counting them
+paired the wrong sentences (kyoto-wiki-ja-en perturbed, every 16th document: strict F1 0.9678
+with them, 0.9705 without).
 
 Features are counted per language, so the code is the same for ja→en and en→ja.
 """
@@ -40,7 +45,7 @@ from taiyaku.text.numbers import (
     number_value,
 )
 
-# Weights in "matched feature" units: a shared year says more than a shared bracket.
+# Weights in "matched feature" units: a shared year says more than a shared quotation.
 WEIGHTS = {
     "num": 1.0,
     "small": 0.5,
@@ -48,7 +53,6 @@ WEIGHTS = {
     "term": 1.5,
     "name": 1.0,
     "quote": 0.4,
-    "paren": 0.3,
     "lex": 0.25,
     "dict": 0.25,
 }
@@ -113,11 +117,9 @@ def _number_feature(value: float) -> str:
 def _quotes(text: str, lang: str) -> list[str]:
     if lang == "ja":
         quotes = text.count("「") + text.count("『")
-        parens = text.count("（") + text.count("(")
     else:
         quotes = text.count('"') // 2 + text.count("“")
-        parens = text.count("(")
-    return ["quote:"] * quotes + ["paren:"] * parens
+    return ["quote:"] * quotes
 
 
 def _kind(feature: str) -> str:
@@ -271,7 +273,7 @@ def document_weights(*sides: Sequence[Features], common: int = 3) -> dict[str, f
     weights = {}
     for feature, n in frequency.items():
         kind = _kind(feature)
-        # Only names are discounted: brackets and numbers keep helping however common.
+        # Only names are discounted: quotations and numbers keep helping however common.
         discount = min(1.0, common / n) if kind in ("term", "latin", "name", "lex", "dict") else 1.0
         weights[feature] = WEIGHTS[kind] * discount
     return weights

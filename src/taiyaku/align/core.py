@@ -36,7 +36,7 @@ from taiyaku.align.dp import GALE_CHURCH_PRIORS, CostModel, FloatArray, SharedRo
 from taiyaku.align.lengths import estimate_ratio, length_delta, length_probability, text_length
 from taiyaku.align.lexicon import Lexicon, learn
 from taiyaku.text.lang import detect_lang
-from taiyaku.text.segment import Segment
+from taiyaku.text.segment import Segment, cut_sentence
 
 Path = list[tuple[tuple[int, ...], tuple[int, ...]]]
 BEAD_TYPES = ("1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1")
@@ -148,31 +148,48 @@ def align(
     if model is None:
         ratio = estimate_ratio(source_lengths, target_lengths)
         model = CostModel(ratio) if anchors else _gale_church(ratio)
+    # A sentence cut before its end (a PDF's line, another tool's segments) belongs in one
+    # bead with the item that finishes it; it is not a heading either, whatever its kind.
+    cuts: tuple[list[bool], list[bool]] | None = None
+    if anchors:
+        cuts = (
+            _cut_sentences(source, source_lang, source_kinds),
+            _cut_sentences(target, target_lang, target_kinds),
+        )
     lines: tuple[list[bool], list[bool]] | None = None
-    if anchors and source_kinds is not None and target_kinds is not None:
-        lines = ([k != "sentence" for k in source_kinds], [k != "sentence" for k in target_kinds])
+    if cuts is not None and source_kinds is not None and target_kinds is not None:
+        lines = (
+            [k != "sentence" and not cut for k, cut in zip(source_kinds, cuts[0], strict=True)],
+            [k != "sentence" and not cut for k, cut in zip(target_kinds, cuts[1], strict=True)],
+        )
     blocks = None
     if source_blocks is not None and target_blocks is not None:
         blocks = (list(source_blocks), list(target_blocks))
 
     def solve(
-        source_features: list[Features], target_features: list[Features]
-    ) -> tuple[Path, list[Features], list[Features], dict[str, float]]:
+        source_features: list[Features], target_features: list[Features], by_blocks: bool | None
+    ) -> tuple[Path, list[Features], list[Features], dict[str, float], bool]:
+        """The path, the reweighed features, their weights, and whether blocks were aligned
+        first. ``by_blocks`` is that decision when already taken (``None``: take it)."""
         weights: dict[str, float] = {}
         if source_features:
             weights = document_weights(source_features, target_features)
             source_features = reweigh(source_features, weights)
             target_features = reweigh(target_features, weights)
-        path = _align_range(
-            source_lengths, target_lengths, source_features, target_features, model, weights,
-            (0, len(source)), (0, len(target)), lines, blocks,
-        )  # fmt: skip
-        if blocks is not None and block_agreement(path, *blocks) >= AGREEMENT:
+        if not by_blocks:
+            path = _align_range(
+                source_lengths, target_lengths, source_features, target_features, model,
+                weights, (0, len(source)), (0, len(target)), lines, blocks, cuts,
+            )  # fmt: skip
+        if by_blocks is None:
+            by_blocks = blocks is not None and block_agreement(path, *blocks) >= AGREEMENT
+        if by_blocks:
+            assert blocks is not None
             path = _align_blocks(
                 source_lengths, target_lengths, blocks[0], blocks[1],
-                source_features, target_features, model, weights, lines,
+                source_features, target_features, model, weights, lines, cuts,
             )  # fmt: skip
-        return path, source_features, target_features, weights
+        return path, source_features, target_features, weights, by_blocks
 
     source_features: list[Features] = []
     target_features: list[Features] = []
@@ -186,13 +203,19 @@ def align(
             if known:
                 source_features = _with(source_features, known, source, source_lang)
                 target_features = _with(target_features, known, target, target_lang)
-    path, source_features, target_features, weights = solve(source_features, target_features)
+    path, source_features, target_features, weights, by_blocks = solve(
+        source_features, target_features, None
+    )
     if anchors and lexicon:
         learnt = learn(source, target, path, source_lang)
         if learnt:
-            path, source_features, target_features, weights = solve(
+            # Whether the layouts agree is a matter of paragraphs, which the learnt words do
+            # not change: the second pass keeps the first's decision, and when blocks go first
+            # it skips the whole-document sentence pass that only served to take it.
+            path, source_features, target_features, weights, _ = solve(
                 _with(source_features, learnt, source, source_lang),
                 _with(target_features, learnt, target, target_lang),
+                by_blocks,
             )
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
     skipped = [not (src and tgt) for src, tgt in path]
@@ -340,6 +363,7 @@ def _align_range(
     target_range: tuple[int, int],
     lines: tuple[list[bool], list[bool]] | None = None,
     blocks: tuple[list[int], list[int]] | None = None,
+    cuts: tuple[list[bool], list[bool]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     s0, s1 = source_range
     t0, t1 = target_range
@@ -361,6 +385,8 @@ def _align_range(
         target_kinds=lines[1][t0:t1] if lines else None,
         source_blocks=blocks[0][s0:s1] if blocks else None,
         target_blocks=blocks[1][t0:t1] if blocks else None,
+        source_cuts=cuts[0][s0:s1] if cuts else None,
+        target_cuts=cuts[1][t0:t1] if cuts else None,
     )  # fmt: skip
     return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
 
@@ -386,6 +412,7 @@ def _align_blocks(
     model: CostModel,
     weights: dict[str, float],
     lines: tuple[list[bool], list[bool]] | None,
+    cuts: tuple[list[bool], list[bool]] | None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     source_runs, target_runs = _runs(source_blocks), _runs(target_blocks)
     block_source_lengths = [sum(source_lengths[a:b]) for a, b in source_runs]
@@ -418,9 +445,20 @@ def _align_blocks(
         else:
             path += _align_range(
                 source_lengths, target_lengths, source_features, target_features, model,
-                weights, (s0, s1), (t0, t1), lines,
+                weights, (s0, s1), (t0, t1), lines, None, cuts,
             )  # fmt: skip
     return path
+
+
+def _cut_sentences(texts: Sequence[str], lang: str, kinds: Sequence[str] | None) -> list[bool]:
+    """Per item, whether it is a sentence cut before its end that the next item finishes (a
+    list item is not: items often end without punctuation, one after the other)."""
+    return [
+        k + 1 < len(texts)
+        and (kinds is None or kinds[k] != "item")
+        and cut_sentence(text, texts[k + 1], lang)
+        for k, text in enumerate(texts)
+    ]
 
 
 def _join(texts: Iterable[str], lang: str) -> str:

@@ -217,7 +217,11 @@ def _rejoin_interrupted(blocks: list[list[_Unit]], lang: str) -> None:
             continue
         head = block[-1]
         last = head.lines[-1].text
-        if head.item or _ends_sentence(last, lang) or not _looks_cut(head, lang):
+        if (
+            head.item
+            or _ends_sentence(last, lang)
+            or not _text_looks_cut("".join(line.text for line in head.lines))
+        ):
             continue
         for gap in (1, 2):
             tail_index = index + 1 + gap
@@ -233,8 +237,31 @@ def _rejoin_interrupted(blocks: list[list[_Unit]], lang: str) -> None:
                 break
 
 
-def _looks_cut(unit: _Unit, lang: str) -> bool:
-    text = "".join(line.text for line in unit.lines)
+def cut_sentence(text: str, following: str, lang: str) -> bool:
+    """Is ``text`` a sentence cut before its end, which ``following`` finishes?
+
+    For sentences that arrive already split (another tool's segments, a PDF's lines): ``text``
+    has no final punctuation, and either ends as a cut sentence does (a comma, or long with a
+    comma inside) or ``following`` begins as only the rest of a sentence does.
+
+    >>> cut_sentence("予算は国の一般会計から、段階的に配分され、各部署の", "支出となる。", "ja")
+    True
+    >>> cut_sentence("沿革", "1950年に設立された。", "ja")
+    False
+
+    :param text: a segment
+    :param following: the segment after it
+    :param lang: ``"ja"`` or ``"en"``
+    """
+    if not text or not following or _ends_sentence(text, lang):
+        return False
+    if text[-1] in _WRAP_END:
+        return True
+    pattern = _JA_CONTINUATION if CJK_TEXT_CHAR.search(following) else _EN_CONTINUATION
+    return bool(pattern.match(following)) or _text_looks_cut(text)
+
+
+def _text_looks_cut(text: str) -> bool:
     if CJK_TEXT_CHAR.search(text):
         return len(text) >= 20 and ("、" in text or "，" in text)
     return len(text) >= 40 and (text.endswith(",") or bool(_EN_FRAGMENT_END.search(text)))

@@ -341,7 +341,7 @@ def test_score_strict_and_lax() -> None:
     assert scores.lax_recall == pytest.approx(1.0)
 
 
-def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
+def test_cli_align_stores_json_and_review(new_db_target, runner, tmp_path) -> None:
     from openpyxl import load_workbook
 
     from taiyaku.cli import cli
@@ -349,7 +349,7 @@ def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
     ja, en = tmp_path / "plan.ja.txt", tmp_path / "plan.en.txt"
     ja.write_text("".join(JA) + "\n\n写真：会議の様子\n", encoding="utf-8")
     en.write_text(" ".join(EN) + "\n", encoding="utf-8")
-    db = str(tmp_path / "t.db")
+    db = str(new_db_target("t"))
     result = runner.invoke(
         cli, ["--db", db, "align", str(ja), str(en), "--review", str(tmp_path / "r.xlsx")]
     )
@@ -368,13 +368,13 @@ def test_cli_align_stores_json_and_review(runner, tmp_path) -> None:
     assert '"units": 5' in result.output  # re-aligning replaced, not duplicated
 
 
-def test_cli_align_errors(runner, tmp_path) -> None:
+def test_cli_align_errors(new_db_target, runner, tmp_path) -> None:
     from taiyaku.cli import cli
 
     ja, en = tmp_path / "a.txt", tmp_path / "b.txt"
     ja.write_bytes(b"\x82\xa0 ok \xff\xff\xff")
     en.write_text("Hello.", encoding="utf-8")
-    result = runner.invoke(cli, ["--db", str(tmp_path / "t.db"), "align", str(ja), str(en)])
+    result = runner.invoke(cli, ["--db", str(new_db_target("t")), "align", str(ja), str(en)])
     assert result.exit_code == 1
     assert "Error:" in result.output and "a.txt: byte" in result.output
     ja.write_text("こんにちは。", encoding="utf-8")
@@ -382,14 +382,14 @@ def test_cli_align_errors(runner, tmp_path) -> None:
     assert result.exit_code == 2 and "--review" in result.output
 
 
-def _reviewed_sheet(runner, tmp_path):
+def _reviewed_sheet(new_db_target, runner, tmp_path):
     """A stored alignment of JA/EN with a review sheet, and the CLI's database path."""
     from taiyaku.cli import cli
 
     ja, en = tmp_path / "plan.ja.txt", tmp_path / "plan.en.txt"
     ja.write_text("".join(JA) + "\n\n写真：会議の様子\n", encoding="utf-8")
     en.write_text(" ".join(EN) + "\n", encoding="utf-8")
-    db, sheet = str(tmp_path / "t.db"), tmp_path / "r.xlsx"
+    db, sheet = str(new_db_target("t")), tmp_path / "r.xlsx"
     result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--review", str(sheet)])
     assert result.exit_code == 0, result.output
     return db, sheet
@@ -405,12 +405,12 @@ def _mark(sheet, marks: dict[str, str]) -> None:
     book.save(sheet)
 
 
-def test_apply_review_stores_corrections_as_reviewed(runner, tmp_path) -> None:
+def test_apply_review_stores_corrections_as_reviewed(new_db_target, runner, tmp_path) -> None:
     from taiyaku.cli import cli
     from taiyaku.formats.tmx import write_tmx
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(
         sheet,
         {
@@ -436,17 +436,19 @@ def test_apply_review_stores_corrections_as_reviewed(runner, tmp_path) -> None:
     write_tmx(tmx, units)
     assert '<prop type="x-origin">reviewed</prop>' in tmx.read_text(encoding="utf-8")
     # Applied once, the sheet no longer matches the document's pairs: refused, unchanged.
-    before = table_digest(tmp_path / "t.db")
+    before = table_digest(new_db_target("t"))
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
     assert result.exit_code == 1 and "does not match the pairs stored" in result.output
-    assert table_digest(tmp_path / "t.db") == before
+    assert table_digest(new_db_target("t")) == before
 
 
-def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(runner, tmp_path) -> None:
+def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(
+    new_db_target, runner, tmp_path
+) -> None:
     from taiyaku.cli import cli
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(sheet, {"D2": f"{JA[0]}\n{JA[1]}", "E2": f"{EN[0]}\n{EN[1]}", "F2": "split", "F3": "x"})
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet), "--json"])
     assert result.exit_code == 0, result.output
@@ -472,36 +474,36 @@ def test_apply_review_unmarked_rows_stay_aligned_and_splits_split(runner, tmp_pa
     ],
 )
 def test_apply_review_bad_marks_name_the_row_and_change_nothing(
-    runner, tmp_path, marks, message
+    new_db_target, runner, tmp_path, marks, message
 ) -> None:
     from taiyaku.cli import cli
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     _mark(sheet, {"F4": "wrong", **marks})
-    before = table_digest(tmp_path / "t.db")
+    before = table_digest(new_db_target("t"))
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])
     assert result.exit_code == 1
     assert "Error:" in result.output and message in result.output
-    assert table_digest(tmp_path / "t.db") == before
+    assert table_digest(new_db_target("t")) == before
 
 
-def test_apply_review_refuses_another_documents_sheet(runner, tmp_path) -> None:
+def test_apply_review_refuses_another_documents_sheet(new_db_target, runner, tmp_path) -> None:
     from taiyaku.cli import cli
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     # Another database holding a different alignment under the same document name.
     other_ja, other_en = tmp_path / "b" / "plan.ja.txt", tmp_path / "b" / "plan.en.txt"
     other_ja.parent.mkdir()
     other_ja.write_text("".join(JA[:3]), encoding="utf-8")
     other_en.write_text(" ".join(EN[:3]), encoding="utf-8")
-    other = str(tmp_path / "other.db")
+    other = str(new_db_target("other"))
     assert runner.invoke(cli, ["--db", other, "align", str(other_ja), str(other_en)]).exit_code == 0
-    before = table_digest(tmp_path / "other.db")
+    before = table_digest(new_db_target("other"))
     result = runner.invoke(cli, ["--db", other, "align", "--apply", str(sheet)])
     assert result.exit_code == 1 and "does not match the pairs stored for document 'plan'" in (
         result.output
     )
-    assert table_digest(tmp_path / "other.db") == before
+    assert table_digest(new_db_target("other")) == before
     # A sheet written with --dry-run belongs to no stored document.
     dry = tmp_path / "dry.xlsx"
     runner.invoke(cli, ["--db", db, "align", str(other_ja), str(other_en), "--dry-run",
@@ -512,11 +514,13 @@ def test_apply_review_refuses_another_documents_sheet(runner, tmp_path) -> None:
     )
 
 
-def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(runner, tmp_path) -> None:
+def test_aligning_again_keeps_reviewed_pairs_without_duplicating_them(
+    new_db_target, runner, tmp_path
+) -> None:
     from taiyaku.cli import cli
     from taiyaku.store.db import open_db
 
-    db, sheet = _reviewed_sheet(runner, tmp_path)
+    db, sheet = _reviewed_sheet(new_db_target, runner, tmp_path)
     # The reviewer corrects the second pair and accepts the first.
     _mark(sheet, {"F2": "ok", "E3": "The plan includes ten items."})
     result = runner.invoke(cli, ["--db", db, "align", "--apply", str(sheet)])

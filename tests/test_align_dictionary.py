@@ -116,26 +116,26 @@ def test_seed_page_gold_holds_with_the_whole_dictionary() -> None:
     assert [(b.source_text, b.target_text, b.type) for b in alignment.beads] == _gold()
 
 
-def test_cli_dictionary_options(runner, tmp_path: Path) -> None:
+def test_cli_dictionary_options(new_db_target, runner, tmp_path: Path) -> None:
     from taiyaku.cli import cli
 
     ja_sentences, en_sentences = _fukuzawa()
     ja, en = tmp_path / "f.ja.txt", tmp_path / "f.en.txt"
     ja.write_text("".join(ja_sentences) + "\n", encoding="utf-8")
     en.write_text(" ".join(en_sentences) + "\n", encoding="utf-8")
-    db = str(tmp_path / "t.db")
+    db = str(new_db_target("t"))
     result = runner.invoke(
         cli, ["--db", db, "align", str(ja), str(en), "--dictionary", str(SAMPLE)]
     )
     assert result.exit_code == 0, result.output
     assert "4 beads (1-1 3, 1-0 1)" in result.output
-    before = table_digest(Path(db))
+    before = table_digest(db)
     bad = tmp_path / "bad.edict"
     bad.write_text("no entry here\n", encoding="utf-8")
     result = runner.invoke(cli, ["--db", db, "align", str(ja), str(en), "--dictionary", str(bad)])
     assert result.exit_code == 1
     assert "Error:" in result.output and "bad.edict: line 1" in result.output
-    assert table_digest(Path(db)) == before
+    assert table_digest(db) == before
     result = runner.invoke(
         cli, ["align", str(ja), str(en), "--dictionary", str(SAMPLE), "--no-dictionary"]
     )

@@ -47,10 +47,10 @@ def test_analysis_counts_bands_and_repetitions(db):
     assert analysis.total.segments == 4 and analysis.unit == "characters"
 
 
-def test_cli_analyze_json_and_xlsx(runner, tmp_path):
+def test_cli_analyze_json_and_xlsx(new_db_target, runner, tmp_path):
     from taiyaku.cli import cli
 
-    db = str(tmp_path / "t.db")
+    db = str(new_db_target("t"))
     tmx = tmp_path / "m.tsv"
     tmx.write_text("ja\ten\n国際戦略局の組織\tOrganisation of the bureau\n", encoding="utf-8")
     assert runner.invoke(cli, ["--db", db, "tm", "import", str(tmx)]).exit_code == 0

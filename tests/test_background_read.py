@@ -62,14 +62,14 @@ def test_units_lines_and_warnings_are_those_of_one_process(tmp_path, monkeypatch
     assert warned == warned_alone and len(warned) == 3 and "only699" in warned[0]
 
 
-def test_a_broken_file_read_in_a_child_raises_its_error_here(tmp_path, in_child):
+def test_a_broken_file_read_in_a_child_raises_its_error_here(new_db_target, tmp_path, in_child):
     path = tmp_path / "cut.tmx"
     _tmx(path, 3000, tail='<tu><tuv xml:lang="ja"><seg>切')
     with pytest.raises(FormatError) as caught:
         list(read_units(path))
     assert in_child
     assert str(caught.value).startswith(f"{path}: line ") and "invalid XML" in str(caught.value)
-    db = open_db(tmp_path / "tm.db")
+    db = open_db(new_db_target("tm"))
     with pytest.raises(FormatError):
         TranslationMemory(db).add_many(read_units(path))
     assert TranslationMemory(db).count() == 0  # all or nothing, across the two processes
@@ -84,7 +84,7 @@ def test_a_reader_stopped_early_ends_its_child(tmp_path, in_child):
     assert in_child and not background.multiprocessing.active_children()
 
 
-def test_import_in_a_child_stores_what_one_process_stores(tmp_path, monkeypatch):
+def test_import_in_a_child_stores_what_one_process_stores(new_db_target, tmp_path, monkeypatch):
     path = tmp_path / "odd.tmx"
     _tmx(path, 2500)
     extra = (
@@ -102,7 +102,7 @@ def test_import_in_a_child_stores_what_one_process_stores(tmp_path, monkeypatch)
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 700)
     results, warnings, dbs = [], [], []
     for in_child in (True, False):
-        db = open_db(tmp_path / f"child-{in_child}.db")
+        db = open_db(new_db_target(f"child-{in_child}"))
         warned: list[str] = []
         memory = TranslationMemory(db)
         results.append(memory.import_units(read, warned.append, background=in_child))
@@ -121,7 +121,7 @@ def test_import_in_a_child_stores_what_one_process_stores(tmp_path, monkeypatch)
         assert child == alone and child, table
 
 
-def test_an_error_raised_by_the_reader_in_a_child_stores_nothing(tmp_path):
+def test_an_error_raised_by_the_reader_in_a_child_stores_nothing(new_db_target, tmp_path):
     path = tmp_path / "big.tmx"
     write_units(path, [Unit(f"文{i}", f"text {i}") for i in range(3000)])
 
@@ -131,7 +131,7 @@ def test_an_error_raised_by_the_reader_in_a_child_stores_nothing(tmp_path):
                 raise FormatError(path, "a unit in ko → en, not Japanese and English")
             yield unit
 
-    db = open_db(tmp_path / "tm.db")
+    db = open_db(new_db_target("tm"))
     with pytest.raises(FormatError, match="ko → en"):
         TranslationMemory(db).import_units(broken, background=True)
     assert TranslationMemory(db).count() == 0

@@ -23,8 +23,8 @@ BODY = '<tmx version="1.4"><header srclang="en"/><body>{}</body></tmx>'
 
 
 @pytest.fixture
-def db(runner, tmp_path) -> Path:
-    path = tmp_path / "full.db"
+def db(new_db_target, runner, tmp_path) -> Path:
+    path = new_db_target("full")
     result = runner.invoke(
         cli, ["--db", str(path), "tm", "import", str(FIXTURES / "omegat-shape.tmx")]
     )

@@ -30,8 +30,8 @@ def test_help_lists_commands(runner):
     assert "TAIYAKU_DB" in result.output
 
 
-def test_tm_import_stats_export(runner, tmp_path):
-    db = tmp_path / "t.db"
+def test_tm_import_stats_export(new_db_target, runner, tmp_path):
+    db = new_db_target("t")
     result = run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx")
     assert "3 units added, 0 already present" in result.output
     again = run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx", "--json")
@@ -44,13 +44,15 @@ def test_tm_import_stats_export(runner, tmp_path):
         out = tmp_path / f"out.{suffix}"
         result = run(runner, "--db", db, "tm", "export", out)
         assert f"{out}: 3 units exported" in result.output
-        fresh = tmp_path / f"fresh-{suffix}.db"
+        fresh = new_db_target(f"fresh-{suffix}")
         run(runner, "--db", fresh, "tm", "import", out)
         texts = sorted(u.target_text for u in TranslationMemory(open_db(fresh)).iter_units())
         assert texts == sorted(u.target_text for u in TranslationMemory(open_db(db)).iter_units())
 
 
+@pytest.mark.sqlite_only("the default database is the file ./taiyaku.db")
 def test_db_falls_back_to_environment_then_cwd(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("TAIYAKU_DB")
     run(runner, "term", "add", "政府", "government")
     assert (tmp_path / "taiyaku.db").exists()
     monkeypatch.setenv("TAIYAKU_DB", str(tmp_path / "env.db"))
@@ -58,8 +60,8 @@ def test_db_falls_back_to_environment_then_cwd(runner, tmp_path, monkeypatch):
     assert Glossary(open_db(tmp_path / "env.db")).count() == 1
 
 
-def test_term_add_import_lookup_export(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_term_add_import_lookup_export(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     added = run(
         runner,
         "--db",
@@ -108,9 +110,9 @@ def test_term_add_import_lookup_export(runner, tmp_path):
     ],
 )
 def test_bad_tm_file_is_one_error_line_and_changes_nothing(
-    runner, tmp_path, name, content, message
+    new_db_target, runner, tmp_path, name, content, message
 ):
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     run(runner, "--db", db, "tm", "import", FIXTURES / "omegat-shape.tmx")
     before = table_digest(db)
     bad = tmp_path / name
@@ -123,8 +125,8 @@ def test_bad_tm_file_is_one_error_line_and_changes_nothing(
     assert table_digest(db) == before
 
 
-def test_truncated_tmx_after_good_units_adds_nothing(runner, tmp_path):
-    db = tmp_path / "t.db"
+def test_truncated_tmx_after_good_units_adds_nothing(new_db_target, runner, tmp_path):
+    db = new_db_target("t")
     good = (FIXTURES / "omegat-shape.tmx").read_text(encoding="utf-8")
     bad = tmp_path / "half.tmx"
     bad.write_text(good[: good.index("<!-- Alternative")], encoding="utf-8")
@@ -135,8 +137,8 @@ def test_truncated_tmx_after_good_units_adds_nothing(runner, tmp_path):
     assert table_digest(db) == before
 
 
-def test_bad_glossary_changes_nothing(runner, tmp_path):
-    db = tmp_path / "g.db"
+def test_bad_glossary_changes_nothing(new_db_target, runner, tmp_path):
+    db = new_db_target("g")
     run(runner, "--db", db, "term", "add", "政府", "government")
     before = table_digest(db)
     bad = tmp_path / "bad.tsv"
@@ -146,13 +148,15 @@ def test_bad_glossary_changes_nothing(runner, tmp_path):
     assert table_digest(db) == before
 
 
-def test_missing_file_is_usage_error(runner, tmp_path):
-    result = run(runner, "--db", tmp_path / "t.db", "tm", "import", tmp_path / "nope.tmx", ok=False)
+def test_missing_file_is_usage_error(new_db_target, runner, tmp_path):
+    result = run(
+        runner, "--db", new_db_target("t"), "tm", "import", tmp_path / "nope.tmx", ok=False
+    )
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
-def test_demo_aligns_the_shipped_pages_and_tours_the_result(runner, tmp_path):
-    args = ["demo", "--data", ROOT, "--db", tmp_path / "demo.db", "--xlsx", tmp_path / "demo.xlsx"]
+def test_demo_aligns_the_shipped_pages_and_tours_the_result(new_db_target, runner, tmp_path):
+    args = ["demo", "--data", ROOT, "--db", new_db_target("demo"), "--xlsx", tmp_path / "demo.xlsx"]
     result = run(runner, *args)
     out = result.output
     assert "国際戦略局 → Global Strategy Bureau  (prefix" in out
@@ -161,7 +165,7 @@ def test_demo_aligns_the_shipped_pages_and_tours_the_result(runner, tmp_path):
     assert "beads (1-1 34, 1-2 2, 2-1 1)" in out
     assert "adapted target: On May 29 and 30, 2024" in out
     assert Path(tmp_path / "demo.xlsx").exists()
-    db = open_db(tmp_path / "demo.db")
+    db = open_db(new_db_target("demo"))
     assert Glossary(db).count() >= 60
     units = list(TranslationMemory(db).iter_units(document="mic-global-strategy-bureau"))
     assert len(units) >= 30 and {u.origin for u in units} == {"aligned"}
@@ -169,4 +173,4 @@ def test_demo_aligns_the_shipped_pages_and_tours_the_result(runner, tmp_path):
     # Running it again replaces the page's pairs instead of adding them twice.
     again = run(runner, *args)
     assert "0 new" in again.output and f"replacing {len(units)}" in again.output
-    assert TranslationMemory(open_db(tmp_path / "demo.db")).count() == len(units)
+    assert TranslationMemory(open_db(new_db_target("demo"))).count() == len(units)

@@ -20,12 +20,6 @@ UNITS = [
 ]
 
 
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
-
-
 def test_sqlite_trigram_search_cannot_find_two_characters():
     """Why taiyaku does not use FTS5: measured here, not assumed."""
     conn = sqlite3.connect(":memory:")
@@ -194,10 +188,11 @@ def test_a_failed_import_leaves_no_target_words(db):
     assert concordance(db, "sentence", lang="en").total == 1
 
 
-def test_existing_targets_are_indexed_by_the_migration(db_path):
+@pytest.mark.sqlite_only("a SQLite file from before SQLite schema steps m006 and m009")
+def test_existing_targets_are_indexed_by_the_migration(db_target):
     from taiyaku.store.db import open_db
 
-    database = open_db(db_path)
+    database = open_db(db_target)
     TranslationMemory(database).add_many([Unit("古い単位", "An old unit")])
     # Back to a database written before m006 (and so before m009).
     for table in ("match_words", "match_word_sizes", "match_vocab"):
@@ -209,7 +204,7 @@ def test_existing_targets_are_indexed_by_the_migration(db_path):
         "('m006_index_targets_for_concordance', 'm009_compact_match_index')"
     )
     database.close()
-    again = open_db(db_path)
+    again = open_db(db_target)
     assert concordance(again, "old", lang="en").total == 1
     assert concordance(again, "位", lang="ja").total == 1
     again.close()

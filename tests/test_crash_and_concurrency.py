@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from taiyaku import Unit, open_db, write_units
-from taiyaku.store.db import transaction
 from taiyaku.store.migrations import migrations
+from tests.conftest import holding_the_write_lock, query_rows
 
 UNITS = 30_000
 # Real processes importing tens of thousands of units: seconds each.
@@ -213,11 +213,10 @@ def test_first_writes_at_once_migrate_the_empty_database_once(tmp_path, db_targe
     assert ": up to date" in out
 
 
-def test_lock_held_too_long_is_a_clear_error(tmp_path):
-    db = tmp_path / "locked.db"
-    holder = open_db(db)
-    with transaction(holder):
-        holder["meta"].insert({"key": "held", "value": "1"})
+def test_lock_held_too_long_is_a_clear_error(new_db_target, tmp_path):
+    db = new_db_target("locked")
+    open_db(db).close()
+    with holding_the_write_lock(db):
         blocked = taiyaku(
             "--db", db, "term", "add", "政府", "government", env={"TAIYAKU_BUSY_TIMEOUT": "0.5"}
         )
@@ -229,6 +228,7 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path):
     assert "Traceback" not in err
 
 
+@pytest.mark.sqlite_only("an old SQLite file made by the first SQLite schema step")
 def test_older_schema_is_migrated(tmp_path):
     db_path = tmp_path / "old.db"
     conn = sqlite3.connect(db_path)
@@ -280,19 +280,22 @@ def _write_pages(folder: Path, verb: str) -> tuple[Path, Path]:
     return source, target
 
 
-def _aligned_targets(db_path: Path) -> set[str]:
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return {r[0] for r in conn.execute("SELECT target_text FROM units WHERE document = 'page'")}
-    finally:
-        conn.close()
+def _aligned_targets(db: Path | str) -> set[str]:
+    if not str(db).startswith("postgresql://"):
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    return {r[0] for r in query_rows(db, "SELECT target_text FROM units WHERE document = 'page'")}
 
 
-def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
+def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(
+    new_db_target, tmp_path, request
+):
     source, first = _write_pages(tmp_path, "handles")
     _, second = _write_pages(tmp_path, "manages")
-    db = tmp_path / "align.db"
+    db = new_db_target("align")
     done = taiyaku("--db", db, "align", source, first, "--doc", "page")
     assert done.wait(timeout=120) == 0, done.stderr.read()
     old = _aligned_targets(db)
@@ -302,7 +305,7 @@ def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
     for attempt in range(3):
         process = taiyaku("--db", db, "align", source, second, "--doc", "page")
         # Kill it inside its write transaction (replacing the old pairs by the new ones).
-        writing = wait_until_writing(db, process)
+        writing = wait_until_writing(db, process, request)
         process.send_signal(signal.SIGKILL)
         process.wait()
         now = _aligned_targets(db)
@@ -316,16 +319,16 @@ def test_sigkill_during_realignment_keeps_the_old_or_the_new_pairs(tmp_path):
     assert interrupted >= 1, "no kill landed inside the write transaction: it proved nothing"
 
 
-def test_sigkill_during_delete_keeps_every_unit_or_none(tmp_path, big_tmx):
+def test_sigkill_during_delete_keeps_every_unit_or_none(new_db_target, tmp_path, big_tmx, request):
     """``tm delete`` is one transaction, index included: a kill inside it deletes nothing."""
     rng = random.Random(20261126)
     landed = 0
     for attempt in range(3):
-        db = tmp_path / f"delete{attempt}.db"
+        db = new_db_target(f"delete{attempt}")
         imported = taiyaku("--db", db, "tm", "import", big_tmx, "--document", "big")
         assert imported.wait(timeout=120) == 0, imported.stderr.read()
         process = taiyaku("--db", db, "tm", "delete", "--document", "big")
-        writing = wait_until_writing(db, process)
+        writing = wait_until_writing(db, process, request)
         time.sleep(rng.uniform(0, 0.05))
         killed_mid_write = writing and process.poll() is None
         process.send_signal(signal.SIGKILL)

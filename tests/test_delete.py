@@ -25,10 +25,10 @@ def run(db, *args, status=0):
 
 
 @pytest.fixture
-def tm_db(tmp_path):
+def tm_db(new_db_target, tmp_path):
     (tmp_path / "u.tsv").write_text(UNITS, encoding="utf-8")
-    run(tmp_path / "t.db", "tm", "import", tmp_path / "u.tsv")
-    return tmp_path / "t.db"
+    run(new_db_target("t"), "tm", "import", tmp_path / "u.tsv")
+    return new_db_target("t")
 
 
 def test_dry_run_counts_and_changes_nothing(tm_db):
@@ -79,8 +79,8 @@ def test_failed_delete_changes_nothing(tm_db):
     assert table_digest(tm_db) == before
 
 
-def test_term_remove(tmp_path):
-    db = tmp_path / "g.db"
+def test_term_remove(new_db_target, tmp_path):
+    db = new_db_target("g")
     run(db, "term", "add", "政府", "government")
     run(db, "term", "add", "政府", "the State")
     before = table_digest(db)

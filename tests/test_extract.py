@@ -79,9 +79,9 @@ def test_english_to_japanese_units_are_read_the_other_way():
 
 
 @pytest.fixture
-def project(runner, db_path):
+def project(runner, db_target):
     def run(*args):
-        result = runner.invoke(cli, ["--db", str(db_path), *args])
+        result = runner.invoke(cli, ["--db", str(db_target), *args])
         assert result.exit_code == 0, result.output
         return result
 
@@ -135,7 +135,7 @@ def test_extract_review_import_flow_tsv(project, db, tmp_path):
     assert [t.en for t in Glossary(db).iter_terms() if t.ja == "雪舟"] == ["Sesshu"]
 
 
-def test_extract_errors(runner, db_path, project):
-    result = runner.invoke(cli, ["--db", str(db_path), "term", "extract", "--document", "nope"])
+def test_extract_errors(runner, db_target, project):
+    result = runner.invoke(cli, ["--db", str(db_target), "term", "extract", "--document", "nope"])
     assert result.exit_code == 1
     assert "no units in document 'nope'" in result.output

@@ -49,9 +49,9 @@ def test_jlt_csv_imports_readings_candidates_and_notes():
 
 
 @pytest.mark.slow
-def test_jlt_csv_whole_file(runner, tmp_path):
+def test_jlt_csv_whole_file(new_db_target, runner, tmp_path):
     source = shared_file("jlt-legal-terms-ja-en", "utf8_law.je.dic.9.0.a.csv")
-    db = str(tmp_path / "g.db")
+    db = str(new_db_target("g"))
     result = runner.invoke(cli, ["--db", db, "term", "import", str(source)])
     assert result.exit_code == 0, result.output
     glossary = Glossary(open_db(db))
@@ -60,7 +60,7 @@ def test_jlt_csv_whole_file(runner, tmp_path):
     assert readings == {"あいてがた"}
 
 
-def test_columns_map_any_layout(tmp_path, runner):
+def test_columns_map_any_layout(new_db_target, tmp_path, runner):
     path = tmp_path / "layout.csv"
     path.write_text(
         "番号,見出し語,訳語,補足,担当\n1,国際戦略局,Global Strategy Bureau,正式名称,佐藤\n",
@@ -73,7 +73,7 @@ def test_columns_map_any_layout(tmp_path, runner):
     assert (term.ja, term.en, term.note) == ("国際戦略局", "Global Strategy Bureau", "正式名称")
     with pytest.raises(FormatError, match="no column '訳'"):
         list(read_terms(path, columns={"ja": "見出し語", "en": "訳"}))
-    db = str(tmp_path / "g.db")
+    db = str(new_db_target("g"))
     args = ["--db", db, "term", "import", str(path), "--columns", "ja=見出し語,en=訳語"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
@@ -100,17 +100,17 @@ def test_omegat_utf16_glossary_is_read(tmp_path):
     ]
 
 
-def test_omegat_bad_line_is_skipped_and_named_on_the_command_line(tmp_path, runner):
+def test_omegat_bad_line_is_skipped_and_named_on_the_command_line(new_db_target, tmp_path, runner):
     path = tmp_path / "glossary.utf8"
     path.write_text("政府\tgovernment\n総務省\n国\tcountry\n", encoding="utf-8")
-    result = runner.invoke(cli, ["--db", str(tmp_path / "g.db"), "term", "import", str(path)])
+    result = runner.invoke(cli, ["--db", str(new_db_target("g")), "term", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "line 2" in result.output and "skipped" in result.output
     assert "2 terms added" in result.output
 
 
-def _seeded(tmp_path, source_lang):
-    db = tmp_path / "g.db"
+def _seeded(new_db_target, tmp_path, source_lang):
+    db = new_db_target("g")
     database = open_db(db)
     Glossary(database).add_many([Term("国際戦略局", "Global Strategy Bureau")])
     pair = ("国際戦略局の組織", "Organisation of the bureau")
@@ -135,8 +135,10 @@ def Term_(ja, en):
         ("ja", ["--source-lang", "en"], "Global Strategy Bureau"),
     ],
 )
-def test_omegat_export_puts_the_project_source_first(tmp_path, runner, tm_source, option, first):
-    db = _seeded(tmp_path, tm_source)
+def test_omegat_export_puts_the_project_source_first(
+    new_db_target, tmp_path, runner, tm_source, option, first
+):
+    db = _seeded(new_db_target, tmp_path, tm_source)
     out = tmp_path / "glossary.utf8"
     result = runner.invoke(cli, ["--db", db, "term", "export", str(out), *option])
     assert result.exit_code == 0, result.output

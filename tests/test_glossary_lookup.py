@@ -22,8 +22,7 @@ SEED = [
 
 
 @pytest.fixture
-def glossary():
-    db = open_db(":memory:")
+def glossary(db):
     g = Glossary(db)
     g.add_many(SEED)
     return g
@@ -110,8 +109,7 @@ def test_find_japanese_no_word_boundaries(glossary):
     assert all(text[o.start : o.end] == o.text for o in found)
 
 
-def test_find_keeps_original_positions_through_folding():
-    db = open_db(":memory:")
+def test_find_keeps_original_positions_through_folding(db):
     Glossary(db).add(Term("コンピューター", "computer"))
     text = "ＡＢ、ｺﾝﾋﾟｭｰﾀを"
     (found,) = find_terms(db, text)
@@ -136,16 +134,16 @@ def test_find_sides_and_version_cache(glossary):
     assert next(o.text for o in find_terms(glossary, "総務省の政府")) == "総務省"
 
 
-def test_find_in_empty_glossary():
-    assert find_terms(open_db(":memory:"), "政府") == []
+def test_find_in_empty_glossary(db):
+    assert find_terms(db, "政府") == []
 
 
-def test_cache_is_not_fooled_by_a_rolled_back_write(tmp_path):
+def test_cache_is_not_fooled_by_a_rolled_back_write(new_db_target, tmp_path):
     from taiyaku.glossary import Glossary, find_terms
     from taiyaku.models import Term
-    from taiyaku.store.db import open_db, transaction
+    from taiyaku.store.db import transaction
 
-    db = open_db(tmp_path / "g.db")
+    db = open_db(new_db_target("g"))
     glossary = Glossary(db)
     glossary.add(Term("政府", "government"))
 

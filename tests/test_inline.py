@@ -41,24 +41,25 @@ def _segs(path) -> list[tuple]:
     return segs
 
 
-def _round_trip(tmp_path, source):
-    db = open_db(tmp_path / "tm.db")
+def _round_trip(new_db_target, tmp_path, source):
+    db = open_db(new_db_target("tm", empty=True))
     tm = TranslationMemory(db)
     result = tm.add_many(read_units(source))
     out = tmp_path / "out.tmx"
     write_units(out, tm.iter_units())
+    db.close()
     return result, out
 
 
-def test_lisa_kit_codes_survive_import_and_export(tmp_path):
+def test_lisa_kit_codes_survive_import_and_export(new_db_target, tmp_path):
     source = FIXTURES / "lisa-ImportTest2A.tmx"
-    result, out = _round_trip(tmp_path, source)
+    result, out = _round_trip(new_db_target, tmp_path, source)
     assert result.added == 7
     # Every <seg> comes back with the same codes, attributes (in order), i/x pairs and <sub>s.
     assert sorted(_segs(out)) == sorted(set(_segs(source)))
 
 
-def test_trados_and_okapi_codes_survive_and_words_do_not_glue(tmp_path):
+def test_trados_and_okapi_codes_survive_and_words_do_not_glue(new_db_target, tmp_path):
     trados = list(read_units(FIXTURES / "trados-codes.tmx"))
     okapi = list(read_units(FIXTURES / "okapi-codes.tmx"))
     assert [u.source_text for u in trados] == [
@@ -78,7 +79,7 @@ def test_trados_and_okapi_codes_survive_and_words_do_not_glue(tmp_path):
     for source in ("trados-codes.tmx", "okapi-codes.tmx"):
         folder = tmp_path / source
         folder.mkdir()
-        _, out = _round_trip(folder, FIXTURES / source)
+        _, out = _round_trip(new_db_target, folder, FIXTURES / source)
         assert _segs(out) == _segs(FIXTURES / source)
 
 
@@ -91,8 +92,8 @@ def test_sub_text_is_kept_in_the_code_not_in_the_plain_text():
     assert "Save icon" not in unit.source_text
 
 
-def test_match_ignores_codes_in_the_score_and_returns_them(tmp_path):
-    db = open_db(tmp_path / "tm.db")
+def test_match_ignores_codes_in_the_score_and_returns_them(new_db_target, tmp_path):
+    db = open_db(new_db_target("tm"))
     TranslationMemory(db).add_many(read_units(FIXTURES / "trados-codes.tmx"))
     (found,) = Matcher(db).search("This is a test", min_score=90, lang="en")
     assert found.score == 100
@@ -106,8 +107,8 @@ def test_match_ignores_codes_in_the_score_and_returns_them(tmp_path):
     )
 
 
-def test_match_json_carries_the_codes(tmp_path, runner):
-    db = tmp_path / "tm.db"
+def test_match_json_carries_the_codes(new_db_target, tmp_path, runner):
+    db = new_db_target("tm")
     fixture = str(FIXTURES / "okapi-codes.tmx")
     assert runner.invoke(main, ["--db", str(db), "tm", "import", fixture]).exit_code == 0
     result = runner.invoke(
@@ -191,7 +192,9 @@ MARKUP = st.recursive(st.just(()), _markup, max_leaves=8)
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(source=MARKUP, target=MARKUP)
-def test_any_codes_round_trip_tmx_store_tmx_unchanged(tmp_path_factory, source, target):
+def test_any_codes_round_trip_tmx_store_tmx_unchanged(
+    new_db_target, tmp_path_factory, source, target
+):
     folder = tmp_path_factory.mktemp("codes")
     unit = Unit(
         plain_text(source),
@@ -204,7 +207,7 @@ def test_any_codes_round_trip_tmx_store_tmx_unchanged(tmp_path_factory, source, 
     )
     write_units(folder / "a.tmx", [unit])
     assert from_json(to_json(source)) == source
-    _, out = _round_trip(folder, folder / "a.tmx")
+    _, out = _round_trip(new_db_target, folder, folder / "a.tmx")
     assert _segs(out) == _segs(folder / "a.tmx")
     assert_valid_tmx(out)
     (back,) = read_units(out)

@@ -19,6 +19,7 @@ from taiyaku.match import fuzzy_matches
 from taiyaku.store.keys import META_KEY, current_signature, stored_signature
 from taiyaku.store.migrations import migrations
 from taiyaku.store.tm import TranslationMemory
+from tests.conftest import execute_behind_taiyaku, query_rows
 
 UNITS = [
     Unit("国際戦略局の組織", "Organisation of the Global Strategy Bureau"),
@@ -57,40 +58,39 @@ def answers(path):
 
 
 def stored_keys(path):
-    conn = sqlite3.connect(path)
-    keys = {
-        "units": conn.execute(
-            "SELECT id, source_key, target_key FROM units ORDER BY id"
-        ).fetchall(),
-        "terms": conn.execute(
+    return {
+        "units": query_rows(path, "SELECT id, source_key, target_key FROM units ORDER BY id"),
+        "terms": query_rows(
+            path,
             "SELECT ja, en, ja_key, en_key, ja_fold, en_fold, ja_find, en_find, ja_reading "
-            "FROM terms ORDER BY ja, en"
-        ).fetchall(),
-        "postings": conn.execute("SELECT count(*) FROM match_postings").fetchone()[0],
-        "words": conn.execute("SELECT count(*) FROM match_words").fetchone()[0],
+            "FROM terms ORDER BY ja, en",
+        ),
+        "postings": query_rows(path, "SELECT count(*) FROM match_postings"),
+        "words": query_rows(path, "SELECT count(*) FROM match_words"),
     }
-    conn.close()
-    return keys
 
 
 def play_older_version(path, signature):
     """Make ``path`` look written by another taiyaku: its signature and (wrong) keys."""
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = ? WHERE key = ?", [signature, META_KEY])
-    conn.execute("UPDATE units SET source_key = 'stale', target_key = 'stale'")
-    conn.execute(
-        "UPDATE terms SET ja_fold = 'stale', en_fold = 'stale', ja_find = 'stale', "
-        "en_find = 'stale', ja_reading = 'stale'"
+    execute_behind_taiyaku(
+        path,
+        ("UPDATE meta SET value = ? WHERE key = ?", [signature, META_KEY]),
+        ("UPDATE units SET source_key = 'stale', target_key = 'stale'", []),
+        (
+            "UPDATE terms SET ja_fold = 'stale', en_fold = 'stale', ja_find = 'stale', "
+            "en_find = 'stale', ja_reading = 'stale'",
+            [],
+        ),
+        *(
+            (f"DELETE FROM {table}", [])
+            for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes")
+        ),
     )
-    for table in ("match_postings", "match_sizes", "match_words", "match_word_sizes"):
-        conn.execute(f"DELETE FROM {table}")
-    conn.commit()
-    conn.close()
 
 
-def test_a_new_database_records_the_signature(tmp_path):
-    build(tmp_path / "new.db")
-    signature = stored_signature(open_db(tmp_path / "new.db", write=False))
+def test_a_new_database_records_the_signature(new_db_target, tmp_path):
+    build(new_db_target("new"))
+    signature = stored_signature(open_db(new_db_target("new"), write=False))
     assert signature == current_signature()
     keys, dictionary, unicode, index = signature.split("|")
     assert keys.startswith("keys:") and dictionary.startswith("unidic-lite:")
@@ -98,8 +98,10 @@ def test_a_new_database_records_the_signature(tmp_path):
 
 
 @pytest.mark.parametrize("part", [1, 0], ids=["unidic-lite version", "keys version"])
-def test_changed_signature_rebuilds_on_the_next_writing_command(runner, tmp_path, part):
-    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+def test_changed_signature_rebuilds_on_the_next_writing_command(
+    new_db_target, runner, tmp_path, part
+):
+    fresh, old = new_db_target("fresh"), new_db_target("old")
     build(fresh)
     build(old)
     parts = current_signature().split("|")
@@ -121,6 +123,7 @@ def test_changed_signature_rebuilds_on_the_next_writing_command(runner, tmp_path
     assert answers(old) == answers(fresh)
 
 
+@pytest.mark.sqlite_only("an old SQLite file made by the first SQLite schema steps")
 def test_upgrading_an_old_schema_builds_keys_outside_the_migrations(tmp_path):
     # Migrations are schema-only: units and terms stored before m004/m005 get their index
     # and lookup keys from the signature's rebuild, which the writing open runs after them.

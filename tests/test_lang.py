@@ -50,7 +50,7 @@ def test_every_kyoto_english_document_reads_as_english():
     assert (len(documents), wrong) == (2352, [])
 
 
-def test_align_takes_english_quoting_kanji_for_english(tmp_path):
+def test_align_takes_english_quoting_kanji_for_english(new_db_target, tmp_path):
     from click.testing import CliRunner
 
     from taiyaku.cli import cli
@@ -65,7 +65,7 @@ def test_align_takes_english_quoting_kanji_for_english(tmp_path):
         cli,
         [
             "--db",
-            str(tmp_path / "a.db"),
+            str(new_db_target("a")),
             "align",
             str(tmp_path / "ja.txt"),
             str(tmp_path / "en.txt"),

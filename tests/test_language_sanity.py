@@ -12,8 +12,8 @@ from tests.conftest import FIXTURES
 KOREAN = "ja\ten\n사랑\tlove\n행복\thappiness\n학교\tschool\n친구\tfriend\n바다\tsea\n"
 
 
-def test_french_tmx_is_refused_naming_its_languages_unless_told(tmp_path, runner):
-    db = str(tmp_path / "tm.db")
+def test_french_tmx_is_refused_naming_its_languages_unless_told(new_db_target, tmp_path, runner):
+    db = str(new_db_target("tm"))
     fixture = str(FIXTURES / "lisa-ImportTest2A.tmx")
     refused = runner.invoke(cli, ["--db", db, "tm", "import", fixture])
     assert refused.exit_code == 1
@@ -46,12 +46,12 @@ def test_japanese_english_either_way_passes_with_english_words_in_japanese():
     assert list(checked_units("ok.tmx", units)) == units
 
 
-def test_korean_glossary_is_refused_unless_told(tmp_path, runner):
+def test_korean_glossary_is_refused_unless_told(new_db_target, tmp_path, runner):
     path = tmp_path / "ko.tsv"
     path.write_text(KOREAN, encoding="utf-8")
     with pytest.raises(FormatError, match="Hangul"):
         list(checked_terms(path, read_terms(path)))
-    db = str(tmp_path / "g.db")
+    db = str(new_db_target("g"))
     refused = runner.invoke(cli, ["--db", db, "term", "import", str(path)])
     assert refused.exit_code == 1 and "Hangul script, not Japanese" in refused.output
     told = ["--src-lang", "ko", "--tgt-lang", "en"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import os
 import zipfile
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def _pairs() -> list[tuple[str, str]]:
     return [(ja, en) for ja, en, _ in rows if ja != en]
 
 
-def _tm_with_half(tmp_path: Path, runner) -> Path:
+def _tm_with_half(tmp_path: Path, runner) -> str:
     """A TM holding the first half of the seed's sentence pairs, and the seed glossary."""
     half = tmp_path / "half.tsv"
     pairs = _pairs()
@@ -40,12 +41,12 @@ def _tm_with_half(tmp_path: Path, runner) -> Path:
     assert runner.invoke(cli, ["tm", "import", str(half)]).exit_code == 0
     glossary = ROOT / "glossary" / "mic-global-strategy-bureau.tsv"
     assert runner.invoke(cli, ["term", "import", str(glossary)]).exit_code == 0
-    return tmp_path / "taiyaku.db"
+    return os.environ["TAIYAKU_DB"]  # the runner's database
 
 
 def _empty_tm(tmp_path: Path) -> None:
     """An empty project database: pretranslate reads the TM and never creates one."""
-    open_db(tmp_path / "taiyaku.db").close()
+    open_db(os.environ["TAIYAKU_DB"]).close()
 
 
 def _known(text: str) -> str:
@@ -119,7 +120,7 @@ def _structure(html: bytes) -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
-def test_html_round_trip_on_the_seed_page(tmp_path, runner):
+def test_html_round_trip_on_the_seed_page(new_db_target, tmp_path, runner):
     _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
@@ -137,7 +138,7 @@ def test_html_round_trip_on_the_seed_page(tmp_path, runner):
     assert '<html lang="en">' in merged.decode("utf-8")
     assert 'var page = "国際戦略局";' in merged.decode("utf-8")  # scripts stay as they were
     # tm import adds exactly the segments the TM did not have; again, nothing.
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     before = TranslationMemory(db).count()
     result = runner.invoke(cli, ["tm", "import", str(xlf), "--json"])
     assert result.exit_code == 0, result.output
@@ -152,7 +153,7 @@ def test_html_round_trip_on_the_seed_page(tmp_path, runner):
     assert TranslationMemory(db).count() - before == len(units)
 
 
-def test_reimport_after_edits_updates_the_unit(tmp_path, runner):
+def test_reimport_after_edits_updates_the_unit(new_db_target, tmp_path, runner):
     _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
@@ -160,7 +161,7 @@ def test_reimport_after_edits_updates_the_unit(tmp_path, runner):
     xlf = tmp_path / "page.html.xlf"
     _fill_xliff1(xlf)
     runner.invoke(cli, ["tm", "import", str(xlf)])
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     count = TranslationMemory(db).count()
     text = xlf.read_text(encoding="utf-8").replace("EN ", "EN, edited ", 1)
     xlf.write_text(text, encoding="utf-8")
@@ -171,7 +172,7 @@ def test_reimport_after_edits_updates_the_unit(tmp_path, runner):
     assert sum("EN, edited" in t for t in targets) == 1
 
 
-def test_pretranslate_fills_exact_context_and_repetitions(tmp_path, runner):
+def test_pretranslate_fills_exact_context_and_repetitions(new_db_target, tmp_path, runner):
     _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
@@ -194,10 +195,10 @@ def test_pretranslate_fills_exact_context_and_repetitions(tmp_path, runner):
     assert item[0].tag == f"{{{X2}}}pc" and item[0].text == "Global Strategy Division"
 
 
-def test_context_match_scores_101(tmp_path, runner):
+def test_context_match_scores_101(new_db_target, tmp_path, runner):
     doc = tmp_path / "a.txt"
     doc.write_text("国際戦略局\n\n海外展開の推進\n", encoding="utf-8")
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     from taiyaku.models import Unit
 
     TranslationMemory(db).add_many(
@@ -272,7 +273,7 @@ def _docx_shape(path: Path) -> tuple:
     return [p[0] for p in paragraphs], cells, links
 
 
-def test_docx_round_trip(tmp_path, runner):
+def test_docx_round_trip(new_db_target, tmp_path, runner):
     _tm_with_half(tmp_path, runner)
     source = tmp_path / "seed.docx"
     _docx(source)
@@ -340,13 +341,13 @@ def test_corrupt_docx_is_one_error_and_writes_nothing(tmp_path, runner):
     assert not (tmp_path / "bad.docx.xlf").exists()
 
 
-def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
+def test_unbalanced_codes_in_a_target_are_refused(new_db_target, tmp_path, runner):
     _empty_tm(tmp_path)
     page = tmp_path / "page.html"
     page.write_text(
         '<html lang="ja"><body><p><b>太字</b>の文です。</p></body></html>', encoding="utf-8"
     )
-    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
+    open_db(new_db_target("taiyaku")).close()  # pretranslate only reads: it creates no database
     assert (
         runner.invoke(
             cli, ["pretranslate", str(page), "--xliff-version", "2", "-o", "p.xlf"]
@@ -364,7 +365,7 @@ def test_unbalanced_codes_in_a_target_are_refused(tmp_path, runner):
     assert not (tmp_path / "out.html").exists()
 
 
-def test_sheet_round_trip_and_rows_from_another_document(tmp_path, runner):
+def test_sheet_round_trip_and_rows_from_another_document(new_db_target, tmp_path, runner):
     from openpyxl import load_workbook
 
     _tm_with_half(tmp_path, runner)
@@ -384,7 +385,7 @@ def test_sheet_round_trip_and_rows_from_another_document(tmp_path, runner):
             row[2].value = "EN " + str(row[0].value)
             empty += 1
     book.save(tmp_path / "page.xlsx")
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     before = TranslationMemory(db).count()
     result = runner.invoke(cli, ["tm", "import", "page.xlsx"])
     assert result.exit_code == 0, result.output
@@ -405,7 +406,7 @@ def test_sheet_round_trip_and_rows_from_another_document(tmp_path, runner):
     assert not (tmp_path / "mixed.html").exists()
 
 
-def test_translate_toolkit_reads_every_unit(tmp_path, runner):
+def test_translate_toolkit_reads_every_unit(new_db_target, tmp_path, runner):
     pytest.importorskip("translate.storage.xliff")
     from translate.storage.xliff import xlifffile
 
@@ -449,7 +450,7 @@ def _kyoto_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def test_kyoto_article_round_trip(tmp_path, runner):
+def test_kyoto_article_round_trip(new_db_target, tmp_path, runner):
     """A Wikipedia article (NICT Kyoto corpus) as HTML: half the TM known, the rest filled."""
     import html as html_lib
 
@@ -505,14 +506,14 @@ def test_kyoto_article_round_trip(tmp_path, runner):
     visible = _visible_text(merged.decode("utf-8"))
     for text in english:
         assert " ".join(text.split()) in visible
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     before = TranslationMemory(db).count()
     assert runner.invoke(cli, ["tm", "import", str(xlf)]).exit_code == 0
     added = TranslationMemory(db).count() - before
     assert added == len(english) - filled
 
 
-def test_xliff_from_another_tool_pretranslates_and_merges(tmp_path, runner):
+def test_xliff_from_another_tool_pretranslates_and_merges(new_db_target, tmp_path, runner):
     """An XLIFF 1.2 file in Okapi's shape, with <g>/<x/>: empty targets filled, others kept."""
     _tm_with_half(tmp_path, runner)
     source = tmp_path / "okapi.xlf"
@@ -541,7 +542,7 @@ def test_xliff_from_another_tool_pretranslates_and_merges(tmp_path, runner):
     assert '"kept": 0' in result.output
 
 
-def test_xliff2_from_another_tool(tmp_path, runner):
+def test_xliff2_from_another_tool(new_db_target, tmp_path, runner):
     """XLIFF 2.0 with <pc>/<ph/>: codes kept through XLIFF 1.2 (as strict ctypes) and back."""
     _tm_with_half(tmp_path, runner)
     source = tmp_path / "other.xlf"
@@ -577,11 +578,11 @@ def test_shift_jis_xhtml_is_read_and_written_in_utf8(tmp_path):
     assert "charset=utf-8" in out and "It is the Global Strategy Bureau." in out
 
 
-def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
+def test_a_tampered_embedded_document_is_refused(new_db_target, tmp_path, runner):
     _empty_tm(tmp_path)
     page = tmp_path / "a.txt"
     page.write_text("国際戦略局\n", encoding="utf-8")
-    open_db(tmp_path / "taiyaku.db").close()  # pretranslate only reads: it creates no database
+    open_db(new_db_target("taiyaku")).close()  # pretranslate only reads: it creates no database
     assert runner.invoke(cli, ["pretranslate", str(page)]).exit_code == 0
     xlf = tmp_path / "a.txt.xlf"
     text = xlf.read_text(encoding="utf-8")
@@ -591,7 +592,7 @@ def test_a_tampered_embedded_document_is_refused(tmp_path, runner):
     assert not (tmp_path / "a.en.txt").exists()
 
 
-def test_pretranslate_reads_standard_input(tmp_path, runner):
+def test_pretranslate_reads_standard_input(new_db_target, tmp_path, runner):
     _empty_tm(tmp_path)
     result = runner.invoke(
         cli,
@@ -605,10 +606,10 @@ def test_pretranslate_reads_standard_input(tmp_path, runner):
     assert result.exit_code == 2 and "--document NAME.EXT" in result.output
 
 
-def test_numbers_are_adapted_and_left_for_review(tmp_path, runner):
+def test_numbers_are_adapted_and_left_for_review(new_db_target, tmp_path, runner):
     from taiyaku.models import Unit
 
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     TranslationMemory(db).add_many(
         [Unit("令和4年度の予算は3億円です。", "The budget for FY2022 is 300 million yen.")]
     )
@@ -622,7 +623,7 @@ def test_numbers_are_adapted_and_left_for_review(tmp_path, runner):
     assert target.get("state-qualifier") == "fuzzy-match"
 
 
-def test_codes_go_to_the_tm_and_come_back(tmp_path, runner):
+def test_codes_go_to_the_tm_and_come_back(new_db_target, tmp_path, runner):
     """Imported translations keep their tags (TMX bpt/ept/ph) and put them back when matched."""
     _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
@@ -655,7 +656,7 @@ def test_translated_sentences_of_one_paragraph_are_spaced():
     assert out == "First. Second. 三つ目の文。\n"
 
 
-def test_xliff_written_by_translate_toolkit(tmp_path, runner):
+def test_xliff_written_by_translate_toolkit(new_db_target, tmp_path, runner):
     """Translate Toolkit writes XLIFF (1.1, with <g>/<x/>); it pretranslates, merges, reads back."""
     pytest.importorskip("translate.storage.xliff")
     from translate.storage.placeables import StringElem
@@ -688,7 +689,7 @@ def test_xliff_written_by_translate_toolkit(tmp_path, runner):
     assert [c.tag.split("}")[1] for c in target] == ["x", "g"]  # the tool's own codes, back
 
 
-def test_xliff2_round_trip_and_import(tmp_path, runner):
+def test_xliff2_round_trip_and_import(new_db_target, tmp_path, runner):
     _tm_with_half(tmp_path, runner)
     page = tmp_path / "page.html"
     page.write_bytes(SEED_HTML.read_bytes())
@@ -703,7 +704,7 @@ def test_xliff2_round_trip_and_import(tmp_path, runner):
     result = runner.invoke(cli, ["merge", "p.xlf", "-o", "p.en.html"])
     assert result.exit_code == 0 and "Warning" not in result.output
     assert _structure((tmp_path / "p.en.html").read_bytes()) == _structure(SEED_HTML.read_bytes())
-    db = open_db(tmp_path / "taiyaku.db")
+    db = open_db(new_db_target("taiyaku"))
     before = TranslationMemory(db).count()
     assert runner.invoke(cli, ["tm", "import", "p.xlf"]).exit_code == 0
     assert TranslationMemory(db).count() - before == len(added)

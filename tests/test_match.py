@@ -17,12 +17,7 @@ from taiyaku.match.score import METRIC
 from taiyaku.match.search import Matcher
 from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
-
-
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
+from tests.conftest import BACKENDS
 
 
 def score(a: str, b: str) -> float:
@@ -153,12 +148,13 @@ def test_a_failed_import_leaves_no_units_and_no_index_rows(db):
     assert db.execute("SELECT sum(n) FROM match_postings WHERE lang = 'ja/c'").fetchone()[0] == 4
 
 
-def test_existing_units_are_indexed_by_the_migration(db_path):
+@pytest.mark.sqlite_only("a SQLite file from before SQLite schema step m004")
+def test_existing_units_are_indexed_by_the_migration(db_target):
     import sqlite3
 
     from taiyaku.store.db import open_db
 
-    database = open_db(db_path)
+    database = open_db(db_target)
     TranslationMemory(database).add_many([Unit("古い単位です", "An old unit")])
     database.execute("DELETE FROM match_postings")
     database.execute("DELETE FROM match_sizes")
@@ -166,8 +162,8 @@ def test_existing_units_are_indexed_by_the_migration(db_path):
     database.execute("DROP TABLE match_postings")
     database.execute("DROP TABLE match_sizes")
     database.close()
-    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM units").fetchone()[0] == 1
-    again = open_db(db_path)
+    assert sqlite3.connect(db_target).execute("SELECT count(*) FROM units").fetchone()[0] == 1
+    again = open_db(db_target)
     assert fuzzy_matches(again, "古い単位です")[0].score == 100
 
 
@@ -213,15 +209,23 @@ def _generated_units(seed: int, count: int) -> list[Unit]:
     return units
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def generated(request, tmp_path_factory):
+    """A 4,000-unit TM on each backend, shared by the module's tests (made once per backend)."""
     from taiyaku.store.db import open_db
 
-    database = open_db(tmp_path_factory.mktemp("match") / "generated.db")
+    if request.param == "postgres":
+        pool = request.getfixturevalue("pg_pool")
+        target = pool.take()
+    else:
+        target = tmp_path_factory.mktemp("match") / "generated.db"
+    database = open_db(target)
     units = _generated_units(4, 4000)
     TranslationMemory(database).add_many(units)
     yield Matcher(database), units
     database.close()
+    if request.param == "postgres":
+        pool.give_back(target)
 
 
 @pytest.mark.slow
@@ -285,7 +289,9 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
 
 
 @pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])
-def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, min_score):
+def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(
+    new_db_target, tmp_path, min_score
+):
     # A unit shares at most as many characters as it has, so the search drops units too
     # short to reach min_score before testing the common characters. The prefix of k of the
     # query's 10 characters scores exactly 10 * k: the one at min_score must stay in.
@@ -294,7 +300,7 @@ def test_units_shorter_than_the_query_are_kept_up_to_the_bound_edge(tmp_path, mi
     query = "国際戦略局の組織改編"
     units = [Unit(query[:k], f"prefix {k}") for k in range(3, 11)]
     units += _generated_units(7, 600)  # the query's characters common, as in a real TM
-    matcher = Matcher(open_db(tmp_path / "edge.db"))
+    matcher = Matcher(open_db(new_db_target("edge")))
     matcher.tm.add_many(units)
     options = {"min_score": min_score, "limit": len(units), "lang": "ja"}
     indexed = matcher.scores(query, **options)
@@ -361,19 +367,21 @@ def _postings_by_gram(database) -> dict[tuple[str, str], list[int]]:
 
 
 @pytest.mark.parametrize("hold", [1 << 40, 0], ids=["held-to-the-end", "written-each-flush"])
-def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch, hold):
+def test_an_import_flushed_many_times_indexes_as_one_flush(
+    new_db_target, tmp_path, monkeypatch, hold
+):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
     units = _generated_units(7, 3000)
-    whole = open_db(tmp_path / "whole.db")
+    whole = open_db(new_db_target("whole"))
     TranslationMemory(whole).add_many(units)
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
     monkeypatch.setattr(index_writer, "HOLD_AT_MOST", hold)  # 0: memory bound reached at once
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
-    flushed = open_db(tmp_path / "flushed.db")
+    flushed = open_db(new_db_target("flushed"))
     TranslationMemory(flushed).add_many(units)
     assert _postings_by_gram(flushed) == _postings_by_gram(whole)
     sizes = "SELECT lang, block, lengths, grams FROM match_sizes ORDER BY lang, block"
@@ -381,21 +389,23 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(tmp_path, monkeypatch
     # Rare grams wait for the end of the import, and the others' chunks are merged then:
     # one row per gram, as a search reads them best.
     rows = "SELECT count(*) FROM match_postings"
-    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings) AS g"
     assert flushed.execute(rows).fetchone() == flushed.execute(grams).fetchone()
 
 
-def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(tmp_path, monkeypatch):
+def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(
+    new_db_target, tmp_path, monkeypatch
+):
     from taiyaku.store import index_writer
     from taiyaku.store.db import open_db
 
     units = _generated_units(11, 3000)
-    whole = open_db(tmp_path / "whole.db")
+    whole = open_db(new_db_target("whole"))
     TranslationMemory(whole).add_many(units)
     monkeypatch.setattr(index_writer, "FLUSH_POSTINGS", 5000)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
-    twice = open_db(tmp_path / "twice.db")
+    twice = open_db(new_db_target("twice"))
     TranslationMemory(twice).add_many(units[:1000])
     TranslationMemory(twice).add_many(units[1000:])  # held chunks meet stored ones
     assert _postings_by_gram(twice) == _postings_by_gram(whole)
@@ -404,7 +414,7 @@ def test_a_big_import_into_an_indexed_tm_leaves_one_chunk_per_gram(tmp_path, mon
         (g, postings_of(b)) for g, b in whole.execute(words)
     ]
     rows = "SELECT count(*) FROM match_postings"
-    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings)"
+    grams = "SELECT count(*) FROM (SELECT DISTINCT lang, gram FROM match_postings) AS g"
     assert twice.execute(rows).fetchone() == twice.execute(grams).fetchone()
     vocabulary = "SELECT words FROM match_vocab"
     stored = "".join(w for (w,) in twice.execute(vocabulary)).split("\n")[:-1]

@@ -10,8 +10,8 @@ from taiyaku.cli import cli
 
 
 @pytest.fixture
-def tm_db(runner, tmp_path):
-    db = str(tmp_path / "t.db")
+def tm_db(new_db_target, runner, tmp_path):
+    db = str(new_db_target("t"))
     tsv = tmp_path / "m.tsv"
     tsv.write_text(
         "ja\ten\n令和4年7月の予算は1,000万円\tThe budget for July 2022 was 10 million yen\n"

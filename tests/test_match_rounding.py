@@ -14,12 +14,6 @@ from taiyaku import TranslationMemory, Unit
 from taiyaku.match.search import Matcher
 
 
-@pytest.fixture
-def db(backend_db):
-    """Every test here runs on SQLite and on PostgreSQL."""
-    return backend_db
-
-
 @pytest.mark.parametrize(
     ("stored", "query", "lang"),
     [("国際戦", "国際略", "ja"), ("abc", "abd", "en")],

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
 
 import pytest
 from click.testing import CliRunner
 
 from taiyaku.cli import cli
-from tests.conftest import table_digest
+from tests.conftest import query_rows, table_digest
 
 TBX = """<?xml version="1.0" encoding="utf-8"?>
 <tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
@@ -42,8 +41,8 @@ def run(db, *args, status=0, **kwargs):
     return result.output
 
 
-def test_tbx_without_japanese_is_an_error_not_zero_added(tmp_path):
-    db = tmp_path / "g.db"
+def test_tbx_without_japanese_is_an_error_not_zero_added(new_db_target, tmp_path):
+    db = new_db_target("g")
     source = tbx(tmp_path / "de.tbx", [("de", "Regierung"), ("en", "government")])
     out = run(db, "term", "import", source, status=1)
     assert "no ja–en entries: the termbase's languages are de, en" in out
@@ -55,8 +54,8 @@ def test_tbx_without_japanese_is_an_error_not_zero_added(tmp_path):
     assert "2 concept(s) without both a ja and a en term skipped" in out
 
 
-def test_tbx_concepts_missing_a_side_are_counted(tmp_path):
-    db = tmp_path / "g.db"
+def test_tbx_concepts_missing_a_side_are_counted(new_db_target, tmp_path):
+    db = new_db_target("g")
     source = tbx(
         tmp_path / "g.tbx",
         [("ja", "政府"), ("en", "government")],
@@ -68,17 +67,17 @@ def test_tbx_concepts_missing_a_side_are_counted(tmp_path):
     assert "1 terms added" in out
 
 
-def test_export_does_not_offer_what_it_cannot_write(tmp_path):
-    out = run(tmp_path / "g.db", "term", "export", "--help")
+def test_export_does_not_offer_what_it_cannot_write(new_db_target, tmp_path):
+    out = run(new_db_target("g"), "term", "export", "--help")
     assert "jlt" not in out
     assert "'jlt' is not one of" in run(
-        tmp_path / "g.db", "term", "export", "--format", "jlt", tmp_path / "x.xml", status=2
+        new_db_target("g"), "term", "export", "--format", "jlt", tmp_path / "x.xml", status=2
     )
 
 
-def test_lookup_limit_must_be_positive(tmp_path):
+def test_lookup_limit_must_be_positive(new_db_target, tmp_path):
     assert "-1 is not in the range" in run(
-        tmp_path / "g.db", "term", "lookup", "x", "--limit", "-1", status=2
+        new_db_target("g"), "term", "lookup", "x", "--limit", "-1", status=2
     )
 
 
@@ -92,8 +91,8 @@ def test_lookup_limit_must_be_positive(tmp_path):
         ["term", "find", ""],
     ],
 )
-def test_one_rule_for_empty_queries(tmp_path, command):
-    assert "the query is empty" in run(tmp_path / "g.db", *command, status=2)
+def test_one_rule_for_empty_queries(new_db_target, tmp_path, command):
+    assert "the query is empty" in run(new_db_target("g"), *command, status=2)
 
 
 @pytest.mark.parametrize(
@@ -105,13 +104,13 @@ def test_one_rule_for_empty_queries(tmp_path, command):
         (["term", "find", "国際戦略局"], "no glossary term found"),
     ],
 )
-def test_nothing_found_is_a_message_and_exit_zero(tmp_path, command, message):
-    run(tmp_path / "g.db", "upgrade")  # an empty database
-    assert message in run(tmp_path / "g.db", *command)
+def test_nothing_found_is_a_message_and_exit_zero(new_db_target, tmp_path, command, message):
+    run(new_db_target("g"), "upgrade")  # an empty database
+    assert message in run(new_db_target("g"), *command)
 
 
-def test_a_pair_under_en_and_en_us_is_stored_once(tmp_path):
-    db = tmp_path / "t.db"
+def test_a_pair_under_en_and_en_us_is_stored_once(new_db_target, tmp_path):
+    db = new_db_target("t")
     table = tmp_path / "l.tsv"
     table.write_text(
         "source\ttarget\tsource_lang\ttarget_lang\n"
@@ -121,10 +120,7 @@ def test_a_pair_under_en_and_en_us_is_stored_once(tmp_path):
     )
     assert "1 units added, 1 already present" in run(db, "tm", "import", table)
     assert "0 units added, 2 already present" in run(db, "tm", "import", table)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT source_lang, target_lang FROM units").fetchall() == [
-            ("ja", "en")
-        ]
+    assert query_rows(db, "SELECT source_lang, target_lang FROM units") == [("ja", "en")]
 
 
 @pytest.mark.parametrize(
@@ -135,14 +131,14 @@ def test_a_pair_under_en_and_en_us_is_stored_once(tmp_path):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Word .doc"),
     ],
 )
-def test_binary_document_renamed_txt_is_named(tmp_path, content, kind):
+def test_binary_document_renamed_txt_is_named(new_db_target, tmp_path, content, kind):
     path = tmp_path / "report.txt"
     if content is None:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("word/document.xml", "<w:document/>")
     else:
         path.write_bytes(content)
-    db = tmp_path / "t.db"
+    db = new_db_target("t")
     run(db, "term", "add", "政府", "government")
     before = table_digest(db)
     out = run(db, "match", "--file", path, status=1)
@@ -150,8 +146,8 @@ def test_binary_document_renamed_txt_is_named(tmp_path, content, kind):
     assert table_digest(db) == before
 
 
-def test_update_from_a_file_without_entries_removes_nothing(tmp_path):
-    db = tmp_path / "g.db"
+def test_update_from_a_file_without_entries_removes_nothing(new_db_target, tmp_path):
+    db = new_db_target("g")
     run(db, "term", "add", "政府", "government")
     before = table_digest(db)
     source = tbx(tmp_path / "apart.tbx", [("ja", "政府")], [("en", "government")])

@@ -24,7 +24,7 @@ from taiyaku.cli import cli
 from taiyaku.glossary import Glossary
 from taiyaku.store.migrations import migrations
 from taiyaku.store.tm import TranslationMemory
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, table_digest, table_names
 
 SENTENCE = "国際戦略局の組織"
 PAGE = ROOT / "tm" / "mic-global-strategy-bureau"
@@ -70,32 +70,39 @@ def make_project(path: Path) -> None:
     db.close()
 
 
-def test_reading_commands_never_create_a_database(runner, tmp_path):
-    typo = tmp_path / "typo.db"
+def test_reading_commands_never_create_a_database(runner, tmp_path, new_db_target, backend):
+    # SQLite: a file not there stays absent; PostgreSQL: an empty database stays empty.
+    typo = new_db_target("typo")
+    refusal = "no such database" if backend == "sqlite" else "an empty database"
     for args in reading_commands(tmp_path):
         result = runner.invoke(cli, ["--db", str(typo), *args])
         assert result.exit_code == 1, (args, result.output)
-        assert "no such database" in result.output, (args, result.output)
-        assert not typo.exists(), args
+        assert refusal in result.output, (args, result.output)
+        assert table_names(typo) == [], args
         assert not list(tmp_path.glob("typo.db*")), args
 
 
-def test_reading_commands_leave_every_byte(runner, tmp_path):
-    path = tmp_path / "p.db"
+def test_reading_commands_leave_every_byte(runner, tmp_path, new_db_target, backend):
+    path = new_db_target("p")
     make_project(path)
-    # A rollback-journal database: a reading command must not switch it to WAL.
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.close()
-    before = file_hash(path)
+    if backend == "sqlite":
+        # A rollback-journal database: a reading command must not switch it to WAL.
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        before = file_hash(path)
+    rows = table_digest(path)
     for args in reading_commands(tmp_path):
         result = runner.invoke(cli, ["--db", str(path), *args])
         assert result.exit_code in (0, 1), (args, result.output)  # 1: lookup found nothing
         assert "Error" not in result.output, (args, result.output)
-        assert file_hash(path) == before, args
-        assert not list(tmp_path.glob("p.db-*")), args
+        assert table_digest(path) == rows, args
+        if backend == "sqlite":
+            assert file_hash(path) == before, args
+            assert not list(tmp_path.glob("p.db-*")), args
 
 
+@pytest.mark.sqlite_only("a SQLite file of another program (PostgreSQL's: test_pg_backend)")
 @pytest.mark.parametrize("kind", ["reading", "writing"])
 def test_foreign_sqlite_file_is_refused_untouched(runner, tmp_path, kind):
     path = tmp_path / "other.db"
@@ -117,6 +124,7 @@ def test_foreign_sqlite_file_is_refused_untouched(runner, tmp_path, kind):
         assert not list(tmp_path.glob("other.db-*")), args
 
 
+@pytest.mark.sqlite_only("a SQLite file of another program (PostgreSQL's: test_pg_backend)")
 def test_foreign_file_refused_by_the_library_too(tmp_path):
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
@@ -130,6 +138,7 @@ def test_foreign_file_refused_by_the_library_too(tmp_path):
     assert file_hash(path) == before
 
 
+@pytest.mark.sqlite_only("a zero-byte SQLite file")
 def test_an_empty_sqlite_file_becomes_a_database_when_written(runner, tmp_path):
     path = tmp_path / "empty.db"
     path.touch()
@@ -140,6 +149,7 @@ def test_an_empty_sqlite_file_becomes_a_database_when_written(runner, tmp_path):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.sqlite_only("an old SQLite file made by the first SQLite schema steps")
 def test_an_old_database_is_upgraded_only_by_a_writing_command(runner, tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -187,6 +197,7 @@ def read_only_folder():
     shutil.rmtree(folder)
 
 
+@pytest.mark.sqlite_only("file permissions of a SQLite file on read-only media")
 @pytest.mark.slow
 def test_reading_from_read_only_media(read_only_folder):
     folder = read_only_folder
@@ -208,6 +219,7 @@ def test_reading_from_read_only_media(read_only_folder):
     assert file_hash(path) == before
 
 
+@pytest.mark.sqlite_only("SQLite's -wal file in a read-only folder")
 @pytest.mark.slow
 def test_reading_from_a_read_only_folder_sees_the_wal(read_only_folder):
     # A writer still has the file open: its last import is in the -wal file, not yet in the

@@ -7,7 +7,8 @@ import os
 import psycopg
 import pytest
 
-from tests.pgserver import PostgresServer, running_server
+from taiyaku import DatabaseError, open_db
+from tests.pgserver import DatabasePool, PostgresServer, running_server
 
 
 def test_server_runs_as_an_unprivileged_user_outside_the_clone(pg_server: PostgresServer):
@@ -57,3 +58,33 @@ def test_backend_targets(backend: str, db_target: str):
         assert db_target.startswith("postgresql://taiyaku@127.0.0.1:")
     else:
         assert db_target.endswith("test.db")
+
+
+def test_a_database_given_back_is_as_empty_as_a_new_one(pg_server: PostgresServer):
+    pool = DatabasePool(pg_server)
+    url = pool.take()
+    open_db(url).close()  # taiyaku's schema: tables, a function, a trigger
+    left_open = psycopg.connect(url, autocommit=True)
+    left_open.execute("CREATE SCHEMA other")
+    left_open.execute("CREATE TABLE other.notes (x text)")
+    pool.give_back(url)
+    with pytest.raises(psycopg.OperationalError):
+        left_open.execute("SELECT 1")  # the test's leftover client was disconnected
+    assert pool.take() == url  # the same database, handed out again
+    with psycopg.connect(url) as conn:
+        objects = conn.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"
+        ).fetchone()[0]
+        schemas = conn.execute(
+            "SELECT array_agg(nspname::text) FROM pg_namespace"
+            " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
+        ).fetchone()[0]
+        functions = conn.execute(
+            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = 'public'"
+        ).fetchone()[0]
+    assert (objects, schemas, functions) == (0, ["public"], 0)
+    with pytest.raises(DatabaseError, match="an empty database"):
+        open_db(url, write=False)  # as a new one: a reading open refuses it
+    pg_server.drop_database(url)

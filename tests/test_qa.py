@@ -13,7 +13,7 @@ from taiyaku.formats import read_units
 from taiyaku.glossary import Glossary
 from taiyaku.models import Term, Unit
 from taiyaku.qa import Located, check_units
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, table_names
 
 SEED_GLOSSARY = ROOT / "glossary" / "mic-global-strategy-bureau.tsv"
 
@@ -292,10 +292,10 @@ def bilingual_tsv(tmp_path):
     return path
 
 
-def test_check_file_report_and_no_database_created(runner, tmp_path, bilingual_tsv):
-    result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), "check", str(bilingual_tsv)])
+def test_check_file_report_and_no_database_created(new_db_target, runner, tmp_path, bilingual_tsv):
+    result = runner.invoke(cli, ["--db", str(new_db_target("none")), "check", str(bilingual_tsv)])
     assert result.exit_code == 0, result.output
-    assert not (tmp_path / "none.db").exists()
+    assert table_names(new_db_target("none")) == []
     lines = result.output.splitlines()
     assert lines[0].startswith("Note: no glossary in")
     assert lines[1] == "1 finding in 1 of 3 units: numbers 1 (1 error)"
@@ -304,10 +304,10 @@ def test_check_file_report_and_no_database_created(runner, tmp_path, bilingual_t
     assert "    source: [[令和5]]年7月に策定した" in result.output
 
 
-def test_check_file_with_glossary_json(runner, db_path, bilingual_tsv):
-    runner.invoke(cli, ["--db", str(db_path), "term", "import", str(SEED_GLOSSARY)])
+def test_check_file_with_glossary_json(runner, db_target, bilingual_tsv):
+    runner.invoke(cli, ["--db", str(db_target), "term", "import", str(SEED_GLOSSARY)])
     result = runner.invoke(
-        cli, ["--db", str(db_path), "check", "--json", "--no-numbers", str(bilingual_tsv)]
+        cli, ["--db", str(db_target), "check", "--json", "--no-numbers", str(bilingual_tsv)]
     )
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.output.splitlines()]
@@ -317,9 +317,9 @@ def test_check_file_with_glossary_json(runner, db_path, bilingual_tsv):
     assert found[0]["target_spans"] == [[16, 40]]
 
 
-def test_check_tm_document_and_xlsx(runner, db_path, tmp_path):
+def test_check_tm_document_and_xlsx(runner, db_target, tmp_path):
     def run(*args):
-        result = runner.invoke(cli, ["--db", str(db_path), *args])
+        result = runner.invoke(cli, ["--db", str(db_target), *args])
         assert result.exit_code == 0, result.output
         return result
 
@@ -362,7 +362,7 @@ def test_check_usage_errors(runner, tmp_path, bilingual_tsv):
     assert result.exit_code == 1 and "line 2" in result.output
 
 
-def test_check_tmx_names_the_line_of_the_unit(runner, tmp_path):
+def test_check_tmx_names_the_line_of_the_unit(new_db_target, runner, tmp_path):
     tmx = tmp_path / "memory.tmx"
     tmx.write_text(
         """<?xml version="1.0" encoding="UTF-8"?>
@@ -383,7 +383,7 @@ def test_check_tmx_names_the_line_of_the_unit(runner, tmp_path):
 """,
         encoding="utf-8",
     )
-    result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), "check", "--json", str(tmx)])
+    result = runner.invoke(cli, ["--db", str(new_db_target("none")), "check", "--json", str(tmx)])
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.output.splitlines()]
     assert [(f["where"], f["rule"]) for f in found] == [(f"{tmx} line 10", "different-number")]

@@ -48,11 +48,11 @@ def mark_candidates(path):
     book.save(path)
 
 
-def test_readme_extract_and_check_run_as_printed(tmp_path, monkeypatch):
+def test_readme_extract_and_check_run_as_printed(tmp_path, monkeypatch, new_db_target):
     for folder in ("tm", "glossary"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TAIYAKU_DB", "project.db")
+    monkeypatch.setenv("TAIYAKU_DB", str(new_db_target("project")))
     runner = CliRunner()
     for setup in (
         ["term", "import", "glossary/mic-global-strategy-bureau.tsv"],

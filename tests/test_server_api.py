@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,15 +13,15 @@ from fastapi.testclient import TestClient
 
 from taiyaku.align.confidence import REVIEW_THRESHOLD
 from taiyaku.server import ServerConfig, create_app
-from tests.conftest import table_digest
+from tests.conftest import holding_the_write_lock, table_digest, table_names
 from tests.serverdata import DOCUMENT, HOSTILE, TOKEN, build
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return build(tmp_path / "project.db")
+def project(new_db_target, tmp_path: Path) -> Path:
+    return build(new_db_target("project"))
 
 
 def client(path: Path, **options: object) -> TestClient:
@@ -399,9 +398,7 @@ def test_a_write_waits_then_answers_503_while_another_writer_holds_the_lock(
     project: Path,
 ) -> None:
     api = client(project, token=TOKEN, busy_timeout=0.2)
-    other = sqlite3.connect(project, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with holding_the_write_lock(project):
         body = {"units": [{"source_text": "待つ", "target_text": "Wait"}]}
         answer = api.post("/api/units", json=body, headers=AUTH)
         assert answer.status_code == 503
@@ -409,9 +406,6 @@ def test_a_write_waits_then_answers_503_while_another_writer_holds_the_lock(
         assert "locked" in answer.json()["error"]
         # Readers do not wait for the writer.
         assert api.get("/api/lookup", params={"q": "国際"}).status_code == 200
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert api.post("/api/units", json=body, headers=AUTH).status_code == 201
 
 
@@ -431,6 +425,7 @@ def test_an_unexpected_error_is_a_500_without_a_traceback(
     assert "secret" not in answer.text
 
 
+@pytest.mark.sqlite_only("a text file where a SQLite file should be")
 def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
     from taiyaku.errors import DatabaseError
 
@@ -453,6 +448,7 @@ def test_serve_refuses_an_empty_token_file(runner, tmp_path: Path, project: Path
     assert "must hold one token" in result.output
 
 
+@pytest.mark.sqlite_only("a corrupt SQLite file")
 def test_serve_refuses_a_bad_database_before_listening(runner, tmp_path: Path) -> None:
     from taiyaku.cli import cli
 
@@ -490,12 +486,12 @@ def test_a_read_only_server_sees_what_another_program_writes(
     assert [m["target"] for m in found] == ["A sentence that came later"]
 
 
-def test_a_read_only_server_needs_an_existing_database(tmp_path: Path) -> None:
+def test_a_read_only_server_needs_an_existing_database(new_db_target, tmp_path: Path) -> None:
     from taiyaku.errors import DatabaseError
 
     with pytest.raises(DatabaseError):
-        create_app(ServerConfig(str(tmp_path / "missing.db")))
-    assert not (tmp_path / "missing.db").exists()
+        create_app(ServerConfig(str(new_db_target("missing"))))
+    assert table_names(new_db_target("missing")) == []
 
 
 def test_posting_a_known_pair_changes_only_the_fields_given(api: TestClient) -> None:
@@ -573,16 +569,11 @@ def test_writes_waiting_for_the_lock_hold_no_thread_that_reads_need(project: Pat
 
     app = create_app(ServerConfig(str(project), token=TOKEN, busy_timeout=10, threads=1))
     body = {"units": [{"source_text": "待つ", "target_text": "Wait"}]}
-    other = sqlite3.connect(project, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
     with serving(app) as base, ThreadPoolExecutor(3) as pool:
-        try:
+        with holding_the_write_lock(project):
             writes = [pool.submit(fetch, f"{base}/api/units", body) for _ in range(3)]
             while app.state.write_limiter.borrowed_tokens < 3:  # all three are waiting
                 time.sleep(0.01)
             assert fetch(f"{base}/api/lookup?q=%E5%9B%BD%E9%9A%9B") == 200
             assert not any(write.done() for write in writes)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         assert sorted(write.result() for write in writes) == [201, 201, 201]

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import BACKENDS
 from tests.serverdata import DOCUMENT, TOKEN, build
 
 # A real server and a real browser: seconds to start.
@@ -55,11 +56,17 @@ def get_json(url: str) -> Any:
         return json.loads(answer.read())
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A ``taiyaku serve`` on a free loopback port, stopped after the tests; its base URL."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A ``taiyaku serve`` on a free loopback port, stopped after the tests; its base URL.
+
+    Once on a SQLite file, once on a PostgreSQL database (the page's tests run on each).
+    """
     folder = tmp_path_factory.mktemp("serve")
-    db = build(folder / "project.db")
+    pool = request.getfixturevalue("pg_pool") if request.param == "postgres" else None
+    db = build(pool.take() if pool else folder / "project.db")
     token = folder / "token.txt"
     token.write_text(TOKEN + "\n", encoding="utf-8")
     port = _free_port()
@@ -86,6 +93,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if pool:
+            pool.give_back(str(db))
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from taiyaku.store.db import transaction
 from taiyaku.store.migrations import migrations
 
 
+@pytest.mark.sqlite_only("the SQLite schema through sqlite-utils (PostgreSQL's: test_pg_backend)")
 def test_fresh_database_has_the_schema(db):
     assert set(db.table_names()) >= {"units", "terms", "meta", "_sqlite_migrations"}
     # Other migrations add columns; these are the ones every version has.
@@ -51,25 +52,28 @@ def test_fresh_database_has_the_schema(db):
     assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
 
 
-def test_database_uses_wal_and_reopens_without_reapplying(db_path):
-    first = open_db(db_path)
+@pytest.mark.sqlite_only("SQLite's journal mode (WAL)")
+def test_database_uses_wal_and_reopens_without_reapplying(db_target):
+    first = open_db(db_target)
     assert first.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = len(migrations.applied(first))
     first.close()
-    again = open_db(db_path)
+    again = open_db(db_target)
     assert len(migrations.applied(again)) == applied
 
 
-def test_newer_schema_is_refused_unchanged(db_path):
-    db = open_db(db_path)
+@pytest.mark.sqlite_only("writes SQLite's migrations table (PostgreSQL's: test_pg_backend)")
+def test_newer_schema_is_refused_unchanged(db_target):
+    db = open_db(db_target)
     db["_sqlite_migrations"].insert(
         {"migration_set": "taiyaku", "name": "m999_from_the_future", "applied_at": "x"}
     )
     db.close()
     with pytest.raises(DatabaseError, match="newer taiyaku"):
-        open_db(db_path)
+        open_db(db_target)
 
 
+@pytest.mark.sqlite_only("a text file where a SQLite file should be")
 def test_not_a_database_is_a_clear_error(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("this is not SQLite " * 100, encoding="utf-8")
@@ -77,20 +81,20 @@ def test_not_a_database_is_a_clear_error(tmp_path):
         open_db(bogus)
 
 
-def test_units_keep_text_verbatim_and_keys(backend_db):
-    tm = TranslationMemory(backend_db)
+def test_units_keep_text_verbatim_and_keys(db):
+    tm = TranslationMemory(db)
     tm.add_many([Unit("  ＩＣＴ分野 ", "ICT  field", document="d", position=3)])
-    row = backend_db.execute("SELECT source_text, source_key, target_key FROM units").fetchone()
+    row = db.execute("SELECT source_text, source_key, target_key FROM units").fetchone()
     assert row == ("  ＩＣＴ分野 ", "ict分野", "ict field")
     unit = next(tm.iter_units())
     assert (unit.document, unit.position, unit.origin) == ("d", 3, "imported")
     # An imported unit without dates keeps none (the import time only orders the rows) ...
     assert (unit.created, unit.changed) == (None, None)
-    assert backend_db.execute("SELECT created FROM units").fetchone()[0].endswith("Z")
+    assert db.execute("SELECT created FROM units").fetchone()[0].endswith("Z")
 
 
-def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(backend_db):
-    tm = TranslationMemory(backend_db)
+def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(db):
+    tm = TranslationMemory(db)
     tm.add_many(
         [
             Unit("一", "one", origin="added"),
@@ -103,8 +107,8 @@ def test_units_taiyaku_makes_get_its_dates_and_given_dates_stay(backend_db):
     assert (dated.created, dated.changed) == ("2001-02-03T04:05:06Z", None)
 
 
-def test_failed_import_stores_nothing(backend_db):
-    tm = TranslationMemory(backend_db)
+def test_failed_import_stores_nothing(db):
+    tm = TranslationMemory(db)
 
     def broken():
         yield Unit("一", "one")
@@ -115,8 +119,8 @@ def test_failed_import_stores_nothing(backend_db):
     assert tm.count() == 0
 
 
-def test_delete_document_and_stats(backend_db):
-    tm = TranslationMemory(backend_db)
+def test_delete_document_and_stats(db):
+    tm = TranslationMemory(db)
     tm.add_many(
         [
             Unit("一", "one", document="a", origin="aligned"),
@@ -131,8 +135,8 @@ def test_delete_document_and_stats(backend_db):
     assert stats["documents"] == [{"name": "b", "units": 1}]
 
 
-def test_glossary_updates_fields_of_the_same_pair(backend_db):
-    glossary = Glossary(backend_db)
+def test_glossary_updates_fields_of_the_same_pair(db):
+    glossary = Glossary(db)
     first = glossary.add_many([Term("政府", "government")])
     again = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
     same = glossary.add_many([Term("政府", "government", note="the State", status="admitted")])
@@ -141,8 +145,8 @@ def test_glossary_updates_fields_of_the_same_pair(backend_db):
     assert (term.note, term.status) == ("the State", "admitted")
 
 
-def test_lookup_both_directions_ignores_width_and_case(backend_db):
-    glossary = Glossary(backend_db)
+def test_lookup_both_directions_ignores_width_and_case(db):
+    glossary = Glossary(db)
     glossary.add_many([Term("情報通信技術", "ICT"), Term("国際戦略局", "Global Strategy Bureau")])
     assert glossary.lookup("ｉｃｔ")[0].term.ja == "情報通信技術"
     hits = glossary.lookup("strategy")
@@ -150,14 +154,16 @@ def test_lookup_both_directions_ignores_width_and_case(backend_db):
     assert glossary.lookup("国際戦略局")[0].kind == "exact"
 
 
-def test_second_writer_waits_for_the_lock(db_path):
-    first = open_db(db_path)
-    second = open_db(db_path, busy_timeout=0.2)
+def test_second_writer_waits_for_the_lock(db_target, backend):
+    first = open_db(db_target)
+    second = open_db(db_target, busy_timeout=0.2)
+    insert = "INSERT INTO meta (key, value) VALUES (?, ?)"
+    refused = DatabaseError if backend == "postgres" else sqlite3.OperationalError
     with transaction(first):
-        first["meta"].insert({"key": "a", "value": "1"})
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        first.execute(insert, ["a", "1"])
+        with pytest.raises(refused, match="locked"):
             with transaction(second):
                 pass
     with transaction(second):
-        second["meta"].insert({"key": "b", "value": "2"})
+        second.execute(insert, ["b", "2"])
     assert first.execute("SELECT count(*) FROM meta WHERE key IN ('a', 'b')").fetchone()[0] == 2

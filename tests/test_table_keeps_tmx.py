@@ -37,8 +37,8 @@ def stored(path):
 
 
 @pytest.mark.parametrize("suffix", [".tsv", ".csv", ".xlsx"])
-def test_codes_and_notes_survive_a_table(runner, tmp_path, suffix):
-    first, second = tmp_path / "a.db", tmp_path / "b.db"
+def test_codes_and_notes_survive_a_table(new_db_target, runner, tmp_path, suffix):
+    first, second = new_db_target("a"), new_db_target("b")
     for name in FILES:
         result = runner.invoke(cli, ["--db", str(first), "tm", "import", str(FIXTURES / name)])
         assert result.exit_code == 0, result.output
@@ -52,8 +52,8 @@ def test_codes_and_notes_survive_a_table(runner, tmp_path, suffix):
     assert stored(second) == units
 
 
-def test_codes_that_no_longer_spell_the_text_are_refused(runner, tmp_path):
-    first = tmp_path / "a.db"
+def test_codes_that_no_longer_spell_the_text_are_refused(new_db_target, runner, tmp_path):
+    first = new_db_target("a")
     runner.invoke(cli, ["--db", str(first), "tm", "import", str(FIXTURES / "trados-codes.tmx")])
     with Project.open(first) as project:
         units = list(project.tm.iter_units())

@@ -123,8 +123,8 @@ def test_translate_toolkit_reads_every_term_of_v2(tmp_path):
     assert any("Used since 2008." in n for n in notes)
 
 
-def test_cli_exports_tbx_v2_on_request_and_v3_by_default(tmp_path, runner):
-    db = str(tmp_path / "g.db")
+def test_cli_exports_tbx_v2_on_request_and_v3_by_default(new_db_target, tmp_path, runner):
+    db = str(new_db_target("g"))
     assert (
         runner.invoke(
             cli, ["--db", db, "term", "add", "国際戦略局", "Global Strategy Bureau"]

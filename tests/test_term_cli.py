@@ -11,14 +11,14 @@ SEED = ROOT / "glossary" / "mic-global-strategy-bureau.tsv"
 
 
 @pytest.fixture
-def seeded(runner, db_path):
-    result = runner.invoke(cli, ["--db", str(db_path), "term", "import", str(SEED)])
+def seeded(runner, db_target):
+    result = runner.invoke(cli, ["--db", str(db_target), "term", "import", str(SEED)])
     assert result.exit_code == 0, result.output
-    return db_path
+    return db_target
 
 
-def run(runner, db_path, *args):
-    return runner.invoke(cli, ["--db", str(db_path), "term", *args])
+def run(runner, db_target, *args):
+    return runner.invoke(cli, ["--db", str(db_target), "term", *args])
 
 
 def test_lookup_by_reading_and_typo(runner, seeded):
@@ -61,10 +61,10 @@ def test_find_needs_text_or_file(runner, seeded):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".tbx", ".csv"])
-def test_export_import_update(runner, seeded, tmp_path, suffix):
+def test_export_import_update(new_db_target, runner, seeded, tmp_path, suffix):
     export = tmp_path / f"g{suffix}"
     assert run(runner, seeded, "export", str(export)).exit_code == 0
-    fresh = tmp_path / "fresh.db"
+    fresh = new_db_target("fresh")
     result = run(runner, fresh, "import", str(export))
     assert "119 terms added" in result.output
     again = run(runner, fresh, "import", str(export), "--update")
@@ -106,14 +106,14 @@ def test_yes_without_update_is_a_usage_error(runner, seeded):
     assert result.exit_code == 2
 
 
-def test_import_tbx_omegat_jlt(runner, db_path):
+def test_import_tbx_omegat_jlt(runner, db_target):
     for name, added in [
         ("tbx-v2-martif.tbx", 3),
         ("tbx-v3-dca.tbx", 2),
         ("glossary-omegat.utf8", 0),  # the same three pairs as the TBX v2 fixture, no notes
         ("jlt-legal-terms-slice.xml", 4),
     ]:
-        result = run(runner, db_path, "import", str(FIXTURES / name), "--json")
+        result = run(runner, db_target, "import", str(FIXTURES / name), "--json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["added"] == added, name
 
@@ -127,8 +127,8 @@ def test_export_omegat(runner, seeded, tmp_path):
     )
 
 
-def test_bad_tbx_is_one_line_exit_1(runner, db_path, tmp_path):
+def test_bad_tbx_is_one_line_exit_1(runner, db_target, tmp_path):
     path = tmp_path / "bad.tbx"
     path.write_text("<tbx><text>", encoding="utf-8")
-    result = run(runner, db_path, "import", str(path))
+    result = run(runner, db_target, "import", str(path))
     assert result.exit_code == 1 and "bad.tbx: line" in result.stderr

@@ -7,7 +7,7 @@ every field the format can carry.
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from taiyaku import FormatError, Glossary, Term, read_terms, write_terms
@@ -40,14 +40,19 @@ ENTRY = st.builds(
 )
 
 
-def store_round_trip(path, terms, **read):
-    source = Glossary(open_db(":memory:"))
+def store_round_trip(new_db_target, path, terms, **read):
+    """Store ``terms``, write them to ``path``, read them into a second database: both lists."""
+    source = Glossary(open_db(new_db_target("source", empty=True)))
     source.add_many(terms)
     write_terms(path, source.iter_terms())
-    target = Glossary(open_db(":memory:"))
+    target = Glossary(open_db(new_db_target("target", empty=True)))
     target.add_many(read_terms(path, **read))
     strip = lambda t: Term(**{**t.__dict__, "id": None})  # noqa: E731
-    return [strip(t) for t in source.iter_terms()], [strip(t) for t in target.iter_terms()]
+    try:
+        return [strip(t) for t in source.iter_terms()], [strip(t) for t in target.iter_terms()]
+    finally:
+        source.db.close()
+        target.db.close()
 
 
 @pytest.mark.parametrize("suffix", [".tsv", ".csv", ".xlsx", ".tbx"])
@@ -55,7 +60,9 @@ def store_round_trip(path, terms, **read):
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(terms=st.lists(ENTRY, min_size=1, max_size=5, unique_by=lambda t: (t.ja, t.en)))
-def test_round_trip_keeps_every_field(tmp_path_factory, suffix, terms):
+def test_round_trip_keeps_every_field(new_db_target, backend, tmp_path_factory, suffix, terms):
+    # PostgreSQL's text cannot hold U+0000 (test_pg_backend: an import names the entry).
+    assume(backend == "sqlite" or not any("\0" in str(v) for t in terms for v in vars(t).values()))
     path = tmp_path_factory.mktemp("rt") / f"glossary{suffix}"
     if suffix == ".tbx" and any(  # XML 1.0 cannot hold most control characters
         ord(c) < 32 and c not in "\t\n\r"
@@ -64,10 +71,10 @@ def test_round_trip_keeps_every_field(tmp_path_factory, suffix, terms):
         for c in str(v)
     ):
         with pytest.raises(TaiyakuError, match="cannot hold the control character"):
-            store_round_trip(path, terms)
+            store_round_trip(new_db_target, path, terms)
         assert not path.exists()
         return
-    before, after = store_round_trip(path, terms)
+    before, after = store_round_trip(new_db_target, path, terms)
     if suffix == ".tbx":
         before = [tbx_view(t) for t in before]
     assert after == before
@@ -125,11 +132,11 @@ def test_omegat_round_trip_keeps_terms_and_note(tmp_path_factory, pairs):
     assert all(g in expected or g in swapped for g in got) and len(got) == len(expected)
 
 
-def test_xlsx_hyperlink_term_has_no_formula_and_comes_back(tmp_path):
+def test_xlsx_hyperlink_term_has_no_formula_and_comes_back(new_db_target, tmp_path):
     evil = '=HYPERLINK("http://example.invalid","click")'
     terms = [Term(evil, "link", note="+1 -2 @x"), Term("政府", "government", note="\tcell")]
     for suffix in (".xlsx", ".csv"):
-        before, after = store_round_trip(tmp_path / f"g{suffix}", terms)
+        before, after = store_round_trip(new_db_target, tmp_path / f"g{suffix}", terms)
         assert after == before
     with zipfile.ZipFile(tmp_path / "g.xlsx") as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/")]
@@ -311,7 +318,7 @@ def test_omegat_line_without_target_is_skipped_with_a_warning(tmp_path):
 # Real files of ../shared/data, when present.
 
 
-def test_real_weblate_tbx_v2():
+def test_real_weblate_tbx_v2(db):
     path = shared_file("weblate-glossary-tbx", "ja.tbx")
     terms = list(read_terms(path))
     # 154 entries, 6 with an empty Japanese term.
@@ -320,7 +327,6 @@ def test_real_weblate_tbx_v2():
     assert by_en["subscribe"].ja == "加入"
     assert by_en["base file"].note == "原文を定義する言語ファイル"
     assert any("\n" not in t.note and "Read-only" in t.note for t in terms)
-    db = open_db(":memory:")
     result = Glossary(db).add_many(terms)
     assert (result.added, result.unchanged) == (147, 1)  # one pair is listed twice
 
@@ -352,12 +358,11 @@ def test_real_tbx_dca_and_dct_samples_agree():
     assert comparable(dca) == comparable(dct)
 
 
-def test_real_jlt_dictionary():
+def test_real_jlt_dictionary(db):
     path = shared_file("jlt-legal-terms-ja-en", "law.je.dic.18.0.xml")
     terms = list(read_terms(path))
     assert len(terms) > 4000
     assert {t.en for t in terms if t.ja == "相手方"} >= {"opponent", "counterparty"}
-    db = open_db(":memory:")
     Glossary(db).add_many(terms)
     hits = Glossary(db).lookup("aitegata")
     assert any(h.term.ja == "相手方" for h in hits)

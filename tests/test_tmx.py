@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -87,12 +87,17 @@ def test_tmx_write_read_is_identity(tmp_path_factory, units):
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(units=UNITS)
-def test_tmx_export_import_export_gives_the_same_units(tmp_path_factory, units):
+def test_tmx_export_import_export_gives_the_same_units(
+    new_db_target, backend, tmp_path_factory, units
+):
+    # PostgreSQL's text cannot hold U+0000 (test_pg_backend: an import names the unit);
+    # repr shows it as \x00 in any field, metadata included.
+    assume(backend == "sqlite" or "\\x00" not in repr(units))
     folder = tmp_path_factory.mktemp("roundtrip")
-    first_db = open_db(folder / "a.db")
+    first_db = open_db(new_db_target("a", empty=True))
     TranslationMemory(first_db).add_many(units)
     write_units(folder / "a.tmx", TranslationMemory(first_db).iter_units())
-    second_db = open_db(folder / "b.db")
+    second_db = open_db(new_db_target("b", empty=True))
     TranslationMemory(second_db).add_many(read_units(folder / "a.tmx"))
     write_units(folder / "b.tmx", TranslationMemory(second_db).iter_units())
     assert [(_fields(u), u.annotations) for u in read_units(folder / "a.tmx")] == [
@@ -229,9 +234,9 @@ def test_external_entity_is_not_read(tmp_path):
     assert "TOP-SECRET" not in str(caught.value)
 
 
-def test_real_omegat_project_save_tmx(tmp_path):
+def test_real_omegat_project_save_tmx(new_db_target, tmp_path):
     path = shared_file("qgis-omegat-tmx-ja-en", "project_save.tmx")
-    db = open_db(tmp_path / "qgis.db")
+    db = open_db(new_db_target("qgis"))
     result = TranslationMemory(db).add_many(read_units(path))
     assert result.added + result.skipped == 6985
     stats = TranslationMemory(db).stats()

@@ -41,8 +41,8 @@ def _pairs(tus: list[tuple]) -> list[tuple]:
     return [(attrs, notes, [tuvs[0], target]) for attrs, notes, tuvs in tus for target in tuvs[1:]]
 
 
-def _export(tmp_path, source, name="out.tmx"):
-    db = open_db(tmp_path / f"{name}.db")
+def _export(new_db_target, tmp_path, source, name="out.tmx"):
+    db = open_db(new_db_target(f"{name}"))
     tm = TranslationMemory(db)
     added = tm.add_many(read_units(source)).added
     write_units(tmp_path / name, tm.iter_units())
@@ -59,8 +59,8 @@ def _export(tmp_path, source, name="out.tmx"):
         ("omegat-shape.tmx", 3),
     ],
 )
-def test_notes_props_attributes_and_dates_survive_export(tmp_path, fixture, count):
-    added, out = _export(tmp_path, FIXTURES / fixture)
+def test_notes_props_attributes_and_dates_survive_export(new_db_target, tmp_path, fixture, count):
+    added, out = _export(new_db_target, tmp_path, FIXTURES / fixture)
     assert added == count
     assert _tus(out) == _pairs(_tus(FIXTURES / fixture))
 
@@ -91,26 +91,26 @@ def test_usage_count_and_last_usage_date_are_kept():
     }
 
 
-def test_no_date_is_written_that_the_source_did_not_have(tmp_path):
-    _, out = _export(tmp_path, FIXTURES / "okapi-codes.tmx")
+def test_no_date_is_written_that_the_source_did_not_have(new_db_target, tmp_path):
+    _, out = _export(new_db_target, tmp_path, FIXTURES / "okapi-codes.tmx")
     for tu in etree.parse(str(out)).getroot().iter("tu"):
         assert tu.get("creationdate") is None and tu.get("changedate") is None
-    _, again = _export(tmp_path, out, "again.tmx")
+    _, again = _export(new_db_target, tmp_path, out, "again.tmx")
     assert [tu.attrib for tu in etree.parse(str(again)).getroot().iter("tu")] == [
         tu.attrib for tu in etree.parse(str(out)).getroot().iter("tu")
     ]
 
 
-def test_a_unit_taiyaku_adds_is_dated(tmp_path):
-    tm = TranslationMemory(open_db(tmp_path / "tm.db"))
+def test_a_unit_taiyaku_adds_is_dated(new_db_target, tmp_path):
+    tm = TranslationMemory(open_db(new_db_target("tm")))
     tm.add_many([Unit("一", "one", origin="added")])
     write_units(tmp_path / "out.tmx", tm.iter_units())
     tu = etree.parse(str(tmp_path / "out.tmx")).getroot().find("body/tu")
     assert tu.get("creationdate", "").endswith("Z") and tu.get("changedate", "").endswith("Z")
 
 
-def test_notes_are_written_as_note_elements_not_props(tmp_path):
-    _, out = _export(tmp_path, FIXTURES / "memoq-context.tmx")
+def test_notes_are_written_as_note_elements_not_props(new_db_target, tmp_path):
+    _, out = _export(new_db_target, tmp_path, FIXTURES / "memoq-context.tmx")
     tu = etree.parse(str(out)).getroot().find("body/tu")
     assert [n.text for n in tu.findall("note")] == [
         "Title of the bureau page.",
@@ -142,14 +142,14 @@ def test_the_dtd_rejects_what_tmx_1_4b_forbids(tmp_path):
     "fixture",
     ["lisa-ImportTest2C.tmx", "memoq-context.tmx", "trados-codes.tmx", "okapi-codes.tmx"],
 )
-def test_export_with_codes_notes_and_props_is_valid_tmx_1_4b(tmp_path, fixture):
-    _, out = _export(tmp_path, FIXTURES / fixture)
+def test_export_with_codes_notes_and_props_is_valid_tmx_1_4b(new_db_target, tmp_path, fixture):
+    _, out = _export(new_db_target, tmp_path, FIXTURES / fixture)
     assert_valid_tmx(out)
 
 
-def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(tmp_path):
+def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(new_db_target, tmp_path):
     tmx = pytest.importorskip("translate.storage.tmx", reason="translate-toolkit not installed")
-    db = open_db(tmp_path / "tm.db")
+    db = open_db(new_db_target("tm"))
     tm = TranslationMemory(db)
     for fixture in ("memoq-context.tmx", "trados-codes.tmx"):
         tm.add_many(read_units(FIXTURES / fixture))
@@ -165,8 +165,8 @@ def test_translate_toolkit_reads_our_tmx_with_notes_and_codes(tmp_path):
     assert units[3].target.startswith("<b>OK</b>を押して<img")
 
 
-def test_header_notes_props_and_character_maps_are_not_carried(tmp_path):
-    _, out = _export(tmp_path, FIXTURES / "lisa-ImportTest2C.tmx")
+def test_header_notes_props_and_character_maps_are_not_carried(new_db_target, tmp_path):
+    _, out = _export(new_db_target, tmp_path, FIXTURES / "lisa-ImportTest2C.tmx")
     header = etree.parse(str(out)).getroot().find("header")
     assert (header.get("creationtool"), list(header)) == ("taiyaku", [])
     assert "Text of header note" not in out.read_text(encoding="utf-8")

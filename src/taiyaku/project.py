@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from taiyaku.match.batch import search_many
 from taiyaku.match.concordance import Concordance, concordance
 from taiyaku.match.search import Match, Matcher
 from taiyaku.models import Side, Unit
-from taiyaku.store.db import Db, default_db_path, open_db
+from taiyaku.store.db import Db, default_db_path, open_db, shown_name
 from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.pg import safe_url
 from taiyaku.store.tm import AddResult, TranslationMemory
@@ -205,4 +204,4 @@ class Project:
 
     def glossary_about(self, what: str) -> list[tuple[str, str]]:
         """The About rows of a glossary export (the database by its file name only)."""
-        return self.glossary.about(what, Path(self.name).name)
+        return self.glossary.about(what, shown_name(self.name))

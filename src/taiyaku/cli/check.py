@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -63,6 +62,7 @@ def check(
     """
     from taiyaku.errors import TaiyakuError
     from taiyaku.qa import check_units, located_file_units, located_tm_units
+    from taiyaku.store.db import database_exists
 
     if use_tm == bool(files):
         raise click.UsageError("give FILE… or --tm, not both and not neither")
@@ -71,7 +71,7 @@ def check(
     skip = [name for name in CHECKS if skips.get(f"skip_{name}")]
     db_path = ctx.obj["db_path"]
     project = None
-    if use_tm or os.path.exists(db_path):
+    if use_tm or database_exists(db_path):
         from taiyaku.cli import open_store
 
         project = open_store(ctx)

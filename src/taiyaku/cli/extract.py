@@ -66,6 +66,7 @@ def extract(
     from taiyaku.cli import open_store
     from taiyaku.errors import TaiyakuError
     from taiyaku.extract import extract_terms
+    from taiyaku.store.db import shown_name
 
     project = open_store(ctx)
     units = list(project.tm.iter_units(document=document))
@@ -95,7 +96,7 @@ def extract(
                 ("How to review", "put x in the keep column of the rows to keep; edit en, "
                  "status, note or source if needed; then run "
                  f"taiyaku term import --update {os.path.basename(output)} (and --yes)"),
-                ("Database", os.path.abspath(ctx.obj["db_path"])),
+                ("Database", shown_name(ctx.obj["db_path"], full=True)),
                 ("Document", document or "(all)"),
                 ("Units read", str(seen)),
                 ("Method", method),

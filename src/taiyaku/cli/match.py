@@ -186,12 +186,13 @@ def analyze(
     """
     from taiyaku.cli import open_store
     from taiyaku.match.analyze import write_analysis_xlsx
+    from taiyaku.store.db import shown_name
 
     project = open_store(ctx)
     with input_path(file) as readable, progress_bar("Analysing") as advance:
         analysis = project.analyze(readable, progress=advance, workers=workers)
     if xlsx:
-        database = os.path.basename(ctx.obj["db_path"])
+        database = shown_name(ctx.obj["db_path"])
         write_analysis_xlsx(analysis, xlsx, document=os.path.basename(file), database=database)
     if as_json:
         echo_json({"file": file, **analysis.to_dict()})

@@ -177,9 +177,10 @@ def import_(
     from dataclasses import replace
 
     from taiyaku.cli import open_store
-    from taiyaku.formats import detect_term_format, read_terms, term_fields
+    from taiyaku.formats import detect_term_format, read_terms, refuse_nul, term_fields
     from taiyaku.formats.langcheck import checked_terms
     from taiyaku.formats.tabular import parse_columns
+    from taiyaku.store.pg import NUL_ON_POSTGRES, is_postgres
 
     if yes and not update:
         raise click.UsageError("--yes only goes with --update")
@@ -206,6 +207,8 @@ def import_(
     )
     # A Korean or French file is refused unless --src-lang/--tgt-lang say what it is.
     terms: Any = checked_terms(file, read, langs_given=langs is not None)
+    if is_postgres(glossary.db):
+        terms = refuse_nul(file, terms, NUL_ON_POSTGRES)
     fields = set(term_fields(file, encoding=encoding, sheet=sheet, fmt=fmt, columns=mapping))
     defaults: dict[str, Any] = {k: v for k, v in (("source", source), ("domain", domain)) if v}
     if defaults:

@@ -77,13 +77,15 @@ def import_(
     and --tgt-lang say which pair to take.
     """
     from taiyaku.cli import open_store
-    from taiyaku.formats import estimate_units, read_units, with_provenance
+    from taiyaku.formats import estimate_units, read_units, refuse_nul, with_provenance
     from taiyaku.formats.background import worth_a_process
     from taiyaku.formats.langcheck import checked_units
     from taiyaku.formats.parallel import is_line_pair, read_line_pair
+    from taiyaku.store.pg import NUL_ON_POSTGRES, is_postgres
 
     langs = language_pair(src_lang, tgt_lang)
     memory = open_store(ctx, write=True).tm
+    postgres = is_postgres(memory.db)  # whose text cannot hold U+0000
     pair = len(files) == 2 and is_line_pair(*files)
     for path in [" + ".join(files)] if pair else files:
         if not pair and path != "-" and _is_translated_file(path):
@@ -114,6 +116,8 @@ def import_(
                 if readable is not None and str(readable).lower().endswith(".tmx"):
                     # A table's languages are its column names; a TMX says them per variant.
                     units = checked_units(name, units, langs=langs)
+                if postgres:
+                    units = refuse_nul(name, units, NUL_ON_POSTGRES)
                 return units
 
             tty = sys.stderr.isatty()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.models import Origin, Term, Unit
@@ -106,6 +106,39 @@ def with_provenance(
                     changes.update(source_text=unit.target_text, target_text=unit.source_text)
                 changes.update(source_lang=src_lang, target_lang=tgt_lang)
         yield replace(unit, **changes) if changes else unit
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+Record = TypeVar("Record", Unit, Term)
+
+
+def refuse_nul(
+    path: str | os.PathLike[str], records: Iterable[Record], why: str
+) -> Iterator[Record]:
+    """The records of ``path`` as they come, refusing the first that holds U+0000 (NUL).
+
+    A PostgreSQL database cannot store that character in text (a SQLite file can): an
+    import into one stops at it, naming the file and the record, before anything is stored.
+
+    :param why: the end of the message, which says who cannot take the character
+    :raises FormatError: ``FILE: unit N: ...`` (``entry N`` for terms)
+    """
+    import dataclasses
+
+    for number, record in enumerate(records, 1):
+        if any(_holds_nul(getattr(record, f.name)) for f in dataclasses.fields(record)):
+            kind = "unit" if isinstance(record, Unit) else "entry"
+            raise FormatError(path, f"a NUL character (U+0000): {why}", f"{kind} {number}")
+        yield record
 
 
 def read_units_with_places(

@@ -206,6 +206,30 @@ def _refuse_newer_schema(db: Database, name: str) -> None:
         )
 
 
+def database_exists(name: str) -> bool:
+    """Whether there is a database at ``name`` for a reading command to open: a SQLite file
+    that is there, a PostgreSQL database that a writing command has set up.
+
+    >>> database_exists("/nonexistent/project.db")
+    False
+    """
+    if pg.is_url(name):
+        return pg.is_set_up(name)
+    return Path(name).exists()
+
+
+def shown_name(name: str, *, full: bool = False) -> str:
+    """How a spreadsheet names the database ``name``: a file by its name (``full``: its
+    absolute path), a PostgreSQL database by its URL without the password.
+
+    >>> shown_name("work/project.db"), shown_name("postgresql://me:secret@host/tm")
+    ('project.db', 'postgresql://me:***@host/tm')
+    """
+    if pg.is_url(name):
+        return pg.safe_url(name)
+    return os.path.abspath(name) if full else os.path.basename(name)
+
+
 def is_db(value: object) -> bool:
     """True when ``value`` is an open taiyaku database of either engine."""
     return isinstance(value, (Database, pg.PgDatabase))

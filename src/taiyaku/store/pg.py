@@ -48,6 +48,7 @@ SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x7461_6979_616B_7501
 MIGRATE_LOCK = 0x7461_6979_616B_7502
 STREAM_BATCH = 2000  # rows a server-side cursor fetches at a time
+NUL_ON_POSTGRES = "a PostgreSQL database cannot store it (nothing of this file was stored)"
 _cursor_numbers = itertools.count(1)
 
 
@@ -88,13 +89,15 @@ def any_of(values: Sequence[Any]) -> str:
     return " = ANY(?::text[])" if values and isinstance(values[0], str) else " = ANY(?::bigint[])"
 
 
-def describe_pg_error(error: Exception) -> str:
-    """Turn a psycopg error into a sentence a user can act on."""
+def describe_pg_error(error: Exception, busy_timeout: float | None = None) -> str:
+    """Turn a psycopg error into a sentence a user can act on (SQLite's words where the
+    engines agree: a lock waited for ``busy_timeout`` seconds)."""
     import psycopg.errors
 
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, psycopg.errors.LockNotAvailable):
-        return "database is locked by another program (waited for its write to finish)"
+        waited = "its write to finish" if busy_timeout is None else f"{busy_timeout:g} s"
+        return f"database is locked by another program (waited {waited})"
     if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
         return f"opened for reading only ({text})"
     return text
@@ -109,20 +112,25 @@ class PgConnection:
     it makes the change stamp of :func:`taiyaku.store.index_reader.change_stamp`).
     """
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str):
+    def __init__(self, raw: psycopg.Connection[Any], url: str, busy_timeout: float | None = None):
         self.raw = raw
         self.url = url
         self.name = safe_url(url)
+        self.busy_timeout = busy_timeout
         self.total_changes = 0
+        # Statements sent on this connection, and the data_version read after the n-th.
+        self.statements = 0
+        self.version_read: tuple[int, str] | None = None
 
     def _failed(self, error: Exception) -> DatabaseError:
-        return DatabaseError(f"{self.name}: {describe_pg_error(error)}")
+        return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
         typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
         import psycopg
 
+        self.statements += 1
         if not _READS.match(sql):
             self.total_changes += 1
         try:
@@ -134,6 +142,7 @@ class PgConnection:
         """Run one statement for every row (psycopg pipelines them)."""
         import psycopg
 
+        self.statements += 1
         self.total_changes += 1
         try:
             with self.raw.cursor() as cursor:
@@ -145,6 +154,7 @@ class PgConnection:
         """Stream ``rows`` into ``table`` with ``COPY``: the fast way in for a bulk import."""
         import psycopg
 
+        self.statements += 1
         self.total_changes += 1
         try:
             with self.raw.cursor() as cursor:
@@ -166,6 +176,7 @@ class PgConnection:
         from psycopg.rows import dict_row
 
         name = f"taiyaku_stream_{next(_cursor_numbers)}"
+        self.statements += 1
         try:
             if self.in_transaction:
                 with self.raw.cursor(name=name, row_factory=dict_row) as cursor:
@@ -247,9 +258,20 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
 
 
 def data_version(db: PgDatabase) -> str:
-    """A value that changes with every committed write transaction (see :func:`transaction`)."""
-    row = db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    return str(row[0]) if row else ""
+    """A value that changes with every committed write transaction (see :func:`transaction`).
+
+    Asked again with no statement sent between, it gives the value it just read, without a
+    round trip (a search asks at several layers before its first read): as if the second
+    asking had come at the moment of the first, which nothing on this connection could tell
+    apart.
+    """
+    conn = db.conn
+    if conn.version_read is not None and conn.version_read[0] == conn.statements:
+        return conn.version_read[1]
+    row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    value = str(row[0]) if row else ""
+    conn.version_read = (conn.statements, value)
+    return value
 
 
 def _import_psycopg() -> Any:
@@ -260,6 +282,24 @@ def _import_psycopg() -> Any:
             "a PostgreSQL database needs psycopg: pip install 'taiyaku[postgres]'"
         ) from None
     return psycopg
+
+
+def is_set_up(url: str) -> bool:
+    """Whether the database of ``url`` holds taiyaku's schema (an empty one does not).
+
+    :raises DatabaseError: the server cannot be reached
+    """
+    psycopg = _import_psycopg()
+    from taiyaku.store.pg_migrations import TABLE
+
+    try:
+        with psycopg.connect(url, autocommit=True) as raw:
+            row = raw.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE]).fetchone()
+    except psycopg.Error as error:
+        raise DatabaseError(
+            f"{safe_url(url)}: cannot connect ({describe_pg_error(error)})"
+        ) from None
+    return bool(row and row[0])
 
 
 def open_postgres(
@@ -289,7 +329,7 @@ def open_postgres(
         raw = psycopg.connect(url, autocommit=True, prepare_threshold=1)
     except psycopg.Error as error:
         raise DatabaseError(f"{name}: cannot connect ({describe_pg_error(error)})") from None
-    conn = PgConnection(raw, url)
+    conn = PgConnection(raw, url, busy_timeout)
     db = PgDatabase(conn, url)
     try:
         encoding = conn.execute("SHOW server_encoding").fetchone()[0]
@@ -298,7 +338,8 @@ def open_postgres(
                 f"{name}: the database's encoding is {encoding}; taiyaku needs UTF8 "
                 "(createdb -E UTF8 -T template0)"
             )
-        conn.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        # 0 would mean "wait forever" to PostgreSQL, "do not wait" to SQLite: at least 1 ms.
+        conn.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
         if not write:
             conn.execute("SET default_transaction_read_only = on")
         pg_migrations.refuse_foreign(db)

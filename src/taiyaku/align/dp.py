@@ -37,6 +37,10 @@ BEADS: tuple[tuple[int, int], ...] = (
     (1, 3),
 )
 _SKIP_01 = BEADS.index((0, 1))
+# How many columns beyond its band the backward pass of :func:`bead_margins` looks up each
+# source item's shared anchors, so that the forward pass's band (centred a column or two
+# elsewhere) finds them already computed.
+_SHARED_SLACK = 4
 _INF = math.inf
 
 FloatArray = npt.NDArray[np.float64]
@@ -517,9 +521,27 @@ def bead_margins(
         None if target_cuts is None else [*target_cuts[: m - 1][::-1], False],
     )
 
+    # Both passes ask for the anchors each source item shares with the targets of its band,
+    # and the two bands nearly coincide: the backward pass looks them up a few columns wider
+    # and keeps them, the forward pass takes them back (one row per source item is kept
+    # between the passes, as many as ``backward`` keeps). A shared weight does not depend on
+    # the range asked for, so the costs are exactly those of asking again.
+    kept_shared: dict[int, tuple[int, FloatArray]] = {}
+
     def reversed_shared(i: int, first: int, last: int) -> FloatArray:
         assert shared is not None
-        return shared(n - 1 - i, m - 1 - last, m - 1 - first)[::-1]
+        start, end = m - 1 - last, m - 1 - first
+        wide_start, wide_end = max(start - _SHARED_SLACK, 0), min(end + _SHARED_SLACK, m - 1)
+        weights = shared(n - 1 - i, wide_start, wide_end)
+        kept_shared[n - 1 - i] = (wide_start, weights)
+        return weights[start - wide_start : end - wide_start + 1][::-1]
+
+    def forward_shared(i: int, first: int, last: int) -> FloatArray:
+        assert shared is not None
+        wide_start, weights = kept_shared.pop(i, (first, np.empty(0)))
+        if wide_start <= first and last < wide_start + len(weights):
+            return weights[first - wide_start : last - wide_start + 1]
+        return shared(i, first, last)
 
     def flipped(values: list[float] | list[bool] | None) -> list | None:  # type: ignore[type-arg]
         return None if values is None else values[::-1]
@@ -579,10 +601,11 @@ def bead_margins(
                 if index in position:
                     own[k] = through[position[index], c - a]
                     through[position[index], c - a] = _INF
+            least = through.min(axis=1)
             for kk, (_, di, dj) in enumerate(beads):
                 costs = through[kk]
                 for p in range(di):
-                    other_source[r - 1 - p] = min(other_source[r - 1 - p], costs.min())
+                    other_source[r - 1 - p] = min(other_source[r - 1 - p], least[kk])
                 for q in range(dj):  # target item c-1-q for the bead at column c
                     lo_j = a - 1 - q
                     skip = max(0, -lo_j)
@@ -598,8 +621,9 @@ def bead_margins(
             np.minimum(segment, skips, out=segment)
 
     _search(
-        n, m, source_lengths, target_lengths, model, source_anchors, target_anchors, shared,
-        source_kinds, target_kinds, (break_s, break_t), cuts, width, None, edges,
+        n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
+        forward_shared if shared is not None else None, source_kinds, target_kinds,
+        (break_s, break_t), cuts, width, None, edges,
     )  # fmt: skip
     out = []
     for k, (src, tgt) in enumerate(path):

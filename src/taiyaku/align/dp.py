@@ -316,16 +316,14 @@ def _search(
             # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
             # computed elementwise exactly as one bead at a time would, and the first
             # cheapest bead wins ties, as a strict ``<`` over the beads in order does.
-            live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and r >= di]
+            shape = _row_shape(min(r, 3), model)
+            live, both, dj_list = shape.live, shape.both, shape.dj_list
+            di_col, dj_col = shape.di, shape.dj
             totals = np.full((len(live), w), _INF)
             for k, (_, di, dj) in enumerate(live):
                 _previous(totals[k], rows, lo, r - di, a - dj)
-            both = [k for k, (_, _, dj) in enumerate(live) if dj]
-            di_col = np.array([[live[k][1]] for k in both])
-            dj_list = [live[k][2] for k in both]
-            starts = {dj: np.maximum(cols - dj, 0) for dj in set(dj_list)}  # cols <= m
-            start = np.stack([starts[dj] for dj in dj_list])
-            cost_arr = np.array([[model.priors[BEADS[live[k][0]]]] for k in both]) + length_cost(
+            start = np.maximum(cols - dj_col, 0)  # cols <= m
+            cost_arr = shape.priors + length_cost(
                 cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,
                 model.length_tail,
             )  # fmt: skip
@@ -360,17 +358,15 @@ def _search(
                     model.boundary * (break_t[a : b + 1] != break_s[r]), cost_arr.shape
                 )
                 for k in (1, 2):
-                    inside = np.array(
-                        [[float(break_s[r - k]) if di > k else 0.0] for di in di_col[:, 0]]
-                    )
+                    inside = np.where(shape.di_over[k - 1], float(break_s[r - k]), 0.0)
                     missed = missed + model.straddle * inside
                 for k in (1, 2):
                     across = model.straddle * break_t[np.maximum(cols - k, 0)]
-                    missed = missed + np.where(np.array([[dj > k] for dj in dj_list]), across, 0.0)
+                    missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)
                 cost_arr = cost_arr + missed
             if use_kinds:
                 lines = (lines_s[r] - lines_s[r - di_col]) + (lines_t[a : b + 1] - lines_t[start])
-                mixed = (lines > 0) & (lines < di_col + np.array([[dj] for dj in dj_list]))
+                mixed = (lines > 0) & (lines < di_col + dj_col)
                 cost_arr = cost_arr + model.kind_mismatch * mixed
             if cut_t is not None:
                 cost_arr = cost_arr + cut_t[a : b + 1]
@@ -393,7 +389,7 @@ def _search(
                 totals = totals + cut_s[r]
             first = np.argmin(totals, axis=0)
             best = totals[first, np.arange(w)]
-            choice = np.array([index for index, _, _ in live], dtype=np.uint8)[first]
+            choice = shape.indices[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
             steps = np.concatenate(([0.0], skip_t[a:b]))  # entering column c skips item c-1
@@ -426,6 +422,53 @@ def _search(
         r, c = r - di, c - dj
     path.reverse()
     return path, touched
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    """The beads arriving in a row (all of them from row 3 on) and the constant arrays the
+    row's costs are built from, made once rather than for every row.
+
+    :param live: (index in BEADS, di, dj) of the beads other than 0-1 that fit
+    :param both: positions in ``live`` of the beads with text on both sides
+    :param di: their ``di`` as a column; ``dj`` the same for ``dj``
+    :param dj_list: their ``dj`` as a list
+    :param priors: their priors as a column
+    :param di_over: ``di > 1`` and ``di > 2`` as columns; ``dj_over`` the same for ``dj``
+    :param indices: ``live``'s indices in BEADS, to turn a position into a bead type
+    """
+
+    live: list[tuple[int, int, int]]
+    both: list[int]
+    di: npt.NDArray[np.int64]
+    dj: npt.NDArray[np.int64]
+    dj_list: list[int]
+    priors: FloatArray
+    di_over: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+    dj_over: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+    indices: npt.NDArray[np.uint8]
+
+
+_ROW_SHAPES: dict[tuple[int, tuple[tuple[tuple[int, int], float], ...]], _RowShape] = {}
+
+
+def _row_shape(reach: int, model: CostModel) -> _RowShape:
+    """The :class:`_RowShape` of a row ``reach`` (at most 3) rows below the first."""
+    key = (reach, tuple(sorted(model.priors.items())))
+    shape = _ROW_SHAPES.get(key)
+    if shape is None:
+        live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and reach >= di]
+        both = [k for k, (_, _, dj) in enumerate(live) if dj]
+        di = np.array([[live[k][1]] for k in both])
+        dj = np.array([[live[k][2]] for k in both])
+        shape = _RowShape(
+            live, both, di, dj, [live[k][2] for k in both],
+            np.array([[model.priors[BEADS[live[k][0]]]] for k in both]),
+            (di > 1, di > 2), (dj > 1, dj > 2),
+            np.array([index for index, _, _ in live], dtype=np.uint8),
+        )  # fmt: skip
+        _ROW_SHAPES[key] = shape
+    return shape
 
 
 def _previous(

@@ -353,13 +353,12 @@ def _search(
                             cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
                 cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
             if use_breaks:
-                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
-                missed = np.broadcast_to(
-                    model.boundary * (break_t[a : b + 1] != break_s[r]), cost_arr.shape
-                )
+                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead (a
+                # straddle not there adds 0.0, which changes no sum: it is left out).
+                missed = model.boundary * (break_t[a : b + 1] != break_s[r])
                 for k in (1, 2):
-                    inside = np.where(shape.di_over[k - 1], float(break_s[r - k]), 0.0)
-                    missed = missed + model.straddle * inside
+                    if break_s[r - k]:
+                        missed = missed + model.straddle * shape.di_over[k - 1]
                 for k in (1, 2):
                     across = model.straddle * break_t[np.maximum(cols - k, 0)]
                     missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)

@@ -23,21 +23,7 @@ from taiyaku.align.core import Alignment, Bead
 from taiyaku.align.dp import CostModel, align_path, bead_margins
 
 from .conftest import ROOT
-
-JA = [
-    "国際戦略局は2023年に新しい計画を発表しました。",
-    "計画には10の項目が含まれています。",
-    "各項目は三年で実施されます。",
-    "予算は5億円です。",
-    "詳細はウェブサイトで公開されています。",
-]
-EN = [
-    "The Global Strategy Bureau announced a new plan in 2023.",
-    "The plan includes 10 items.",
-    "Each item will be carried out over three years.",
-    "The budget is 500 million yen.",
-    "Details are published on the website.",
-]
+from .test_align import EN, JA
 
 
 def test_swapped_pairs_score_below_right_ones() -> None:
@@ -129,7 +115,7 @@ def test_bead_margins_with_cut_sentences_do_not_depend_on_the_direction() -> Non
 
 def test_shipped_model_matches_its_features() -> None:
     assert len(COEFFICIENTS) == len(FEATURES) + 1
-    features = evidence(
+    one_to_one = dict(
         length_agreement=0.9,
         matched=2.0,
         anchors=4.0,
@@ -139,20 +125,10 @@ def test_shipped_model_matches_its_features() -> None:
         characters=80,
         rival=8.0,
     )
+    features = evidence(**one_to_one)
     assert len(features) == len(FEATURES)
     sure = probability(features)
-    doubtful = probability(
-        evidence(
-            length_agreement=0.9,
-            matched=2.0,
-            anchors=4.0,
-            bead="1-1",
-            neighbour_merged=False,
-            mixed_kinds=False,
-            characters=80,
-            rival=-2.0,
-        )
-    )
+    doubtful = probability(evidence(**{**one_to_one, "rival": -2.0}))
     assert 0.0 < doubtful < REVIEW_THRESHOLD < sure < 1.0
 
 

@@ -224,39 +224,25 @@ def apply_review(db: Db, path: str | os.PathLike[str]) -> Applied:
             # (see save_alignment): that pair stands unless this row is marked or edited.
             continue
         kept = unchanged and not row.reviewed
-        source_lang = old.source_lang if old else info.get("source_lang", "ja")
-        target_lang = old.target_lang if old else info.get("target_lang", "en")
-        if kept and old:
-            fresh.append(
-                Unit(
+        fresh.append(
+            _stored_unit(
+                ReviewedRow(
                     row.source,
                     row.target,
-                    source_lang=source_lang,
-                    target_lang=target_lang,
-                    origin=old.origin,
-                    document=document,
-                    position=position,
-                    confidence=old.confidence,
-                    bead=old.bead,
-                )
+                    reviewed=not kept,
+                    bead=old.bead if old else None,
+                    confidence=old.confidence if old else None,
+                ),
+                source_lang=old.source_lang if old else info.get("source_lang", "ja"),
+                target_lang=old.target_lang if old else info.get("target_lang", "en"),
+                document=document,
+                position=position,
             )
-        else:
-            fresh.append(
-                reviewed_unit(
-                    row.source,
-                    row.target,
-                    source_lang=source_lang,
-                    target_lang=target_lang,
-                    document=document,
-                    position=position,
-                )
-            )
+        )
     # Earlier reviewed pairs stay, except where this sheet's rows now say otherwise.
     covered = covers(fresh, info.get("source_lang", "ja"), info.get("target_lang", "en"))
     fresh += [u for u in earlier if not covered(u.source_text, u.target_text)]
-    with transaction(db):
-        replaced = sum(memory.delete_document(document, origin=o) for o in STORED_ORIGINS)
-        memory.add_many(fresh)
+    replaced, _ = _replace_document(memory, document, fresh)
     reviewed = sum(1 for u in fresh if u.origin == "reviewed")
     return Applied(document, len(fresh), reviewed, replaced)
 
@@ -315,30 +301,40 @@ def store_review(
     :return: how many units were replaced, and what adding the rows did
     """
     units = [
-        reviewed_unit(
-            row.source,
-            row.target,
-            source_lang=source_lang,
-            target_lang=target_lang,
-            document=document,
-            position=position,
-        )
-        if row.reviewed
-        else Unit(
-            row.source,
-            row.target,
-            source_lang=source_lang,
-            target_lang=target_lang,
-            origin="aligned",
-            document=document,
-            position=position,
-            confidence=row.confidence,
-            bead=row.bead,
-        )
+        _stored_unit(row, source_lang=source_lang, target_lang=target_lang, document=document,
+                     position=position)
         for position, row in enumerate(rows)
-    ]
-    memory = TranslationMemory(db)
-    with transaction(db):
+    ]  # fmt: skip
+    return _replace_document(TranslationMemory(db), document, units)
+
+
+def _stored_unit(
+    row: ReviewedRow, *, source_lang: str, target_lang: str, document: str, position: int
+) -> Unit:
+    """The unit a review stores for ``row``: :func:`reviewed_unit` when a person checked it,
+    else the aligned pair it was, with its bead and confidence."""
+    if row.reviewed:
+        return reviewed_unit(row.source, row.target, source_lang=source_lang,
+                             target_lang=target_lang, document=document, position=position)  # fmt: skip
+    return Unit(
+        row.source,
+        row.target,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        origin="aligned",
+        document=document,
+        position=position,
+        confidence=row.confidence,
+        bead=row.bead,
+    )
+
+
+def _replace_document(
+    memory: TranslationMemory, document: str, units: list[Unit]
+) -> tuple[int, AddResult]:
+    """Replace the document's ``aligned`` and ``reviewed`` units by ``units``, in one
+    transaction: how many were replaced, and what adding ``units`` did."""
+    with transaction(memory.db):
         replaced = sum(memory.delete_document(document, origin=o) for o in STORED_ORIGINS)
         added = memory.add_many(units)
     return replaced, added

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 
 from taiyaku.align import align, align_files, align_texts, glossary_pairs, save_alignment
 from taiyaku.align.anchors import FeatureExtractor
 from taiyaku.align.confidence import auc, fit, probability, threshold_for_recall
+from taiyaku.align.dp import CostModel, align_path
 from taiyaku.align.score import score
 from taiyaku.models import Term
 from taiyaku.store.tm import TranslationMemory
@@ -122,6 +124,41 @@ def test_untranslated_japanese_sentence_mid_document_is_1_0() -> None:
     ja = [*JA[:2], "この段落には英訳がなく、日本語の読者だけに向けた補足説明です。", *JA[2:]]
     alignment = align_texts("\n\n".join(ja), "\n\n".join(EN))
     assert types(alignment.beads) == ["1-1", "1-1", "1-0", "1-1", "1-1", "1-1"]
+
+
+def _anchored_path(
+    source: list[dict[str, int]], target: list[dict[str, int]], repeats: list[float] | None
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """align_path over two sentences and one, by their anchors (weight 1 each) and lengths
+    that make the three one 2-1 bead (30 + 30 characters against 60)."""
+
+    def shared(i: int, lo: int, hi: int) -> np.ndarray:
+        return np.array(
+            [
+                sum(min(n, target[j].get(f, 0)) for f, n in source[i].items())
+                for j in range(lo, hi + 1)
+            ],
+            dtype=float,
+        )
+
+    return align_path(
+        [30, 30], [60], CostModel(1.0), shared=shared,
+        source_anchors=[float(sum(f.values())) for f in source],
+        target_anchors=[float(sum(f.values())) for f in target],
+        source_repeats=repeats,
+    )  # fmt: skip
+
+
+def test_a_topic_both_sentences_name_is_not_a_reason_to_merge_them() -> None:
+    # The first sentence is left untranslated; it names the topic (X) its neighbour and the
+    # translation name once. Counted twice, X made it look like half of a 2-1 bead; counted
+    # once (its repeat given), nothing of its own is translated: 1-0.
+    source, target = [{"X": 1}, {"X": 1, "Y": 1}], [{"X": 1, "Y": 1}]
+    assert _anchored_path(source, target, None) == [((0, 1), (0,))]
+    assert _anchored_path(source, target, [0.0, 1.0]) == [((0,), ()), ((1,), (0,))]
+    # Both sentences translated (Z is the first one's own): still one 2-1 bead.
+    source, target = [{"X": 1, "Z": 1}, {"X": 1, "Y": 1}], [{"X": 1, "Y": 1, "Z": 1}]
+    assert _anchored_path(source, target, [0.0, 1.0]) == [((0, 1), (0,))]
 
 
 def test_caption_missing_on_one_side() -> None:

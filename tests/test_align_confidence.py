@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from taiyaku.align import align
@@ -86,6 +87,41 @@ def test_bead_margins_do_not_depend_on_the_direction() -> None:
     assert margins == pytest.approx(
         bead_margins(backwards, source[::-1], target[::-1], model)[::-1]
     )
+
+
+def test_bead_margins_with_repeats_do_not_depend_on_the_direction() -> None:
+    # What a sentence shares with the one before it belongs to the pair of them: read
+    # backwards, item k and the one before it are the items n - k and n - k - 1.
+    source = [12, 40, 7, 25, 60, 18, 33, 9]
+    target = [30, 100, 18, 62, 150, 45, 80, 24, 20]
+    anchors = [1.0, 2.0, 1.0, 0.0, 2.0, 1.0, 1.0, 1.0]
+    weights = np.array(
+        [[1.0 if abs(2 * i - 2 * j + 1) < 4 else 0.0 for j in range(9)] for i in range(8)]
+    )
+    repeats = [0.0, 1.0, 0.5, 0.0, 0.0, 1.0, 0.5, 1.0]
+
+    def run(path, src, tgt, rows, anchors_s, reps):
+        return bead_margins(
+            path, src, tgt, CostModel(2.5), source_anchors=anchors_s,
+            target_anchors=[1.0] * len(tgt), shared=lambda i, lo, hi: rows[i, lo : hi + 1],
+            source_repeats=reps,
+        )  # fmt: skip
+
+    path = align_path(
+        source, target, CostModel(2.5), source_anchors=anchors, target_anchors=[1.0] * 9,
+        shared=lambda i, lo, hi: weights[i, lo : hi + 1], source_repeats=repeats,
+    )  # fmt: skip
+    margins = run(path, source, target, weights, anchors, repeats)
+    n, m = len(source), len(target)
+    backwards = [
+        (tuple(n - 1 - i for i in reversed(src)), tuple(m - 1 - j for j in reversed(tgt)))
+        for src, tgt in reversed(path)
+    ]
+    reversed_repeats = [0.0, *repeats[1:][::-1]]
+    assert margins == pytest.approx(
+        run(backwards, source[::-1], target[::-1], weights[::-1, ::-1], anchors[::-1],
+            reversed_repeats)[::-1]
+    )  # fmt: skip
 
 
 def test_bead_margins_with_cut_sentences_do_not_depend_on_the_direction() -> None:

@@ -151,6 +151,8 @@ def align_path(
     target_blocks: list[int] | None = None,
     source_cuts: list[bool] | None = None,
     target_cuts: list[bool] | None = None,
+    source_repeats: list[float] | None = None,
+    target_repeats: list[float] | None = None,
     width: int = 200,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
@@ -170,6 +172,9 @@ def align_path(
     :param source_cuts: per source item, True for a sentence cut before its end, finished by
         the next item (see ``CostModel.cut``); ``None``: none is
     :param target_cuts: the same for the target items
+    :param source_repeats: per source item, the anchor weight it shares with the item
+        before it (0 for the first): counted once, not twice, in a bead holding both
+    :param target_repeats: the same for the target items
     :param width: half-width of the first band tried (it doubles until the path fits). A
         row's cost is mostly numpy's per-call overhead up to a few hundred columns (10,000
         rows: 2.5 s at 100, 3.0 s at 200), so starting at 200 rather than 100 spares most
@@ -186,6 +191,7 @@ def align_path(
         path, touched = _search(
             n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
             shared, source_kinds, target_kinds, breaks, cuts, width,
+            repeats=(source_repeats, target_repeats),
         )  # fmt: skip
         if not touched or width >= max(n, m):
             return path
@@ -239,6 +245,7 @@ def _search(
     cuts: tuple[FloatArray | None, FloatArray | None],
     width: int,
     kept: dict[int, FloatArray] | None = None,
+    repeats: tuple[list[float] | None, list[float] | None] = (None, None),
     edges: EdgeCosts | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], bool]:
     """The cheapest path and whether it touched the band's edge.
@@ -254,6 +261,10 @@ def _search(
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target_lengths, dtype=np.float64))))
     anchors_s = np.asarray(source_anchors or [0.0] * n, dtype=np.float64)
     anchors_t = np.asarray(target_anchors or [0.0] * m, dtype=np.float64)
+    # repeat_t[c]: the anchor weight target items c-1 and c share (0 at c = 0)
+    repeat_s = np.asarray(repeats[0] or [0.0] * n, dtype=np.float64)
+    repeat_t = np.asarray(repeats[1] or [0.0] * m, dtype=np.float64)
+    use_repeats = bool(repeat_s.any() or repeat_t.any())
     cum_as = np.concatenate(([0.0], np.cumsum(anchors_s)))
     cum_at = np.concatenate(([0.0], np.cumsum(anchors_t)))
     use_anchors = shared is not None and (model.match_weight or model.miss_weight)
@@ -329,6 +340,24 @@ def _search(
             )  # fmt: skip
             if use_anchors:
                 matched = np.stack([_matched(shared_rows, live[k][1], live[k][2], w) for k in both])
+                # A 2-1 (1-2) bead's two sentences may share an anchor (a topic both name)
+                # that the other side has once: summed pairwise, it counts twice. Where the
+                # side's repeats are given, it counts once: less the least of the repeat
+                # and the two sentences' shares.
+                overlap = np.zeros((len(both), w))
+                if use_repeats:
+                    for row, k in enumerate(both):
+                        di, dj = live[k][1], live[k][2]
+                        if di == 2 and dj == 1 and repeat_s[r - 1] > 0:
+                            first, second = shared_rows[0][2 : 2 + w], shared_rows[1][2 : 2 + w]
+                            repeat: float | FloatArray = repeat_s[r - 1]
+                        elif di == 1 and dj == 2 and repeats[1] is not None:
+                            first, second = shared_rows[0][2 : 2 + w], shared_rows[0][1 : 1 + w]
+                            repeat = repeat_t[np.maximum(cols - 1, 0)]
+                        else:
+                            continue
+                        overlap[row] = np.minimum(np.minimum(first, second), repeat)
+                    matched = matched - overlap
                 mass_s = cum_as[r] - cum_as[r - di_col]
                 mass_t = cum_at[a : b + 1] - cum_at[start]
                 # Summing pairwise shares counts an anchor found in every sentence of a 2-2
@@ -345,10 +374,10 @@ def _search(
                             continue
                         for part in (0, 1):
                             if di == 2:
-                                got = shared_rows[part][2 : 2 + w]
+                                got = shared_rows[part][2 : 2 + w] - overlap[row]
                                 mass = anchors_s[r - 1 - part]
                             else:
-                                got = shared_rows[0][2 - part : 2 - part + w]
+                                got = shared_rows[0][2 - part : 2 - part + w] - overlap[row]
                                 mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
                             cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
                 cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
@@ -505,6 +534,12 @@ def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatAr
     return matched
 
 
+def _reversed_repeats(repeats: list[float] | None) -> list[float] | None:
+    """Repeats of the reversed items: item ``k`` and the one before it there are items
+    ``n - k`` and ``n - k - 1`` here."""
+    return None if repeats is None else [0.0, *repeats[1:][::-1]]
+
+
 def _padded(shared: SharedRow, i: int, first: int, last: int, m: int) -> FloatArray:
     """Shared anchor weights of source item ``i`` with target items first..last (0 outside)."""
     out = np.zeros(last - first + 1)
@@ -529,6 +564,8 @@ def bead_margins(
     target_blocks: list[int] | None = None,
     source_cuts: list[bool] | None = None,
     target_cuts: list[bool] | None = None,
+    source_repeats: list[float] | None = None,
+    target_repeats: list[float] | None = None,
     width: int = 200,
 ) -> list[float]:
     """How much the costs favour each bead of ``path`` over every other way of aligning its
@@ -594,7 +631,7 @@ def bead_margins(
         flipped(target_anchors), reversed_shared if shared is not None else None,
         flipped(source_kinds), flipped(target_kinds), (break_s[::-1], break_t[::-1]),
         (_cuts(reversed_cuts[0], n, model.cut), _cuts(reversed_cuts[1], m, model.cut)), width,
-        backward,
+        backward, (_reversed_repeats(source_repeats), _reversed_repeats(target_repeats)),
     )  # fmt: skip
     lo_b, hi_b = _band(n, m, source_lengths[::-1], target_lengths[::-1], width)
 
@@ -665,7 +702,7 @@ def bead_margins(
     _search(
         n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
         forward_shared if shared is not None else None, source_kinds, target_kinds,
-        (break_s, break_t), cuts, width, None, edges,
+        (break_s, break_t), cuts, width, None, (source_repeats, target_repeats), edges,
     )  # fmt: skip
     out = []
     for k, (src, tgt) in enumerate(path):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from taiyaku.store import pg, postings
-from taiyaku.store.db import Db, in_list, in_params
+from taiyaku.store.db import Db, in_list, in_params, read_blobs
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
@@ -80,9 +80,11 @@ class IndexReader:
             return found
         if self._stamp is None:
             self._stamp = change_stamp(self.db)
-        rows = self.db.conn.execute(
-            f"SELECT block, {name} FROM {self._sizes} WHERE lang = ? ORDER BY block", [self.lang]
-        ).fetchall()
+        rows = read_blobs(
+            self.db,
+            f"SELECT block, {name} FROM {self._sizes} WHERE lang = ? ORDER BY block",
+            [self.lang],
+        )
         values = np.zeros((rows[-1][0] + 1) * BLOCK if rows else 0, dtype=np.int32)
         for block, blob in rows:
             values[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(blob, "<u2")
@@ -111,18 +113,38 @@ class IndexReader:
         if not grams:
             return []
         test, values = in_params(self.db, grams)
-        rows = self.db.conn.execute(
+        return read_blobs(
+            self.db,
             f"SELECT gram, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
             [self.lang, *values],
         )
-        return rows.fetchall()
+
+    def counted_chunks(
+        self, grams: Sequence[str]
+    ) -> tuple[dict[str, int], list[tuple[str, bytes]]]:
+        """Return :meth:`frequencies` and :meth:`chunks` of these grams in one read: for a
+        search that reads the postings of every gram the TM has (one round trip to a
+        server instead of two or three)."""
+        if not grams:
+            return {}, []
+        test, values = in_params(self.db, grams)
+        rows = read_blobs(
+            self.db,
+            f"SELECT gram, n, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
+            [self.lang, *values],
+        )
+        frequencies: dict[str, int] = {}
+        for gram, n, _ in rows:
+            frequencies[gram] = frequencies.get(gram, 0) + n
+        return frequencies, [(gram, blob) for gram, _, blob in rows]
 
     def union(self, grams: Sequence[str], size: int) -> np.ndarray:
         """Return a mask of ``size`` units: those in the postings of any of ``grams``."""
         mask = np.zeros(size, dtype=bool)
         for start in range(0, len(grams), 500):
             test, values = in_list(self.db, grams[start : start + 500])
-            rows = self.db.conn.execute(
+            rows = read_blobs(
+                self.db,
                 f"SELECT ids FROM {self._postings} WHERE lang = ? AND gram{test}",
                 [self.lang, values],
             )
@@ -150,7 +172,7 @@ class IndexReader:
                 "AND substr(gram, 2) = ?"
             )
             args = [self.lang, part, top, self.lang, part]
-        for (blob,) in self.db.conn.execute(sql, args):
+        for (blob,) in read_blobs(self.db, sql, args):
             mask[postings.decode(blob)] = True
         return mask
 

@@ -125,16 +125,19 @@ class PgConnection:
     def _failed(self, error: Exception) -> DatabaseError:
         return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
-        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
+        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike.
+
+        :param binary: results in binary format (see :func:`taiyaku.store.db.read_blobs`)
+        """
         import psycopg
 
         self.statements += 1
         if not _READS.match(sql):
             self.total_changes += 1
         try:
-            return self.raw.execute(_pg_sql(sql), list(params))
+            return self.raw.execute(_pg_sql(sql), list(params), binary=binary)
         except psycopg.Error as error:
             raise self._failed(error) from error
 

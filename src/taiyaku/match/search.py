@@ -196,6 +196,9 @@ class Matcher:
     def _indexed(
         self, key: str, lang: str, min_score: float, limit: int
     ) -> list[tuple[float, int]]:
+        # Every search sees what was committed before it, even one answered from cached
+        # postings alone (the readers' checks below then reuse this reading).
+        change_stamp(self.db, again=True)
         reader = self.reader(lang)
         if not len(reader.lengths):
             return []

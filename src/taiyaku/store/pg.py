@@ -260,16 +260,19 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
             conn.execute("UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'")
 
 
-def data_version(db: PgDatabase) -> str:
+def data_version(db: PgDatabase, *, again: bool = False) -> str:
     """A value that changes with every committed write transaction (see :func:`transaction`).
 
     Asked again with no statement sent between, it gives the value it just read, without a
     round trip (a search asks at several layers before its first read): as if the second
     asking had come at the moment of the first, which nothing on this connection could tell
     apart.
+
+    :param again: read the server even so (the start of a search that may send nothing
+        else, its postings all cached: it must see what was committed since)
     """
     conn = db.conn
-    if conn.version_read is not None and conn.version_read[0] == conn.statements:
+    if not again and conn.version_read is not None and conn.version_read[0] == conn.statements:
         return conn.version_read[1]
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     value = str(row[0]) if row else ""

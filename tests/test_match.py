@@ -492,3 +492,17 @@ def test_the_postings_cache_keeps_within_its_budget_and_changes_no_result(genera
     chars = matcher.reader("ja/c")
     sizes = [sum(len(b) for b in blobs) for _, blobs in chars._cached.values()]
     assert chars._cached and chars._cached_bytes == sum(sizes) <= 600
+
+
+def test_an_exhaustive_search_sees_another_connections_change(new_db_target):
+    from taiyaku.store.db import open_db
+
+    target = new_db_target()
+    mine, other = open_db(target), open_db(target)
+    TranslationMemory(other).add_many([Unit("京都の寺の庭園", "The garden of a temple")])
+    matcher = Matcher(mine)
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100]
+    # Every key is cached now: the next search sends nothing but the change stamp's read.
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100]
+    TranslationMemory(other).add_many([Unit("京都の寺の美しい庭園", "A fine one")])
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100, 70]

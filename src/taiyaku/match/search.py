@@ -189,6 +189,9 @@ class Matcher:
         if not key:
             return []
         lang = lang or detect_lang(query)
+        # Every search sees what was committed before it, even one answered from what is
+        # cached alone (postings, all keys): the caches' checks then reuse this reading.
+        change_stamp(self.db, again=True)
         if exhaustive:
             return exhaustive_scores(self, key, lang, min_score=min_score, limit=limit)
         return self._indexed(key, lang, min_score, limit)
@@ -196,9 +199,6 @@ class Matcher:
     def _indexed(
         self, key: str, lang: str, min_score: float, limit: int
     ) -> list[tuple[float, int]]:
-        # Every search sees what was committed before it, even one answered from cached
-        # postings alone (the readers' checks below then reuse this reading).
-        change_stamp(self.db, again=True)
         reader = self.reader(lang)
         if not len(reader.lengths):
             return []

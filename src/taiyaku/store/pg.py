@@ -100,6 +100,9 @@ def describe_pg_error(error: Exception, busy_timeout: float | None = None) -> st
         return f"database is locked by another program (waited {waited})"
     if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
         return f"opened for reading only ({text})"
+    if isinstance(error, psycopg.DataError) and "NUL (0x00)" in text:
+        # psycopg refuses the text before sending it: say it in the words an import uses
+        return "a NUL character (U+0000) in a text: a PostgreSQL database cannot store it"
     return text
 
 

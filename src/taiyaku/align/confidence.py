@@ -46,27 +46,27 @@ FEATURES = (
 
 # Fitted by ``benchmarks/align_kyoto.py --calibrate`` (intercept first).
 COEFFICIENTS = (
-    -0.7438,
-    0.0963,
-    2.3875,
-    0.0082,
-    -0.6601,
-    -0.1965,
-    -0.9949,
-    -1.2024,
-    1.6500,
-    0.2594,
-    -1.2823,
-    -0.2789,
-    0.0632,
-    -0.8611,
-    0.5723,
-    0.3022,
-    7.5071,
-    0.9477,
-    0.9336,
+    -1.3464,
+    0.3329,
+    1.9868,
+    -0.0273,
+    -1.0049,
+    0.0465,
+    -0.3346,
+    -3.0279,
+    1.9695,
+    0.1584,
+    -1.3755,
+    0.8398,
+    -0.4139,
+    -0.7578,
+    1.1486,
+    0.5054,
+    8.9440,
+    0.3091,
+    1.3834,
 )
-REVIEW_THRESHOLD = 0.9516
+REVIEW_THRESHOLD = 0.9549
 # The share of wrong beads REVIEW_THRESHOLD was chosen to catch.
 REVIEW_RECALL = 0.9
 

@@ -347,7 +347,7 @@ def _search(
                 # that the other side has once: summed pairwise, it counts twice. Where the
                 # side's repeats are given, it counts once: less the least of the repeat
                 # and the two sentences' shares.
-                overlap = np.zeros((len(both), w))
+                overlap: dict[int, FloatArray] = {}  # by row of ``both``
                 if use_repeats:
                     for row, k in enumerate(both):
                         di, dj = live[k][1], live[k][2]
@@ -360,7 +360,7 @@ def _search(
                         else:
                             continue
                         overlap[row] = np.minimum(np.minimum(first, second), repeat)
-                    matched = matched - overlap
+                        matched[row] -= overlap[row]
                 mass_s = cum_as[r] - cum_as[r - di_col]
                 mass_t = cum_at[a : b + 1] - cum_at[start]
                 # Summing pairwise shares counts an anchor found in every sentence of a 2-2
@@ -377,11 +377,13 @@ def _search(
                             continue
                         for part in (0, 1):
                             if di == 2:
-                                got = shared_rows[part][2 : 2 + w] - overlap[row]
+                                got = shared_rows[part][2 : 2 + w]
                                 mass = anchors_s[r - 1 - part]
                             else:
-                                got = shared_rows[0][2 - part : 2 - part + w] - overlap[row]
+                                got = shared_rows[0][2 - part : 2 - part + w]
                                 mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
+                            if row in overlap:
+                                got = got - overlap[row]
                             cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
                 cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
             if use_breaks:

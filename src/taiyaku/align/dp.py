@@ -220,9 +220,11 @@ def _band(
     cum_s = np.concatenate(([0.0], np.cumsum(np.asarray(source, dtype=np.float64) + 1.0)))
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target, dtype=np.float64) + 1.0)))
     centre = np.searchsorted(cum_t / cum_t[-1], cum_s / cum_s[-1])
-    centre = np.clip(centre, 0, m)
-    lo = np.clip(centre - width, 0, m)
-    hi = np.clip(centre + width, 0, m)
+    # np.minimum(np.maximum(…)) rather than np.clip: the same integers, and np.clip's
+    # Python-level overhead counts when thousands of short blocks are aligned.
+    centre = np.minimum(np.maximum(centre, 0), m)
+    lo = np.minimum(np.maximum(centre - width, 0), m)
+    hi = np.minimum(np.maximum(centre + width, 0), m)
     lo[0], hi[n] = 0, m
     return lo.astype(np.int64), hi.astype(np.int64)
 
@@ -286,7 +288,6 @@ def _search(
         skip_t = skip_t + cut_t[1:]
 
     choices: list[npt.NDArray[np.uint8]] = []
-    rows: dict[int, FloatArray] = {} if kept is None else kept
     # Source item i's shared weights are needed by rows i+1 .. i+3: computed once, over the
     # columns all three rows reach (the band's edges never move left).
     computed: dict[int, tuple[int, FloatArray]] = {}
@@ -322,7 +323,7 @@ def _search(
         if use_anchors:
             # parts[p][q]: the weights source item r-1-p shares with target item c-1-q, from
             # one matrix over the items and columns the rows reach.
-            j0, j1 = int(lo[first]) - 3, int(hi[last - 1]) - 1
+            j0, j1 = int(lo[first]) - 3, int(cols.max()) - 1
             dense = np.zeros((last - first + 3, j1 - j0 + 1))
             for i in range(max(first - 3, 0), last - 1):
                 begin, weights = shared_row(i)
@@ -330,11 +331,12 @@ def _search(
                 dense[i - first + 3, k0 - j0 : k1 - j0 + 1] = weights[k0 - begin : k1 - begin + 1]
             for i in [i for i in computed if i < last - 3]:  # no later row needs them
                 del computed[i]
-            parts = [
-                [dense[rr[:, :, 0] - first + 2 - p, np.clip(cols[:, 0] - 1 - q - j0, 0, j1 - j0)]
-                 for q in range(3)]
-                for p in range(3)
-            ]  # fmt: skip
+            three = np.arange(3)
+            gathered = dense[
+                (rr[:, :, 0] - first + 2)[:, :, None, None] - three[None, :, None, None],
+                (cols[:, 0] - 1 - j0)[:, None, None, :] - three[None, None, :, None],
+            ]
+            parts = [[gathered[:, p, q] for q in range(3)] for p in range(3)]
             matched = np.stack([_matched(parts, live[k][1], live[k][2]) for k in both], axis=1)
             mass_s = cum_as[rr] - cum_as[above]
             mass_t = cum_at[cols] - cum_at[start]
@@ -385,16 +387,27 @@ def _search(
         reach: [full_both.index(shape.live[k][0]) for k in shape.both]
         for reach, shape in shapes.items()
     }
+    # A bead (di, dj) arriving at row r, column c starts at row r - di, column c - dj: the
+    # last four rows' costs are kept in ``ring`` (row r in ring[r % 4], column c at c + 3,
+    # infinite outside the row's band), so one gather fetches them for all the row's beads.
+    starts = {
+        reach: (
+            np.array([di for _, di, _ in shape.live]),
+            np.array([dj for _, _, dj in shape.live]),
+        )
+        for reach, shape in shapes.items()
+    }
+    ring = np.full((4, m + 4), _INF)
+    span = np.arange(int((hi - lo).max()) + 1)
     costs = np.empty((0, 0, 0))
     chunk = (0, 0)  # the rows whose bead costs ``costs`` holds
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
         w = b - a + 1
-        cols = np.arange(a, b + 1)
-        best = np.full(w, _INF)
-        choice = np.zeros(w, dtype=np.uint8)
         if r == 0:
+            best = np.full(w, _INF)
             best[0] = 0.0
+            choice = np.zeros(w, dtype=np.uint8)
         else:
             # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
             # computed elementwise exactly as one bead at a time would, and the first
@@ -406,9 +419,8 @@ def _search(
                 chunk = (r, min(r + _CHUNK, n + 1))
                 costs = bead_costs(*chunk)
             live, both, dj_list = shape.live, shape.both, shape.dj_list
-            totals = np.full((len(live), w), _INF)
-            for k, (_, di, dj) in enumerate(live):
-                _previous(totals[k], rows, lo, r - di, a - dj)
+            di_live, dj_live = starts[min(r, 3)]
+            totals = ring[((r - di_live) % 4)[:, None], (a + 3 - dj_live)[:, None] + span[:w]]
             here = costs[r - chunk[0], :, :w] if r >= 3 else costs[r - chunk[0], picks[r], :w]
             totals[both] = totals[both] + here
             for row, k in enumerate(both):
@@ -424,11 +436,11 @@ def _search(
                 cost += model.skip_miss_weight * float(anchors_s[r - 1])
             totals[1] = totals[1] + cost
             if use_breaks and break_s[r]:
-                totals[1] = totals[1] + model.boundary * ~break_t[cols]
+                totals[1] = totals[1] + model.boundary * ~break_t[a : b + 1]
             if cut_s is not None and cut_s[r]:
                 totals = totals + cut_s[r]
             first = np.argmin(totals, axis=0)
-            best = totals[first, np.arange(w)]
+            best = totals[first, span[:w]]
             choice = shape.indices[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
@@ -443,9 +455,11 @@ def _search(
             choice[took] = _SKIP_01
         if edges is not None:
             edges(r, a, live if r else [], totals if r else None, best, steps if b > a else None)
-        rows[r] = best
-        if kept is None:
-            rows.pop(r - 4, None)
+        if kept is not None:
+            kept[r] = best
+        if r >= 4:
+            ring[r % 4, int(lo[r - 4]) + 3 : int(hi[r - 4]) + 4] = _INF
+        ring[r % 4, a + 3 : b + 4] = best
         choices.append(choice)
     if edges is not None:
         return [], False
@@ -509,18 +523,6 @@ def _row_shape(reach: int, model: CostModel) -> _RowShape:
         )  # fmt: skip
         _ROW_SHAPES[key] = shape
     return shape
-
-
-def _previous(
-    out: FloatArray, rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int
-) -> None:
-    """Write row ``r``'s costs at columns ``first ..`` into ``out`` (left infinite outside
-    its band)."""
-    row = rows[r]
-    offset = first - int(lo[r])  # index in ``row`` of column ``first``
-    k0, k1 = max(0, -offset), min(len(out), len(row) - offset)
-    if k0 < k1:
-        out[k0:k1] = row[offset + k0 : offset + k1]
 
 
 def _matched(parts: list[list[FloatArray]], di: int, dj: int) -> FloatArray:

@@ -386,3 +386,28 @@ def test_fuzz_finding_undeclared_namespace_prefix_in_tbx(runner, db, tmp_path):
     declaration = next(part for part in dct.split() if part.startswith("xmlns:min="))
     bad = write(tmp_path / "g.tbx", dct.replace(declaration, "", 1))
     fails_cleanly(runner, db, ["term", "import"], bad, "invalid XML", "Namespace prefix min")
+
+
+@pytest.mark.parametrize(("command", "kind"), [("tm", "unit"), ("term", "entry")])
+def test_nul_in_an_imported_file(runner, db, tmp_path, backend, command, kind):
+    """A SQLite file stores U+0000 byte for byte; PostgreSQL text cannot hold it, so an
+    import there stops at it with one error naming the file and the unit or entry."""
+    bad = tmp_path / "nul.tsv"
+    bad.write_text("ja\ten\n政府\tgovernment\n二\x00つ目\tsecond\n", encoding="utf-8")
+    if backend == "postgres":
+        fails_cleanly(
+            runner,
+            db,
+            [command, "import"],
+            bad,
+            f"{bad}: {kind} 2: a NUL character (U+0000): a PostgreSQL database cannot store "
+            "it (nothing of this file was stored)",
+        )
+        return
+    result = runner.invoke(cli, ["--db", str(db), command, "import", str(bad)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.tsv"
+    result = runner.invoke(cli, ["--db", str(db), command, "export", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t")[:2] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert ["二\x00つ目", "second"] in rows

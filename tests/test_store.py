@@ -167,3 +167,21 @@ def test_second_writer_waits_for_the_lock(db_target, backend):
     with transaction(second):
         second.execute(insert, ["b", "2"])
     assert first.execute("SELECT count(*) FROM meta WHERE key IN ('a', 'b')").fetchone()[0] == 2
+
+
+def test_nul_in_a_term_or_unit_is_kept_on_sqlite_and_refused_plainly_on_postgres(db, backend):
+    glossary, memory = Glossary(db), TranslationMemory(db)
+    glossary.add(Term("国", "country"))
+    terms, units = [Term("政府", "government"), Term("二\x00つ目", "second")], [Unit("文\x00", "x")]
+    if backend == "sqlite":
+        glossary.add_many(terms)
+        memory.add_many(units)
+        assert "二\x00つ目" in {t.ja for t in glossary.iter_terms()}
+        assert [u.source_text for u in memory.iter_units()] == ["文\x00"]
+        return
+    refusal = "a NUL character \\(U\\+0000\\) in a text: a PostgreSQL database cannot store it"
+    with pytest.raises(DatabaseError, match=refusal):
+        glossary.add_many(terms)
+    with pytest.raises(DatabaseError, match=refusal):
+        memory.add_many(units)
+    assert [t.ja for t in glossary.iter_terms()] == ["国"] and memory.count() == 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -315,9 +316,18 @@ def _search(
         cols = np.minimum(starts + np.arange(int((hi[first:last] - lo[first:last]).max()) + 1), m)
         live, both = shape.live, shape.both
         di_col, dj_col = shape.di, shape.dj
-        start = np.maximum(cols - dj_col, 0)
+        # A bead dj items wide, ending at column c, starts at column max(c - dj, 0): a sum
+        # over its target items is one difference, looked up once per width.
+        begins = {dj: np.maximum(cols - dj, 0) for dj in set(shape.dj_list)}
+
+        def spans(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            """``values[c] - values[max(c - dj, 0)]`` for each bead, as in ``cost``."""
+            at = values[cols]
+            per_width = {dj: at - values[begin] for dj, begin in begins.items()}
+            return np.concatenate([per_width[dj] for dj in shape.dj_list], axis=1)
+
         cost = shape.priors + length_cost(
-            cum_s[rr] - cum_s[above], cum_t[cols] - cum_t[start], model.ratio,
+            cum_s[rr] - cum_s[above], spans(cum_t), model.ratio,
             model.length_tail,
         )  # fmt: skip
         if use_anchors:
@@ -339,7 +349,7 @@ def _search(
             parts = [[gathered[:, p, q] for q in range(3)] for p in range(3)]
             matched = np.stack([_matched(parts, live[k][1], live[k][2]) for k in both], axis=1)
             mass_s = cum_as[rr] - cum_as[above]
-            mass_t = cum_at[cols] - cum_at[start]
+            mass_t = spans(cum_at)
             # Summing pairwise shares counts an anchor found in every sentence of a 2-2
             # bead four times; a multiset match is at most either side.
             matched = np.minimum(matched, np.minimum(mass_s, mass_t))
@@ -364,16 +374,18 @@ def _search(
             cost = cost - model.match_weight * matched + model.miss_weight * missing
         if use_breaks:
             # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
-            missed = model.boundary * (break_t[cols] != break_s[rr])
+            # Only the beads wide enough to straddle are charged (the others would add 0.0 to
+            # a charge that is never -0.0: the same numbers).
+            missed = np.repeat(model.boundary * (break_t[cols] != break_s[rr]), len(both), axis=1)
             for k in (1, 2):
-                straddled = missed + model.straddle * shape.di_over[k - 1]
-                missed = np.where(break_s[rr - k], straddled, missed)
+                wide = [row for row, k2 in enumerate(both) if live[k2][1] > k]
+                missed[:, wide] += model.straddle * break_s[rr - k]
             for k in (1, 2):
-                across = model.straddle * break_t[np.maximum(cols - k, 0)]
-                missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)
+                wide = [row for row, k2 in enumerate(both) if live[k2][2] > k]
+                missed[:, wide] += model.straddle * break_t[np.maximum(cols - k, 0)]
             cost = cost + missed
         if use_kinds:
-            lines = (lines_s[rr] - lines_s[above]) + (lines_t[cols] - lines_t[start])
+            lines = (lines_s[rr] - lines_s[above]) + spans(lines_t)
             mixed = (lines > 0) & (lines < di_col + dj_col)
             cost = cost + model.kind_mismatch * mixed
         if cut_t is not None:

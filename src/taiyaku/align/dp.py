@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -141,27 +141,10 @@ class CostModel:
     cut: float = 1.0
 
 
-def align_path(
-    source_lengths: list[int],
-    target_lengths: list[int],
-    model: CostModel,
-    *,
-    source_anchors: list[float] | None = None,
-    target_anchors: list[float] | None = None,
-    shared: SharedRow | None = None,
-    source_kinds: list[bool] | None = None,
-    target_kinds: list[bool] | None = None,
-    source_blocks: list[int] | None = None,
-    target_blocks: list[int] | None = None,
-    source_cuts: list[bool] | None = None,
-    target_cuts: list[bool] | None = None,
-    width: int = 200,
-) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
+@dataclass(frozen=True)
+class Evidence:
+    """What the costs know of the items besides their lengths (``None``: nothing).
 
-    :param source_lengths: length of each source item (characters)
-    :param target_lengths: length of each target item
-    :param model: the cost parameters
     :param source_anchors: weighted anchor count of each source item (0 when ``None``)
     :param target_anchors: the same for the target items
     :param shared: anchors shared between a source item and a range of target items
@@ -174,6 +157,33 @@ def align_path(
     :param source_cuts: per source item, True for a sentence cut before its end, finished by
         the next item (see ``CostModel.cut``); ``None``: none is
     :param target_cuts: the same for the target items
+    """
+
+    source_anchors: list[float] | None = None
+    target_anchors: list[float] | None = None
+    shared: SharedRow | None = None
+    source_kinds: list[bool] | None = None
+    target_kinds: list[bool] | None = None
+    source_blocks: list[int] | None = None
+    target_blocks: list[int] | None = None
+    source_cuts: list[bool] | None = None
+    target_cuts: list[bool] | None = None
+
+
+def align_path(
+    source_lengths: list[int],
+    target_lengths: list[int],
+    model: CostModel,
+    evidence: Evidence | None = None,
+    *,
+    width: int = 200,
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
+
+    :param source_lengths: length of each source item (characters)
+    :param target_lengths: length of each target item
+    :param model: the cost parameters
+    :param evidence: what is known of the items besides their lengths (``None``: nothing)
     :param width: half-width of the first band tried (it doubles until the path fits). A
         row's cost is mostly numpy's per-call overhead up to a few hundred columns (10,000
         rows: 2.5 s at 100, 3.0 s at 200), so starting at 200 rather than 100 spares most
@@ -184,13 +194,11 @@ def align_path(
     if n == 0 or m == 0:
         return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
-    breaks = (_breaks(source_blocks, n), _breaks(target_blocks, m))
-    cuts = (_cuts(source_cuts, n, model.cut), _cuts(target_cuts, m, model.cut))
+    e = evidence or Evidence()
+    breaks = (_breaks(e.source_blocks, n), _breaks(e.target_blocks, m))
+    cuts = (_cuts(e.source_cuts, n, model.cut), _cuts(e.target_cuts, m, model.cut))
     while True:
-        path, touched = _search(
-            n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
-            shared, source_kinds, target_kinds, breaks, cuts, width,
-        )  # fmt: skip
+        path, touched = _search(n, m, source_lengths, target_lengths, model, e, breaks, cuts, width)
         if not touched or width >= max(n, m):
             return path
         width *= 2
@@ -236,11 +244,7 @@ def _search(
     source_lengths: list[int],
     target_lengths: list[int],
     model: CostModel,
-    source_anchors: list[float] | None,
-    target_anchors: list[float] | None,
-    shared: SharedRow | None,
-    source_kinds: list[bool] | None,
-    target_kinds: list[bool] | None,
+    evidence: Evidence,
     breaks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
     cuts: tuple[FloatArray | None, FloatArray | None],
     width: int,
@@ -249,6 +253,8 @@ def _search(
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], bool]:
     """The cheapest path and whether it touched the band's edge.
 
+    :param evidence: its anchors, shared anchors and kinds (blocks and cuts: ``breaks`` and
+        ``cuts``, as :func:`_breaks` and :func:`_cuts` make them)
     :param kept: where to leave every row's costs (row ``r``: columns ``lo[r] ..`` of
         :func:`_band`)
     :param edges: called once per row with what each bead arriving in it costs in all (see
@@ -258,8 +264,13 @@ def _search(
     ls = np.asarray(source_lengths, dtype=np.float64)
     cum_s = np.concatenate(([0.0], np.cumsum(ls)))
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target_lengths, dtype=np.float64))))
-    anchors_s = np.asarray(source_anchors or [0.0] * n, dtype=np.float64)
-    anchors_t = np.asarray(target_anchors or [0.0] * m, dtype=np.float64)
+    shared, source_kinds, target_kinds = (
+        evidence.shared,
+        evidence.source_kinds,
+        evidence.target_kinds,
+    )
+    anchors_s = np.asarray(evidence.source_anchors or [0.0] * n, dtype=np.float64)
+    anchors_t = np.asarray(evidence.target_anchors or [0.0] * m, dtype=np.float64)
     cum_as = np.concatenate(([0.0], np.cumsum(anchors_s)))
     cum_at = np.concatenate(([0.0], np.cumsum(anchors_t)))
     use_anchors = shared is not None and (model.match_weight or model.miss_weight)
@@ -573,16 +584,8 @@ def bead_margins(
     source_lengths: list[int],
     target_lengths: list[int],
     model: CostModel,
+    evidence: Evidence | None = None,
     *,
-    source_anchors: list[float] | None = None,
-    target_anchors: list[float] | None = None,
-    shared: SharedRow | None = None,
-    source_kinds: list[bool] | None = None,
-    target_kinds: list[bool] | None = None,
-    source_blocks: list[int] | None = None,
-    target_blocks: list[int] | None = None,
-    source_cuts: list[bool] | None = None,
-    target_cuts: list[bool] | None = None,
     width: int = 200,
 ) -> list[float]:
     """How much the costs favour each bead of ``path`` over every other way of aligning its
@@ -602,19 +605,22 @@ def bead_margins(
     directions can disagree by ``model.boundary`` where a 0-1 bead leaves such a point.
 
     :param path: the beads, as :func:`align_path` returns them
+    :param evidence: as for :func:`align_path`
     :return: the rival margin of each bead of ``path``
     """
     n, m = len(source_lengths), len(target_lengths)
     if n == 0 or m == 0:
         return [math.inf] * len(path)
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
-    break_s, break_t = _breaks(source_blocks, n), _breaks(target_blocks, m)
+    e = evidence or Evidence()
+    shared = e.shared
+    break_s, break_t = _breaks(e.source_blocks, n), _breaks(e.target_blocks, m)
     use_breaks = model.boundary > 0 and (break_s[1:-1].any() or break_t[1:-1].any())
-    cuts = (_cuts(source_cuts, n, model.cut), _cuts(target_cuts, m, model.cut))
+    cuts = (_cuts(e.source_cuts, n, model.cut), _cuts(e.target_cuts, m, model.cut))
     # A cut charged before item r is one before item n - r in the reversed documents.
     reversed_cuts = (
-        None if source_cuts is None else [*source_cuts[: n - 1][::-1], False],
-        None if target_cuts is None else [*target_cuts[: m - 1][::-1], False],
+        None if e.source_cuts is None else [*e.source_cuts[: n - 1][::-1], False],
+        None if e.target_cuts is None else [*e.target_cuts[: m - 1][::-1], False],
     )
 
     # Both passes ask for the anchors each source item shares with the targets of its band,
@@ -644,9 +650,13 @@ def bead_margins(
 
     backward: dict[int, FloatArray] = {}
     _search(
-        n, m, source_lengths[::-1], target_lengths[::-1], model, flipped(source_anchors),
-        flipped(target_anchors), reversed_shared if shared is not None else None,
-        flipped(source_kinds), flipped(target_kinds), (break_s[::-1], break_t[::-1]),
+        n, m, source_lengths[::-1], target_lengths[::-1], model,
+        Evidence(
+            flipped(e.source_anchors), flipped(e.target_anchors),
+            reversed_shared if shared is not None else None,
+            flipped(e.source_kinds), flipped(e.target_kinds),
+        ),
+        (break_s[::-1], break_t[::-1]),
         (_cuts(reversed_cuts[0], n, model.cut), _cuts(reversed_cuts[1], m, model.cut)), width,
         backward,
     )  # fmt: skip
@@ -717,8 +727,8 @@ def bead_margins(
             np.minimum(segment, skips, out=segment)
 
     _search(
-        n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
-        forward_shared if shared is not None else None, source_kinds, target_kinds,
+        n, m, source_lengths, target_lengths, model,
+        replace(e, shared=forward_shared if shared is not None else None),
         (break_s, break_t), cuts, width, None, edges,
     )  # fmt: skip
     out = []

@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -256,10 +256,14 @@ def in_params(db: Db, values: Sequence[Any]) -> tuple[str, list[Any]]:
     return f" IN ({', '.join('?' * len(values))})", list(values)
 
 
-def stream_rows(db: Db, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+def stream_rows(
+    db: Db, sql: str, params: Sequence[Any] = ()
+) -> Generator[dict[str, Any], None, None]:
     """Yield the rows of a long query as dicts without holding them all (an export's read).
 
-    SQLite steps through its cursor; PostgreSQL reads through a server-side cursor.
+    SQLite steps through its cursor; PostgreSQL reads through a server-side cursor on a
+    connection of its own outside a transaction. Close a stream not read to its end
+    (``contextlib.closing``): that ends the read at once, not when the garbage is collected.
     """
     if isinstance(db, pg.PgDatabase):
         return db.conn.stream(sql, params)

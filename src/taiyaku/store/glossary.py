@@ -8,8 +8,9 @@ index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuil
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -262,10 +263,14 @@ class GlossaryStore:
         """The database file (so separate connections share a cache), or the connection's id."""
         return database_identity(self.db)
 
-    def iter_terms(self) -> Iterator[Term]:
-        """Yield every entry, ordered by Japanese term then English."""
-        for row in stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id"):
-            yield term_from_row(row)
+    def iter_terms(self) -> Generator[Term, None, None]:
+        """Yield every entry, ordered by Japanese term then English. Closing the generator
+        ends the read (see :func:`~taiyaku.store.db.stream_rows`)."""
+        with contextlib.closing(
+            stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id")
+        ) as rows:
+            for row in rows:
+                yield term_from_row(row)
 
     def count(self) -> int:
         """Return the number of entries."""

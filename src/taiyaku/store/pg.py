@@ -31,7 +31,7 @@ import contextlib
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -167,7 +167,7 @@ class PgConnection:
         except psycopg.Error as error:
             raise self._failed(error) from error
 
-    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Generator[dict[str, Any], None, None]:
         """Yield the rows of a query as dicts through a server-side (named) cursor.
 
         Rows come in batches of a few thousand, so an export of millions of units keeps

@@ -282,9 +282,10 @@ class GlossaryStore:
         return {status: int(n) for status, n in rows}
 
     def usable_pairs(self) -> list[tuple[str, str]]:
-        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden."""
+        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden, in
+        id order (on either engine: PostgreSQL's table order moves an updated row last)."""
         rows = self.db.conn.execute(
-            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
+            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden') ORDER BY id"
         )
         return [(ja, en) for ja, en in rows]
 
@@ -294,13 +295,13 @@ class GlossaryStore:
         return [(int(i), ja, en) for i, ja, en in rows]
 
     def lookup_keys(self) -> list[tuple[int, str, str, str, str]]:
-        """Return ``(id, ja_fold, en_fold, ja_reading, reading_key)`` of every entry.
+        """Return ``(id, ja_fold, en_fold, ja_reading, reading_key)`` of every entry, in id order.
 
         ``ja_reading`` is the computed reading's key, ``reading_key`` the key of the reading
         the source gave (empty where it gave none).
         """
         rows = self.db.conn.execute(
-            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms"
+            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms ORDER BY id"
         )
         return [(int(i), ja, en, r, given) for i, ja, en, r, given in rows]
 

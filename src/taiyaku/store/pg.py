@@ -128,16 +128,19 @@ class PgConnection:
     def _failed(self, error: Exception) -> DatabaseError:
         return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
-        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
+        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike.
+
+        :param binary: results in binary format (see :func:`taiyaku.store.db.read_blobs`)
+        """
         import psycopg
 
         self.statements += 1
         if not _READS.match(sql):
             self.total_changes += 1
         try:
-            return self.raw.execute(_pg_sql(sql), list(params))
+            return self.raw.execute(_pg_sql(sql), list(params), binary=binary)
         except psycopg.Error as error:
             raise self._failed(error) from error
 
@@ -260,16 +263,19 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
             conn.execute("UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'")
 
 
-def data_version(db: PgDatabase) -> str:
+def data_version(db: PgDatabase, *, again: bool = False) -> str:
     """A value that changes with every committed write transaction (see :func:`transaction`).
 
     Asked again with no statement sent between, it gives the value it just read, without a
     round trip (a search asks at several layers before its first read): as if the second
     asking had come at the moment of the first, which nothing on this connection could tell
     apart.
+
+    :param again: read the server even so (the start of a search that may send nothing
+        else, its postings all cached: it must see what was committed since)
     """
     conn = db.conn
-    if conn.version_read is not None and conn.version_read[0] == conn.statements:
+    if not again and conn.version_read is not None and conn.version_read[0] == conn.statements:
         return conn.version_read[1]
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     value = str(row[0]) if row else ""

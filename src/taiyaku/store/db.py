@@ -340,6 +340,12 @@ def database_identity(db: Db) -> str:
     return database_file(db) or f"memory:{id(db.conn)}"
 
 
+def connection_lost(db: Db) -> bool:
+    """True when ``db``'s connection to its PostgreSQL server was lost (the server ended
+    it): open it again. A SQLite file has no connection to lose."""
+    return isinstance(db, pg.PgDatabase) and db.conn.raw.closed
+
+
 def describe_sqlite_error(error: sqlite3.Error) -> str:
     """Turn an sqlite3 error into a sentence a user can act on."""
     text = str(error)

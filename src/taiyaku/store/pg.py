@@ -35,7 +35,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from taiyaku.errors import DatabaseError
+from taiyaku.errors import DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -126,7 +126,9 @@ class PgConnection:
         self.version_read: tuple[int, str] | None = None
 
     def _failed(self, error: Exception) -> DatabaseError:
-        return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
+        lost = self.raw.closed  # the server ended the connection: this one is done for
+        kind = DatabaseUnavailable if lost else DatabaseError
+        return kind(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),

@@ -361,6 +361,9 @@ def transaction(db: Db) -> Iterator[Db]:
     """Run a block as one write transaction: all of it is committed, or none of it.
 
     Nested use becomes a savepoint inside the outer transaction.
+
+    :raises DatabaseError: another writer held the database longer than the busy timeout
+        (on SQLite as on PostgreSQL, not SQLite's own ``OperationalError``)
     """
     if isinstance(db, pg.PgDatabase):
         with pg.transaction(db):
@@ -371,7 +374,11 @@ def transaction(db: Db) -> Iterator[Db]:
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        name = database_file(db) or ":memory:"
+        raise DatabaseError(f"{name}: {describe_sqlite_error(error)}") from error
     try:
         yield db
     except BaseException:

@@ -689,6 +689,8 @@ def bead_margins(
     other_source = np.full(n, _INF)  # the cheapest path through a bead not in ``path``
     other_target = np.full(m, _INF)  # covering each sentence
 
+    groups: dict[tuple[tuple[int, int, int], ...], tuple[list[list[int]], list[list[int]]]] = {}
+
     def edges(
         r: int,
         a: int,
@@ -707,16 +709,26 @@ def bead_margins(
                 if index in position:
                     own[k] = through[position[index], c - a]
                     through[position[index], c - a] = _INF
+            # Beads covering source item r-1-p (di > p) and target item c-1-q (dj > q),
+            # as groups: a minimum is exact, so taken over a group it is the same number.
+            key = tuple(beads)
+            if key not in groups:
+                groups[key] = (
+                    [[kk for kk, (_, di, _) in enumerate(beads) if di > p] for p in range(3)],
+                    [[kk for kk, (_, _, dj) in enumerate(beads) if dj > q] for q in range(3)],
+                )
+            by_source, by_target = groups[key]
             least = through.min(axis=1)
-            for kk, (_, di, dj) in enumerate(beads):
-                costs = through[kk]
-                for p in range(di):
-                    other_source[r - 1 - p] = min(other_source[r - 1 - p], least[kk])
-                for q in range(dj):  # target item c-1-q for the bead at column c
+            for p, covering in enumerate(by_source):
+                if covering:
+                    other_source[r - 1 - p] = min(other_source[r - 1 - p], least[covering].min())
+            for q, covering in enumerate(by_target):
+                if covering:  # target item c-1-q for the bead at column c
                     lo_j = a - 1 - q
                     skip = max(0, -lo_j)
                     segment = other_target[lo_j + skip : lo_j + w]
-                    np.minimum(segment, costs[skip : skip + len(segment)], out=segment)
+                    cheapest = through[covering].min(axis=0)
+                    np.minimum(segment, cheapest[skip : skip + len(segment)], out=segment)
         if steps is not None:  # 0-1 beads arriving at columns a+1 .., covering target c-1
             skips = row[:-1] + steps[1:] + tail[1:]
             for c, index, k in mine:

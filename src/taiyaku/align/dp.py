@@ -12,7 +12,8 @@ Paragraph breaks, when given, are soft: a bead pays for reaching a break of one 
 other side has none, and more for straddling one (see :class:`CostModel`).
 
 Each row is computed with numpy over its band; 0-1 beads (a step along the row) become a
-running minimum, so no Python loop runs over cells.
+running minimum, so no Python loop runs over cells. What the beads cost does not depend on
+the rows above, so it is computed for several rows at once.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ Run: ``python benchmarks/match_groups.py --units 250000 [--queries 200] [--radiu
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -54,6 +55,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +77,7 @@ THRESHOLDS = (70, 50)
 # Bounds are compared with scores rounded to 2 decimals (as match/search.py's _ROUNDING).
 ROUNDING = 0.006
 _DIGITS = re.compile(r"\d+")
-_TRIED = 4  # representatives tried per signature (the first ones to claim it)
+_TRIED = 4  # representatives tried per signature (the first of a near length to claim it)
 
 
 def load() -> str:
@@ -118,6 +120,7 @@ class Groups:
         texts = keys.keys
         reps_of_sig: dict[str, list[int]] = {}
         rep_keys: list[int] = []  # group -> its representative's key index
+        rep_lengths: list[int] = []
         members: list[list[int]] = []  # group -> key indices, representative first
         distances: list[list[int]] = []  # group -> each member's distance to the representative
         for k, text in enumerate(texts):
@@ -127,15 +130,20 @@ class Groups:
             if allowed:
                 tried: set[int] = set()
                 for sig in signatures:
-                    for g in reps_of_sig.get(sig, ())[:_TRIED]:
-                        if g not in tried:
-                            tried.add(g)
-                            d = Levenshtein.distance(text, texts[rep_keys[g]], score_cutoff=allowed)
-                            if d < best_d:
-                                best, best_d = g, d
+                    near = (
+                        g
+                        for g in reps_of_sig.get(sig, ())
+                        if abs(rep_lengths[g] - len(text)) <= allowed and g not in tried
+                    )
+                    for g in itertools.islice(near, _TRIED):
+                        tried.add(g)
+                        d = Levenshtein.distance(text, texts[rep_keys[g]], score_cutoff=allowed)
+                        if d < best_d:
+                            best, best_d = g, d
             if best < 0:
                 best, best_d = len(rep_keys), 0
                 rep_keys.append(k)
+                rep_lengths.append(len(text))
                 members.append([])
                 distances.append([])
                 for sig in signatures:
@@ -162,8 +170,11 @@ class Groups:
         group_of = np.empty(len(keys.keys), dtype=np.int64)
         for g, members in enumerate(self.members):
             group_of[members] = g
-        owners, codes = pack_char_layers(keys.keys)
-        pairs = np.unique((group_of[owners] << 32) | codes)
+        pairs = np.unique(
+            np.concatenate(
+                [np.unique((group_of[owners] << 32) | codes) for owners, codes in _packed(keys)]
+            )
+        )
         codes, groups = pairs & 0xFFFFFFFF, (pairs >> 32).astype(np.int32)
         order = np.argsort(codes, kind="stable")
         codes, self.postings = codes[order], groups[order]
@@ -171,12 +182,23 @@ class Groups:
         self.ends = np.append(self.starts[1:], len(codes))
 
 
+def _packed(keys: Keys, chunk: int = 250_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`pack_char_layers` of the keys, a chunk at a time (owners are key indices)."""
+    for start in range(0, len(keys.keys), chunk):
+        owners, codes = pack_char_layers(keys.keys[start : start + chunk])
+        yield owners.astype(np.int64) + start, codes
+
+
 def unit_postings(keys: Keys) -> tuple[np.ndarray, np.ndarray]:
     """Each layered-character token and how many units hold it: what a unit index reads."""
-    owners, codes = pack_char_layers(keys.keys)
     counts = np.fromiter((len(i) for i in keys.ids), dtype=np.int64)
-    tokens, inverse = np.unique(codes, return_inverse=True)
-    return tokens, np.bincount(inverse, weights=counts[owners]).astype(np.int64)
+    parts = []
+    for owners, codes in _packed(keys):
+        tokens, inverse = np.unique(codes, return_inverse=True)
+        parts.append((tokens, np.bincount(inverse, weights=counts[owners])))
+    tokens, inverse = np.unique(np.concatenate([t for t, _ in parts]), return_inverse=True)
+    held = np.bincount(inverse, weights=np.concatenate([c for _, c in parts]))
+    return tokens, held.astype(np.int64)
 
 
 def query_codes(key: str) -> np.ndarray:
@@ -198,7 +220,7 @@ def search(
     n = len(key)
     codes = query_codes(key)
     at = lookup(groups.tokens, codes)
-    slices = [groups.postings[s:e] for s, e in zip(groups.starts[at], groups.ends[at])]
+    slices = [groups.postings[s:e] for s, e in zip(groups.starts[at], groups.ends[at], strict=True)]
     read = sum(len(s) for s in slices)
     shared = np.bincount(
         np.concatenate(slices) if slices else np.empty(0, np.int32), minlength=len(groups.rep_keys)

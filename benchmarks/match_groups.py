@@ -293,11 +293,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
-def measure(units: int, n_queries: int, radius: int, signature: int, check_units: bool) -> dict:
+def measure(
+    units: int, n_queries: int, radius: int, signature: int, check_units: bool, first: int | None
+) -> dict:
     folder = OUT / str(units)
     t0 = time.perf_counter()
     db = open_db(folder / "match-bench.db", write=False)
     ids, texts = TranslationMemory(db).source_keys_in_lang("ja")
+    ids, texts = ids[:first], texts[:first]
     print(f"{units:,}: read {len(ids):,} source keys in {time.perf_counter() - t0:.1f} s; {load()}")
     queries = (folder / "match-queries.ja.txt").read_text(encoding="utf-8").splitlines()
     queries = [q for q in queries if q.strip()][:n_queries]
@@ -460,10 +463,15 @@ def main() -> None:
     parser.add_argument("--signature", type=int, default=4, help="characters of head and tail")
     parser.add_argument("--check-units", action="store_true", help="yardstick vs Matcher")
     parser.add_argument("--table", action="store_true", help="print the table of saved sizes")
+    parser.add_argument(
+        "--first", type=int, help="only the first N units (ids 1–164,603 are the real pairs)"
+    )
     args = parser.parse_args()
-    mode = f"r{args.radius}s{args.signature}"
+    mode = f"r{args.radius}s{args.signature}" + (f"-first{args.first}" if args.first else "")
     if args.units:
-        row = measure(args.units, args.queries, args.radius, args.signature, args.check_units)
+        row = measure(
+            args.units, args.queries, args.radius, args.signature, args.check_units, args.first
+        )
         row["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         (OUT / str(args.units) / f"groups-{mode}.json").write_text(
             json.dumps(row), encoding="utf-8"

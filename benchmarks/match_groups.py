@@ -9,25 +9,24 @@ benchmark TMs of ``benchmarks/match_bench.py --growth`` (read-only:
 "Import" (timed, per unit):
 
 1. units with the same source match key form one *key* (scored once for all its units);
-2. keys are grouped in id order by a leader pass: a key joins the group of an earlier
-   representative sharing its first or last ``--signature`` characters (digits taken out) if
-   it is at most ``--radius`` Levenshtein edits from it (at most a fifth of its length);
-   otherwise it starts a group of its own. Every member's distance to its representative is
-   computed exactly, so each group's radius ``R`` (the largest one) is exact: the grouping's
-   quality only changes the speed, never the results;
-3. the representatives' layered characters are indexed (token → representatives), as the
-   real index does for every unit.
+2. keys are grouped in id order by a leader pass: a key looks up the representatives that
+   claimed one of its signatures (its first two and last two ``--signature``-character
+   chunks, digits taken out), tries the first four of a near length, and joins the nearest
+   within ``--radius`` Levenshtein edits (at most a third of its length); otherwise it
+   represents a new group. Every member's distance to its representative is computed
+   exactly: the grouping's quality only changes the speed, never the results;
+3. each group is indexed by the union of its members' layered characters (token → groups),
+   as the real index does for every unit.
 
 Query (``min_score`` t, top 5, ties by unit id as ``exhaustive_scores`` breaks them):
 
-1. count the layered characters each representative shares with the query (``x``); a
-   Levenshtein edit changes that count by at most one, so a member ``u`` shares at most
-   ``x + R`` and scores at most ``min(x + R, n, longest member) / max(n, shortest member)``;
-   groups whose bound is below t are never read;
+1. count the union tokens each group shares with the query (``x``): a member of length ``m``
+   shares no more, so it scores at most ``min(x, n, m) / max(n, m)``, bounded for the group
+   from its shortest and longest member; groups whose bound is below t are never read;
 2. in order of that bound, best first, score the representative (``d(q, r)``), bound each
-   member by ``|d(q, r) − d(r, u)|`` and the length difference, and score only members whose
-   bound reaches t or the 5th score found; stop when the next group's bound cannot reach the
-   5th score.
+   member by ``|d(q, r) − d(r, u)|`` (the triangle inequality) and the length difference,
+   and score only members whose bound reaches t or the 5th score found; stop when the next
+   group's bound cannot reach the 5th score.
 
 Exactness: every query's top 5 at 70 and at 50 is compared with exhaustive rapidfuzz over all
 distinct keys (the scorer of ``taiyaku.match.score``, the same cutoff and rounding; a unit's
@@ -36,7 +35,7 @@ compares it with ``Matcher.scores(exhaustive=True)`` over every unit).
 
 Each size's figures are saved to ``/tmp/speed-bench/<units>/groups-<mode>.json`` and the
 table (with growth exponents) is printed from every size saved. ``--radius 0`` groups exact
-keys only (the ~5× constant of duplicates), as a control.
+keys only (on this data nearly one group per unit), as a control.
 
 Run: ``python benchmarks/match_groups.py --units 250000 [--queries 200] [--radius 4]``, then
 ``python benchmarks/match_groups.py --table``.
@@ -333,7 +332,7 @@ def measure(
         f"units a group), mean radius {row['mean_radius']:.2f} (max {row['max_radius']}), a "
         f"unit's mean distance to its representative {row['mean_unit_distance']:.2f}; CPU per "
         f"unit: exact keys {row['key_us_per_unit']:.2f} µs, grouping "
-        f"{row['group_us_per_unit']:.2f} µs, indexing representatives "
+        f"{row['group_us_per_unit']:.2f} µs, indexing groups "
         f"{row['index_us_per_unit']:.2f} µs; peak RSS {peak_mib():,.0f} MiB; {load()}"
     )
     unit_tokens, unit_counts = unit_postings(keys)

@@ -1,4 +1,4 @@
-"""Forgiving lookup and recognition in sentences, on a real in-memory database."""
+"""Forgiving lookup and recognition in sentences, on a real database of each backend."""
 
 import pytest
 from hypothesis import given, settings

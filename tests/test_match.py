@@ -451,3 +451,58 @@ def test_counted_finds_the_ids_in_at_least_so_many_postings(with_bitmap, at_leas
     ids, found_in = _counted(chunks, at_least, size)
     assert list(zip(ids.tolist(), found_in.tolist(), strict=True)) == want
     assert want
+
+
+def test_cached_postings_follow_every_change_to_the_database(new_db_target, monkeypatch):
+    from taiyaku.store import index_reader
+    from taiyaku.store.db import open_db
+
+    monkeypatch.setattr(index_reader, "CACHE_FROM", 1)  # every character's postings kept
+    target = new_db_target()
+    mine, other = open_db(target), open_db(target)
+    TranslationMemory(other).add_many([Unit("京都の寺の庭園", "The garden of a temple")])
+    matcher = Matcher(mine)
+
+    def found(query: str, min_score: float) -> list[tuple[float, str]]:
+        return [(m.score, m.source) for m in matcher.search(query, min_score=min_score)]
+
+    assert found("京都の寺の美しい庭園", 50) == [(70, "京都の寺の庭園")]
+    assert "の" in matcher.reader("ja/c")._cached
+    # A unit added by another connection: the next query reads its postings, not the cache's.
+    TranslationMemory(other).add_many([Unit("京都の寺の美しい庭園", "A fine one")])
+    assert found("京都の寺の美しい庭園", 50) == [
+        (100, "京都の寺の美しい庭園"),
+        (70, "京都の寺の庭園"),
+    ]
+    # And one added through the matcher's own connection.
+    TranslationMemory(mine).add_many([Unit("京都の寺の美しい庭", "Mine")])
+    assert found("京都の寺の美しい庭", 95) == [(100, "京都の寺の美しい庭")]
+
+
+def test_the_postings_cache_keeps_within_its_budget_and_changes_no_result(generated, monkeypatch):
+    from taiyaku.store import index_reader
+
+    plain_matcher, units = generated
+    queries = [u.source_text for u in units[:40]]
+    plain = [plain_matcher.scores(q, min_score=60) for q in queries]
+    monkeypatch.setattr(index_reader, "CACHE_FROM", 1)
+    monkeypatch.setattr(index_reader, "CACHE_BYTES", 600)
+    matcher = Matcher(plain_matcher.db)
+    assert [matcher.scores(q, min_score=60) for q in queries] == plain
+    chars = matcher.reader("ja/c")
+    sizes = [sum(len(b) for b in blobs) for _, blobs in chars._cached.values()]
+    assert chars._cached and chars._cached_bytes == sum(sizes) <= 600
+
+
+def test_an_exhaustive_search_sees_another_connections_change(new_db_target):
+    from taiyaku.store.db import open_db
+
+    target = new_db_target()
+    mine, other = open_db(target), open_db(target)
+    TranslationMemory(other).add_many([Unit("京都の寺の庭園", "The garden of a temple")])
+    matcher = Matcher(mine)
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100]
+    # Every key is cached now: the next search sends nothing but the change stamp's read.
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100]
+    TranslationMemory(other).add_many([Unit("京都の寺の美しい庭園", "A fine one")])
+    assert [s for s, _ in matcher.scores("京都の寺の庭園", exhaustive=True)] == [100, 70]

@@ -18,7 +18,7 @@ from taiyaku.store import pg_migrations
 from taiyaku.store.copy import copy_database
 from taiyaku.store.glossary import GlossaryStore
 from taiyaku.store.pg import STREAM_BATCH, data_version, safe_url
-from tests.conftest import FIXTURES, ROOT, table_digest
+from tests.conftest import FIXTURES, ROOT
 
 
 def _tables(url: str) -> set[str]:
@@ -185,24 +185,6 @@ def test_a_failed_copy_leaves_the_destination_as_it_was(tmp_path: Path, pg_url: 
 
 def test_db_copy_of_a_database_onto_itself_is_refused(runner: Any, pg_url: str) -> None:
     assert "is the database being copied" in _run(runner, "db", "copy", pg_url, pg_url, status=1)
-
-
-@pytest.mark.parametrize("command", ["tm", "term"])
-def test_nul_in_an_imported_file_is_one_error_naming_the_file_and_entry(
-    runner: Any, tmp_path: Path, pg_url: str, command: str
-) -> None:
-    """PostgreSQL text cannot hold U+0000 (a SQLite file stores it): the import stops there."""
-    bad = tmp_path / "bad.tsv"
-    bad.write_text("ja\ten\n政府\tgovernment\n二\x00つ目\tsecond\n", encoding="utf-8")
-    _run(runner, "--db", pg_url, "term", "add", "国", "country")
-    before = table_digest(pg_url)
-    output = _run(runner, "--db", pg_url, command, "import", str(bad), status=1)
-    kind = "unit" if command == "tm" else "entry"
-    assert output.splitlines() == [
-        f"Error: {bad}: {kind} 2: a NUL character (U+0000): a PostgreSQL database cannot "
-        "store it (nothing of this file was stored)"
-    ]
-    assert table_digest(pg_url) == before
 
 
 def test_the_change_stamp_costs_one_round_trip_between_statements(pg_url: str) -> None:

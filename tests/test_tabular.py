@@ -158,13 +158,12 @@ def test_xlsx_formula_like_cells_show_as_typed(tmp_path):
     assert (plain.value, plain.quotePrefix) == ("政府", False)
 
 
-def test_review_and_analysis_sheets_keep_document_text_as_text(tmp_path):
+def test_review_and_analysis_sheets_keep_document_text_as_text(tmp_path, db):
     from openpyxl import load_workbook
 
     from taiyaku.align import align_texts
     from taiyaku.align.review import write_review
     from taiyaku.match.analyze import analyze_text, write_analysis_xlsx
-    from taiyaku.store.db import open_db
 
     evil, control = "=1+1の結果", "制御\x01文字"
     review = tmp_path / "review.xlsx"
@@ -175,7 +174,7 @@ def test_review_and_analysis_sheets_keep_document_text_as_text(tmp_path):
     assert (sheet["D2"].value, sheet["D2"].data_type, sheet["D2"].quotePrefix) == (evil, "s", True)
     assert unescape_xlsx(sheet["D3"].value) == control and sheet["A2"].value == 1
     report = tmp_path / "report.xlsx"
-    write_analysis_xlsx(analyze_text(open_db(":memory:"), f"{evil}。\n"), report)
+    write_analysis_xlsx(analyze_text(db, f"{evil}。\n"), report)
     cell = load_workbook(report)["Segments"]["A2"]
     assert (cell.value, cell.data_type) == (f"{evil}。", "s")
     assert "<f>" not in zipfile.ZipFile(report).read("xl/worksheets/sheet2.xml").decode()

@@ -10,7 +10,6 @@ from lxml import etree
 from taiyaku import Glossary, Term, read_terms, write_terms
 from taiyaku.cli import cli
 from taiyaku.formats.tbx import write_tbx
-from taiyaku.store.db import open_db
 from tests.conftest import FIXTURES, shared_file
 from tests.tbx_schemas import rng_errors, schematron_errors
 
@@ -92,15 +91,15 @@ def test_any_content_gives_valid_tbx_v3(tmp_path_factory, terms):
     assert schematron_errors(path) == []
 
 
-def _glossary_with(terms) -> Glossary:
-    glossary = Glossary(open_db(":memory:"))
+def _glossary_with(db, terms) -> Glossary:
+    glossary = Glossary(db)
     glossary.add_many(terms)
     return glossary
 
 
-def test_v2_martif_reads_back_with_every_term(tmp_path):
+def test_v2_martif_reads_back_with_every_term(tmp_path, db):
     path = tmp_path / "v2.tbx"
-    glossary = _glossary_with(AWKWARD)
+    glossary = _glossary_with(db, AWKWARD)
     assert write_terms(path, glossary.iter_terms(), tbx_version=2) == 4
     root = etree.parse(str(path)).getroot()
     assert (root.tag, root.get("type")) == ("martif", "TBX-Basic")
@@ -108,10 +107,10 @@ def test_v2_martif_reads_back_with_every_term(tmp_path):
     assert sorted((t.ja, t.en) for t in read_terms(path)) == sorted((t.ja, t.en) for t in AWKWARD)
 
 
-def test_translate_toolkit_reads_every_term_of_v2(tmp_path):
+def test_translate_toolkit_reads_every_term_of_v2(tmp_path, db):
     tbx = pytest.importorskip("translate.storage.tbx", reason="translate-toolkit not installed")
     path = tmp_path / "v2.tbx"
-    write_terms(path, _glossary_with(AWKWARD).iter_terms(), tbx_version=2)
+    write_terms(path, _glossary_with(db, AWKWARD).iter_terms(), tbx_version=2)
     store = tbx.tbxfile.parsefile(str(path))
     pairs = set()
     for unit in store.units:

@@ -41,6 +41,9 @@ _SKIP_01 = BEADS.index((0, 1))
 # source item's shared anchors, so that the forward pass's band (centred a column or two
 # elsewhere) finds them already computed.
 _SHARED_SLACK = 4
+# Rows whose bead costs are computed together: numpy's overhead per call is paid once per
+# chunk rather than per row, for arrays of _CHUNK × 6 beads × the band's width.
+_CHUNK = 32
 _INF = math.inf
 
 FloatArray = npt.NDArray[np.float64]
@@ -217,9 +220,11 @@ def _band(
     cum_s = np.concatenate(([0.0], np.cumsum(np.asarray(source, dtype=np.float64) + 1.0)))
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target, dtype=np.float64) + 1.0)))
     centre = np.searchsorted(cum_t / cum_t[-1], cum_s / cum_s[-1])
-    centre = np.clip(centre, 0, m)
-    lo = np.clip(centre - width, 0, m)
-    hi = np.clip(centre + width, 0, m)
+    # np.minimum(np.maximum(…)) rather than np.clip: the same integers, and np.clip's
+    # Python-level overhead counts when thousands of short blocks are aligned.
+    centre = np.minimum(np.maximum(centre, 0), m)
+    lo = np.minimum(np.maximum(centre - width, 0), m)
+    hi = np.minimum(np.maximum(centre + width, 0), m)
     lo[0], hi[n] = 0, m
     return lo.astype(np.int64), hi.astype(np.int64)
 
@@ -283,93 +288,141 @@ def _search(
         skip_t = skip_t + cut_t[1:]
 
     choices: list[npt.NDArray[np.uint8]] = []
-    rows: dict[int, FloatArray] = {} if kept is None else kept
     # Source item i's shared weights are needed by rows i+1 .. i+3: computed once, over the
-    # columns all three rows reach (the band's edges never move left), then sliced.
+    # columns all three rows reach (the band's edges never move left).
     computed: dict[int, tuple[int, FloatArray]] = {}
 
-    def shared_row(i: int, first: int, last: int) -> FloatArray:
+    def shared_row(i: int) -> tuple[int, FloatArray]:
+        """Source item ``i``'s weights and the target item its index 0 stands for."""
         if i not in computed:
             assert shared is not None
             start, end = int(lo[i + 1]) - 3, int(hi[min(i + 3, n)]) - 1
             computed[i] = (start, _padded(shared, i, start, end, m))
-        start, row = computed[i]
-        return row[first - start : last - start + 1]
+        return computed[i]
 
+    full = _row_shape(3, model)
+
+    def bead_costs(first: int, last: int) -> FloatArray:
+        """What each bead with text on both sides costs, arriving in rows ``first ..
+        last - 1``: ``out[r - first, k, c - lo[r]]`` for the k-th of ``full.both`` at column
+        c. Element by element the same operations as for one row at a time, so the same
+        numbers; columns past a row's band, and beads reaching above row 0 (rows 1 and 2),
+        hold numbers never read."""
+        shape = full
+        rr = np.arange(first, last)[:, None, None]
+        above = np.maximum(rr - shape.di, 0)  # the row a bead starts from
+        starts = lo[first:last, None, None]
+        cols = np.minimum(starts + np.arange(int((hi[first:last] - lo[first:last]).max()) + 1), m)
+        live, both = shape.live, shape.both
+        di_col, dj_col = shape.di, shape.dj
+        start = np.maximum(cols - dj_col, 0)
+        cost = shape.priors + length_cost(
+            cum_s[rr] - cum_s[above], cum_t[cols] - cum_t[start], model.ratio,
+            model.length_tail,
+        )  # fmt: skip
+        if use_anchors:
+            # parts[p][q]: the weights source item r-1-p shares with target item c-1-q, from
+            # one matrix over the items and columns the rows reach.
+            j0, j1 = int(lo[first]) - 3, int(cols.max()) - 1
+            dense = np.zeros((last - first + 3, j1 - j0 + 1))
+            for i in range(max(first - 3, 0), last - 1):
+                begin, weights = shared_row(i)
+                k0, k1 = max(j0, begin), min(j1, begin + len(weights) - 1)
+                dense[i - first + 3, k0 - j0 : k1 - j0 + 1] = weights[k0 - begin : k1 - begin + 1]
+            for i in [i for i in computed if i < last - 3]:  # no later row needs them
+                del computed[i]
+            three = np.arange(3)
+            gathered = dense[
+                (rr[:, :, 0] - first + 2)[:, :, None, None] - three[None, :, None, None],
+                (cols[:, 0] - 1 - j0)[:, None, None, :] - three[None, None, :, None],
+            ]
+            parts = [[gathered[:, p, q] for q in range(3)] for p in range(3)]
+            matched = np.stack([_matched(parts, live[k][1], live[k][2]) for k in both], axis=1)
+            mass_s = cum_as[rr] - cum_as[above]
+            mass_t = cum_at[cols] - cum_at[start]
+            # Summing pairwise shares counts an anchor found in every sentence of a 2-2
+            # bead four times; a multiset match is at most either side.
+            matched = np.minimum(matched, np.minimum(mass_s, mass_t))
+            missing = mass_s + mass_t - 2.0 * matched
+            if model.orphan:
+                # A merged bead's extra sentence must share something with the other
+                # side: anchors of its own that match nothing argue that it is
+                # untranslated (1-0) rather than half of a 2-1.
+                for row, k in enumerate(both):
+                    di, dj = live[k][1], live[k][2]
+                    if di + dj != 3:
+                        continue
+                    for part in (0, 1):
+                        if di == 2:
+                            got = parts[part][0]
+                            mass = anchors_s[np.maximum(rr[:, :, 0] - 1 - part, 0)]
+                        else:
+                            got = parts[0][part]
+                            column = cols[:, 0] - 1 if part == 0 else np.maximum(cols[:, 0] - 2, 0)
+                            mass = anchors_t[column]
+                        cost[:, row] = cost[:, row] + model.orphan * mass * (got <= 0)
+            cost = cost - model.match_weight * matched + model.miss_weight * missing
+        if use_breaks:
+            # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
+            missed = model.boundary * (break_t[cols] != break_s[rr])
+            for k in (1, 2):
+                straddled = missed + model.straddle * shape.di_over[k - 1]
+                missed = np.where(break_s[rr - k], straddled, missed)
+            for k in (1, 2):
+                across = model.straddle * break_t[np.maximum(cols - k, 0)]
+                missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)
+            cost = cost + missed
+        if use_kinds:
+            lines = (lines_s[rr] - lines_s[above]) + (lines_t[cols] - lines_t[start])
+            mixed = (lines > 0) & (lines < di_col + dj_col)
+            cost = cost + model.kind_mismatch * mixed
+        if cut_t is not None:
+            cost = cost + cut_t[cols]
+        return np.asarray(cost, dtype=np.float64)
+
+    shapes = {reach: _row_shape(reach, model) for reach in (1, 2, 3)}
+    # picks[reach]: where the beads of a row ``reach`` rows below the first are in full.both
+    full_both = [full.live[k][0] for k in full.both]
+    picks = {
+        reach: [full_both.index(shape.live[k][0]) for k in shape.both]
+        for reach, shape in shapes.items()
+    }
+    # A bead (di, dj) arriving at row r, column c starts at row r - di, column c - dj: the
+    # last four rows' costs are kept in ``ring`` (row r in ring[r % 4], column c at c + 3,
+    # infinite outside the row's band), so one gather fetches them for all the row's beads.
+    starts = {
+        reach: (
+            np.array([di for _, di, _ in shape.live]),
+            np.array([dj for _, _, dj in shape.live]),
+        )
+        for reach, shape in shapes.items()
+    }
+    ring = np.full((4, m + 4), _INF)
+    span = np.arange(int((hi - lo).max()) + 1)
+    costs = np.empty((0, 0, 0))
+    chunk = (0, 0)  # the rows whose bead costs ``costs`` holds
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
         w = b - a + 1
-        cols = np.arange(a, b + 1)
-        best = np.full(w, _INF)
-        choice = np.zeros(w, dtype=np.uint8)
         if r == 0:
+            best = np.full(w, _INF)
             best[0] = 0.0
+            choice = np.zeros(w, dtype=np.uint8)
         else:
-            shared_rows: list[FloatArray] = []
-            if use_anchors:
-                assert shared is not None
-                for back in (1, 2, 3):
-                    if r - back >= 0:
-                        # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
-                        shared_rows.append(shared_row(r - back, a - 3, b - 1))
-                computed.pop(r - 4, None)
             # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
             # computed elementwise exactly as one bead at a time would, and the first
             # cheapest bead wins ties, as a strict ``<`` over the beads in order does.
-            shape = _row_shape(min(r, 3), model)
+            shape = shapes[min(r, 3)]
+            if r >= chunk[1]:
+                # Bead costs do not depend on the rows above: numpy computes them for
+                # _CHUNK rows at once.
+                chunk = (r, min(r + _CHUNK, n + 1))
+                costs = bead_costs(*chunk)
             live, both, dj_list = shape.live, shape.both, shape.dj_list
-            di_col, dj_col = shape.di, shape.dj
-            totals = np.full((len(live), w), _INF)
-            for k, (_, di, dj) in enumerate(live):
-                _previous(totals[k], rows, lo, r - di, a - dj)
-            start = np.maximum(cols - dj_col, 0)  # cols <= m
-            cost_arr = shape.priors + length_cost(
-                cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,
-                model.length_tail,
-            )  # fmt: skip
-            if use_anchors:
-                matched = np.stack([_matched(shared_rows, live[k][1], live[k][2], w) for k in both])
-                mass_s = cum_as[r] - cum_as[r - di_col]
-                mass_t = cum_at[a : b + 1] - cum_at[start]
-                # Summing pairwise shares counts an anchor found in every sentence of a 2-2
-                # bead four times; a multiset match is at most either side.
-                matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-                missing = mass_s + mass_t - 2.0 * matched
-                if model.orphan:
-                    # A merged bead's extra sentence must share something with the other
-                    # side: anchors of its own that match nothing argue that it is
-                    # untranslated (1-0) rather than half of a 2-1.
-                    for row, k in enumerate(both):
-                        di, dj = live[k][1], live[k][2]
-                        if di + dj != 3:
-                            continue
-                        for part in (0, 1):
-                            if di == 2:
-                                got = shared_rows[part][2 : 2 + w]
-                                mass = anchors_s[r - 1 - part]
-                            else:
-                                got = shared_rows[0][2 - part : 2 - part + w]
-                                mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
-                            cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
-                cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
-            if use_breaks:
-                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead (a
-                # straddle not there adds 0.0, which changes no sum: it is left out).
-                missed = model.boundary * (break_t[a : b + 1] != break_s[r])
-                for k in (1, 2):
-                    if break_s[r - k]:
-                        missed = missed + model.straddle * shape.di_over[k - 1]
-                for k in (1, 2):
-                    across = model.straddle * break_t[np.maximum(cols - k, 0)]
-                    missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)
-                cost_arr = cost_arr + missed
-            if use_kinds:
-                lines = (lines_s[r] - lines_s[r - di_col]) + (lines_t[a : b + 1] - lines_t[start])
-                mixed = (lines > 0) & (lines < di_col + dj_col)
-                cost_arr = cost_arr + model.kind_mismatch * mixed
-            if cut_t is not None:
-                cost_arr = cost_arr + cut_t[a : b + 1]
-            totals[both] = totals[both] + cost_arr
+            di_live, dj_live = starts[min(r, 3)]
+            totals = ring[((r - di_live) % 4)[:, None], (a + 3 - dj_live)[:, None] + span[:w]]
+            here = costs[r - chunk[0], :, :w] if r >= 3 else costs[r - chunk[0], picks[r], :w]
+            totals[both] = totals[both] + here
             for row, k in enumerate(both):
                 if a < dj_list[row]:
                     totals[k, : dj_list[row] - a] = _INF
@@ -383,11 +436,11 @@ def _search(
                 cost += model.skip_miss_weight * float(anchors_s[r - 1])
             totals[1] = totals[1] + cost
             if use_breaks and break_s[r]:
-                totals[1] = totals[1] + model.boundary * ~break_t[cols]
+                totals[1] = totals[1] + model.boundary * ~break_t[a : b + 1]
             if cut_s is not None and cut_s[r]:
                 totals = totals + cut_s[r]
             first = np.argmin(totals, axis=0)
-            best = totals[first, np.arange(w)]
+            best = totals[first, span[:w]]
             choice = shape.indices[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
@@ -402,9 +455,11 @@ def _search(
             choice[took] = _SKIP_01
         if edges is not None:
             edges(r, a, live if r else [], totals if r else None, best, steps if b > a else None)
-        rows[r] = best
-        if kept is None:
-            rows.pop(r - 4, None)
+        if kept is not None:
+            kept[r] = best
+        if r >= 4:
+            ring[r % 4, int(lo[r - 4]) + 3 : int(hi[r - 4]) + 4] = _INF
+        ring[r % 4, a + 3 : b + 4] = best
         choices.append(choice)
     if edges is not None:
         return [], False
@@ -470,25 +525,12 @@ def _row_shape(reach: int, model: CostModel) -> _RowShape:
     return shape
 
 
-def _previous(
-    out: FloatArray, rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int
-) -> None:
-    """Write row ``r``'s costs at columns ``first ..`` into ``out`` (left infinite outside
-    its band)."""
-    row = rows[r]
-    offset = first - int(lo[r])  # index in ``row`` of column ``first``
-    k0, k1 = max(0, -offset), min(len(out), len(row) - offset)
-    if k0 < k1:
-        out[k0:k1] = row[offset + k0 : offset + k1]
+def _matched(parts: list[list[FloatArray]], di: int, dj: int) -> FloatArray:
+    """Anchor weight a ``di``-``dj`` bead matches, at each column.
 
-
-def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatArray:
-    """Anchor weight a ``di``-``dj`` bead matches, at each of the row's ``w`` columns.
-
-    ``shared_rows[k]`` holds source item r-1-k's weights, target item c-1-q at index
-    c-1-q-(a-3): a slice from 2-q.
+    ``parts[p][q]`` holds what source item r-1-p shares with target item c-1-q.
     """
-    pair = [[row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]]
+    pair = [row[:dj] for row in parts[:di]]
     if di == 2 and dj == 2:
         # A 2-2 bead matches no more than the best of its parts taken as 1-1s, 1-2s or 2-1s
         # (one sentence of a side with both of the other's): summing all four pairs would
@@ -498,9 +540,9 @@ def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatAr
             np.maximum(np.maximum(a + d, b + c), np.maximum(a + b, c + d)),
             np.maximum(a + c, b + d),
         )
-    parts = [p for row in pair for p in row]
-    matched = parts[0]
-    for part in parts[1:]:
+    flat = [p for row in pair for p in row]
+    matched = flat[0]
+    for part in flat[1:]:
         matched = matched + part
     return matched
 

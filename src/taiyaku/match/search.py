@@ -189,6 +189,9 @@ class Matcher:
         if not key:
             return []
         lang = lang or detect_lang(query)
+        # Every search sees what was committed before it, even one answered from what is
+        # cached alone (postings, all keys): the caches' checks then reuse this reading.
+        change_stamp(self.db, again=True)
         if exhaustive:
             return exhaustive_scores(self, key, lang, min_score=min_score, limit=limit)
         return self._indexed(key, lang, min_score, limit)
@@ -227,14 +230,18 @@ class Matcher:
         lengths = self.reader(lang).lengths
         chars = self.reader(chars_lang(lang))
         size = len(key)
-        frequencies = chars.frequencies(char_layers(key))
+        # Every token's postings are read, the counted ones' and the rest's: in one read.
+        frequencies, chunks = chars.counted_chunks(char_layers(key))
         present = sorted(frequencies, key=frequencies.__getitem__)
         needed = (min_score - _ROUNDING) / 100  # share of max(len(key), m) to be shared
         at_least = math.ceil(needed * size - 1e-9)
         skipped = max(0, min(len(present), at_least - _margin(min_score)))
-        counted, rest = present[: len(present) - skipped], present[len(present) - skipped :]
+        rest = present[len(present) - skipped :]  # the commonest: tested, not counted
+        resting = set(rest)
         candidates, shared = _counted(
-            chars.chunks(counted), max(1, at_least - len(rest)), len(lengths)
+            [chunk for chunk in chunks if chunk[0] not in resting],
+            max(1, at_least - len(rest)),
+            len(lengths),
         )
         unit_lengths = lengths[candidates]
         need = np.ceil(needed * np.maximum(unit_lengths, size) - 1e-9)
@@ -243,8 +250,9 @@ class Matcher:
         keep = (shared + len(rest) >= need) & (unit_lengths >= need)
         candidates, shared, need = candidates[keep], shared[keep], need[keep]
         blobs: dict[str, list[bytes]] = {}
-        for token, blob in chars.chunks(rest):
-            blobs.setdefault(token, []).append(blob)
+        for token, blob in chunks:
+            if token in resting:
+                blobs.setdefault(token, []).append(blob)
         candidates = candidates.astype(np.int32)  # as the postings: no cast of them per test
         for left, token in zip(range(len(rest) - 1, -1, -1), rest, strict=True):
             if not len(candidates):

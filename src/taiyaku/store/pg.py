@@ -31,11 +31,11 @@ import contextlib
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from taiyaku.errors import DatabaseError
+from taiyaku.errors import DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -100,6 +100,9 @@ def describe_pg_error(error: Exception, busy_timeout: float | None = None) -> st
         return f"database is locked by another program (waited {waited})"
     if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
         return f"opened for reading only ({text})"
+    if isinstance(error, psycopg.DataError) and "NUL (0x00)" in text:
+        # psycopg refuses the text before sending it: say it in the words an import uses
+        return "a NUL character (U+0000) in a text: a PostgreSQL database cannot store it"
     return text
 
 
@@ -123,18 +126,23 @@ class PgConnection:
         self.version_read: tuple[int, str] | None = None
 
     def _failed(self, error: Exception) -> DatabaseError:
-        return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
+        lost = self.raw.closed  # the server ended the connection: this one is done for
+        kind = DatabaseUnavailable if lost else DatabaseError
+        return kind(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
-        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike."""
+        typed loosely as ``sqlite3.Cursor`` is, so the store's code reads either alike.
+
+        :param binary: results in binary format (see :func:`taiyaku.store.db.read_blobs`)
+        """
         import psycopg
 
         self.statements += 1
         if not _READS.match(sql):
             self.total_changes += 1
         try:
-            return self.raw.execute(_pg_sql(sql), list(params))
+            return self.raw.execute(_pg_sql(sql), list(params), binary=binary)
         except psycopg.Error as error:
             raise self._failed(error) from error
 
@@ -164,7 +172,7 @@ class PgConnection:
         except psycopg.Error as error:
             raise self._failed(error) from error
 
-    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Generator[dict[str, Any], None, None]:
         """Yield the rows of a query as dicts through a server-side (named) cursor.
 
         Rows come in batches of a few thousand, so an export of millions of units keeps
@@ -257,16 +265,19 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
             conn.execute("UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'")
 
 
-def data_version(db: PgDatabase) -> str:
+def data_version(db: PgDatabase, *, again: bool = False) -> str:
     """A value that changes with every committed write transaction (see :func:`transaction`).
 
     Asked again with no statement sent between, it gives the value it just read, without a
     round trip (a search asks at several layers before its first read): as if the second
     asking had come at the moment of the first, which nothing on this connection could tell
     apart.
+
+    :param again: read the server even so (the start of a search that may send nothing
+        else, its postings all cached: it must see what was committed since)
     """
     conn = db.conn
-    if conn.version_read is not None and conn.version_read[0] == conn.statements:
+    if not again and conn.version_read is not None and conn.version_read[0] == conn.statements:
         return conn.version_read[1]
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     value = str(row[0]) if row else ""

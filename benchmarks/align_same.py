@@ -9,8 +9,9 @@ Usage::
 The documents are those of ``benchmarks/align_kyoto.py`` (every ``--every``-th
 kyoto-wiki-ja-en document, default 16: the tuning subset), in all four variants (plain,
 perturbed, flattened, rebroken), aligned with paragraphs and kinds as that benchmark does,
-with the EDICT dictionary anchor on (when installed) and off. A speed-up that is meant to
-change nothing must leave every bead, and its confidence, exactly as it was.
+with the EDICT dictionary anchor on (when installed) and off; with ``--pair``, also the
+10,000 × 11,000 pair of ``benchmarks/align_speed.py`` (with paragraphs and flat). A speed-up
+that is meant to change nothing must leave every bead, and its confidence, exactly as it was.
 
 The recording runs with ``PYTHONHASHSEED=0`` (the script restarts itself so): the confidence
 sums a bead's evidence over sets of strings, whose order, and so the last bit of the sum,
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 
 import align_kyoto as kyoto
+import align_speed
 from taiyaku.align import align
 from taiyaku.align.dictionary import default_path, load
 
@@ -68,6 +70,18 @@ def record(args: argparse.Namespace) -> None:
                 dictionary=dictionary,
             )  # fmt: skip
             out[f"{setting}/{name}"] = [
+                [list(b.source), list(b.target), b.type, repr(b.confidence)] for b in beads
+            ]
+    if args.pair:
+        # The 10,000 × 11,000 pair of align_speed.py, with paragraphs and flat: the whole-
+        # document passes (band doubling, long runs of skips) that short documents never reach.
+        ja, ja_blocks, en, en_blocks = align_speed.build_pair(path, 10_000, 11_000)
+        for name, blocks in (("paragraphs", (ja_blocks, en_blocks)), ("flat", (None, None))):
+            beads = align(
+                ja, en, source_lang="ja", target_lang="en",
+                source_blocks=blocks[0], target_blocks=blocks[1],
+            )  # fmt: skip
+            out[f"no-dictionary/pair/{name}"] = [
                 [list(b.source), list(b.target), b.type, repr(b.confidence)] for b in beads
             ]
     elapsed = time.perf_counter() - started
@@ -110,6 +124,9 @@ def main() -> None:
     rec.add_argument("file")
     rec.add_argument("--every", type=int, default=16, help="every Nth document")
     rec.add_argument("--data", type=Path, default=kyoto.DEFAULT_DATA)
+    rec.add_argument(
+        "--pair", action="store_true", help="also align align_speed.py's 10,000 × 11,000 pair"
+    )
     cmp = commands.add_parser("compare", help="compare two recordings")
     cmp.add_argument("before")
     cmp.add_argument("after")

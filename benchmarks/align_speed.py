@@ -57,19 +57,18 @@ def load(path: Path, units: int) -> tuple[list[str], list[int], list[str], list[
     return ja, ja_blocks, en, en_blocks
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=10_000)
-    parser.add_argument("--en", type=int, default=11_000, help="English sentences wanted")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
-    if not path.exists():
-        sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
-    ja, ja_blocks, en, en_blocks = load(path, args.units)
-    _extra_ja, _, extra, _ = load(path, args.units + args.en)
+def build_pair(
+    path: Path, units: int, wanted: int
+) -> tuple[list[str], list[int], list[str], list[int]]:
+    """The benchmark's pair: ``units`` Japanese units and their English sentences, with
+    English sentences from further on inserted at even intervals until there are ``wanted``.
+
+    :return: the Japanese sentences, their blocks, the English sentences, their blocks
+    """
+    ja, ja_blocks, en, en_blocks = load(path, units)
+    _extra_ja, _, extra, _ = load(path, units + wanted)
     extra = extra[len(en) + 200 :]
-    missing = max(0, args.en - len(en))
+    missing = max(0, wanted - len(en))
     if missing:
         step = len(en) // missing
         en2: list[str] = []
@@ -81,6 +80,19 @@ def main() -> None:
                 en2.append(extra[len(en2) - k - 1])
                 blocks2.append(-1 - k)  # a block of its own
         en, en_blocks = en2, blocks2
+    return ja, ja_blocks, en, en_blocks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--en", type=int, default=11_000, help="English sentences wanted")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    path = args.data / "kyoto-wiki-ja-en" / "sentences.tsv"
+    if not path.exists():
+        sys.exit(f"{path} is missing: this benchmark needs ../shared/data (or --data DIR)")
+    ja, ja_blocks, en, en_blocks = build_pair(path, args.units, args.en)
     load_avg = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"pair: {len(ja):,} ja × {len(en):,} en sentences   (uptime: {load_avg})")
     runs: list[tuple[str, dict[str, object]]] = []

@@ -10,7 +10,7 @@ import pytest
 from taiyaku.align import align, align_files, align_texts, glossary_pairs, save_alignment
 from taiyaku.align.anchors import FeatureExtractor
 from taiyaku.align.confidence import auc, fit, probability, threshold_for_recall
-from taiyaku.align.dp import CostModel, align_path
+from taiyaku.align.dp import CostModel, Evidence, align_path
 from taiyaku.align.score import score
 from taiyaku.models import Term
 from taiyaku.store.tm import TranslationMemory
@@ -141,12 +141,13 @@ def _anchored_path(
             dtype=float,
         )
 
-    return align_path(
-        [30, 30], [60], CostModel(1.0), shared=shared,
+    evidence = Evidence(
         source_anchors=[float(sum(f.values())) for f in source],
         target_anchors=[float(sum(f.values())) for f in target],
+        shared=shared,
         source_repeats=repeats,
-    )  # fmt: skip
+    )
+    return align_path([30, 30], [60], CostModel(1.0), evidence)
 
 
 def test_a_topic_both_sentences_name_is_not_a_reason_to_merge_them() -> None:

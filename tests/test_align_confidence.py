@@ -21,7 +21,7 @@ from taiyaku.align.confidence import (
     review_threshold_text,
 )
 from taiyaku.align.core import Alignment, Bead
-from taiyaku.align.dp import CostModel, align_path, bead_margins
+from taiyaku.align.dp import CostModel, Evidence, align_path, bead_margins
 
 from .conftest import ROOT
 from .test_align import EN, JA
@@ -65,8 +65,9 @@ def test_bead_margins_with_paragraph_breaks_on_one_side() -> None:
     source = [12, 40, 7, 25, 60, 18]
     target = [round(x * 2.5) for x in source]
     model = CostModel(2.5)
-    path = align_path(source, target, model, source_blocks=[0, 0, 0, 1, 1, 1])
-    margins = bead_margins(path, source, target, model, source_blocks=[0, 0, 0, 1, 1, 1])
+    evidence = Evidence(source_blocks=[0, 0, 0, 1, 1, 1])
+    path = align_path(source, target, model, evidence)
+    margins = bead_margins(path, source, target, model, evidence)
     assert len(margins) == len(path) and all(rival > 0 for rival in margins)
 
 
@@ -100,17 +101,18 @@ def test_bead_margins_with_repeats_do_not_depend_on_the_direction() -> None:
     )
     repeats = [0.0, 1.0, 0.5, 0.0, 0.0, 1.0, 0.5, 1.0]
 
-    def run(path, src, tgt, rows, anchors_s, reps):
-        return bead_margins(
-            path, src, tgt, CostModel(2.5), source_anchors=anchors_s,
-            target_anchors=[1.0] * len(tgt), shared=lambda i, lo, hi: rows[i, lo : hi + 1],
+    def evidence(rows, anchors_s, reps):
+        return Evidence(
+            source_anchors=anchors_s,
+            target_anchors=[1.0] * rows.shape[1],
+            shared=lambda i, lo, hi: rows[i, lo : hi + 1],
             source_repeats=reps,
-        )  # fmt: skip
+        )
 
-    path = align_path(
-        source, target, CostModel(2.5), source_anchors=anchors, target_anchors=[1.0] * 9,
-        shared=lambda i, lo, hi: weights[i, lo : hi + 1], source_repeats=repeats,
-    )  # fmt: skip
+    def run(path, src, tgt, rows, anchors_s, reps):
+        return bead_margins(path, src, tgt, CostModel(2.5), evidence(rows, anchors_s, reps))
+
+    path = align_path(source, target, CostModel(2.5), evidence(weights, anchors, repeats))
     margins = run(path, source, target, weights, anchors, repeats)
     n, m = len(source), len(target)
     backwards = [
@@ -132,10 +134,9 @@ def test_bead_margins_with_cut_sentences_do_not_depend_on_the_direction() -> Non
     source_cuts = [False, True, False, True, False, False, True, False]
     target_cuts = [True, False, False, True, True, False, False, False]
     model = CostModel(2.5)
-    path = align_path(source, target, model, source_cuts=source_cuts, target_cuts=target_cuts)
-    margins = bead_margins(
-        path, source, target, model, source_cuts=source_cuts, target_cuts=target_cuts
-    )
+    evidence = Evidence(source_cuts=source_cuts, target_cuts=target_cuts)
+    path = align_path(source, target, model, evidence)
+    margins = bead_margins(path, source, target, model, evidence)
     n, m = len(source), len(target)
     backwards = [
         (tuple(n - 1 - i for i in reversed(src)), tuple(m - 1 - j for j in reversed(tgt)))
@@ -143,7 +144,10 @@ def test_bead_margins_with_cut_sentences_do_not_depend_on_the_direction() -> Non
     ]
     margins_backwards = bead_margins(
         backwards, source[::-1], target[::-1], model,
-        source_cuts=[*source_cuts[:-1][::-1], False], target_cuts=[*target_cuts[:-1][::-1], False],
+        Evidence(
+            source_cuts=[*source_cuts[:-1][::-1], False],
+            target_cuts=[*target_cuts[:-1][::-1], False],
+        ),
     )  # fmt: skip
     assert min(margins) >= 0
     assert margins == pytest.approx(margins_backwards[::-1])

@@ -6,7 +6,9 @@ already holds data, and compares a hash of every table before and after.
 
 from __future__ import annotations
 
+import gc
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 
 from taiyaku import Term, Unit, write_terms, write_units
 from taiyaku.cli import cli
-from tests.conftest import FIXTURES, table_digest
+from tests.conftest import FIXTURES, query_rows, table_digest
 
 GOOD_TMX = (FIXTURES / "omegat-shape.tmx").read_text(encoding="utf-8")
 TMX_HEAD = '<?xml version="1.0"?>\n'
@@ -266,11 +268,36 @@ def test_single_language_tu_warns_and_imports_the_rest(runner, db, tmp_path):
     assert "1 units added, 0 already present, 1 skipped" in result.output
 
 
-def test_export_to_a_missing_folder_is_one_error(runner, db, tmp_path):
+@pytest.mark.parametrize("command", ["tm", "term"])
+def test_export_to_a_missing_folder_is_one_error(runner, db, tmp_path, backend, command):
     before = table_digest(db)
-    result = runner.invoke(cli, ["--db", str(db), "tm", "export", str(tmp_path / "no" / "out.tmx")])
-    assert result.exit_code == 1 and result.output.startswith("Error:")
-    assert "Traceback" not in result.output and table_digest(db) == before
+    out = tmp_path / "no" / f"out.{'tmx' if command == 'tm' else 'tbx'}"
+    gc.disable()  # what the failed export left open stays open until this test looks
+    try:
+        result = runner.invoke(cli, ["--db", str(db), command, "export", str(out)])
+        assert result.exit_code == 1 and result.output.startswith("Error:")
+        assert "Traceback" not in result.output and table_digest(db) == before
+        if backend == "postgres":
+            # It began reading (a server-side cursor on a connection of its own) and
+            # closed that read when the write failed, not whenever the garbage is collected.
+            assert _connections_left(db) == 0
+    finally:
+        gc.enable()
+
+
+def _connections_left(db: str) -> int:
+    """The connections to PostgreSQL database ``db`` but this one's, once the server has
+    let go of those closed (a closed connection's server process ends a moment later)."""
+    others = (
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    for _ in range(100):
+        ((count,),) = query_rows(db, others)
+        if count == 0:
+            break
+        time.sleep(0.05)
+    return count
 
 
 def test_units_with_empty_sides_are_never_written(tmp_path):

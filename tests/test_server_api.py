@@ -1,4 +1,4 @@
-"""The HTTP API of ``taiyaku serve``, through the ASGI test client, on real SQLite files."""
+"""The HTTP API of ``taiyaku serve``, through the ASGI test client, on both backends."""
 
 from __future__ import annotations
 
@@ -577,3 +577,42 @@ def test_writes_waiting_for_the_lock_hold_no_thread_that_reads_need(project: Pat
             assert fetch(f"{base}/api/lookup?q=%E5%9B%BD%E9%9A%9B") == 200
             assert not any(write.done() for write in writes)
         assert sorted(write.result() for write in writes) == [201, 201, 201]
+
+
+def test_a_lost_database_connection_answers_503(
+    readonly: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taiyaku.errors import DatabaseUnavailable
+    from taiyaku.project import Project
+
+    def lost(*args: object, **kwargs: object) -> None:
+        raise DatabaseUnavailable("postgresql://db: server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Project, "match", lost)
+    answer = readonly.get("/api/match", params={"q": "国際戦略局"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+    assert answer.json()["error"] == "the database server is unavailable; try again shortly"
+
+
+def test_the_server_opens_a_new_connection_when_postgresql_ended_its_own(pg_url: str) -> None:
+    """A PostgreSQL server restarted or failed over: the request that meets the ended
+    connection fails as DatabaseUnavailable (503), the next one works on a new connection."""
+    import psycopg
+
+    from taiyaku.errors import DatabaseUnavailable
+    from taiyaku.server.app import Projects
+
+    build(pg_url)
+    projects = Projects(ServerConfig(pg_url))
+    project = projects.current()
+    count = project.tm.count()
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(DatabaseUnavailable):
+        project.tm.count()
+    again = projects.current()
+    assert again is not project and again.tm.count() == count
+    assert projects.current() is again

@@ -37,3 +37,8 @@ class NotFound(TaiyakuError):
 
 class DatabaseError(TaiyakuError):
     """The database cannot be opened or written (locked, newer schema, not a database)."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The connection to the database server was lost while working (a PostgreSQL server
+    restarted, the network dropped): not the input's fault; a new connection may succeed."""

@@ -20,7 +20,6 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -37,6 +36,7 @@ from taiyaku.align.dictionary import Dictionary
 from taiyaku.align.dp import (
     GALE_CHURCH_PRIORS,
     CostModel,
+    Evidence,
     FloatArray,
     SharedRow,
     align_path,
@@ -245,7 +245,7 @@ def align(
     # whole document (also when the blocks were aligned first): the confidence's best evidence.
     inputs = _dp_inputs(source_features, target_features, weights, (0, len(source)),
                         (0, len(target)), lines, blocks, cuts, repeats)  # fmt: skip
-    margins = bead_margins(path, source_lengths, target_lengths, model, **inputs)
+    margins = bead_margins(path, source_lengths, target_lengths, model, inputs)
     one_to_one = [len(src) == 1 and len(tgt) == 1 for src, tgt in path]
     skipped = [not (src and tgt) for src, tgt in path]
     beads = []
@@ -399,8 +399,8 @@ def _align_range(
     t0, t1 = target_range
     path = align_path(
         source_lengths[s0:s1], target_lengths[t0:t1], model,
-        **_dp_inputs(source_features, target_features, weights, source_range, target_range,
-                     lines, blocks, cuts, repeats),
+        _dp_inputs(source_features, target_features, weights, source_range, target_range,
+                   lines, blocks, cuts, repeats),
     )  # fmt: skip
     return [(tuple(s0 + i for i in src), tuple(t0 + j for j in tgt)) for src, tgt in path]
 
@@ -415,9 +415,9 @@ def _dp_inputs(
     blocks: tuple[list[int], list[int]] | None,
     cuts: tuple[list[bool], list[bool]] | None,
     repeats: Repeats | None = None,
-) -> dict[str, Any]:
-    """The keyword arguments of :func:`~taiyaku.align.dp.align_path` (and of
-    :func:`~taiyaku.align.dp.bead_margins`) for the sentences in the two ranges.
+) -> Evidence:
+    """The evidence :func:`~taiyaku.align.dp.align_path` (and
+    :func:`~taiyaku.align.dp.bead_margins`) weigh for the sentences in the two ranges.
 
     :param repeats: per side, what each item shares with the item before it (see
         :func:`_repeats`; ``None`` for a side whose repeats count as often as they occur)
@@ -435,20 +435,20 @@ def _dp_inputs(
 
         source_anchors = [f.total for f in source_features[s0:s1]]
         target_anchors = [f.total for f in target_features[t0:t1]]
-    return {
-        "source_anchors": source_anchors,
-        "target_anchors": target_anchors,
-        "shared": shared,
-        "source_kinds": lines[0][s0:s1] if lines else None,
-        "target_kinds": lines[1][t0:t1] if lines else None,
-        "source_blocks": blocks[0][s0:s1] if blocks else None,
-        "target_blocks": blocks[1][t0:t1] if blocks else None,
-        "source_cuts": cuts[0][s0:s1] if cuts else None,
-        "target_cuts": cuts[1][t0:t1] if cuts else None,
+    return Evidence(
+        source_anchors=source_anchors,
+        target_anchors=target_anchors,
+        shared=shared,
+        source_kinds=lines[0][s0:s1] if lines else None,
+        target_kinds=lines[1][t0:t1] if lines else None,
+        source_blocks=blocks[0][s0:s1] if blocks else None,
+        target_blocks=blocks[1][t0:t1] if blocks else None,
+        source_cuts=cuts[0][s0:s1] if cuts else None,
+        target_cuts=cuts[1][t0:t1] if cuts else None,
         # The first item's repeat is with an item outside the range: none here.
-        "source_repeats": [0.0, *repeats[0][s0 + 1 : s1]] if repeats and repeats[0] else None,
-        "target_repeats": [0.0, *repeats[1][t0 + 1 : t1]] if repeats and repeats[1] else None,
-    }
+        source_repeats=[0.0, *repeats[0][s0 + 1 : s1]] if repeats and repeats[0] else None,
+        target_repeats=[0.0, *repeats[1][t0 + 1 : t1]] if repeats and repeats[1] else None,
+    )
 
 
 def _repeats(features: Sequence[Features], weights: dict[str, float]) -> list[float]:

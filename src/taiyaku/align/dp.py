@@ -12,14 +12,16 @@ Paragraph breaks, when given, are soft: a bead pays for reaching a break of one 
 other side has none, and more for straddling one (see :class:`CostModel`).
 
 Each row is computed with numpy over its band; 0-1 beads (a step along the row) become a
-running minimum, so no Python loop runs over cells.
+running minimum, so no Python loop runs over cells. What the beads cost does not depend on
+the rows above, so it is computed for several rows at once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +43,9 @@ _SKIP_01 = BEADS.index((0, 1))
 # source item's shared anchors, so that the forward pass's band (centred a column or two
 # elsewhere) finds them already computed.
 _SHARED_SLACK = 4
+# Rows whose bead costs are computed together: numpy's overhead per call is paid once per
+# chunk rather than per row, for arrays of _CHUNK × 6 beads × the band's width.
+_CHUNK = 32
 _INF = math.inf
 
 FloatArray = npt.NDArray[np.float64]
@@ -140,29 +145,10 @@ class CostModel:
     cut: float = 1.0
 
 
-def align_path(
-    source_lengths: list[int],
-    target_lengths: list[int],
-    model: CostModel,
-    *,
-    source_anchors: list[float] | None = None,
-    target_anchors: list[float] | None = None,
-    shared: SharedRow | None = None,
-    source_kinds: list[bool] | None = None,
-    target_kinds: list[bool] | None = None,
-    source_blocks: list[int] | None = None,
-    target_blocks: list[int] | None = None,
-    source_cuts: list[bool] | None = None,
-    target_cuts: list[bool] | None = None,
-    source_repeats: list[float] | None = None,
-    target_repeats: list[float] | None = None,
-    width: int = 200,
-) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
+@dataclass(frozen=True)
+class Evidence:
+    """What the costs know of the items besides their lengths (``None``: nothing).
 
-    :param source_lengths: length of each source item (characters)
-    :param target_lengths: length of each target item
-    :param model: the cost parameters
     :param source_anchors: weighted anchor count of each source item (0 when ``None``)
     :param target_anchors: the same for the target items
     :param shared: anchors shared between a source item and a range of target items
@@ -176,8 +162,37 @@ def align_path(
         the next item (see ``CostModel.cut``); ``None``: none is
     :param target_cuts: the same for the target items
     :param source_repeats: per source item, the anchor weight it shares with the item
-        before it (0 for the first): counted once, not twice, in a bead holding both
-    :param target_repeats: the same for the target items
+        before it (0 for the first): counted once, not twice, in a 2-1 bead holding both
+    :param target_repeats: the same for the target items (1-2 beads)
+    """
+
+    source_anchors: list[float] | None = None
+    target_anchors: list[float] | None = None
+    shared: SharedRow | None = None
+    source_kinds: list[bool] | None = None
+    target_kinds: list[bool] | None = None
+    source_blocks: list[int] | None = None
+    target_blocks: list[int] | None = None
+    source_cuts: list[bool] | None = None
+    target_cuts: list[bool] | None = None
+    source_repeats: list[float] | None = None
+    target_repeats: list[float] | None = None
+
+
+def align_path(
+    source_lengths: list[int],
+    target_lengths: list[int],
+    model: CostModel,
+    evidence: Evidence | None = None,
+    *,
+    width: int = 200,
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The cheapest sequence of beads from ``(0, 0)`` to ``(n, m)``.
+
+    :param source_lengths: length of each source item (characters)
+    :param target_lengths: length of each target item
+    :param model: the cost parameters
+    :param evidence: what is known of the items besides their lengths (``None``: nothing)
     :param width: half-width of the first band tried (it doubles until the path fits). A
         row's cost is mostly numpy's per-call overhead up to a few hundred columns (10,000
         rows: 2.5 s at 100, 3.0 s at 200), so starting at 200 rather than 100 spares most
@@ -188,14 +203,11 @@ def align_path(
     if n == 0 or m == 0:
         return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
-    breaks = (_breaks(source_blocks, n), _breaks(target_blocks, m))
-    cuts = (_cuts(source_cuts, n, model.cut), _cuts(target_cuts, m, model.cut))
+    e = evidence or Evidence()
+    breaks = (_breaks(e.source_blocks, n), _breaks(e.target_blocks, m))
+    cuts = (_cuts(e.source_cuts, n, model.cut), _cuts(e.target_cuts, m, model.cut))
     while True:
-        path, touched = _search(
-            n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
-            shared, source_kinds, target_kinds, breaks, cuts, width,
-            repeats=(source_repeats, target_repeats),
-        )  # fmt: skip
+        path, touched = _search(n, m, source_lengths, target_lengths, model, e, breaks, cuts, width)
         if not touched or width >= max(n, m):
             return path
         width *= 2
@@ -226,9 +238,11 @@ def _band(
     cum_s = np.concatenate(([0.0], np.cumsum(np.asarray(source, dtype=np.float64) + 1.0)))
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target, dtype=np.float64) + 1.0)))
     centre = np.searchsorted(cum_t / cum_t[-1], cum_s / cum_s[-1])
-    centre = np.clip(centre, 0, m)
-    lo = np.clip(centre - width, 0, m)
-    hi = np.clip(centre + width, 0, m)
+    # np.minimum(np.maximum(…)) rather than np.clip: the same integers, and np.clip's
+    # Python-level overhead counts when thousands of short blocks are aligned.
+    centre = np.minimum(np.maximum(centre, 0), m)
+    lo = np.minimum(np.maximum(centre - width, 0), m)
+    hi = np.minimum(np.maximum(centre + width, 0), m)
     lo[0], hi[n] = 0, m
     return lo.astype(np.int64), hi.astype(np.int64)
 
@@ -239,20 +253,17 @@ def _search(
     source_lengths: list[int],
     target_lengths: list[int],
     model: CostModel,
-    source_anchors: list[float] | None,
-    target_anchors: list[float] | None,
-    shared: SharedRow | None,
-    source_kinds: list[bool] | None,
-    target_kinds: list[bool] | None,
+    evidence: Evidence,
     breaks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
     cuts: tuple[FloatArray | None, FloatArray | None],
     width: int,
     kept: dict[int, FloatArray] | None = None,
-    repeats: tuple[list[float] | None, list[float] | None] = (None, None),
     edges: EdgeCosts | None = None,
 ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], bool]:
     """The cheapest path and whether it touched the band's edge.
 
+    :param evidence: its anchors, shared anchors and kinds (blocks and cuts: ``breaks`` and
+        ``cuts``, as :func:`_breaks` and :func:`_cuts` make them)
     :param kept: where to leave every row's costs (row ``r``: columns ``lo[r] ..`` of
         :func:`_band`)
     :param edges: called once per row with what each bead arriving in it costs in all (see
@@ -262,14 +273,19 @@ def _search(
     ls = np.asarray(source_lengths, dtype=np.float64)
     cum_s = np.concatenate(([0.0], np.cumsum(ls)))
     cum_t = np.concatenate(([0.0], np.cumsum(np.asarray(target_lengths, dtype=np.float64))))
-    anchors_s = np.asarray(source_anchors or [0.0] * n, dtype=np.float64)
-    anchors_t = np.asarray(target_anchors or [0.0] * m, dtype=np.float64)
-    # repeat_t[c]: the anchor weight target items c-1 and c share (0 at c = 0)
-    repeat_s = np.asarray(repeats[0] or [0.0] * n, dtype=np.float64)
-    repeat_t = np.asarray(repeats[1] or [0.0] * m, dtype=np.float64)
-    use_repeats = bool(repeat_s.any() or repeat_t.any())
+    shared, source_kinds, target_kinds = (
+        evidence.shared,
+        evidence.source_kinds,
+        evidence.target_kinds,
+    )
+    anchors_s = np.asarray(evidence.source_anchors or [0.0] * n, dtype=np.float64)
+    anchors_t = np.asarray(evidence.target_anchors or [0.0] * m, dtype=np.float64)
     cum_as = np.concatenate(([0.0], np.cumsum(anchors_s)))
     cum_at = np.concatenate(([0.0], np.cumsum(anchors_t)))
+    # repeat_t[c]: the anchor weight target items c-1 and c share (0 at c = 0)
+    repeat_s = np.asarray(evidence.source_repeats or [0.0] * n, dtype=np.float64)
+    repeat_t = np.asarray(evidence.target_repeats or [0.0] * m, dtype=np.float64)
+    use_repeats = bool(repeat_s.any() or repeat_t.any())
     use_anchors = shared is not None and (model.match_weight or model.miss_weight)
     use_kinds = source_kinds is not None and target_kinds is not None and model.kind_mismatch
     # lines_t[c]: how many of target items 0..c-1 are lines (a cumulative count)
@@ -297,113 +313,172 @@ def _search(
         skip_t = skip_t + cut_t[1:]
 
     choices: list[npt.NDArray[np.uint8]] = []
-    rows: dict[int, FloatArray] = {} if kept is None else kept
     # Source item i's shared weights are needed by rows i+1 .. i+3: computed once, over the
-    # columns all three rows reach (the band's edges never move left), then sliced.
+    # columns all three rows reach (the band's edges never move left).
     computed: dict[int, tuple[int, FloatArray]] = {}
 
-    def shared_row(i: int, first: int, last: int) -> FloatArray:
+    def shared_row(i: int) -> tuple[int, FloatArray]:
+        """Source item ``i``'s weights and the target item its index 0 stands for."""
         if i not in computed:
             assert shared is not None
             start, end = int(lo[i + 1]) - 3, int(hi[min(i + 3, n)]) - 1
             computed[i] = (start, _padded(shared, i, start, end, m))
-        start, row = computed[i]
-        return row[first - start : last - start + 1]
+        return computed[i]
 
+    full = _row_shape(3, model)
+
+    def bead_costs(first: int, last: int) -> FloatArray:
+        """What each bead with text on both sides costs, arriving in rows ``first ..
+        last - 1``: ``out[r - first, k, c - lo[r]]`` for the k-th of ``full.both`` at column
+        c. Element by element the same operations as for one row at a time, so the same
+        numbers; columns past a row's band, and beads reaching above row 0 (rows 1 and 2),
+        hold numbers never read."""
+        shape = full
+        rr = np.arange(first, last)[:, None, None]
+        above = np.maximum(rr - shape.di, 0)  # the row a bead starts from
+        starts = lo[first:last, None, None]
+        cols = np.minimum(starts + np.arange(int((hi[first:last] - lo[first:last]).max()) + 1), m)
+        live, both = shape.live, shape.both
+        di_col, dj_col = shape.di, shape.dj
+        # A bead dj items wide, ending at column c, starts at column max(c - dj, 0): a sum
+        # over its target items is one difference, looked up once per width.
+        begins = {dj: np.maximum(cols - dj, 0) for dj in set(shape.dj_list)}
+
+        def spans(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            """``values[c] - values[max(c - dj, 0)]`` for each bead, as in ``cost``."""
+            at = values[cols]
+            per_width = {dj: at - values[begin] for dj, begin in begins.items()}
+            return np.concatenate([per_width[dj] for dj in shape.dj_list], axis=1)
+
+        cost = shape.priors + length_cost(
+            cum_s[rr] - cum_s[above], spans(cum_t), model.ratio,
+            model.length_tail,
+        )  # fmt: skip
+        if use_anchors:
+            # parts[p][q]: the weights source item r-1-p shares with target item c-1-q, from
+            # one matrix over the items and columns the rows reach.
+            j0, j1 = int(lo[first]) - 3, int(cols.max()) - 1
+            dense = np.zeros((last - first + 3, j1 - j0 + 1))
+            for i in range(max(first - 3, 0), last - 1):
+                begin, weights = shared_row(i)
+                k0, k1 = max(j0, begin), min(j1, begin + len(weights) - 1)
+                dense[i - first + 3, k0 - j0 : k1 - j0 + 1] = weights[k0 - begin : k1 - begin + 1]
+            for i in [i for i in computed if i < last - 3]:  # no later row needs them
+                del computed[i]
+            three = np.arange(3)
+            gathered = dense[
+                (rr[:, :, 0] - first + 2)[:, :, None, None] - three[None, :, None, None],
+                (cols[:, 0] - 1 - j0)[:, None, None, :] - three[None, None, :, None],
+            ]
+            parts = [[gathered[:, p, q] for q in range(3)] for p in range(3)]
+            matched = np.stack([_matched(parts, live[k][1], live[k][2]) for k in both], axis=1)
+            # A 2-1 (1-2) bead's two sentences may share an anchor (a topic both name) that
+            # the other side has once: summed pairwise, it counts twice. Where the side's
+            # repeats are given, it counts once: less the least of the repeat and the two
+            # sentences' shares.
+            overlap: dict[int, FloatArray] = {}  # by position in ``both``
+            if use_repeats:
+                for row, k in enumerate(both):
+                    di, dj = live[k][1], live[k][2]
+                    if di == 2 and dj == 1 and evidence.source_repeats is not None:
+                        pair = (parts[0][0], parts[1][0])
+                        repeat = repeat_s[np.maximum(rr[:, :, 0] - 1, 0)]
+                    elif di == 1 and dj == 2 and evidence.target_repeats is not None:
+                        pair = (parts[0][0], parts[0][1])
+                        repeat = repeat_t[np.maximum(cols[:, 0] - 1, 0)]
+                    else:
+                        continue
+                    overlap[row] = np.minimum(np.minimum(*pair), repeat)
+                    matched[:, row] -= overlap[row]
+            mass_s = cum_as[rr] - cum_as[above]
+            mass_t = spans(cum_at)
+            # Summing pairwise shares counts an anchor found in every sentence of a 2-2
+            # bead four times; a multiset match is at most either side.
+            matched = np.minimum(matched, np.minimum(mass_s, mass_t))
+            missing = mass_s + mass_t - 2.0 * matched
+            if model.orphan:
+                # A merged bead's extra sentence must share something with the other
+                # side: anchors of its own that match nothing argue that it is
+                # untranslated (1-0) rather than half of a 2-1.
+                for row, k in enumerate(both):
+                    di, dj = live[k][1], live[k][2]
+                    if di + dj != 3:
+                        continue
+                    for part in (0, 1):
+                        if di == 2:
+                            got = parts[part][0]
+                            mass = anchors_s[np.maximum(rr[:, :, 0] - 1 - part, 0)]
+                        else:
+                            got = parts[0][part]
+                            column = cols[:, 0] - 1 if part == 0 else np.maximum(cols[:, 0] - 2, 0)
+                            mass = anchors_t[column]
+                        if row in overlap:
+                            got = got - overlap[row]
+                        cost[:, row] = cost[:, row] + model.orphan * mass * (got <= 0)
+            cost = cost - model.match_weight * matched + model.miss_weight * missing
+        if use_breaks:
+            # Reached on one side only (xor), or straddled by a 2-x or x-2 bead.
+            # Only the beads wide enough to straddle are charged (the others would add 0.0 to
+            # a charge that is never -0.0: the same numbers).
+            missed = np.repeat(model.boundary * (break_t[cols] != break_s[rr]), len(both), axis=1)
+            for k in (1, 2):
+                wide = [row for row, k2 in enumerate(both) if live[k2][1] > k]
+                missed[:, wide] += model.straddle * break_s[rr - k]
+            for k in (1, 2):
+                wide = [row for row, k2 in enumerate(both) if live[k2][2] > k]
+                missed[:, wide] += model.straddle * break_t[np.maximum(cols - k, 0)]
+            cost = cost + missed
+        if use_kinds:
+            lines = (lines_s[rr] - lines_s[above]) + spans(lines_t)
+            mixed = (lines > 0) & (lines < di_col + dj_col)
+            cost = cost + model.kind_mismatch * mixed
+        if cut_t is not None:
+            cost = cost + cut_t[cols]
+        return np.asarray(cost, dtype=np.float64)
+
+    shapes = {reach: _row_shape(reach, model) for reach in (1, 2, 3)}
+    # picks[reach]: where the beads of a row ``reach`` rows below the first are in full.both
+    full_both = [full.live[k][0] for k in full.both]
+    picks = {
+        reach: [full_both.index(shape.live[k][0]) for k in shape.both]
+        for reach, shape in shapes.items()
+    }
+    # A bead (di, dj) arriving at row r, column c starts at row r - di, column c - dj: the
+    # last four rows' costs are kept in ``ring`` (row r in ring[r % 4], column c at c + 3,
+    # infinite outside the row's band), so one gather fetches them for all the row's beads.
+    starts = {
+        reach: (
+            np.array([di for _, di, _ in shape.live]),
+            np.array([dj for _, _, dj in shape.live]),
+        )
+        for reach, shape in shapes.items()
+    }
+    ring = np.full((4, m + 4), _INF)
+    span = np.arange(int((hi - lo).max()) + 1)
+    costs = np.empty((0, 0, 0))
+    chunk = (0, 0)  # the rows whose bead costs ``costs`` holds
     for r in range(n + 1):
         a, b = int(lo[r]), int(hi[r])
         w = b - a + 1
-        cols = np.arange(a, b + 1)
-        best = np.full(w, _INF)
-        choice = np.zeros(w, dtype=np.uint8)
         if r == 0:
+            best = np.full(w, _INF)
             best[0] = 0.0
+            choice = np.zeros(w, dtype=np.uint8)
         else:
-            shared_rows: list[FloatArray] = []
-            if use_anchors:
-                assert shared is not None
-                for back in (1, 2, 3):
-                    if r - back >= 0:
-                        # Weights against target items a-3 .. b-1 (index k ↔ item a-3+k).
-                        shared_rows.append(shared_row(r - back, a - 3, b - 1))
-                computed.pop(r - 4, None)
             # The row's beads, in BEADS order, as rows of one matrix: each bead's costs are
             # computed elementwise exactly as one bead at a time would, and the first
             # cheapest bead wins ties, as a strict ``<`` over the beads in order does.
-            shape = _row_shape(min(r, 3), model)
+            shape = shapes[min(r, 3)]
+            if r >= chunk[1]:
+                # Bead costs do not depend on the rows above: numpy computes them for
+                # _CHUNK rows at once.
+                chunk = (r, min(r + _CHUNK, n + 1))
+                costs = bead_costs(*chunk)
             live, both, dj_list = shape.live, shape.both, shape.dj_list
-            di_col, dj_col = shape.di, shape.dj
-            totals = np.full((len(live), w), _INF)
-            for k, (_, di, dj) in enumerate(live):
-                _previous(totals[k], rows, lo, r - di, a - dj)
-            start = np.maximum(cols - dj_col, 0)  # cols <= m
-            cost_arr = shape.priors + length_cost(
-                cum_s[r] - cum_s[r - di_col], cum_t[a : b + 1] - cum_t[start], model.ratio,
-                model.length_tail,
-            )  # fmt: skip
-            if use_anchors:
-                matched = np.stack([_matched(shared_rows, live[k][1], live[k][2], w) for k in both])
-                # A 2-1 (1-2) bead's two sentences may share an anchor (a topic both name)
-                # that the other side has once: summed pairwise, it counts twice. Where the
-                # side's repeats are given, it counts once: less the least of the repeat
-                # and the two sentences' shares.
-                overlap: dict[int, FloatArray] = {}  # by row of ``both``
-                if use_repeats:
-                    for row, k in enumerate(both):
-                        di, dj = live[k][1], live[k][2]
-                        if di == 2 and dj == 1 and repeat_s[r - 1] > 0:
-                            first, second = shared_rows[0][2 : 2 + w], shared_rows[1][2 : 2 + w]
-                            repeat: float | FloatArray = repeat_s[r - 1]
-                        elif di == 1 and dj == 2 and repeats[1] is not None:
-                            first, second = shared_rows[0][2 : 2 + w], shared_rows[0][1 : 1 + w]
-                            repeat = repeat_t[np.maximum(cols - 1, 0)]
-                        else:
-                            continue
-                        overlap[row] = np.minimum(np.minimum(first, second), repeat)
-                        matched[row] -= overlap[row]
-                mass_s = cum_as[r] - cum_as[r - di_col]
-                mass_t = cum_at[a : b + 1] - cum_at[start]
-                # Summing pairwise shares counts an anchor found in every sentence of a 2-2
-                # bead four times; a multiset match is at most either side.
-                matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-                missing = mass_s + mass_t - 2.0 * matched
-                if model.orphan:
-                    # A merged bead's extra sentence must share something with the other
-                    # side: anchors of its own that match nothing argue that it is
-                    # untranslated (1-0) rather than half of a 2-1.
-                    for row, k in enumerate(both):
-                        di, dj = live[k][1], live[k][2]
-                        if di + dj != 3:
-                            continue
-                        for part in (0, 1):
-                            if di == 2:
-                                got = shared_rows[part][2 : 2 + w]
-                                mass = anchors_s[r - 1 - part]
-                            else:
-                                got = shared_rows[0][2 - part : 2 - part + w]
-                                mass = anchors_t[cols - 1 if part == 0 else np.maximum(cols - 2, 0)]
-                            if row in overlap:
-                                got = got - overlap[row]
-                            cost_arr[row] = cost_arr[row] + model.orphan * mass * (got <= 0)
-                cost_arr = cost_arr - model.match_weight * matched + model.miss_weight * missing
-            if use_breaks:
-                # Reached on one side only (xor), or straddled by a 2-x or x-2 bead (a
-                # straddle not there adds 0.0, which changes no sum: it is left out).
-                missed = model.boundary * (break_t[a : b + 1] != break_s[r])
-                for k in (1, 2):
-                    if break_s[r - k]:
-                        missed = missed + model.straddle * shape.di_over[k - 1]
-                for k in (1, 2):
-                    across = model.straddle * break_t[np.maximum(cols - k, 0)]
-                    missed = missed + np.where(shape.dj_over[k - 1], across, 0.0)
-                cost_arr = cost_arr + missed
-            if use_kinds:
-                lines = (lines_s[r] - lines_s[r - di_col]) + (lines_t[a : b + 1] - lines_t[start])
-                mixed = (lines > 0) & (lines < di_col + dj_col)
-                cost_arr = cost_arr + model.kind_mismatch * mixed
-            if cut_t is not None:
-                cost_arr = cost_arr + cut_t[a : b + 1]
-            totals[both] = totals[both] + cost_arr
+            di_live, dj_live = starts[min(r, 3)]
+            totals = ring[((r - di_live) % 4)[:, None], (a + 3 - dj_live)[:, None] + span[:w]]
+            here = costs[r - chunk[0], :, :w] if r >= 3 else costs[r - chunk[0], picks[r], :w]
+            totals[both] = totals[both] + here
             for row, k in enumerate(both):
                 if a < dj_list[row]:
                     totals[k, : dj_list[row] - a] = _INF
@@ -417,11 +492,11 @@ def _search(
                 cost += model.skip_miss_weight * float(anchors_s[r - 1])
             totals[1] = totals[1] + cost
             if use_breaks and break_s[r]:
-                totals[1] = totals[1] + model.boundary * ~break_t[cols]
+                totals[1] = totals[1] + model.boundary * ~break_t[a : b + 1]
             if cut_s is not None and cut_s[r]:
                 totals = totals + cut_s[r]
             first = np.argmin(totals, axis=0)
-            best = totals[first, np.arange(w)]
+            best = totals[first, span[:w]]
             choice = shape.indices[first]
         # 0-1 beads along the row: D[c] = min(X[c], D[c-1] + k[c]), as a running minimum.
         if b > a:
@@ -436,9 +511,11 @@ def _search(
             choice[took] = _SKIP_01
         if edges is not None:
             edges(r, a, live if r else [], totals if r else None, best, steps if b > a else None)
-        rows[r] = best
-        if kept is None:
-            rows.pop(r - 4, None)
+        if kept is not None:
+            kept[r] = best
+        if r >= 4:
+            ring[r % 4, int(lo[r - 4]) + 3 : int(hi[r - 4]) + 4] = _INF
+        ring[r % 4, a + 3 : b + 4] = best
         choices.append(choice)
     if edges is not None:
         return [], False
@@ -504,25 +581,12 @@ def _row_shape(reach: int, model: CostModel) -> _RowShape:
     return shape
 
 
-def _previous(
-    out: FloatArray, rows: dict[int, FloatArray], lo: npt.NDArray[np.int64], r: int, first: int
-) -> None:
-    """Write row ``r``'s costs at columns ``first ..`` into ``out`` (left infinite outside
-    its band)."""
-    row = rows[r]
-    offset = first - int(lo[r])  # index in ``row`` of column ``first``
-    k0, k1 = max(0, -offset), min(len(out), len(row) - offset)
-    if k0 < k1:
-        out[k0:k1] = row[offset + k0 : offset + k1]
+def _matched(parts: list[list[FloatArray]], di: int, dj: int) -> FloatArray:
+    """Anchor weight a ``di``-``dj`` bead matches, at each column.
 
-
-def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatArray:
-    """Anchor weight a ``di``-``dj`` bead matches, at each of the row's ``w`` columns.
-
-    ``shared_rows[k]`` holds source item r-1-k's weights, target item c-1-q at index
-    c-1-q-(a-3): a slice from 2-q.
+    ``parts[p][q]`` holds what source item r-1-p shares with target item c-1-q.
     """
-    pair = [[row[2 - q : 2 - q + w] for q in range(dj)] for row in shared_rows[:di]]
+    pair = [row[:dj] for row in parts[:di]]
     if di == 2 and dj == 2:
         # A 2-2 bead matches no more than the best of its parts taken as 1-1s, 1-2s or 2-1s
         # (one sentence of a side with both of the other's): summing all four pairs would
@@ -532,9 +596,9 @@ def _matched(shared_rows: list[FloatArray], di: int, dj: int, w: int) -> FloatAr
             np.maximum(np.maximum(a + d, b + c), np.maximum(a + b, c + d)),
             np.maximum(a + c, b + d),
         )
-    parts = [p for row in pair for p in row]
-    matched = parts[0]
-    for part in parts[1:]:
+    flat = [p for row in pair for p in row]
+    matched = flat[0]
+    for part in flat[1:]:
         matched = matched + part
     return matched
 
@@ -559,18 +623,8 @@ def bead_margins(
     source_lengths: list[int],
     target_lengths: list[int],
     model: CostModel,
+    evidence: Evidence | None = None,
     *,
-    source_anchors: list[float] | None = None,
-    target_anchors: list[float] | None = None,
-    shared: SharedRow | None = None,
-    source_kinds: list[bool] | None = None,
-    target_kinds: list[bool] | None = None,
-    source_blocks: list[int] | None = None,
-    target_blocks: list[int] | None = None,
-    source_cuts: list[bool] | None = None,
-    target_cuts: list[bool] | None = None,
-    source_repeats: list[float] | None = None,
-    target_repeats: list[float] | None = None,
     width: int = 200,
 ) -> list[float]:
     """How much the costs favour each bead of ``path`` over every other way of aligning its
@@ -590,19 +644,22 @@ def bead_margins(
     directions can disagree by ``model.boundary`` where a 0-1 bead leaves such a point.
 
     :param path: the beads, as :func:`align_path` returns them
+    :param evidence: as for :func:`align_path`
     :return: the rival margin of each bead of ``path``
     """
     n, m = len(source_lengths), len(target_lengths)
     if n == 0 or m == 0:
         return [math.inf] * len(path)
     width = max(width, 4, 2 * math.ceil(max(n / m, m / n)))
-    break_s, break_t = _breaks(source_blocks, n), _breaks(target_blocks, m)
+    e = evidence or Evidence()
+    shared = e.shared
+    break_s, break_t = _breaks(e.source_blocks, n), _breaks(e.target_blocks, m)
     use_breaks = model.boundary > 0 and (break_s[1:-1].any() or break_t[1:-1].any())
-    cuts = (_cuts(source_cuts, n, model.cut), _cuts(target_cuts, m, model.cut))
+    cuts = (_cuts(e.source_cuts, n, model.cut), _cuts(e.target_cuts, m, model.cut))
     # A cut charged before item r is one before item n - r in the reversed documents.
     reversed_cuts = (
-        None if source_cuts is None else [*source_cuts[: n - 1][::-1], False],
-        None if target_cuts is None else [*target_cuts[: m - 1][::-1], False],
+        None if e.source_cuts is None else [*e.source_cuts[: n - 1][::-1], False],
+        None if e.target_cuts is None else [*e.target_cuts[: m - 1][::-1], False],
     )
 
     # Both passes ask for the anchors each source item shares with the targets of its band,
@@ -632,11 +689,17 @@ def bead_margins(
 
     backward: dict[int, FloatArray] = {}
     _search(
-        n, m, source_lengths[::-1], target_lengths[::-1], model, flipped(source_anchors),
-        flipped(target_anchors), reversed_shared if shared is not None else None,
-        flipped(source_kinds), flipped(target_kinds), (break_s[::-1], break_t[::-1]),
+        n, m, source_lengths[::-1], target_lengths[::-1], model,
+        Evidence(
+            flipped(e.source_anchors), flipped(e.target_anchors),
+            reversed_shared if shared is not None else None,
+            flipped(e.source_kinds), flipped(e.target_kinds),
+            source_repeats=_reversed_repeats(e.source_repeats),
+            target_repeats=_reversed_repeats(e.target_repeats),
+        ),
+        (break_s[::-1], break_t[::-1]),
         (_cuts(reversed_cuts[0], n, model.cut), _cuts(reversed_cuts[1], m, model.cut)), width,
-        backward, (_reversed_repeats(source_repeats), _reversed_repeats(target_repeats)),
+        backward,
     )  # fmt: skip
     lo_b, hi_b = _band(n, m, source_lengths[::-1], target_lengths[::-1], width)
 
@@ -667,6 +730,8 @@ def bead_margins(
     other_source = np.full(n, _INF)  # the cheapest path through a bead not in ``path``
     other_target = np.full(m, _INF)  # covering each sentence
 
+    groups: dict[tuple[tuple[int, int, int], ...], tuple[list[list[int]], list[list[int]]]] = {}
+
     def edges(
         r: int,
         a: int,
@@ -685,16 +750,26 @@ def bead_margins(
                 if index in position:
                     own[k] = through[position[index], c - a]
                     through[position[index], c - a] = _INF
+            # Beads covering source item r-1-p (di > p) and target item c-1-q (dj > q),
+            # as groups: a minimum is exact, so taken over a group it is the same number.
+            key = tuple(beads)
+            if key not in groups:
+                groups[key] = (
+                    [[kk for kk, (_, di, _) in enumerate(beads) if di > p] for p in range(3)],
+                    [[kk for kk, (_, _, dj) in enumerate(beads) if dj > q] for q in range(3)],
+                )
+            by_source, by_target = groups[key]
             least = through.min(axis=1)
-            for kk, (_, di, dj) in enumerate(beads):
-                costs = through[kk]
-                for p in range(di):
-                    other_source[r - 1 - p] = min(other_source[r - 1 - p], least[kk])
-                for q in range(dj):  # target item c-1-q for the bead at column c
+            for p, covering in enumerate(by_source):
+                if covering:
+                    other_source[r - 1 - p] = min(other_source[r - 1 - p], least[covering].min())
+            for q, covering in enumerate(by_target):
+                if covering:  # target item c-1-q for the bead at column c
                     lo_j = a - 1 - q
                     skip = max(0, -lo_j)
                     segment = other_target[lo_j + skip : lo_j + w]
-                    np.minimum(segment, costs[skip : skip + len(segment)], out=segment)
+                    cheapest = through[covering].min(axis=0)
+                    np.minimum(segment, cheapest[skip : skip + len(segment)], out=segment)
         if steps is not None:  # 0-1 beads arriving at columns a+1 .., covering target c-1
             skips = row[:-1] + steps[1:] + tail[1:]
             for c, index, k in mine:
@@ -705,9 +780,9 @@ def bead_margins(
             np.minimum(segment, skips, out=segment)
 
     _search(
-        n, m, source_lengths, target_lengths, model, source_anchors, target_anchors,
-        forward_shared if shared is not None else None, source_kinds, target_kinds,
-        (break_s, break_t), cuts, width, None, (source_repeats, target_repeats), edges,
+        n, m, source_lengths, target_lengths, model,
+        replace(e, shared=forward_shared if shared is not None else None),
+        (break_s, break_t), cuts, width, None, edges,
     )  # fmt: skip
     out = []
     for k, (src, tgt) in enumerate(path):

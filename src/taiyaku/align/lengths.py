@@ -77,15 +77,24 @@ def length_cost(
         quadratic charge would rather merge it with a neighbour than pay for it.
     """
     delta = np.abs(length_delta(source, target, ratio))
-    if tail is not None:
-        excess = np.maximum(delta - tail, 0.0)
-        delta = np.minimum(delta, tail)
+    if tail is None:
+        return _normal_cost(delta)
+    excess = np.maximum(delta - tail, 0.0)
+    # Where |δ| reaches the tail, the normal part is that of ``tail`` itself: computed once,
+    # and the normal law only where |δ| is below it (most of a DP band is far off the
+    # diagonal). numpy computes each element alike wherever it sits in an array, so these
+    # are the numbers computing the law everywhere on min(|δ|, tail) gives.
+    near = delta < tail
+    cost = np.full(delta.shape, _normal_cost(np.array([tail]))[0])
+    cost[near] = _normal_cost(delta[near])
+    return np.asarray(cost + tail * excess, dtype=np.float64)
+
+
+def _normal_cost(delta: FloatArray) -> FloatArray:
+    """``−log P(|δ|)`` under the normal law, for ``delta ≥ 0``."""
     # Beyond δ ≈ 9 erfc underflows; the asymptote δ²/2 + log(δ·√π) takes over smoothly.
     safe = np.maximum(erfc(delta / math.sqrt(2.0)), 1e-300)
-    cost = -np.log(safe)
-    if tail is not None:
-        cost = cost + tail * excess
-    return np.asarray(cost, dtype=np.float64)
+    return np.asarray(-np.log(safe), dtype=np.float64)
 
 
 def length_probability(source: float, target: float, ratio: float) -> float:

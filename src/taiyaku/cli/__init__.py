@@ -86,6 +86,8 @@ def open_store(ctx: click.Context, *, write: bool = False) -> Project:
     from taiyaku.project import Project
 
     project = Project.open(ctx.obj["db_path"], write=write, progress=progress_bar)
+    # Closed when the command ends, failed or not (PostgreSQL: its connection ends then).
+    ctx.call_on_close(project.close)
     for notice in project.notices:
         warn(notice)
     return project

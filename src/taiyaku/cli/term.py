@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, cast
 
 import click
@@ -360,10 +361,12 @@ def export(
     with (
         progress_bar(f"Exporting {click.format_filename(file)}", glossary.count()) as advance,
         export_path(file, suffix) as path,
+        # A write that fails ends the read too (PostgreSQL: a cursor on its own connection).
+        contextlib.closing(glossary.iter_terms()) as stored,
     ):
         count = write_terms(
             path,
-            advancing(glossary.iter_terms(), advance),
+            advancing(stored, advance),
             about=about,
             fmt=fmt,
             excel=excel,

@@ -177,9 +177,10 @@ def export(
     with (
         progress_bar(f"Exporting {click.format_filename(file)}", total) as advance,
         export_path(file, f".{fmt or 'tsv'}") as path,
+        # A write that fails ends the read too (PostgreSQL: a cursor on its own connection).
+        contextlib.closing(memory.iter_units(document=document)) as stored,
     ):
-        units = advancing(memory.iter_units(document=document), advance)
-        count = write_units(path, units, excel=excel)
+        count = write_units(path, advancing(stored, advance), excel=excel)
     report_export(file, f"{count:,} units exported")
 
 

@@ -46,10 +46,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taiyaku import __version__
 from taiyaku.align.confidence import REVIEW_THRESHOLD
-from taiyaku.errors import DatabaseError, NotFound, TaiyakuError
+from taiyaku.errors import DatabaseError, DatabaseUnavailable, NotFound, TaiyakuError
 from taiyaku.models import Side, Unit
 from taiyaku.project import Project
-from taiyaku.store.db import open_db
+from taiyaku.store.db import connection_lost, open_db
 from taiyaku.store.pg import safe_url
 
 log = logging.getLogger("taiyaku.server")
@@ -113,9 +113,12 @@ class Projects:
         return Project(db, safe_url(self.config.db_path))
 
     def current(self) -> Project:
-        """This thread's project."""
+        """This thread's project, opened again when its connection was lost (a PostgreSQL
+        server restarted): the request that met the loss failed, the next one works."""
         project: Project | None = getattr(self._local, "project", None)
-        if project is None:
+        if project is None or connection_lost(project.db):
+            if project is not None:
+                project.close()
             project = self._local.project = self.open()
         return project
 
@@ -482,6 +485,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> JSONResponse:
         return _error(404, str(error))
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def unavailable(request: Request, error: DatabaseUnavailable) -> JSONResponse:
+        log.error("database unavailable: %s", error)
+        return _error(
+            503, "the database server is unavailable; try again shortly", **{"Retry-After": "2"}
+        )
 
     @app.exception_handler(TaiyakuError)
     async def bad_input(request: Request, error: TaiyakuError) -> JSONResponse:

@@ -8,6 +8,7 @@ as text: a ``<script>`` in a unit is shown, never run. The little JavaScript in
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal
@@ -95,8 +96,9 @@ def pages_router() -> APIRouter:
             rows = [(h.term, h.preferred) for h in hits]
             more = False
         else:
-            terms = (t for t in store.iter_terms() if not status or t.status == status)
-            chosen = list(islice(terms, (page - 1) * GLOSSARY_PAGE, page * GLOSSARY_PAGE + 1))
+            with closing(store.iter_terms()) as stored:  # one page read: the rest is not
+                terms = (t for t in stored if not status or t.status == status)
+                chosen = list(islice(terms, (page - 1) * GLOSSARY_PAGE, page * GLOSSARY_PAGE + 1))
             more = len(chosen) > GLOSSARY_PAGE
             rows = [(t, _preferred(project, t)) for t in chosen[:GLOSSARY_PAGE]]
         context = {

@@ -17,6 +17,7 @@ order. (To merge one TM into another, export it and ``tm import`` the file.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,12 @@ def _copy(reading: Db, writing: Db, dest: str, force: bool, progress: Progress) 
             into_units.delete_all()
         if held[1]:
             into_terms.delete_all()
-        with progress("Copying", units.count() + terms.count()) as advance:
-            copied_units = into_units.restore(units.iter_units(), progress=advance)
-            copied_terms = into_terms.restore(terms.iter_terms(), progress=advance)
+        with (
+            progress("Copying", units.count() + terms.count()) as advance,
+            # A copy that fails ends its reads of the source then, not at garbage collection.
+            contextlib.closing(units.iter_units()) as source_units,
+            contextlib.closing(terms.iter_terms()) as source_terms,
+        ):
+            copied_units = into_units.restore(source_units, progress=advance)
+            copied_terms = into_terms.restore(source_terms, progress=advance)
     return Copied(copied_units, copied_terms, *held)

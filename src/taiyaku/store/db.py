@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -268,10 +268,14 @@ def read_blobs(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return db.conn.execute(sql, params).fetchall()
 
 
-def stream_rows(db: Db, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+def stream_rows(
+    db: Db, sql: str, params: Sequence[Any] = ()
+) -> Generator[dict[str, Any], None, None]:
     """Yield the rows of a long query as dicts without holding them all (an export's read).
 
-    SQLite steps through its cursor; PostgreSQL reads through a server-side cursor.
+    SQLite steps through its cursor; PostgreSQL reads through a server-side cursor on a
+    connection of its own outside a transaction. Close a stream not read to its end
+    (``contextlib.closing``): that ends the read at once, not when the garbage is collected.
     """
     if isinstance(db, pg.PgDatabase):
         return db.conn.stream(sql, params)
@@ -336,6 +340,12 @@ def database_identity(db: Db) -> str:
     return database_file(db) or f"memory:{id(db.conn)}"
 
 
+def connection_lost(db: Db) -> bool:
+    """True when ``db``'s connection to its PostgreSQL server was lost (the server ended
+    it): open it again. A SQLite file has no connection to lose."""
+    return isinstance(db, pg.PgDatabase) and db.conn.raw.closed
+
+
 def describe_sqlite_error(error: sqlite3.Error) -> str:
     """Turn an sqlite3 error into a sentence a user can act on."""
     text = str(error)
@@ -351,6 +361,9 @@ def transaction(db: Db) -> Iterator[Db]:
     """Run a block as one write transaction: all of it is committed, or none of it.
 
     Nested use becomes a savepoint inside the outer transaction.
+
+    :raises DatabaseError: another writer held the database longer than the busy timeout
+        (on SQLite as on PostgreSQL, not SQLite's own ``OperationalError``)
     """
     if isinstance(db, pg.PgDatabase):
         with pg.transaction(db):
@@ -361,7 +374,11 @@ def transaction(db: Db) -> Iterator[Db]:
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        name = database_file(db) or ":memory:"
+        raise DatabaseError(f"{name}: {describe_sqlite_error(error)}") from error
     try:
         yield db
     except BaseException:

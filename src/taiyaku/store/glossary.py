@@ -8,8 +8,9 @@ index and the term automaton of :mod:`taiyaku.glossary` know they must be rebuil
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -262,10 +263,14 @@ class GlossaryStore:
         """The database file (so separate connections share a cache), or the connection's id."""
         return database_identity(self.db)
 
-    def iter_terms(self) -> Iterator[Term]:
-        """Yield every entry, ordered by Japanese term then English."""
-        for row in stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id"):
-            yield term_from_row(row)
+    def iter_terms(self) -> Generator[Term, None, None]:
+        """Yield every entry, ordered by Japanese term then English. Closing the generator
+        ends the read (see :func:`~taiyaku.store.db.stream_rows`)."""
+        with contextlib.closing(
+            stream_rows(self.db, "SELECT * FROM terms ORDER BY ja, en, id")
+        ) as rows:
+            for row in rows:
+                yield term_from_row(row)
 
     def count(self) -> int:
         """Return the number of entries."""
@@ -277,9 +282,10 @@ class GlossaryStore:
         return {status: int(n) for status, n in rows}
 
     def usable_pairs(self) -> list[tuple[str, str]]:
-        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden."""
+        """Return the ``(ja, en)`` pairs of every entry neither deprecated nor forbidden, in
+        id order (on either engine: PostgreSQL's table order moves an updated row last)."""
         rows = self.db.conn.execute(
-            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden')"
+            "SELECT ja, en FROM terms WHERE status NOT IN ('deprecated', 'forbidden') ORDER BY id"
         )
         return [(ja, en) for ja, en in rows]
 
@@ -289,13 +295,13 @@ class GlossaryStore:
         return [(int(i), ja, en) for i, ja, en in rows]
 
     def lookup_keys(self) -> list[tuple[int, str, str, str, str]]:
-        """Return ``(id, ja_fold, en_fold, ja_reading, reading_key)`` of every entry.
+        """Return ``(id, ja_fold, en_fold, ja_reading, reading_key)`` of every entry, in id order.
 
         ``ja_reading`` is the computed reading's key, ``reading_key`` the key of the reading
         the source gave (empty where it gave none).
         """
         rows = self.db.conn.execute(
-            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms"
+            "SELECT id, ja_fold, en_fold, ja_reading, reading_key FROM terms ORDER BY id"
         )
         return [(int(i), ja, en, r, given) for i, ja, en, r, given in rows]
 

@@ -31,11 +31,11 @@ import contextlib
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from taiyaku.errors import DatabaseError
+from taiyaku.errors import DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -126,7 +126,9 @@ class PgConnection:
         self.version_read: tuple[int, str] | None = None
 
     def _failed(self, error: Exception) -> DatabaseError:
-        return DatabaseError(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
+        lost = self.raw.closed  # the server ended the connection: this one is done for
+        kind = DatabaseUnavailable if lost else DatabaseError
+        return kind(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
         """Run one statement; return its cursor (``fetchone``, ``fetchall``, iteration),
@@ -170,7 +172,7 @@ class PgConnection:
         except psycopg.Error as error:
             raise self._failed(error) from error
 
-    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Generator[dict[str, Any], None, None]:
         """Yield the rows of a query as dicts through a server-side (named) cursor.
 
         Rows come in batches of a few thousand, so an export of millions of units keeps

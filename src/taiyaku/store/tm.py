@@ -7,7 +7,7 @@ import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -382,17 +382,19 @@ class TranslationMemory:
         rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
         return unit_from_row(rows[0]) if rows else None
 
-    def iter_units(self, *, document: str | None = None) -> Iterator[Unit]:
+    def iter_units(self, *, document: str | None = None) -> Generator[Unit, None, None]:
         """Yield every unit (of one document, if given) in id order, read as they are
-        wanted (memory stays flat however large the TM)."""
+        wanted (memory stays flat however large the TM). Closing the generator ends the
+        read (see :func:`~taiyaku.store.db.stream_rows`)."""
         if document is None:
             rows = stream_rows(self.db, "SELECT * FROM units ORDER BY id")
         else:
             rows = stream_rows(
                 self.db, "SELECT * FROM units WHERE document = ? ORDER BY position, id", [document]
             )
-        for row in rows:
-            yield unit_from_row(row)
+        with contextlib.closing(rows):
+            for row in rows:
+                yield unit_from_row(row)
 
     def units_by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
         """Return the units with these ids (whole units, every field), by id; missing ids are left out."""

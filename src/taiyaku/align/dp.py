@@ -325,7 +325,8 @@ def _search(
             computed[i] = (start, _padded(shared, i, start, end, m))
         return computed[i]
 
-    full = _row_shape(3, model)
+    shapes = _row_shapes(model)
+    full = shapes[3]
 
     def bead_costs(first: int, last: int) -> FloatArray:
         """What each bead with text on both sides costs, arriving in rows ``first ..
@@ -436,23 +437,9 @@ def _search(
             cost = cost + cut_t[cols]
         return np.asarray(cost, dtype=np.float64)
 
-    shapes = {reach: _row_shape(reach, model) for reach in (1, 2, 3)}
-    # picks[reach]: where the beads of a row ``reach`` rows below the first are in full.both
-    full_both = [full.live[k][0] for k in full.both]
-    picks = {
-        reach: [full_both.index(shape.live[k][0]) for k in shape.both]
-        for reach, shape in shapes.items()
-    }
     # A bead (di, dj) arriving at row r, column c starts at row r - di, column c - dj: the
     # last four rows' costs are kept in ``ring`` (row r in ring[r % 4], column c at c + 3,
     # infinite outside the row's band), so one gather fetches them for all the row's beads.
-    starts = {
-        reach: (
-            np.array([di for _, di, _ in shape.live]),
-            np.array([dj for _, _, dj in shape.live]),
-        )
-        for reach, shape in shapes.items()
-    }
     ring = np.full((4, m + 4), _INF)
     span = np.arange(int((hi - lo).max()) + 1)
     costs = np.empty((0, 0, 0))
@@ -475,9 +462,9 @@ def _search(
                 chunk = (r, min(r + _CHUNK, n + 1))
                 costs = bead_costs(*chunk)
             live, both, dj_list = shape.live, shape.both, shape.dj_list
-            di_live, dj_live = starts[min(r, 3)]
+            di_live, dj_live = shape.di_live, shape.dj_live
             totals = ring[((r - di_live) % 4)[:, None], (a + 3 - dj_live)[:, None] + span[:w]]
-            here = costs[r - chunk[0], :, :w] if r >= 3 else costs[r - chunk[0], picks[r], :w]
+            here = costs[r - chunk[0], :, :w] if r >= 3 else costs[r - chunk[0], shape.pick, :w]
             totals[both] = totals[both] + here
             for row, k in enumerate(both):
                 if a < dj_list[row]:
@@ -546,6 +533,8 @@ class _RowShape:
     :param priors: their priors as a column
     :param di_over: ``di > 1`` and ``di > 2`` as columns; ``dj_over`` the same for ``dj``
     :param indices: ``live``'s indices in BEADS, to turn a position into a bead type
+    :param pick: where the beads of ``both`` are among those of a row with all beads
+    :param di_live: the ``di`` of each bead of ``live``; ``dj_live`` the same for ``dj``
     """
 
     live: list[tuple[int, int, int]]
@@ -557,28 +546,40 @@ class _RowShape:
     di_over: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
     dj_over: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
     indices: npt.NDArray[np.uint8]
+    pick: list[int]
+    di_live: npt.NDArray[np.int64]
+    dj_live: npt.NDArray[np.int64]
 
 
-_ROW_SHAPES: dict[tuple[int, tuple[tuple[tuple[int, int], float], ...]], _RowShape] = {}
+_ROW_SHAPES: dict[tuple[tuple[tuple[int, int], float], ...], dict[int, _RowShape]] = {}
+# The beads with text on both sides, in BEADS order, that a row with all beads has.
+_BOTH = [index for index, (di, dj) in enumerate(BEADS) if di and dj]
+
+
+def _row_shapes(model: CostModel) -> dict[int, _RowShape]:
+    """The :class:`_RowShape` of a row 1, 2 and 3 (or more) rows below the first."""
+    key = tuple(sorted(model.priors.items()))
+    shapes = _ROW_SHAPES.get(key)
+    if shapes is None:
+        shapes = {reach: _row_shape(reach, model) for reach in (1, 2, 3)}
+        _ROW_SHAPES[key] = shapes
+    return shapes
 
 
 def _row_shape(reach: int, model: CostModel) -> _RowShape:
     """The :class:`_RowShape` of a row ``reach`` (at most 3) rows below the first."""
-    key = (reach, tuple(sorted(model.priors.items())))
-    shape = _ROW_SHAPES.get(key)
-    if shape is None:
-        live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and reach >= di]
-        both = [k for k, (_, _, dj) in enumerate(live) if dj]
-        di = np.array([[live[k][1]] for k in both])
-        dj = np.array([[live[k][2]] for k in both])
-        shape = _RowShape(
-            live, both, di, dj, [live[k][2] for k in both],
-            np.array([[model.priors[BEADS[live[k][0]]]] for k in both]),
-            (di > 1, di > 2), (dj > 1, dj > 2),
-            np.array([index for index, _, _ in live], dtype=np.uint8),
-        )  # fmt: skip
-        _ROW_SHAPES[key] = shape
-    return shape
+    live = [(index, di, dj) for index, (di, dj) in enumerate(BEADS) if di and reach >= di]
+    both = [k for k, (_, _, dj) in enumerate(live) if dj]
+    di = np.array([[live[k][1]] for k in both])
+    dj = np.array([[live[k][2]] for k in both])
+    return _RowShape(
+        live, both, di, dj, [live[k][2] for k in both],
+        np.array([[model.priors[BEADS[live[k][0]]]] for k in both]),
+        (di > 1, di > 2), (dj > 1, dj > 2),
+        np.array([index for index, _, _ in live], dtype=np.uint8),
+        [_BOTH.index(live[k][0]) for k in both],
+        np.array([d for _, d, _ in live]), np.array([d for _, _, d in live]),
+    )  # fmt: skip
 
 
 def _matched(parts: list[list[FloatArray]], di: int, dj: int) -> FloatArray:

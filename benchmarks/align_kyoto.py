@@ -268,13 +268,27 @@ def calibration(
 ) -> None:
     """How well confidence says which beads are right: reliability, Brier score, AUC, and the
     review threshold's recall of wrong beads, over the documents not used for tuning (all
-    documents when only tuning ones ran). With ``fit``, refit the model on the tuning ones."""
+    documents when only tuning ones ran). With ``fit``, refit the model on the tuning ones.
+
+    The review threshold is chosen on documents the model was not fitted on, so that its
+    recall holds for documents it has not seen: the documents not used for tuning are dealt
+    alternately into two halves; the threshold catching :data:`confidence.REVIEW_RECALL` of
+    the first half's wrong beads is printed with what it catches on the second half.
+    """
     rows: dict[bool, tuple[list[tuple[float, ...]], list[float], list[bool]]] = {
         True: ([], [], []),
         False: ([], [], []),
     }
+    # The held-out documents' (confidence, right) per half, for choosing the threshold.
+    halves: tuple[list[tuple[float, bool]], list[tuple[float, bool]]] = ([], [])
+    held_out = 0
     for beads, gold_doc, tuned in zip(aligned, gold, tuning, strict=True):
         right = set(gold_doc)
+        if not tuned:
+            held_out += 1
+            halves[held_out % 2].extend(
+                (b.confidence, (b.source, b.target) in right) for b in beads
+            )
         for b in beads:
             features, scores, labels = rows[tuned]
             features.append(b.evidence)
@@ -311,13 +325,28 @@ def calibration(
             mean = sum(s for s, _ in members) / len(members)
             share = sum(r for _, r in members) / len(members)
             print(f"   {lo:4.1f} – {hi:3.1f} {len(members):7,} {mean:9.3f} {share:7.3f}")
-    threshold = confidence.REVIEW_THRESHOLD
-    caught = sum(1 for s in wrong if s < threshold)
+    print(f"   review threshold {confidence.REVIEW_THRESHOLD:.4f}: " + caught(scores, labels))
+    if halves[0] and halves[1]:
+        choose, check = halves[1], halves[0]
+        threshold = confidence.threshold_for_recall(
+            [s for s, _ in choose], [r for _, r in choose], confidence.REVIEW_RECALL
+        )
+        print(
+            f"   threshold chosen on half the held-out documents for recall "
+            f"{confidence.REVIEW_RECALL} of wrong beads: {threshold:.4f}; on the other half it "
+            + caught([s for s, _ in check], [r for _, r in check], threshold)
+        )
+
+
+def caught(scores: list[float], labels: list[bool], threshold: float | None = None) -> str:
+    """What a review threshold highlights among these beads, and how many wrong ones."""
+    threshold = confidence.REVIEW_THRESHOLD if threshold is None else threshold
+    wrong = [s for s, r in zip(scores, labels, strict=True) if not r]
+    hits = sum(1 for s in wrong if s < threshold)
     flagged = sum(1 for s in scores if s < threshold)
-    print(
-        f"   review threshold {threshold:.3f}: highlights {flagged:,} of {len(scores):,} beads "
-        f"({flagged / len(scores):.1%}), {caught:,} of {len(wrong):,} wrong ones "
-        f"(recall {caught / max(1, len(wrong)):.3f})"
+    return (
+        f"highlights {flagged:,} of {len(scores):,} beads ({flagged / len(scores):.1%}), "
+        f"{hits:,} of {len(wrong):,} wrong ones (recall {hits / max(1, len(wrong)):.3f})"
     )
 
 

@@ -182,6 +182,32 @@ def test_caption_missing_on_one_side() -> None:
     assert [b.type for b in alignment.pairs()] == ["1-1"] * 3
 
 
+def test_long_sentence_translated_as_two_keeps_both_halves() -> None:
+    # The issue's case: one long Japanese sentence, its translation two English sentences,
+    # the second starting "To that end": one 1-2 pair, not 1-1 with the second half dropped.
+    ja = (
+        "総務省は、情報通信分野における国際協力を推進している。"
+        "我が国は、アジア太平洋地域の各国と連携し、デジタル技術を活用した社会課題の解決に"
+        "向けた取組を進めるため、官民一体となった支援体制を構築することとしている。"
+        "また、国際機関との政策協調も強化している。"
+    )
+    en = (
+        "The Ministry of Internal Affairs and Communications promotes international "
+        "cooperation in the field of information and communications. Japan works with the "
+        "countries of the Asia-Pacific region to solve social issues with digital technology. "
+        "To that end, it will build a support system that brings together the public and "
+        "private sectors. It also strengthens policy coordination with international "
+        "organizations."
+    )
+    alignment = align_texts(ja, en)
+    assert [(b.source, b.target) for b in alignment.beads] == [
+        ((0,), (0,)),
+        ((1,), (1, 2)),
+        ((2,), (3,)),
+    ]
+    assert alignment.beads[1].target_text.endswith("public and private sectors.")
+
+
 def test_paragraph_split_differently() -> None:
     # One Japanese paragraph, two English ones: blocks align 1-2, sentences 1-1.
     alignment = align_texts("".join(JA), " ".join(EN[:3]) + "\n\n" + " ".join(EN[3:]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -192,9 +192,12 @@ MARKUP = st.recursive(st.just(()), _markup, max_leaves=8)
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(source=MARKUP, target=MARKUP)
+@example(source=(), target=("\x00",))  # SQLite stores it; PostgreSQL refuses it
 def test_any_codes_round_trip_tmx_store_tmx_unchanged(
-    new_db_target, tmp_path_factory, source, target
+    new_db_target, backend, tmp_path_factory, source, target
 ):
+    # PostgreSQL cannot store U+0000: it refuses such a file whole (test_bad_input says how).
+    assume(backend == "sqlite" or "\\u0000" not in to_json(source) + to_json(target))
     folder = tmp_path_factory.mktemp("codes")
     unit = Unit(
         plain_text(source),

@@ -163,15 +163,13 @@ class IndexReader:
             f"SELECT gram, n, ids FROM {self._postings} WHERE lang = ? AND gram{test}",
             [self.lang, *values],
         )
-        read: dict[str, tuple[int, list[bytes]]] = {}
+        read: dict[str, list[bytes]] = {}
         for gram, n, blob in rows:
-            found = read.setdefault(gram, (0, []))
-            found[1].append(blob)
-            read[gram] = (found[0] + n, found[1])
+            frequencies[gram] = frequencies.get(gram, 0) + n
+            read.setdefault(gram, []).append(blob)
             chunks.append((gram, blob))
-        for gram, (n, blobs) in read.items():
-            frequencies[gram] = n
-            self._keep(gram, n, blobs)
+        for gram, blobs in read.items():
+            self._keep(gram, frequencies[gram], blobs)
         return frequencies, chunks
 
     def _keep(self, gram: str, n: int, blobs: list[bytes]) -> None:

@@ -43,8 +43,8 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
+from taiyaku.store.groups import UNKNOWN, groups_lang
 from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
-from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import char_layers, key_grams
 from taiyaku.text.lang import detect_lang
@@ -52,6 +52,7 @@ from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
 _BATCH = 256
+_GROUP_BATCH = 64
 # Scores are shown and compared rounded to 2 decimals, bounds and rapidfuzz's cutoff are not:
 # a unit scoring 66.666… is shown as 66.67 and so kept at ``--min 66.67``.
 _ROUNDING = 0.006
@@ -202,7 +203,8 @@ class Matcher:
         reader = self.reader(lang)
         if not len(reader.lengths):
             return []
-        if reader.q == 2 and min_score > 0:
+        grouped = reader.q == 2 and min_score > 0
+        if grouped:
             candidates, bound = self._char_bounds(key, lang, min_score)
         else:
             candidates, bound = self._gram_bounds(reader, key, min_score)
@@ -212,23 +214,31 @@ class Matcher:
             top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
             candidates, bound = candidates[top], bound[top]
         order = np.lexsort((candidates, -bound))
-        return self._verify(
+        verify = self._verify_groups if grouped else self._verify
+        return verify(
             key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
         )
 
     def _char_bounds(self, key: str, lang: str, min_score: float) -> tuple[np.ndarray, np.ndarray]:
-        """Bound every unit that may reach ``min_score`` by the characters it shares with ``key``.
+        """Bound every near-duplicate group (:mod:`taiyaku.store.groups`) that may hold a
+        unit reaching ``min_score``, by the characters its members share with ``key``.
 
         A unit of length ``m`` sharing ``x`` layered characters with the key is at least
-        ``max(len(key), m) - x`` edits away, so it scores at most ``100 * x / max(len(key), m)``.
-        The rarest tokens are counted from their postings for every unit; the ``skipped``
+        ``max(len(key), m) - x`` edits away, so it scores at most
+        ``100 * min(x, m) / max(len(key), m)``. A group's postings are the union of its
+        members' characters, so no member shares more than the group's ``x``, and the member
+        length that scores best is the key's own, clipped to the group's shortest and longest
+        member: that is the group's bound (for a unit alone, its own).
+        The rarest tokens are counted from their postings for every group; the ``skipped``
         most common ones (each in a large share of the TM, stored as bitmaps) are then
-        tested only for the units the count leaves in, rarest first, dropping units as soon
+        tested only for the groups the count leaves in, rarest first, dropping groups as soon
         as the tokens left cannot lift them to ``min_score``. As many tokens are skipped as
-        leave a unit sharing none of the counted ones :func:`_margin` tokens short.
+        leave a group sharing none of the counted ones :func:`_margin` tokens short.
         """
-        lengths = self.reader(lang).lengths
-        chars = self.reader(chars_lang(lang))
+        reader = self.reader(lang)
+        lengths = reader.lengths
+        groups = reader.groups()
+        chars = self.reader(groups_lang(lang))
         size = len(key)
         # Every token's postings are read, the counted ones' and the rest's: in one read.
         frequencies, chunks = chars.counted_chunks(char_layers(key))
@@ -243,7 +253,7 @@ class Matcher:
             max(1, at_least - len(rest)),
             len(lengths),
         )
-        unit_lengths = lengths[candidates]
+        unit_lengths = np.clip(size, groups.shortest[candidates], groups.longest[candidates])
         need = np.ceil(needed * np.maximum(unit_lengths, size) - 1e-9)
         # A unit shares at most as many characters as it has: a shorter one than it must
         # share cannot reach min_score, whatever the tokens left would add.
@@ -263,8 +273,9 @@ class Matcher:
             shared = shared + has
             keep = shared + left >= need
             candidates, shared, need = candidates[keep], shared[keep], need[keep]
-        longer = np.maximum(lengths[candidates], size)
-        return candidates, 100 * shared / longer
+        best_lengths = np.clip(size, groups.shortest[candidates], groups.longest[candidates])
+        longer = np.maximum(best_lengths, size)
+        return candidates, 100 * np.minimum(shared, best_lengths) / longer
 
     def _gram_bounds(
         self, reader: IndexReader, key: str, min_score: float
@@ -334,6 +345,84 @@ class Matcher:
                 if unit_key is None:
                     continue
                 score = similarity(key, unit_key, cutoff=floor - _ROUNDING)
+                if score < min_score or not score:
+                    continue
+                entry = (score, -unit_id)
+                if len(best) < limit:
+                    heapq.heappush(best, entry)
+                elif entry > best[0]:
+                    heapq.heapreplace(best, entry)
+        return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
+
+    def _verify_groups(
+        self,
+        key: str,
+        lang: str,
+        leaders: list[int],
+        bounds: list[float],
+        min_score: float,
+        limit: int,
+    ) -> list[tuple[float, int]]:
+        """Score the members of the groups ``leaders``, in order of their groups' ``bounds``.
+
+        A batch of groups at a time: their leaders' keys are read, and each member is bounded
+        by its length and, when its leader is live and its distance to it known, by
+        ``|d(key, leader) − d(leader, member)|``; only the units whose bound reaches the
+        threshold (or the ``limit``-th score found) have their keys read and scored, best
+        bound first.
+        """
+        reader = self.reader(lang)
+        groups, lengths = reader.groups(), reader.lengths
+        size = len(key)
+        best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
+        all_bounds = np.asarray(bounds)
+        all_leaders = np.asarray(leaders, dtype=np.int64)
+        for start in range(0, len(leaders), _GROUP_BATCH):
+            floor = best[0][0] if len(best) == limit else min_score
+            if bounds[start] + _ROUNDING < floor:
+                break
+            batch = all_leaders[start : start + _GROUP_BATCH]
+            batch_bounds = all_bounds[start : start + _GROUP_BATCH]
+            reaching = batch_bounds + _ROUNDING >= floor
+            batch, batch_bounds = batch[reaching], batch_bounds[reaching]
+            leader_keys = self.tm.source_keys_by_ids(batch.tolist())
+            firsts = np.searchsorted(groups.members_leaders, batch, "left")
+            counts = np.searchsorted(groups.members_leaders, batch, "right") - firsts
+            live = np.fromiter((u in leader_keys for u in batch.tolist()), bool, len(batch))
+            units, unit_bounds = [batch[live]], [batch_bounds[live]]
+            if counts.any():
+                owner = np.repeat(np.arange(len(batch)), counts)
+                at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+                members = groups.members[np.repeat(firsts, counts) + at]
+                member_lengths = lengths[members].astype(np.int64)
+                edits = np.abs(member_lengths - size)
+                apart = np.full(len(batch), -1, dtype=np.int64)  # -1: leader gone
+                for i in np.flatnonzero(counts).tolist():
+                    leader_key = leader_keys.get(int(batch[i]))
+                    if leader_key is not None:
+                        apart[i] = Levenshtein.distance(key, leader_key)
+                distances = groups.distances[members].astype(np.int64)
+                known = (distances != UNKNOWN) & (apart[owner] >= 0)
+                edits = np.maximum(edits, np.where(known, np.abs(apart[owner] - distances), 0))
+                member_bounds = 100 * (1 - edits / np.maximum(member_lengths, size))
+                passing = member_bounds + _ROUNDING >= floor
+                units.append(members[passing])
+                unit_bounds.append(member_bounds[passing])
+            wanted = np.concatenate(units)
+            wanted_bounds = np.concatenate(unit_bounds)
+            order = np.lexsort((wanted, -wanted_bounds))
+            wanted, wanted_bounds = wanted[order].tolist(), wanted_bounds[order].tolist()
+            others = [u for u in wanted if u not in leader_keys]
+            keys = self.tm.source_keys_by_ids(others) if others else {}
+            keys.update(leader_keys)
+            for unit_id, bound in zip(wanted, wanted_bounds, strict=True):
+                low = best[0][0] if len(best) == limit else min_score
+                if bound + _ROUNDING < low:
+                    break
+                unit_key = keys.get(unit_id)
+                if unit_key is None:
+                    continue
+                score = similarity(key, unit_key, cutoff=low - _ROUNDING)
                 if score < min_score or not score:
                     continue
                 entry = (score, -unit_id)

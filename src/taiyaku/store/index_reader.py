@@ -14,6 +14,7 @@ import numpy as np
 
 from taiyaku.store import pg, postings
 from taiyaku.store.db import Db, in_list, in_params, read_blobs
+from taiyaku.store.groups import Groups, read_leaders
 from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
@@ -63,6 +64,7 @@ class IndexReader:
         self._stamp: Stamp | None = None
         self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self._columns: dict[str, np.ndarray] = {}
+        self._groups: Groups | None = None
         # gram -> (units holding it, its chunks), oldest use first; their size in bytes.
         self._cached: OrderedDict[str, tuple[int, list[bytes]]] = OrderedDict()
         self._cached_bytes = 0
@@ -77,6 +79,15 @@ class IndexReader:
         """How many grams (with repeats) every unit's key has, by unit id."""
         return self._column("grams")
 
+    def groups(self) -> Groups:
+        """The near-duplicate groups of this language's units (:mod:`taiyaku.store.groups`),
+        read once per stamp."""
+        if self._groups is None:
+            lengths = self.lengths
+            leaders, distances = read_leaders(self.db, self.lang, len(lengths))
+            self._groups = Groups.of(leaders, distances, lengths)
+        return self._groups
+
     def refresh(self) -> None:
         """Forget the sizes and cached postings if the database changed since they were read.
 
@@ -86,7 +97,7 @@ class IndexReader:
         """
         stamp = change_stamp(self.db)
         if stamp != self._stamp:
-            self._stamp, self._columns = stamp, {}
+            self._stamp, self._columns, self._groups = stamp, {}, None
             self._cached, self._cached_bytes = OrderedDict(), 0
 
     def _column(self, name: str) -> np.ndarray:

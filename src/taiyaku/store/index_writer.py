@@ -50,6 +50,7 @@ import numpy as np
 from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
 from taiyaku.store.db import Db, in_list, insert_rows
+from taiyaku.store.groups import Grouper, groups_lang, read_leaders, write_groups
 from taiyaku.store.pg import is_postgres
 from taiyaku.store.tm import SOURCE_KEY, Keys
 from taiyaku.text.grams import (
@@ -68,7 +69,7 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""
@@ -141,6 +142,7 @@ class _LangBuffer:
     """
 
     sized = True  # writes the key lengths and gram counts to the sizes table
+    ordered = True  # a gram's ids only grow from one flush to the next
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -277,9 +279,14 @@ class _CharBuffer(_LangBuffer):
     def full(self) -> bool:
         return False
 
-    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+    def add(
+        self,
+        unit_ids: list[int],
+        keys: list[str],
+        packed: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         ids = np.asarray(unit_ids, dtype=np.uint64)
-        owners, codes = pack_char_layers(keys)
+        owners, codes = pack_char_layers(keys) if packed is None else packed
         if len(codes) == 0:
             return
         numbers = self._trigram_numbers(codes)
@@ -289,6 +296,55 @@ class _CharBuffer(_LangBuffer):
     def texts(self, numbers: np.ndarray) -> list[str]:
         """The grams numbered ``numbers`` by this buffer, as text."""
         return unpack_char_layers(np.asarray(self.gram_codes, dtype=np.int64)[numbers])
+
+
+class _GroupBuffer(_CharBuffer):
+    """Postings of the layered characters of near-duplicate *groups* (:mod:`taiyaku.store.groups`).
+
+    Each unit is grouped as it comes (:class:`~taiyaku.store.groups.Grouper`) and its
+    characters are posted under its leader's id, so a group's list entries are the union
+    of its members'. A member may come in a later flush than its leader: the lists of a
+    gram held across flushes are then sorted when joined (:attr:`ordered` is False).
+    """
+
+    ordered = False
+
+    def __init__(self, lang: str):
+        _LangBuffer.__init__(self, groups_lang(lang))
+        self.char_numbers = None
+        self.source_lang = lang
+        self.grouper = Grouper()
+        self.group_ids: list[np.ndarray] = []
+        self.group_leaders: list[np.ndarray] = []
+        self.group_distances: list[np.ndarray] = []
+
+    def add(
+        self,
+        unit_ids: list[int],
+        keys: list[str],
+        packed: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        leaders, distances = self.grouper.add(unit_ids, keys)
+        self.group_ids.append(np.asarray(unit_ids, dtype=np.int64))
+        self.group_leaders.append(leaders)
+        self.group_distances.append(distances)
+        owners, codes = pack_char_layers(keys) if packed is None else packed
+        if len(codes) == 0:
+            return
+        numbers = self._trigram_numbers(codes)
+        posted = leaders.astype(np.uint64)[owners]
+        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
+        self.count += len(codes)
+
+    def take_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Empty the groups collected; return ``(unit ids, leaders, distances)``."""
+        parts = (self.group_ids, self.group_leaders, self.group_distances)
+        taken = tuple(
+            np.concatenate(p) if p else np.empty(0, dtype=t)
+            for p, t in zip(parts, (np.int64, np.int64, np.uint8), strict=True)
+        )
+        self.group_ids, self.group_leaders, self.group_distances = [], [], []
+        return taken[0], taken[1], taken[2]
 
 
 class _WordBuffer(_LangBuffer):
@@ -413,7 +469,15 @@ class IndexWriter:
                 chars = self._buffers.get(chars_lang(lang)) or self._buffers.setdefault(
                     chars_lang(lang), _CharBuffer(lang)
                 )
-                chars.add(unit_ids, sources)
+                assert isinstance(chars, _CharBuffer)
+                packed = pack_char_layers(sources)
+                chars.add(unit_ids, sources, packed)
+                if buffer.q == 2:  # the languages whose search bounds by characters
+                    grouped = self._buffers.get(groups_lang(lang)) or self._buffers.setdefault(
+                        groups_lang(lang), _GroupBuffer(lang)
+                    )
+                    assert isinstance(grouped, _GroupBuffer)
+                    grouped.add(unit_ids, sources, packed)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()
@@ -450,6 +514,8 @@ class IndexWriter:
             self._postings(db, "match_postings", buffer, grams, bounds, ids, final)
             if buffer.sized:
                 _write_sizes(db, buffer.lang, size_ids, sizes)
+            if isinstance(buffer, _GroupBuffer):
+                write_groups(db, buffer.source_lang, *buffer.take_groups())
         if self._words is not None:
             grams, bounds, ids, size_ids, sizes = self._words.take(final=final)
             self._postings(db, "match_words", self._words, grams, bounds, ids, final)
@@ -517,6 +583,8 @@ class IndexWriter:
             for key in keys:
                 tokens.update(dict.fromkeys(char_layers(key)))
             _remove(db, "match_postings", chars_lang(lang), tokens, gone)
+            if gram_size(lang) == 2:
+                _remove_groups(db, lang, gone, keys)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)
         if rows and self._with_targets(db):
@@ -610,6 +678,8 @@ class _Held:
             ids, bounds = self._ids(flush_of[a:b], begins[a:b], counts[a:b], firsts[a:b])
             starts = np.concatenate([[0], np.flatnonzero(ranks[a + 1 : b] != ranks[a : b - 1]) + 1])
             bounds = np.append(bounds[starts], len(ids))
+            if not self.buffer.ordered:
+                ids, bounds = _sorted_lists(ids, bounds)
             texts = [grams[r] for r in ranks[a:b][starts].tolist()]
             ns = np.diff(bounds).tolist()
             yield from zip(texts, ns, postings.encode_groups(ids, bounds), strict=True)
@@ -638,6 +708,14 @@ class _Held:
         running = np.cumsum(values)
         running -= np.repeat(running[out_begins] - firsts, counts)
         return running, out_begins
+
+
+def _sorted_lists(ids: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort each list ``ids[bounds[i]:bounds[i + 1]]`` and drop its repeated ids."""
+    lists = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
+    packed = np.unique((lists << 32) | ids.astype(np.int64))
+    lists = packed >> 32
+    return packed & 0xFFFFFFFF, np.searchsorted(lists, np.arange(len(bounds)), "left")
 
 
 def _has_postings(db: Db, table: str, lang: str) -> bool:
@@ -689,6 +767,46 @@ def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarra
                 )
             else:
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
+
+
+def _remove_groups(db: Db, lang: str, gone: np.ndarray, keys: list[str]) -> None:
+    """Take the groups left with no member out of the group postings, when ``gone`` goes.
+
+    A group keeps its postings while any member other than those going is left (with the
+    characters of members gone before: an over-estimate, which only costs speed). A group
+    left with none loses the characters of the units going with it (those of members gone
+    before stay until the index is rebuilt: a group with no member is never a candidate).
+    A member whose leader went is bounded by its own length.
+    """
+    top = db.conn.execute("SELECT max(id) FROM units").fetchone()[0]
+    size = int(top or 0) + 1
+    leaders, _ = read_leaders(db, lang, size)
+    staying = _lengths(db, lang, size) > 0
+    staying[gone[gone < size]] = False
+    kept = np.zeros(size, dtype=bool)
+    kept[leaders[staying]] = True  # the groups with a member staying
+    groups = np.unique(np.concatenate([gone, leaders[gone[gone < size]]]))
+    empty = groups[~kept[groups[groups < size]]] if len(groups) else groups
+    if not len(empty):
+        return
+    tokens: dict[str, None] = {}
+    for key in keys:
+        tokens.update(dict.fromkeys(char_layers(key)))
+    _remove(db, "match_postings", groups_lang(lang), tokens, empty.astype("<i4"))
+
+
+def _lengths(db: Db, lang: str, size: int) -> np.ndarray:
+    """The stored source key length of every unit below ``size`` (0: none in ``lang``)."""
+    lengths = np.zeros(size, dtype=np.int32)
+    rows = db.conn.execute(
+        "SELECT block, lengths FROM match_sizes WHERE lang = ? ORDER BY block", [lang]
+    ).fetchall()
+    for block, blob in rows:
+        start = block * BLOCK
+        end = min(start + BLOCK, size)
+        if end > start:
+            lengths[start:end] = np.frombuffer(blob, "<u2")[: end - start]
+    return lengths
 
 
 def _write_vocabulary(db: Db, words: list[str]) -> None:
@@ -803,6 +921,7 @@ def rebuild_index(db: Db, *, sources: bool = True) -> None:
     if sources:
         db.conn.execute("DELETE FROM match_postings")
         db.conn.execute("DELETE FROM match_sizes")
+        db.conn.execute("DELETE FROM match_groups")
     targets = targets_indexed(db)
     if targets:
         for table in ("match_words", "match_word_sizes", "match_vocab"):

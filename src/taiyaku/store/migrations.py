@@ -346,3 +346,28 @@ def m021_units_derived_values_null(db: Database) -> None:
     db.execute("ALTER TABLE units_m021 RENAME TO units")
     db.execute("CREATE INDEX units_document ON units (document, position)")
     db.execute("CREATE INDEX units_pair_hash ON units (pair_hash)")
+
+
+@migrations()
+def m022_match_groups(db: Database) -> None:
+    """Near-duplicate groups for the fuzzy search (``taiyaku.store.groups``).
+
+    ``match_groups`` holds, per source language and block of 65,536 unit ids, each unit's
+    group: how far below its id its group's leader is (packed uint32, 0 = it leads its own
+    group) and its edit distance to the leader (packed uint8, 255 = not known). The layered
+    characters of each group, the union over its members, are postings under
+    ``lang`` = ``ja/g``…, beside the units' own (``ja/c``…, which the concordance reads).
+    The groups and their postings are built by the key signature's rebuild
+    (``INDEX_VERSION`` 3 is part of it).
+    """
+    db.execute(
+        """
+        CREATE TABLE match_groups (
+            lang TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            leaders BLOB NOT NULL,
+            distances BLOB NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )

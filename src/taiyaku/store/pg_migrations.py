@@ -193,6 +193,23 @@ def pg003_units_derived_values_null(db: PgDatabase) -> None:
     run("UPDATE units SET changed = NULL WHERE changed = created")
 
 
+@step
+def pg004_match_groups(db: PgDatabase) -> None:
+    """SQLite's ``m022_match_groups``: each unit's near-duplicate group and its distance to
+    the group's leader, per language and block of unit ids (``taiyaku.store.groups``)."""
+    db.conn.execute(
+        f"""
+        CREATE TABLE match_groups (
+            lang {_TEXT} NOT NULL,
+            block INTEGER NOT NULL,
+            leaders BYTEA NOT NULL,
+            distances BYTEA NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )
+
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -1,0 +1,168 @@
+"""Near-duplicate groups (taiyaku.store.groups): grouped, kept in step, and never a lost match."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from taiyaku import TranslationMemory, Unit
+from taiyaku.match.search import Matcher
+from taiyaku.store.db import open_db
+from taiyaku.store.groups import Grouper, read_leaders
+from tests.groupcheck import assert_groups_cover_their_members, group_postings
+
+BASE = "京都の寺院は平安時代に建てられた建築が多く残っている"
+VARIANTS = [
+    BASE,
+    "京都の寺院は平安時代に建てられた建築が多く残っている。",  # one insertion
+    "京都の寺院は鎌倉時代に建てられた建築が多く残っている",  # two substitutions
+    "なお、京都の寺院は平安時代に建てられた建築が多く残っている",  # a prefix
+    "京都の神社は平安時代に建てられた建築が多く残っている",  # two substitutions
+]
+_EXAMPLES = itertools.count()
+OTHER = "国際戦略局は情報通信分野の国際協力を担当している"
+
+
+def _units(texts: list[str]) -> list[Unit]:
+    return [Unit(text, f"unit {n}") for n, text in enumerate(texts)]
+
+
+def test_the_grouper_joins_near_duplicates_to_their_first_unit_and_keeps_the_rest_apart():
+    grouper = Grouper()
+    texts = [*VARIANTS, OTHER, "短い文"]
+    leaders, distances = grouper.add(list(range(1, len(texts) + 1)), texts)
+    assert leaders.tolist() == [1, 1, 1, 1, 1, 6, 7]
+    assert distances.tolist() == [0, *(Levenshtein.distance(BASE, v) for v in VARIANTS[1:]), 0, 0]
+    # A later batch of the same write joins the groups of the earlier ones.
+    leaders, _ = grouper.add([8, 9], [BASE + "よ", OTHER + "。"])
+    assert leaders.tolist() == [1, 6]
+
+
+def test_an_import_stores_each_units_group_and_the_union_of_its_characters(db):
+    TranslationMemory(db).add_many(_units([*VARIANTS, OTHER]))
+    assert assert_groups_cover_their_members(db) == 4
+    leaders, distances = read_leaders(db, "ja", 7)
+    assert leaders[1:7].tolist() == [1, 1, 1, 1, 1, 6]
+    assert distances[2:6].tolist() == [Levenshtein.distance(BASE, v) for v in VARIANTS[1:]]
+    found = group_postings(db)
+    # 鎌 and 神 are only in variants: the group of unit 1 holds them for its members.
+    assert found["鎌"] == {1} and found["神"] == {1}
+    assert found["国"] == {6}
+
+
+def test_a_search_finds_every_member_with_its_own_score(db):
+    TranslationMemory(db).add_many(_units([*VARIANTS, OTHER]))
+    matcher = Matcher(db)
+    query = "京都の神社は鎌倉時代に建てられた建築が多く残っている"
+    for min_score in (50, 70, 90):
+        for limit in (1, 3, 10):
+            indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
+            exhaustive = matcher.scores(
+                query, min_score=min_score, limit=limit, lang="ja", exhaustive=True
+            )
+            assert indexed == exhaustive
+    assert len(matcher.scores(query, min_score=50, limit=10, lang="ja")) == 5
+
+
+def test_deleting_a_leader_leaves_its_members_found(db):
+    tm = TranslationMemory(db)
+    tm.add_many(_units([*VARIANTS, OTHER]))
+    tm.delete(ids=[1])
+    assert db.execute("SELECT count(*) FROM units").fetchone()[0] == 5
+    matcher = Matcher(db)
+    for query in (BASE, VARIANTS[2], "京都の神社は鎌倉時代に建てられた建築が多く残っている"):
+        found = matcher.scores(query, min_score=60, limit=10, lang="ja")
+        assert found == matcher.scores(query, min_score=60, limit=10, lang="ja", exhaustive=True)
+        assert {unit_id for _, unit_id in found} == {2, 3, 4, 5}
+    # The group keeps its postings while it has members; with none left, they go.
+    assert 1 in group_postings(db)["鎌"]
+    tm.delete(ids=[2, 3, 4, 5])
+    assert all(1 not in leaders for leaders in group_postings(db).values())
+    assert matcher.scores(BASE, min_score=30, lang="ja") == []
+
+
+def test_a_second_import_groups_its_own_units_and_finds_the_first_ones(db):
+    tm = TranslationMemory(db)
+    tm.add_many(_units(VARIANTS[:2]))
+    tm.add_many([Unit(v, f"again {n}") for n, v in enumerate(VARIANTS[2:])])
+    # 2 joins 1 (first write); 5 joins 3 (second), 4 is 5 edits from 3: a group of its own
+    assert assert_groups_cover_their_members(db) == 2
+    matcher = Matcher(db)
+    found = matcher.scores(BASE, min_score=80, limit=10, lang="ja")
+    assert found == matcher.scores(BASE, min_score=80, limit=10, lang="ja", exhaustive=True)
+    assert len(found) == 5
+
+
+@pytest.mark.sqlite_only("a SQLite file from before SQLite schema step m022")
+def test_an_index_without_groups_is_rebuilt_with_them(db_target):
+    database = open_db(db_target)
+    TranslationMemory(database).add_many(_units(VARIANTS))
+    database.execute("DELETE FROM match_postings WHERE lang = 'ja/g'")
+    database.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_match_groups'")
+    database.execute("DROP TABLE match_groups")
+    database.execute(
+        "UPDATE meta SET value = replace(value, 'index:3', 'index:2') WHERE key = 'keys_signature'"
+    )
+    database.close()
+    again = open_db(db_target)
+    assert assert_groups_cover_their_members(again) == 4
+    matcher = Matcher(again)
+    found = matcher.scores(BASE, min_score=50, limit=10, lang="ja")
+    assert found == matcher.scores(BASE, min_score=50, limit=10, lang="ja", exhaustive=True)
+    assert len(found) == len(VARIANTS)
+
+
+def _near_copies(rng: random.Random, count: int) -> list[str]:
+    words = ["京都", "寺", "の", "は", "を", "歴史", "建築", "年", "に", "が", "した", "。"]
+    bases = ["".join(rng.choice(words) for _ in range(rng.randint(4, 12))) for _ in range(12)]
+    texts = []
+    for _ in range(count):
+        text = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.5 and at < len(text):
+                del text[at]
+            else:
+                text.insert(at, rng.choice("のはをにが京寺年"))
+        texts.append("".join(text))
+    return list(dict.fromkeys(texts))
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000), data=st.data())
+def test_groups_across_writes_and_deletions_never_lose_a_match(new_db_target, seed, data):
+    rng = random.Random(seed)
+    texts = _near_copies(rng, 120)
+    cut = data.draw(st.integers(0, len(texts)))
+    going = data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=30, unique=True))
+    database = open_db(new_db_target(f"groups{next(_EXAMPLES)}"))
+    try:
+        tm = TranslationMemory(database)
+        tm.add_many(_units(texts[:cut]))
+        tm.add_many(_units(texts[cut:]))
+        ids = [i for (i,) in database.execute("SELECT id FROM units ORDER BY id")]
+        assert len(ids) == len(texts)
+        gone = [ids[i] for i in going]
+        tm.delete(ids=gone)
+        if ids and len(gone) < len(ids):
+            assert_groups_cover_their_members(database)
+        matcher = Matcher(database)
+        for _ in range(5):
+            query = data.draw(st.sampled_from(texts)) + data.draw(st.sampled_from(["", "の", "京寺"]))
+            for min_score in (40, 60, 80):
+                limit = data.draw(st.sampled_from([1, 5]))
+                indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
+                exhaustive = matcher.scores(
+                    query, min_score=min_score, limit=limit, lang="ja", exhaustive=True
+                )
+                assert indexed == exhaustive
+    finally:
+        database.close()

@@ -279,19 +279,18 @@ class _CharBuffer(_LangBuffer):
     def full(self) -> bool:
         return False
 
-    def add(
-        self,
-        unit_ids: list[int],
-        keys: list[str],
-        packed: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        self.add_numbered(unit_ids, keys)
+
+    def add_numbered(self, unit_ids: list[int], keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`add`, and return every posting's key index and token number."""
         ids = np.asarray(unit_ids, dtype=np.uint64)
-        owners, codes = pack_char_layers(keys) if packed is None else packed
-        if len(codes) == 0:
-            return
+        owners, codes = pack_char_layers(keys)
         numbers = self._trigram_numbers(codes)
-        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
-        self.count += len(codes)
+        if len(codes):
+            self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
+            self.count += len(codes)
+        return owners, numbers
 
     def texts(self, numbers: np.ndarray) -> list[str]:
         """The grams numbered ``numbers`` by this buffer, as text."""
@@ -309,32 +308,32 @@ class _GroupBuffer(_CharBuffer):
 
     ordered = False
 
-    def __init__(self, lang: str):
+    def __init__(self, chars: _CharBuffer, lang: str):
         _LangBuffer.__init__(self, groups_lang(lang))
         self.char_numbers = None
+        self.gram_numbers, self.gram_codes = chars.gram_numbers, chars.gram_codes  # shared
         self.source_lang = lang
         self.grouper = Grouper()
         self.group_ids: list[np.ndarray] = []
         self.group_leaders: list[np.ndarray] = []
         self.group_distances: list[np.ndarray] = []
 
-    def add(
-        self,
-        unit_ids: list[int],
-        keys: list[str],
-        packed: tuple[np.ndarray, np.ndarray] | None = None,
+    def add(self, unit_ids: list[int], keys: list[str]) -> None:
+        raise TypeError("a group buffer adds what its character buffer numbered: add_grouped")
+
+    def add_grouped(
+        self, unit_ids: list[int], keys: list[str], owners: np.ndarray, numbers: np.ndarray
     ) -> None:
+        """Group these units and post their characters, numbered by the character buffer
+        (:meth:`_CharBuffer.add_numbered`), under their leaders."""
         leaders, distances = self.grouper.add(unit_ids, keys)
         self.group_ids.append(np.asarray(unit_ids, dtype=np.int64))
         self.group_leaders.append(leaders)
         self.group_distances.append(distances)
-        owners, codes = pack_char_layers(keys) if packed is None else packed
-        if len(codes) == 0:
-            return
-        numbers = self._trigram_numbers(codes)
-        posted = leaders.astype(np.uint64)[owners]
-        self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
-        self.count += len(codes)
+        if len(numbers):
+            posted = leaders.astype(np.uint64)[owners]
+            self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
+            self.count += len(numbers)
 
     def take_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Empty the groups collected; return ``(unit ids, leaders, distances)``."""
@@ -470,14 +469,13 @@ class IndexWriter:
                     chars_lang(lang), _CharBuffer(lang)
                 )
                 assert isinstance(chars, _CharBuffer)
-                packed = pack_char_layers(sources)
-                chars.add(unit_ids, sources, packed)
+                owners, numbers = chars.add_numbered(unit_ids, sources)
                 if buffer.q == 2:  # the languages whose search bounds by characters
                     grouped = self._buffers.get(groups_lang(lang)) or self._buffers.setdefault(
-                        groups_lang(lang), _GroupBuffer(lang)
+                        groups_lang(lang), _GroupBuffer(chars, lang)
                     )
                     assert isinstance(grouped, _GroupBuffer)
-                    grouped.add(unit_ids, sources, packed)
+                    grouped.add_grouped(unit_ids, sources, owners, numbers)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()

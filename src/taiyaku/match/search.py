@@ -385,9 +385,9 @@ class Matcher:
             batch_bounds = all_bounds[start : start + _GROUP_BATCH]
             reaching = batch_bounds + _ROUNDING >= floor
             batch, batch_bounds = batch[reaching], batch_bounds[reaching]
-            leader_keys = self.tm.source_keys_by_ids(batch.tolist())
-            firsts = np.searchsorted(groups.members_leaders, batch, "left")
-            counts = np.searchsorted(groups.members_leaders, batch, "right") - firsts
+            leader_keys = self.tm.source_keys_by_ids(np.sort(batch).tolist())
+            firsts = groups.starts[batch]
+            counts = groups.starts[batch + 1] - firsts
             live = np.fromiter((u in leader_keys for u in batch.tolist()), bool, len(batch))
             units, unit_bounds = [batch[live]], [batch_bounds[live]]
             if counts.any():
@@ -412,7 +412,7 @@ class Matcher:
             wanted_bounds = np.concatenate(unit_bounds)
             order = np.lexsort((wanted, -wanted_bounds))
             wanted, wanted_bounds = wanted[order].tolist(), wanted_bounds[order].tolist()
-            others = [u for u in wanted if u not in leader_keys]
+            others = sorted(u for u in wanted if u not in leader_keys)  # in page order
             keys = self.tm.source_keys_by_ids(others) if others else {}
             keys.update(leader_keys)
             for unit_id, bound in zip(wanted, wanted_bounds, strict=True):

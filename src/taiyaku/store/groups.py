@@ -12,8 +12,10 @@ groups rather than units, and scores only the members whose bound reaches the th
 The grouping only decides how fast a search is, never what it finds: every member is
 bounded by the union's count and its own length, and by the triangle inequality only when
 its distance to a live leader is stored. A write groups its units among themselves
-(:class:`Grouper`); a later write starts new groups, and a deleted leader leaves its
-members bounded by their lengths, until the index is rebuilt.
+(:class:`Grouper`), and a bulk write (a first batch of at least ``SEED_FROM`` units, see
+:mod:`taiyaku.store.index_writer`) with the groups of earlier writes too; a small write's
+units join no earlier group. A deleted leader leaves its members bounded by their lengths,
+until the index is rebuilt.
 
 Stored in ``match_groups(lang, block, leaders, distances)`` (migration ``m022``): per block of
 65,536 unit ids, how far below its id each unit's leader is (uint32, 0: it leads) and its
@@ -80,6 +82,24 @@ class Grouper:
         self._claimed: dict[int, int | list[int]] = {}
         self._keys: dict[int, str] = {}  # leader -> its key
 
+    def claim(self, unit_ids: list[int], keys: list[str]) -> None:
+        """Take these units as leaders that later units may join (the leaders of earlier
+        writes)."""
+        for unit_id, key in zip(unit_ids, keys, strict=True):
+            self._lead(unit_id, key)
+
+    def _lead(self, unit_id: int, key: str) -> None:
+        claimed = self._claimed
+        self._keys[unit_id] = key
+        for signature in _signatures(key, len(key) // _BAND):
+            found = claimed.get(signature)
+            if found is None:
+                claimed[signature] = unit_id
+            elif isinstance(found, int):
+                claimed[signature] = [found, unit_id]
+            elif len(found) < TRIED:
+                found.append(unit_id)
+
     def add(self, unit_ids: list[int], keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Group these units; return each one's leader (a unit with a lower id, or itself)
         and its distance to it."""
@@ -109,15 +129,7 @@ class Grouper:
                             if d < best_distance:
                                 best, best_distance = leader, d
             if best == unit_id:
-                leader_keys[unit_id] = key
-                for signature in _signatures(key, size // _BAND):
-                    found = claimed.get(signature)
-                    if found is None:
-                        claimed[signature] = unit_id
-                    elif isinstance(found, int):
-                        claimed[signature] = [found, unit_id]
-                    elif len(found) < TRIED:
-                        found.append(unit_id)
+                self._lead(unit_id, key)
                 best_distance = 0
             leaders[i] = best
             distances[i] = best_distance
@@ -184,7 +196,8 @@ class Groups:
     :param shortest: for a leader, the length of its group's shortest live member (0: none)
     :param longest: ... and of its longest
     :param members: the live units led by another, ordered by leader
-    :param members_leaders: their leaders, in the same order (sorted)
+    :param starts: where each leader's members start in ``members`` (one more entry than
+        units: a leader's members are ``members[starts[g]:starts[g + 1]]``)
     """
 
     leaders: np.ndarray
@@ -192,7 +205,7 @@ class Groups:
     shortest: np.ndarray
     longest: np.ndarray
     members: np.ndarray
-    members_leaders: np.ndarray
+    starts: np.ndarray
 
     @classmethod
     def of(cls, leaders: np.ndarray, distances: np.ndarray, lengths: np.ndarray) -> Groups:
@@ -210,10 +223,10 @@ class Groups:
         others = live[led != live]
         order = np.argsort(leaders[others], kind="stable")
         members = others[order]
-        return cls(leaders, distances, shortest, longest, members, leaders[members])
+        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(leaders[others], minlength=len(lengths)), out=starts[1:])
+        return cls(leaders, distances, shortest, longest, members, starts)
 
     def led_by(self, leader: int) -> np.ndarray:
         """The live units of ``leader``'s group other than itself, ascending."""
-        start = int(np.searchsorted(self.members_leaders, leader, "left"))
-        end = int(np.searchsorted(self.members_leaders, leader, "right"))
-        return self.members[start:end]
+        return self.members[self.starts[leader] : self.starts[leader + 1]]

@@ -83,6 +83,7 @@ SMALL_WRITE_GRAMS = 2000
 HOLD_AT_MOST = 192 << 20  # bytes of posting lists held in memory before they are written
 JOIN_POSTINGS = 2_000_000  # ids joined and coded at a time at the end of a bulk write
 _REBUILD_BATCH = 5000
+SEED_FROM = 1000  # units in a write's first batch from which it joins earlier groups
 TARGETS = "*"  # the ``lang`` of the target-word tables: every unit's target, whatever its language
 CHARS = "/c"  # appended to a language: the ``lang`` of its layered-character postings
 
@@ -314,6 +315,7 @@ class _GroupBuffer(_CharBuffer):
         self.gram_numbers, self.gram_codes = chars.gram_numbers, chars.gram_codes  # shared
         self.source_lang = lang
         self.grouper = Grouper()
+        self.seeded = False
         self.group_ids: list[np.ndarray] = []
         self.group_leaders: list[np.ndarray] = []
         self.group_distances: list[np.ndarray] = []
@@ -322,10 +324,25 @@ class _GroupBuffer(_CharBuffer):
         raise TypeError("a group buffer adds what its character buffer numbered: add_grouped")
 
     def add_grouped(
-        self, unit_ids: list[int], keys: list[str], owners: np.ndarray, numbers: np.ndarray
+        self,
+        db: Db,
+        unit_ids: list[int],
+        keys: list[str],
+        owners: np.ndarray,
+        numbers: np.ndarray,
     ) -> None:
         """Group these units and post their characters, numbered by the character buffer
-        (:meth:`_CharBuffer.add_numbered`), under their leaders."""
+        (:meth:`_CharBuffer.add_numbered`), under their leaders.
+
+        A write whose first batch has at least :data:`SEED_FROM` units (an import, a
+        rebuild) first takes the live leaders of earlier writes, so its units may join
+        their groups: reading their keys costs about a second a million units, which a
+        server's single additions should not pay.
+        """
+        if not self.seeded:
+            self.seeded = True
+            if len(unit_ids) >= SEED_FROM:
+                self._seed(db, min(unit_ids))
         leaders, distances = self.grouper.add(unit_ids, keys)
         self.group_ids.append(np.asarray(unit_ids, dtype=np.int64))
         self.group_leaders.append(leaders)
@@ -334,6 +351,20 @@ class _GroupBuffer(_CharBuffer):
             posted = leaders.astype(np.uint64)[owners]
             self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
             self.count += len(numbers)
+
+    def _seed(self, db: Db, below: int) -> None:
+        """Let the grouper know the live leaders with ids below ``below``."""
+        lang = self.source_lang
+        leaders, _ = read_leaders(db, lang, below)
+        live = _lengths(db, lang, below) > 0
+        seeds = np.flatnonzero(live & (leaders == np.arange(below))).tolist()
+        for start in range(0, len(seeds), _REBUILD_BATCH):
+            chunk = seeds[start : start + _REBUILD_BATCH]
+            test, values = in_list(db, chunk)
+            rows = db.conn.execute(
+                f"SELECT id, {SOURCE_KEY} FROM units WHERE id{test} ORDER BY id", [values]
+            ).fetchall()
+            self.grouper.claim([r[0] for r in rows], [r[1] for r in rows])
 
     def take_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Empty the groups collected; return ``(unit ids, leaders, distances)``."""
@@ -475,7 +506,7 @@ class IndexWriter:
                         groups_lang(lang), _GroupBuffer(chars, lang)
                     )
                     assert isinstance(grouped, _GroupBuffer)
-                    grouped.add_grouped(unit_ids, sources, owners, numbers)
+                    grouped.add_grouped(db, unit_ids, sources, owners, numbers)
         if rows and self._with_targets(db):
             if self._words is None:
                 self._words = _WordBuffer()

@@ -73,8 +73,8 @@ class Grouper:
     A unit looks up the leaders that claimed one of its signatures in the length bands it
     may be :data:`RADIUS` edits from, tries those of a near length (the first :data:`TRIED`
     to claim each), and joins the nearest within :data:`RADIUS` edits (at most a third of
-    its length); otherwise it leads a new group and claims its signatures. About 15 µs and
-    100 bytes a unit on the benchmark's TM.
+    its length); otherwise it leads a new group and claims its signatures. On the
+    benchmark's million-unit TM: 11.5 µs a unit, 80 MB held, 271,737 groups.
     """
 
     def __init__(self) -> None:

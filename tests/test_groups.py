@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -187,3 +188,12 @@ def test_groups_across_writes_and_deletions_never_lose_a_match(
                 assert indexed == exhaustive
     finally:
         database.close()
+
+
+def test_the_members_order_is_a_stable_sort_by_leader():
+    from taiyaku.store.groups import _stable_order
+
+    rng = np.random.default_rng(7)
+    for high in (10, 70_000, 2**31 - 1):  # within one 16-bit half, across both, the widest
+        values = rng.integers(0, high, size=5000)
+        assert _stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()

@@ -337,22 +337,8 @@ class Matcher:
                 break
             batch = ids[start : start + _BATCH]
             keys = self.tm.source_keys_by_ids(batch)
-            for unit_id, bound in zip(batch, bounds[start : start + _BATCH], strict=True):
-                floor = best[0][0] if len(best) == limit else min_score
-                if bound + _ROUNDING < floor:
-                    break
-                unit_key = keys.get(unit_id)
-                if unit_key is None:
-                    continue
-                score = similarity(key, unit_key, cutoff=floor - _ROUNDING)
-                if score < min_score or not score:
-                    continue
-                entry = (score, -unit_id)
-                if len(best) < limit:
-                    heapq.heappush(best, entry)
-                elif entry > best[0]:
-                    heapq.heapreplace(best, entry)
-        return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
+            _keep_best(key, batch, bounds[start : start + _BATCH], keys, best, min_score, limit)
+        return _ranked(best)
 
     def _verify_groups(
         self,
@@ -415,22 +401,8 @@ class Matcher:
             others = sorted(u for u in wanted if u not in leader_keys)  # in page order
             keys = self.tm.source_keys_by_ids(others) if others else {}
             keys.update(leader_keys)
-            for unit_id, bound in zip(wanted, wanted_bounds, strict=True):
-                low = best[0][0] if len(best) == limit else min_score
-                if bound + _ROUNDING < low:
-                    break
-                unit_key = keys.get(unit_id)
-                if unit_key is None:
-                    continue
-                score = similarity(key, unit_key, cutoff=low - _ROUNDING)
-                if score < min_score or not score:
-                    continue
-                entry = (score, -unit_id)
-                if len(best) < limit:
-                    heapq.heappush(best, entry)
-                elif entry > best[0]:
-                    heapq.heapreplace(best, entry)
-        return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
+            _keep_best(key, wanted, wanted_bounds, keys, best, min_score, limit)
+        return _ranked(best)
 
     def _explain(self, query: str, lang: str, scored: list[tuple[float, int]]) -> list[Match]:
         units = self.tm.units_by_ids(unit_id for _, unit_id in scored)
@@ -461,6 +433,41 @@ class Matcher:
             ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
+
+
+def _keep_best(
+    key: str,
+    ids: list[int],
+    bounds: list[float],
+    keys: dict[int, str],
+    best: list[tuple[float, int]],
+    min_score: float,
+    limit: int,
+) -> None:
+    """Score the units ``ids`` (their ``keys``; bounds descending) into ``best``, a heap of
+    ``(score, -id)`` holding the ``limit`` best so far (the worst on top); stop at the first
+    bound below the threshold or the worst score kept. A unit whose key is missing (deleted
+    meanwhile) is passed over."""
+    for unit_id, bound in zip(ids, bounds, strict=True):
+        floor = best[0][0] if len(best) == limit else min_score
+        if bound + _ROUNDING < floor:
+            break
+        unit_key = keys.get(unit_id)
+        if unit_key is None:
+            continue
+        score = similarity(key, unit_key, cutoff=floor - _ROUNDING)
+        if score < min_score or not score:
+            continue
+        entry = (score, -unit_id)
+        if len(best) < limit:
+            heapq.heappush(best, entry)
+        elif entry > best[0]:
+            heapq.heapreplace(best, entry)
+
+
+def _ranked(best: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The heap of :func:`_keep_best` as ``(score, id)``, best first, ties by id."""
+    return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
 
 
 def _counted(

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from taiyaku.store.db import Db, read_blobs
+from taiyaku.store.blocks import read_blocks, write_blocks
+from taiyaku.store.db import Db
 
-BLOCK_BITS = 16
-BLOCK = 1 << BLOCK_BITS
 RADIUS = 4
 """The most edits between a unit and its leader (and at most a third of its key's length)."""
 SIGNATURE = 4
@@ -140,51 +139,17 @@ def write_groups(
     db: Db, lang: str, unit_ids: np.ndarray, leaders: np.ndarray, distances: np.ndarray
 ) -> None:
     """Store the groups of these units (``lang``: the source's primary language)."""
-    if not len(unit_ids):
-        return
-    offsets = (unit_ids - leaders).astype("<u4")
-    blocks = unit_ids >> BLOCK_BITS
-    for block in np.unique(blocks).tolist():
-        here = blocks == block
-        row = db.conn.execute(
-            "SELECT leaders, distances FROM match_groups WHERE lang = ? AND block = ?",
-            [lang, block],
-        ).fetchone()
-        if row is None:
-            stored = np.zeros(BLOCK, dtype="<u4")
-            stored_distances = np.zeros(BLOCK, dtype="<u1")
-        else:
-            stored = np.frombuffer(row[0], dtype="<u4").copy()
-            stored_distances = np.frombuffer(row[1], dtype="<u1").copy()
-        at = unit_ids[here] & (BLOCK - 1)
-        stored[at] = offsets[here]
-        stored_distances[at] = distances[here]
-        db.conn.execute(
-            "INSERT INTO match_groups (lang, block, leaders, distances) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (lang, block) DO UPDATE "
-            "SET leaders = excluded.leaders, distances = excluded.distances",
-            [lang, block, stored.tobytes(), stored_distances.tobytes()],
-        )
+    columns = {"leaders": (unit_ids - leaders, "<u4"), "distances": (distances, "<u1")}
+    write_blocks(db, "match_groups", lang, unit_ids, columns)
 
 
 def read_leaders(db: Db, lang: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Every unit's leader and distance to it, by unit id, for ids below ``size`` (a unit
     never grouped leads itself, at distance 0)."""
-    leaders = np.arange(size, dtype=np.int64)
-    distances = np.zeros(size, dtype=np.uint8)
-    rows = read_blobs(
-        db,
-        "SELECT block, leaders, distances FROM match_groups WHERE lang = ? ORDER BY block",
-        [lang],
+    offsets, distances = read_blocks(
+        db, "match_groups", lang, {"leaders": "<u4", "distances": "<u1"}, size
     )
-    for block, blob, distance_blob in rows:
-        start = block * BLOCK
-        end = min(start + BLOCK, size)
-        if end <= start:
-            continue
-        leaders[start:end] -= np.frombuffer(blob, "<u4")[: end - start]
-        distances[start:end] = np.frombuffer(distance_blob, "<u1")[: end - start]
-    return leaders, distances
+    return np.arange(size, dtype=np.int64) - offsets, distances.astype(np.uint8)
 
 
 def _stable_order(values: np.ndarray) -> np.ndarray:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from taiyaku.store import pg, postings
+from taiyaku.store.blocks import read_blocks
 from taiyaku.store.db import Db, in_list, in_params, read_blobs
 from taiyaku.store.groups import Groups, read_leaders
-from taiyaku.store.index_writer import BLOCK, CHARS, TARGETS
+from taiyaku.store.index_writer import CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
 # The postings of a gram that fill at least CACHE_FROM bytes (the commonest characters of a
@@ -107,14 +108,7 @@ class IndexReader:
             return found
         if self._stamp is None:
             self._stamp = change_stamp(self.db)
-        rows = read_blobs(
-            self.db,
-            f"SELECT block, {name} FROM {self._sizes} WHERE lang = ? ORDER BY block",
-            [self.lang],
-        )
-        values = np.zeros((rows[-1][0] + 1) * BLOCK if rows else 0, dtype=np.int32)
-        for block, blob in rows:
-            values[block * BLOCK : (block + 1) * BLOCK] = np.frombuffer(blob, "<u2")
+        (values,) = read_blocks(self.db, self._sizes, self.lang, {name: "<u2"}, into=np.int32)
         self._columns[name] = values
         return values
 

@@ -49,6 +49,7 @@ import numpy as np
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
+from taiyaku.store.blocks import read_blocks, write_blocks
 from taiyaku.store.db import Db, in_list, insert_rows
 from taiyaku.store.groups import Grouper, groups_lang, read_leaders, write_groups
 from taiyaku.store.pg import is_postgres
@@ -73,8 +74,6 @@ INDEX_VERSION = 3
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""
-BLOCK_BITS = 16
-BLOCK = 1 << BLOCK_BITS
 FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
 CARRY_BELOW = 16
@@ -826,16 +825,7 @@ def _remove_groups(db: Db, lang: str, gone: np.ndarray, keys: list[str]) -> None
 
 def _lengths(db: Db, lang: str, size: int) -> np.ndarray:
     """The stored source key length of every unit below ``size`` (0: none in ``lang``)."""
-    lengths = np.zeros(size, dtype=np.int32)
-    rows = db.conn.execute(
-        "SELECT block, lengths FROM match_sizes WHERE lang = ? ORDER BY block", [lang]
-    ).fetchall()
-    for block, blob in rows:
-        start = block * BLOCK
-        end = min(start + BLOCK, size)
-        if end > start:
-            lengths[start:end] = np.frombuffer(blob, "<u2")[: end - start]
-    return lengths
+    return read_blocks(db, "match_sizes", lang, {"lengths": "<u2"}, size)[0]
 
 
 def _write_vocabulary(db: Db, words: list[str]) -> None:
@@ -916,30 +906,9 @@ def _write_sizes(
     *,
     table: str = "match_sizes",
 ) -> None:
-    if not len(unit_ids):
-        return
-    capped = np.minimum(sizes, 0xFFFF).astype("<u2")
-    blocks = unit_ids >> BLOCK_BITS
-    for block in np.unique(blocks).tolist():
-        here = blocks == block
-        row = db.conn.execute(
-            f"SELECT lengths, grams FROM {table} WHERE lang = ? AND block = ?", [lang, block]
-        ).fetchone()
-        if row is None:
-            lengths = np.zeros(BLOCK, dtype="<u2")
-            counts = np.zeros(BLOCK, dtype="<u2")
-        else:
-            lengths = np.frombuffer(row[0], dtype="<u2").copy()
-            counts = np.frombuffer(row[1], dtype="<u2").copy()
-        offsets = unit_ids[here] & (BLOCK - 1)
-        lengths[offsets] = capped[0][here]
-        counts[offsets] = capped[1][here]
-        db.conn.execute(
-            f"INSERT INTO {table} (lang, block, lengths, grams) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (lang, block) DO UPDATE "
-            "SET lengths = excluded.lengths, grams = excluded.grams",
-            [lang, block, lengths.tobytes(), counts.tobytes()],
-        )
+    capped = np.minimum(sizes, 0xFFFF)
+    columns = {"lengths": (capped[0], "<u2"), "grams": (capped[1], "<u2")}
+    write_blocks(db, table, lang, unit_ids, columns)
 
 
 def rebuild_index(db: Db, *, sources: bool = True) -> None:

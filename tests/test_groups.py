@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from taiyaku import TranslationMemory, Unit
+from taiyaku.errors import TaiyakuError
 from taiyaku.match.search import Matcher
 from taiyaku.store.db import open_db
 from taiyaku.store.groups import Grouper, read_leaders
@@ -127,6 +128,33 @@ def test_an_index_without_groups_is_rebuilt_with_them(db_target):
     found = matcher.scores(BASE, min_score=50, limit=10, lang="ja")
     assert found == matcher.scores(BASE, min_score=50, limit=10, lang="ja", exhaustive=True)
     assert len(found) == len(VARIANTS)
+
+
+def test_a_postgres_index_without_groups_is_rebuilt_with_them(pg_url):
+    import psycopg
+
+    database = open_db(pg_url)
+    TranslationMemory(database).add_many(_units(VARIANTS))
+    database.close()
+    with psycopg.connect(pg_url) as conn:  # as a server left by the taiyaku before groups
+        conn.execute("DROP TABLE match_groups")
+        conn.execute("DELETE FROM match_postings WHERE lang = 'ja/g'")
+        conn.execute("DELETE FROM taiyaku_migrations WHERE name = 'pg004_match_groups'")
+        conn.execute(
+            "UPDATE meta SET value = replace(value, 'index:3', 'index:2') "
+            "WHERE key = 'keys_signature'"
+        )
+    with pytest.raises(TaiyakuError, match="upgrade"):  # reading: told what to run
+        open_db(pg_url, write=False)
+    again = open_db(pg_url)
+    try:
+        assert assert_groups_cover_their_members(again) == 4
+        matcher = Matcher(again)
+        found = matcher.scores(BASE, min_score=50, limit=10, lang="ja")
+        assert found == matcher.scores(BASE, min_score=50, limit=10, lang="ja", exhaustive=True)
+        assert len(found) == len(VARIANTS)
+    finally:
+        again.close()
 
 
 def _near_copies(rng: random.Random, count: int) -> list[str]:

@@ -390,7 +390,9 @@ class Matcher:
                 distances = groups.distances[members].astype(np.int64)
                 known = (distances != UNKNOWN) & (apart[owner] >= 0)
                 edits = np.maximum(edits, np.where(known, np.abs(apart[owner] - distances), 0))
-                member_bounds = 100 * (1 - edits / np.maximum(member_lengths, size))
+                member_bounds = np.minimum(  # and no member beats its group's count
+                    100 * (1 - edits / np.maximum(member_lengths, size)), batch_bounds[owner]
+                )
                 passing = member_bounds + _ROUNDING >= floor
                 units.append(members[passing])
                 unit_bounds.append(member_bounds[passing])

@@ -157,6 +157,35 @@ def test_a_postgres_index_without_groups_is_rebuilt_with_them(pg_url):
         again.close()
 
 
+def test_db_reindex_regroups_what_small_writes_left_apart(runner, db_target):
+    import json
+
+    from taiyaku.cli import cli
+
+    database = open_db(db_target)
+    tm = TranslationMemory(database)
+    for unit in _units([*VARIANTS, OTHER]):  # a server's additions: one write each
+        tm.add_many([unit])
+    matcher = Matcher(database)
+    query = "京都の神社は鎌倉時代に建てられた建築が多く残っている"
+    before = matcher.scores(query, min_score=50, limit=10, lang="ja")
+    assert len(before) == len(VARIANTS)
+    assert assert_groups_cover_their_members(database) == 0
+    database.close()
+
+    result = runner.invoke(cli, ["--db", db_target, "db", "reindex", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["groups"] == {"ja": {"units": 6, "groups": 2}}
+    again = open_db(db_target)
+    try:
+        assert assert_groups_cover_their_members(again) == 4
+        assert Matcher(again).scores(query, min_score=50, limit=10, lang="ja") == before
+    finally:
+        again.close()
+    result = runner.invoke(cli, ["--db", db_target, "db", "reindex"])
+    assert "6 units in 2 groups" in result.output
+
+
 def _near_copies(rng: random.Random, count: int) -> list[str]:
     words = ["京都", "寺", "の", "は", "を", "歴史", "建築", "年", "に", "が", "した", "。"]
     bases = ["".join(rng.choice(words) for _ in range(rng.randint(4, 12))) for _ in range(12)]

@@ -152,6 +152,18 @@ def read_leaders(db: Db, lang: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(size, dtype=np.int64) - offsets, distances.astype(np.uint8)
 
 
+def group_counts(db: Db) -> dict[str, tuple[int, int]]:
+    """Per source language that has groups, its live units and how many groups they form."""
+    langs = [lang for (lang,) in db.conn.execute("SELECT DISTINCT lang FROM match_groups")]
+    counts = {}
+    for lang in sorted(langs):
+        (lengths,) = read_blocks(db, "match_sizes", lang, {"lengths": "<u2"})
+        leaders, _ = read_leaders(db, lang, len(lengths))
+        live = np.flatnonzero(lengths > 0)
+        counts[lang] = (len(live), len(np.unique(leaders[live])))
+    return counts
+
+
 def _stable_order(values: np.ndarray) -> np.ndarray:
     """``np.argsort(values, kind="stable")`` of values below 2³², as two radix passes over
     16-bit halves (numpy sorts 16-bit keys by radix): 14 ms instead of 60 for the 728,263

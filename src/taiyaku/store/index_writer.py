@@ -612,7 +612,7 @@ class IndexWriter:
                 tokens.update(dict.fromkeys(char_layers(key)))
             _remove(db, "match_postings", chars_lang(lang), tokens, gone)
             if gram_size(lang) == 2:
-                _remove_groups(db, lang, gone, keys)
+                _remove_groups(db, lang, gone, tokens)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)
         if rows and self._with_targets(db):
@@ -797,8 +797,9 @@ def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarra
                 db.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
 
 
-def _remove_groups(db: Db, lang: str, gone: np.ndarray, keys: list[str]) -> None:
-    """Take the groups left with no member out of the group postings, when ``gone`` goes.
+def _remove_groups(db: Db, lang: str, gone: np.ndarray, tokens: Iterable[str]) -> None:
+    """Take the groups left with no member out of the group postings of ``tokens`` (the
+    layered characters of the units going), when ``gone`` goes.
 
     A group keeps its postings while any member other than those going is left (with the
     characters of members gone before: an over-estimate, which only costs speed). A group
@@ -813,14 +814,11 @@ def _remove_groups(db: Db, lang: str, gone: np.ndarray, keys: list[str]) -> None
     staying[gone[gone < size]] = False
     kept = np.zeros(size, dtype=bool)
     kept[leaders[staying]] = True  # the groups with a member staying
-    groups = np.unique(np.concatenate([gone, leaders[gone[gone < size]]]))
-    empty = groups[~kept[groups[groups < size]]] if len(groups) else groups
-    if not len(empty):
-        return
-    tokens: dict[str, None] = {}
-    for key in keys:
-        tokens.update(dict.fromkeys(char_layers(key)))
-    _remove(db, "match_postings", groups_lang(lang), tokens, empty.astype("<i4"))
+    inside = gone[gone < size]
+    groups = np.unique(np.concatenate([inside, leaders[inside]]))
+    empty = groups[~kept[groups]]
+    if len(empty):
+        _remove(db, "match_postings", groups_lang(lang), tokens, empty.astype("<i4"))
 
 
 def _lengths(db: Db, lang: str, size: int) -> np.ndarray:

@@ -79,3 +79,9 @@ def read_blocks(
         for array, blob, dtype in zip(arrays, blobs, columns.values(), strict=True):
             array[start:end] = np.frombuffer(blob, dtype)[: end - start]
     return arrays
+
+
+def read_lengths(db: Db, lang: str, size: int | None = None) -> np.ndarray:
+    """Every unit's source key length in ``lang`` (``match_sizes``; 0: no unit, or another
+    language), by unit id, for ids below ``size`` (``None``: up to the last stored block)."""
+    return read_blocks(db, "match_sizes", lang, {"lengths": "<u2"}, size)[0]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from taiyaku.store.blocks import read_blocks, write_blocks
+from taiyaku.store.blocks import read_blocks, read_lengths, write_blocks
 from taiyaku.store.db import Db
 
 RADIUS = 4
@@ -157,7 +157,7 @@ def group_counts(db: Db) -> dict[str, tuple[int, int]]:
     langs = [lang for (lang,) in db.conn.execute("SELECT DISTINCT lang FROM match_groups")]
     counts = {}
     for lang in sorted(langs):
-        (lengths,) = read_blocks(db, "match_sizes", lang, {"lengths": "<u2"})
+        lengths = read_lengths(db, lang)
         leaders, _ = read_leaders(db, lang, len(lengths))
         live = np.flatnonzero(lengths > 0)
         counts[lang] = (len(live), len(np.unique(leaders[live])))
@@ -178,8 +178,7 @@ def _stable_order(values: np.ndarray) -> np.ndarray:
 class Groups:
     """The groups of one language's units, as a search uses them (all arrays by unit id).
 
-    :param leaders: each unit's leader (itself when it leads)
-    :param distances: its edit distance to the leader (:data:`UNKNOWN`: not known)
+    :param distances: each unit's edit distance to its leader (:data:`UNKNOWN`: not known)
     :param shortest: for a leader, the length of its group's shortest live member (0: none)
     :param longest: ... and of its longest
     :param members: the live units led by another, ordered by leader
@@ -187,7 +186,6 @@ class Groups:
         units: a leader's members are ``members[starts[g]:starts[g + 1]]``)
     """
 
-    leaders: np.ndarray
     distances: np.ndarray
     shortest: np.ndarray
     longest: np.ndarray
@@ -199,20 +197,15 @@ class Groups:
         """Build from the stored leaders and distances and the units' key lengths (0: no
         live unit)."""
         live = np.flatnonzero(lengths > 0)
-        led = leaders[live]
-        shortest = np.zeros(len(lengths), dtype=np.int32)
-        longest = np.zeros(len(lengths), dtype=np.int32)
+        led, live_lengths = leaders[live], lengths[live].astype(np.int32)
         big = np.iinfo(np.int32).max
         low = np.full(len(lengths), big, dtype=np.int32)
-        np.minimum.at(low, led, lengths[live].astype(np.int32))
-        np.maximum.at(longest, led, lengths[live].astype(np.int32))
-        shortest[:] = np.where(low == big, 0, low)
+        longest = np.zeros(len(lengths), dtype=np.int32)
+        np.minimum.at(low, led, live_lengths)
+        np.maximum.at(longest, led, live_lengths)
+        shortest = np.where(low == big, 0, low)
         others = live[led != live]
         members = others[_stable_order(leaders[others])]
         starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.bincount(leaders[others], minlength=len(lengths)), out=starts[1:])
-        return cls(leaders, distances, shortest, longest, members, starts)
-
-    def led_by(self, leader: int) -> np.ndarray:
-        """The live units of ``leader``'s group other than itself, ascending."""
-        return self.members[self.starts[leader] : self.starts[leader + 1]]
+        return cls(distances, shortest, longest, members, starts)

@@ -49,7 +49,7 @@ import numpy as np
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.store import postings
-from taiyaku.store.blocks import read_blocks, write_blocks
+from taiyaku.store.blocks import read_lengths, write_blocks
 from taiyaku.store.db import Db, in_list, insert_rows
 from taiyaku.store.groups import Grouper, groups_lang, read_leaders, write_groups
 from taiyaku.store.pg import is_postgres
@@ -355,7 +355,7 @@ class _GroupBuffer(_CharBuffer):
         """Let the grouper know the live leaders with ids below ``below``."""
         lang = self.source_lang
         leaders, _ = read_leaders(db, lang, below)
-        live = _lengths(db, lang, below) > 0
+        live = read_lengths(db, lang, below) > 0
         seeds = np.flatnonzero(live & (leaders == np.arange(below))).tolist()
         for start in range(0, len(seeds), _REBUILD_BATCH):
             chunk = seeds[start : start + _REBUILD_BATCH]
@@ -810,7 +810,7 @@ def _remove_groups(db: Db, lang: str, gone: np.ndarray, tokens: Iterable[str]) -
     top = db.conn.execute("SELECT max(id) FROM units").fetchone()[0]
     size = int(top or 0) + 1
     leaders, _ = read_leaders(db, lang, size)
-    staying = _lengths(db, lang, size) > 0
+    staying = read_lengths(db, lang, size) > 0
     staying[gone[gone < size]] = False
     kept = np.zeros(size, dtype=bool)
     kept[leaders[staying]] = True  # the groups with a member staying
@@ -819,11 +819,6 @@ def _remove_groups(db: Db, lang: str, gone: np.ndarray, tokens: Iterable[str]) -
     empty = groups[~kept[groups]]
     if len(empty):
         _remove(db, "match_postings", groups_lang(lang), tokens, empty.astype("<i4"))
-
-
-def _lengths(db: Db, lang: str, size: int) -> np.ndarray:
-    """The stored source key length of every unit below ``size`` (0: none in ``lang``)."""
-    return read_blocks(db, "match_sizes", lang, {"lengths": "<u2"}, size)[0]
 
 
 def _write_vocabulary(db: Db, words: list[str]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from taiyaku.store import postings
-from taiyaku.store.groups import UNKNOWN, read_leaders
-from taiyaku.text.grams import char_layers
+from taiyaku.store.groups import KNOWN, UNKNOWN, read_changes, read_leaders
+from taiyaku.text.grams import char_layers, unpack_char_layers
 
 
 def group_postings(database, lang: str = "ja") -> dict[str, set[int]]:
@@ -19,21 +19,32 @@ def group_postings(database, lang: str = "ja") -> dict[str, set[int]]:
 
 
 def assert_groups_cover_their_members(database, lang: str = "ja") -> int:
-    """Every live unit's layered characters are in its leader's postings, and its stored
-    distance to a live leader is the true one. Return how many units are led by another."""
+    """Every live unit's layered characters are in its leader's postings, its stored
+    distance to a live leader is the true one, and its stored changes (all known) turn the
+    leader's characters into its own. Return how many units are led by another."""
     keys = dict(
         database.execute("SELECT id, coalesce(source_key, source_text) FROM units").fetchall()
     )
     leaders, distances = read_leaders(database, lang, max(keys) + 1)
+    counts, starts, codes = read_changes(database, lang, max(keys) + 1)
     found = group_postings(database, lang)
     led = 0
     for unit_id, key in keys.items():
         leader = int(leaders[unit_id])
         for token in char_layers(key):
             assert leader in found.get(token, ()), (unit_id, key, leader, token)
-        if leader != unit_id:
-            led += 1
-            assert leader < unit_id
-            if leader in keys and distances[unit_id] != UNKNOWN:
+        assert counts[unit_id] & KNOWN, (unit_id, key)
+        changed = unpack_char_layers(codes[starts[unit_id] : starts[unit_id + 1]])
+        added = int(counts[unit_id] >> 4) & 7
+        if leader == unit_id:
+            assert changed == []
+            continue
+        led += 1
+        assert leader < unit_id
+        if leader in keys:
+            theirs = set(char_layers(keys[leader]))
+            assert not theirs & set(changed[:added]) and set(changed[added:]) <= theirs
+            assert (theirs - set(changed[added:])) | set(changed[:added]) == set(char_layers(key))
+            if distances[unit_id] != UNKNOWN:
                 assert distances[unit_id] == Levenshtein.distance(key, keys[leader])
     return led

@@ -15,7 +15,8 @@ from taiyaku import TranslationMemory, Unit
 from taiyaku.errors import TaiyakuError
 from taiyaku.match.search import Matcher
 from taiyaku.store.db import open_db
-from taiyaku.store.groups import Grouper, read_leaders
+from taiyaku.store.groups import KNOWN, Grouper, Groups, layer_changes, read_leaders
+from taiyaku.text.grams import char_layers, pack_char_layers
 from tests.groupcheck import assert_groups_cover_their_members, group_postings
 
 BASE = "京都の寺院は平安時代に建てられた建築が多く残っている"
@@ -111,19 +112,26 @@ def test_a_second_import_finds_the_first_ones_and_a_bulk_one_joins_their_groups(
     assert len(found) == 5
 
 
-@pytest.mark.sqlite_only("a SQLite file from before SQLite schema step m022")
-def test_an_index_without_groups_is_rebuilt_with_them(db_target):
+@pytest.mark.sqlite_only("a SQLite file from before SQLite schema step m022 or m023")
+@pytest.mark.parametrize("before", ["m022", "m023"], ids=["without-groups", "without-changes"])
+def test_an_index_without_groups_or_changes_is_rebuilt_with_them(db_target, before):
     database = open_db(db_target)
     TranslationMemory(database).add_many(_units(VARIANTS))
-    database.execute("DELETE FROM match_postings WHERE lang = 'ja/g'")
-    database.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_match_groups'")
-    database.execute("DROP TABLE match_groups")
+    database.execute("DELETE FROM _sqlite_migrations WHERE name = 'm023_match_changes'")
+    database.execute("DROP TABLE match_changes")
+    if before == "m022":
+        database.execute("DELETE FROM match_postings WHERE lang = 'ja/g'")
+        database.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_match_groups'")
+        database.execute("DROP TABLE match_groups")
+    old = "index:2" if before == "m022" else "index:3"
     database.execute(
-        "UPDATE meta SET value = replace(value, 'index:3', 'index:2') WHERE key = 'keys_signature'"
+        "UPDATE meta SET value = replace(value, 'index:4', ?) WHERE key = 'keys_signature'", [old]
     )
     database.close()
+    with pytest.raises(TaiyakuError, match="upgrade"):  # reading: told what to run
+        open_db(db_target, write=False)
     again = open_db(db_target)
-    assert assert_groups_cover_their_members(again) == 4
+    assert assert_groups_cover_their_members(again) == 4  # the changes too
     matcher = Matcher(again)
     found = matcher.scores(BASE, min_score=50, limit=10, lang="ja")
     assert found == matcher.scores(BASE, min_score=50, limit=10, lang="ja", exhaustive=True)
@@ -138,10 +146,14 @@ def test_a_postgres_index_without_groups_is_rebuilt_with_them(pg_url):
     database.close()
     with psycopg.connect(pg_url) as conn:  # as a server left by the taiyaku before groups
         conn.execute("DROP TABLE match_groups")
+        conn.execute("DROP TABLE match_changes")
         conn.execute("DELETE FROM match_postings WHERE lang = 'ja/g'")
-        conn.execute("DELETE FROM taiyaku_migrations WHERE name = 'pg004_match_groups'")
         conn.execute(
-            "UPDATE meta SET value = replace(value, 'index:3', 'index:2') "
+            "DELETE FROM taiyaku_migrations "
+            "WHERE name IN ('pg004_match_groups', 'pg005_match_changes')"
+        )
+        conn.execute(
+            "UPDATE meta SET value = replace(value, 'index:4', 'index:2') "
             "WHERE key = 'keys_signature'"
         )
     with pytest.raises(TaiyakuError, match="upgrade"):  # reading: told what to run
@@ -235,7 +247,9 @@ def test_groups_across_writes_and_deletions_never_lose_a_match(
             assert_groups_cover_their_members(database)
         matcher = Matcher(database)
         for _ in range(5):
-            query = data.draw(st.sampled_from(texts)) + data.draw(st.sampled_from(["", "の", "京寺"]))
+            query = data.draw(st.sampled_from(texts)) + data.draw(
+                st.sampled_from(["", "の", "京寺"])
+            )
             for min_score in (40, 60, 80):
                 limit = data.draw(st.sampled_from([1, 5]))
                 indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
@@ -254,3 +268,102 @@ def test_the_members_order_is_a_stable_sort_by_leader():
     for high in (10, 70_000, 2**31 - 1):  # within one 16-bit half, across both, the widest
         values = rng.integers(0, high, size=5000)
         assert _stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()
+
+
+def _edited(rng: random.Random, text: str, edits: int) -> str:
+    chars = list(text)
+    for _ in range(edits):
+        at = rng.randrange(len(chars) + 1)
+        kind = rng.random()
+        if kind < 0.33 and at < len(chars):
+            del chars[at]
+        elif kind < 0.66 and at < len(chars):
+            chars[at] = rng.choice("のはを京寺年a1")
+        else:
+            chars.insert(at, rng.choice("のはを京寺年a1"))
+    return "".join(chars)
+
+
+def _shared(a: str, b: str) -> int:
+    return len(set(char_layers(a)) & set(char_layers(b)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 100_000), members=st.integers(0, 6), far=st.booleans())
+def test_members_counts_follow_from_their_groups_and_changes(seed, members, far):
+    """A group's count of shared characters and its members' changes give every member's
+    and the leader's own count: exactly for changes within 7 tokens, else the group's."""
+    rng = random.Random(seed)
+    leader = "".join(rng.choice("京都の寺院は平安時代にのの年") for _ in range(rng.randint(1, 20)))
+    keys = [
+        # far: a key of its own, more than 7 tokens away from the leader's, sometimes
+        "".join(rng.choice("国際戦略局情報通信") for _ in range(rng.randint(9, 15)))
+        if far and rng.random() < 0.5
+        else _edited(rng, leader, rng.randint(0, 4))
+        for _ in range(members)
+    ]
+    query = _edited(rng, leader, rng.randint(0, 8)) + rng.choice(["", "国際", "のの"])
+    counts, codes = layer_changes(keys, [leader] * len(keys))
+    ids = np.arange(1, len(keys) + 2)
+    all_counts = np.concatenate([[0, KNOWN], counts]).astype(np.uint8)
+    sizes = ((all_counts >> 4) & 7).astype(np.int64) + (all_counts & 7)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    groups = Groups.of(
+        np.concatenate([[0], np.ones(len(keys) + 1, np.int64)]),
+        np.zeros(len(ids) + 1, np.uint8),
+        np.array([0, *(len(k) or 1 for k in [leader, *keys])]),
+        (all_counts, starts, codes),
+    )
+    union: set[str] = set().union(*(char_layers(k) for k in [leader, *keys]))
+    group_count = len(set(char_layers(query)) & union)
+    found = np.unique(pack_char_layers([query])[1])
+    member_ids = ids[1:]
+    leader_counts, member_counts = groups.shared(
+        np.array([1]), np.array([group_count]), member_ids, np.zeros(len(keys), np.int64), found
+    )
+    if counts.all():  # every change known: exact
+        assert leader_counts.tolist() == [_shared(query, leader)]
+        assert member_counts.tolist() == [_shared(query, k) for k in keys]
+    else:
+        assert leader_counts[0] >= _shared(query, leader)
+    for key, count, member_count in zip(keys, counts, member_counts, strict=True):
+        if count:
+            assert member_count >= _shared(query, key)
+        else:  # more than 7 tokens changed: the group's count bounds the member
+            assert sum(1 for t in char_layers(key) if t not in char_layers(leader)) > 7 or (
+                sum(1 for t in char_layers(leader) if t not in char_layers(key)) > 7
+            )
+            assert member_count == group_count
+
+
+def test_a_search_stays_exact_when_a_members_changes_are_not_known(db):
+    """Changes a write did not store (count 0) leave the member bounded by its group."""
+    TranslationMemory(db).add_many(_units([*VARIANTS, OTHER]))
+    matcher = Matcher(db)
+    query = "京都の神社は鎌倉時代に建てられた建築が多く残っている"
+    before = matcher.scores(query, min_score=50, limit=10, lang="ja")
+    assert matcher.reader("ja").groups().changes[1:7].all()
+    db.execute("DELETE FROM match_changes")
+    again = Matcher(db)
+    assert not again.reader("ja").groups().changes.any()
+    for min_score in (50, 80):
+        found = again.scores(query, min_score=min_score, limit=10, lang="ja")
+        assert found == again.scores(
+            query, min_score=min_score, limit=10, lang="ja", exhaustive=True
+        )
+    assert again.scores(query, min_score=50, limit=10, lang="ja") == before
+    assert len(before) == len(VARIANTS)
+
+
+def test_changes_written_by_several_writes_into_one_block_are_kept_in_place(db, monkeypatch):
+    """A later write rewrites its units' changes in a block that holds earlier ones."""
+    from taiyaku.store import index_writer
+
+    monkeypatch.setattr(index_writer, "SEED_FROM", 1)  # each write joins the earlier groups
+    tm = TranslationMemory(db)
+    rng = random.Random(3)
+    for round_ in range(4):
+        texts = [_edited(rng, BASE, rng.randint(0, 4)) for _ in range(6)]
+        tm.add_many([Unit(t, f"round {round_} {n}") for n, t in enumerate(dict.fromkeys(texts))])
+    tm.delete(ids=[3, 9])
+    assert assert_groups_cover_their_members(db) > 10

@@ -43,10 +43,10 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
-from taiyaku.store.groups import UNKNOWN, groups_lang
+from taiyaku.store.groups import UNKNOWN, groups_lang, ranges
 from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
 from taiyaku.store.tm import TranslationMemory
-from taiyaku.text.grams import char_layers, key_grams
+from taiyaku.text.grams import char_layers, key_grams, pack_char_layers
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
@@ -205,23 +205,27 @@ class Matcher:
             return []
         grouped = reader.q == 2 and min_score > 0
         if grouped:
-            candidates, bound = self._char_bounds(key, lang, min_score)
+            candidates, bound, shared = self._char_bounds(key, lang, min_score)
         else:
             candidates, bound = self._gram_bounds(reader, key, min_score)
+            shared = bound  # not used
         keep = bound + _ROUNDING >= min_score
-        candidates, bound = candidates[keep], bound[keep]
+        candidates, bound, shared = candidates[keep], bound[keep], shared[keep]
         if self.max_candidates is not None and len(candidates) > self.max_candidates:
             top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
-            candidates, bound = candidates[top], bound[top]
+            candidates, bound, shared = candidates[top], bound[top], shared[top]
         order = np.lexsort((candidates, -bound))
-        verify = self._verify_groups if grouped else self._verify
-        return verify(
-            key, lang, candidates[order].tolist(), bound[order].tolist(), min_score, limit
-        )
+        candidates, bound, shared = candidates[order], bound[order], shared[order]
+        if grouped:
+            return self._verify_groups(key, lang, candidates, bound, shared, min_score, limit)
+        return self._verify(key, lang, candidates.tolist(), bound.tolist(), min_score, limit)
 
-    def _char_bounds(self, key: str, lang: str, min_score: float) -> tuple[np.ndarray, np.ndarray]:
+    def _char_bounds(
+        self, key: str, lang: str, min_score: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Bound every near-duplicate group (:mod:`taiyaku.store.groups`) that may hold a
-        unit reaching ``min_score``, by the characters its members share with ``key``.
+        unit reaching ``min_score``, by the characters its members share with ``key``;
+        return the groups' leaders, bounds and counts of shared characters.
 
         A unit of length ``m`` sharing ``x`` layered characters with the key is at least
         ``max(len(key), m) - x`` edits away, so it scores at most
@@ -275,7 +279,7 @@ class Matcher:
             candidates, shared, need = candidates[keep], shared[keep], need[keep]
         best_lengths = np.clip(size, groups.shortest[candidates], groups.longest[candidates])
         longer = np.maximum(best_lengths, size)
-        return candidates, 100 * np.minimum(shared, best_lengths) / longer
+        return candidates, 100 * np.minimum(shared, best_lengths) / longer, shared
 
     def _gram_bounds(
         self, reader: IndexReader, key: str, min_score: float
@@ -344,63 +348,68 @@ class Matcher:
         self,
         key: str,
         lang: str,
-        leaders: list[int],
-        bounds: list[float],
+        leaders: np.ndarray,
+        bounds: np.ndarray,
+        shared: np.ndarray,
         min_score: float,
         limit: int,
     ) -> list[tuple[float, int]]:
-        """Score the members of the groups ``leaders``, in order of their groups' ``bounds``.
+        """Score the units of the groups ``leaders``, in order of their groups' ``bounds``.
 
-        A batch of groups at a time: their leaders' keys are read, and each member is bounded
-        by its length and, when its leader is live and its distance to it known, by
-        ``|d(key, leader) − d(leader, member)|``; only the units whose bound reaches the
-        threshold (or the ``limit``-th score found) have their keys read and scored, best
-        bound first.
+        A batch of groups at a time, every unit is bounded by its own count of shared
+        characters, derived from its group's (``shared``) and the changes each member makes
+        to its leader (:meth:`taiyaku.store.groups.Groups.shared`), without reading a key.
+        The keys of the leaders that reach the threshold (or the ``limit``-th score found)
+        are read; their members are bounded also by ``|d(key, leader) − d(leader, member)|``
+        when their distance is known; then the members that still reach it are read, and
+        all are scored best bound first.
         """
         reader = self.reader(lang)
         groups, lengths = reader.groups(), reader.lengths
         size = len(key)
+        query = np.unique(pack_char_layers([key])[1])
         best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
-        all_bounds = np.asarray(bounds)
-        all_leaders = np.asarray(leaders, dtype=np.int64)
         for start in range(0, len(leaders), _GROUP_BATCH):
             floor = best[0][0] if len(best) == limit else min_score
             if bounds[start] + _ROUNDING < floor:
                 break
-            batch = all_leaders[start : start + _GROUP_BATCH]
-            batch_bounds = all_bounds[start : start + _GROUP_BATCH]
-            reaching = batch_bounds + _ROUNDING >= floor
-            batch, batch_bounds = batch[reaching], batch_bounds[reaching]
-            leader_keys = self.tm.source_keys_by_ids(np.sort(batch).tolist())
+            end = start + _GROUP_BATCH
+            batch, batch_shared = leaders[start:end], shared[start:end]
+            reaching = bounds[start:end] + _ROUNDING >= floor
+            batch, batch_shared = batch[reaching].astype(np.int64), batch_shared[reaching]
             firsts = groups.starts[batch]
             counts = groups.starts[batch + 1] - firsts
-            live = np.fromiter((u in leader_keys for u in batch.tolist()), bool, len(batch))
-            units, unit_bounds = [batch[live]], [batch_bounds[live]]
-            if counts.any():
-                owner = np.repeat(np.arange(len(batch)), counts)
-                at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-                members = groups.members[np.repeat(firsts, counts) + at]
-                member_lengths = lengths[members].astype(np.int64)
-                edits = np.abs(member_lengths - size)
-                apart = np.full(len(batch), -1, dtype=np.int64)  # -1: leader gone
-                for i in np.flatnonzero(counts).tolist():
-                    leader_key = leader_keys.get(int(batch[i]))
-                    if leader_key is not None:
-                        apart[i] = Levenshtein.distance(key, leader_key)
-                distances = groups.distances[members].astype(np.int64)
-                known = (distances != UNKNOWN) & (apart[owner] >= 0)
-                edits = np.maximum(edits, np.where(known, np.abs(apart[owner] - distances), 0))
-                member_bounds = np.minimum(  # and no member beats its group's count
-                    100 * (1 - edits / np.maximum(member_lengths, size)), batch_bounds[owner]
+            owners = np.repeat(np.arange(len(batch)), counts)
+            members = groups.members[ranges(firsts, counts)]
+            leader_shared, member_shared = groups.shared(
+                batch, batch_shared, members, owners, query
+            )
+            leader_bounds = _char_bound(leader_shared, lengths[batch], size)
+            member_lengths = lengths[members].astype(np.int64)
+            member_bounds = _char_bound(member_shared, member_lengths, size)
+            passing = leader_bounds + _ROUNDING >= floor
+            read = batch[passing]
+            leader_keys = self.tm.source_keys_by_ids(np.sort(read).tolist()) if len(read) else {}
+            # The triangle inequality, for the members of the leaders read.
+            apart = np.full(len(batch), -1, dtype=np.int64)  # -1: leader not read
+            for i in np.flatnonzero(passing & (counts > 0)).tolist():
+                leader_key = leader_keys.get(int(batch[i]))
+                if leader_key is not None:
+                    apart[i] = Levenshtein.distance(key, leader_key)
+            distances = groups.distances[members].astype(np.int64)
+            known = (distances != UNKNOWN) & (apart[owners] >= 0)
+            if known.any():
+                edits = np.maximum(np.abs(member_lengths - size), np.abs(apart[owners] - distances))
+                by_distance = 100 * (1 - edits / np.maximum(member_lengths, size))
+                member_bounds = np.where(
+                    known, np.minimum(member_bounds, by_distance), member_bounds
                 )
-                passing = member_bounds + _ROUNDING >= floor
-                units.append(members[passing])
-                unit_bounds.append(member_bounds[passing])
-            wanted = np.concatenate(units)
-            wanted_bounds = np.concatenate(unit_bounds)
+            kept = member_bounds + _ROUNDING >= floor
+            wanted = np.concatenate([read, members[kept]])
+            wanted_bounds = np.concatenate([leader_bounds[passing], member_bounds[kept]])
             order = np.lexsort((wanted, -wanted_bounds))
             wanted, wanted_bounds = wanted[order].tolist(), wanted_bounds[order].tolist()
-            others = sorted(u for u in wanted if u not in leader_keys)  # in page order
+            others = np.sort(members[kept]).tolist()  # in page order
             keys = self.tm.source_keys_by_ids(others) if others else {}
             keys.update(leader_keys)
             _keep_best(key, wanted, wanted_bounds, keys, best, min_score, limit)
@@ -470,6 +479,14 @@ def _keep_best(
 def _ranked(best: list[tuple[float, int]]) -> list[tuple[float, int]]:
     """The heap of :func:`_keep_best` as ``(score, id)``, best first, ties by id."""
     return sorted(((s, -i) for s, i in best), key=lambda e: (-e[0], e[1]))
+
+
+def _char_bound(shared: np.ndarray, lengths: np.ndarray, size: int) -> np.ndarray:
+    """The best score of units of ``lengths`` sharing ``shared`` layered characters with a
+    key of ``size`` characters (0 for a length 0: no live unit)."""
+    lengths = lengths.astype(np.int64)
+    bound: np.ndarray = 100 * np.minimum(shared, lengths) / np.maximum(np.maximum(lengths, size), 1)
+    return bound
 
 
 def _counted(

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from taiyaku.store.blocks import read_blocks, read_lengths, write_blocks
-from taiyaku.store.db import Db
+from taiyaku.store.blocks import BLOCK, BLOCK_BITS, read_blocks, read_lengths, write_blocks
+from taiyaku.store.db import Db, read_blobs
+from taiyaku.text.grams import pack_char_layers
 
 RADIUS = 4
 """The most edits between a unit and its leader (and at most a third of its key's length)."""
@@ -134,13 +135,148 @@ class Grouper:
             distances[i] = best_distance
         return leaders, distances
 
+    def changes(
+        self, unit_ids: list[int], keys: list[str], leaders: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The :func:`layer_changes` of these units (grouped by :meth:`add`) from their
+        leaders; a leader's are known and empty."""
+        counts = np.full(len(unit_ids), KNOWN, dtype=np.uint8)
+        led = np.flatnonzero(leaders != np.asarray(unit_ids, dtype=np.int64))
+        if not len(led):
+            return counts, np.empty(0, dtype=np.uint32)
+        leader_keys = self._keys
+        counts[led], codes = layer_changes(
+            [keys[i] for i in led.tolist()], [leader_keys[g] for g in leaders[led].tolist()]
+        )
+        return counts, codes
+
+
+KNOWN = 0x80
+"""In a unit's change count: its changes from its leader are stored (0: not known)."""
+_MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
+_OWNER = 40  # bits of a packed token below the index of its key
+
+
+def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The layered characters (:func:`~taiyaku.text.grams.char_layers`) each key adds to its
+    leader's and removes from it.
+
+    A key within ``d`` edits of its leader's adds at most ``d`` tokens and removes at most
+    ``d``, so the characters a query shares with every member of a group follow from the
+    count of the group's (see :meth:`Groups.shared`) without reading the members' keys.
+
+    :return: ``(counts, codes)``: per key, ``KNOWN | added << 4 | removed`` (0 when either
+        is above 7 or a token does not fit 32 bits: not stored); the tokens packed as
+        :func:`~taiyaku.text.grams.pack_char_layers` does, key after key, each key's added
+        tokens and then its removed ones
+    """
+    size = len(keys)
+    mine_owners, mine = pack_char_layers(keys)
+    theirs_owners, theirs = pack_char_layers(leader_keys)
+    added = np.setdiff1d(
+        (mine_owners.astype(np.int64) << _OWNER) | mine,
+        (theirs_owners.astype(np.int64) << _OWNER) | theirs,
+        assume_unique=True,
+    )
+    removed = np.setdiff1d(
+        (theirs_owners.astype(np.int64) << _OWNER) | theirs,
+        (mine_owners.astype(np.int64) << _OWNER) | mine,
+        assume_unique=True,
+    )
+    low = (1 << _OWNER) - 1
+    owners = np.concatenate([(added >> _OWNER) * 2, (removed >> _OWNER) * 2 + 1])
+    codes = np.concatenate([added & low, removed & low])
+    n_added = np.bincount(added >> _OWNER, minlength=size)
+    n_removed = np.bincount(removed >> _OWNER, minlength=size)
+    wide = np.bincount(owners[codes > 0xFFFFFFFF] >> 1, minlength=size) > 0
+    known = (n_added <= _MOST) & (n_removed <= _MOST) & ~wide
+    counts = np.where(known, KNOWN | (n_added << 4) | n_removed, 0).astype(np.uint8)
+    kept = known[owners >> 1]
+    owners, codes = owners[kept], codes[kept]
+    return counts, codes[np.argsort(owners, kind="stable")].astype(np.uint32)
+
+
+def _change_sizes(counts: np.ndarray) -> np.ndarray:
+    """How many tokens each change count stands for."""
+    sizes: np.ndarray = ((counts >> 4) & _MOST).astype(np.int64) + (counts & _MOST)
+    return sizes
+
+
+def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another."""
+    ends = np.cumsum(sizes)
+    ranges: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
+        int(ends[-1]) if len(ends) else 0
+    )
+    return ranges
+
 
 def write_groups(
-    db: Db, lang: str, unit_ids: np.ndarray, leaders: np.ndarray, distances: np.ndarray
+    db: Db,
+    lang: str,
+    unit_ids: np.ndarray,
+    leaders: np.ndarray,
+    distances: np.ndarray,
+    counts: np.ndarray,
+    codes: np.ndarray,
 ) -> None:
-    """Store the groups of these units (``lang``: the source's primary language)."""
+    """Store the groups of these units (``lang``: the source's primary language) and their
+    changes from their leaders (:func:`layer_changes`, in the order of ``unit_ids``)."""
     columns = {"leaders": (unit_ids - leaders, "<u4"), "distances": (distances, "<u1")}
     write_blocks(db, "match_groups", lang, unit_ids, columns)
+    if not len(unit_ids):
+        return
+    sizes = _change_sizes(counts)
+    starts = np.cumsum(sizes) - sizes
+    blocks = unit_ids >> BLOCK_BITS
+    for block in np.unique(blocks).tolist():
+        here = np.flatnonzero(blocks == block)
+        row = db.conn.execute(
+            "SELECT counts, codes FROM match_changes WHERE lang = ? AND block = ?", [lang, block]
+        ).fetchone()
+        if row is None:
+            stored_counts, stored_codes = np.zeros(BLOCK, np.uint8), np.empty(0, np.uint32)
+        else:
+            stored_counts = np.frombuffer(row[0], np.uint8).copy()
+            stored_codes = np.frombuffer(row[1], "<u4")
+        # The block's codes, unit after unit: the stored ones, the new ones in their place.
+        stored_sizes = _change_sizes(stored_counts)
+        where = np.cumsum(stored_sizes) - stored_sizes
+        at = unit_ids[here] & (BLOCK - 1)
+        stored_sizes[at] = sizes[here]
+        stored_counts[at] = counts[here]
+        where[at] = len(stored_codes) + np.cumsum(sizes[here]) - sizes[here]
+        pool = np.concatenate([stored_codes, codes[ranges(starts[here], sizes[here])]])
+        packed = pool[ranges(where, stored_sizes)].astype("<u4")
+        db.conn.execute(
+            "INSERT INTO match_changes (lang, block, counts, codes) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (lang, block) DO UPDATE "
+            "SET counts = excluded.counts, codes = excluded.codes",
+            [lang, block, stored_counts.tobytes(), packed.tobytes()],
+        )
+
+
+def read_changes(db: Db, lang: str, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every unit's changes from its leader, for ids below ``size``: ``(counts, starts,
+    codes)``, the tokens of unit ``u`` being ``codes[starts[u]:starts[u + 1]]`` (see
+    :func:`layer_changes`; count 0: not known)."""
+    counts = np.zeros(size, dtype=np.uint8)
+    parts = []
+    rows = read_blobs(
+        db, "SELECT block, counts, codes FROM match_changes WHERE lang = ? ORDER BY block", [lang]
+    )
+    for block, block_counts, block_codes in rows:
+        start = block * BLOCK
+        end = min(start + BLOCK, size)
+        if end <= start:
+            continue
+        here = np.frombuffer(block_counts, np.uint8)[: end - start]
+        counts[start:end] = here
+        parts.append(np.frombuffer(block_codes, "<u4")[: int(_change_sizes(here).sum())])
+    starts = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(_change_sizes(counts), out=starts[1:])
+    codes = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    return counts, starts, codes
 
 
 def read_leaders(db: Db, lang: str, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -184,6 +320,10 @@ class Groups:
     :param members: the live units led by another, ordered by leader
     :param starts: where each leader's members start in ``members`` (one more entry than
         units: a leader's members are ``members[starts[g]:starts[g + 1]]``)
+    :param changes: each unit's change count from its leader (:func:`layer_changes`)
+    :param change_starts: where each unit's changed tokens start in ``change_codes`` (one
+        more entry than units)
+    :param change_codes: the changed tokens, unit after unit
     """
 
     distances: np.ndarray
@@ -191,11 +331,62 @@ class Groups:
     longest: np.ndarray
     members: np.ndarray
     starts: np.ndarray
+    changes: np.ndarray
+    change_starts: np.ndarray
+    change_codes: np.ndarray
+
+    def shared(
+        self,
+        leaders: np.ndarray,
+        counts: np.ndarray,
+        members: np.ndarray,
+        owners: np.ndarray,
+        query: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """How many layered characters the ``leaders`` and their ``members`` share with a query
+        at most, from how many their groups share (``counts``).
+
+        A group's postings are the union of its leader's tokens and what each member adds
+        to them, so the leader shares the group's count less the query tokens among the
+        members' added ones, and a member shares its leader's count less the query tokens
+        it removes plus those it adds. Exact while the group's postings hold no member
+        since deleted; otherwise (and for a member whose changes are not known, which
+        shares at most its group's count) an upper bound.
+
+        :param members: members of the groups, ``owners`` the index of each one's leader in
+            ``leaders``
+        :param query: the query's tokens, packed as :func:`layer_changes` packs them, sorted
+        :return: ``(leader counts, member counts)``
+        """
+        changes = self.changes[members]
+        added = ((changes >> 4) & _MOST).astype(np.int64)
+        sizes = _change_sizes(changes)
+        which = np.repeat(np.arange(len(members)), sizes)
+        codes = self.change_codes[ranges(self.change_starts[members], sizes)]
+        found = np.searchsorted(query, codes)
+        hit = query[np.minimum(found, len(query) - 1)] == codes if len(query) else found < 0
+        within = np.arange(len(codes)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        adds = hit & (within < added[which])
+        gained = np.bincount(which[adds], minlength=len(members))
+        lost = np.bincount(which[hit & ~adds], minlength=len(members))
+        # the query tokens some member adds: in the group's count, not in its leader's
+        pairs = np.unique((owners[which[adds]].astype(np.int64) << 32) | codes[adds])
+        leader_counts = counts - np.bincount(pairs >> 32, minlength=len(leaders))
+        member_counts = np.where(
+            changes & KNOWN, leader_counts[owners] - lost + gained, counts[owners]
+        )
+        return leader_counts, member_counts
 
     @classmethod
-    def of(cls, leaders: np.ndarray, distances: np.ndarray, lengths: np.ndarray) -> Groups:
-        """Build from the stored leaders and distances and the units' key lengths (0: no
-        live unit)."""
+    def of(
+        cls,
+        leaders: np.ndarray,
+        distances: np.ndarray,
+        lengths: np.ndarray,
+        changes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> Groups:
+        """Build from the stored leaders and distances, the units' key lengths (0: no
+        live unit) and their changes (:func:`read_changes`; ``None``: none known)."""
         live = np.flatnonzero(lengths > 0)
         led, live_lengths = leaders[live], lengths[live].astype(np.int32)
         big = np.iinfo(np.int32).max
@@ -208,4 +399,7 @@ class Groups:
         members = others[_stable_order(leaders[others])]
         starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.bincount(leaders[others], minlength=len(lengths)), out=starts[1:])
-        return cls(distances, shortest, longest, members, starts)
+        if changes is None:
+            none = np.zeros(len(lengths), dtype=np.uint8)
+            changes = none, np.zeros(len(lengths) + 1, np.int64), np.empty(0, np.uint32)
+        return cls(distances, shortest, longest, members, starts, *changes)

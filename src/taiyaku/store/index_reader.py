@@ -15,7 +15,7 @@ import numpy as np
 from taiyaku.store import pg, postings
 from taiyaku.store.blocks import read_blocks
 from taiyaku.store.db import Db, in_list, in_params, read_blobs
-from taiyaku.store.groups import Groups, read_leaders
+from taiyaku.store.groups import Groups, read_changes, read_leaders
 from taiyaku.store.index_writer import CHARS, TARGETS
 from taiyaku.text.grams import gram_size
 
@@ -86,7 +86,8 @@ class IndexReader:
         if self._groups is None:
             lengths = self.lengths
             leaders, distances = read_leaders(self.db, self.lang, len(lengths))
-            self._groups = Groups.of(leaders, distances, lengths)
+            changes = read_changes(self.db, self.lang, len(lengths))
+            self._groups = Groups.of(leaders, distances, lengths, changes)
         return self._groups
 
     def refresh(self) -> None:

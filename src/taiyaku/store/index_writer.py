@@ -70,7 +70,7 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""
@@ -318,6 +318,8 @@ class _GroupBuffer(_CharBuffer):
         self.group_ids: list[np.ndarray] = []
         self.group_leaders: list[np.ndarray] = []
         self.group_distances: list[np.ndarray] = []
+        self.change_counts: list[np.ndarray] = []
+        self.change_codes: list[np.ndarray] = []
 
     def add(self, unit_ids: list[int], keys: list[str]) -> None:
         raise TypeError("a group buffer adds what its character buffer numbered: add_grouped")
@@ -343,9 +345,12 @@ class _GroupBuffer(_CharBuffer):
             if len(unit_ids) >= SEED_FROM:
                 self._seed(db, min(unit_ids))
         leaders, distances = self.grouper.add(unit_ids, keys)
+        counts, codes = self.grouper.changes(unit_ids, keys, leaders)
         self.group_ids.append(np.asarray(unit_ids, dtype=np.int64))
         self.group_leaders.append(leaders)
         self.group_distances.append(distances)
+        self.change_counts.append(counts)
+        self.change_codes.append(codes)
         if len(numbers):
             posted = leaders.astype(np.uint64)[owners]
             self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
@@ -365,15 +370,24 @@ class _GroupBuffer(_CharBuffer):
             ).fetchall()
             self.grouper.claim([r[0] for r in rows], [r[1] for r in rows])
 
-    def take_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Empty the groups collected; return ``(unit ids, leaders, distances)``."""
-        parts = (self.group_ids, self.group_leaders, self.group_distances)
+    def take_groups(self) -> tuple[np.ndarray, ...]:
+        """Empty the groups collected; return ``(unit ids, leaders, distances, change
+        counts, change codes)`` (see :func:`~taiyaku.store.groups.write_groups`)."""
+        parts = (
+            self.group_ids,
+            self.group_leaders,
+            self.group_distances,
+            self.change_counts,
+            self.change_codes,
+        )
+        types = (np.int64, np.int64, np.uint8, np.uint8, np.uint32)
         taken = tuple(
             np.concatenate(p) if p else np.empty(0, dtype=t)
-            for p, t in zip(parts, (np.int64, np.int64, np.uint8), strict=True)
+            for p, t in zip(parts, types, strict=True)
         )
         self.group_ids, self.group_leaders, self.group_distances = [], [], []
-        return taken[0], taken[1], taken[2]
+        self.change_counts, self.change_codes = [], []
+        return taken
 
 
 class _WordBuffer(_LangBuffer):
@@ -913,6 +927,7 @@ def rebuild_index(db: Db, *, sources: bool = True) -> None:
         db.conn.execute("DELETE FROM match_postings")
         db.conn.execute("DELETE FROM match_sizes")
         db.conn.execute("DELETE FROM match_groups")
+        db.conn.execute("DELETE FROM match_changes")
     targets = targets_indexed(db)
     if targets:
         for table in ("match_words", "match_word_sizes", "match_vocab"):

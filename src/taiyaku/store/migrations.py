@@ -371,3 +371,27 @@ def m022_match_groups(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m023_match_changes(db: Database) -> None:
+    """What each group member changes from its leader (``taiyaku.store.groups``).
+
+    ``match_changes`` holds, per source language and block of 65,536 unit ids, each unit's
+    change count (packed uint8: ``0x80 | added << 4 | removed``, 0 = not known) and, unit
+    after unit, the layered characters it adds to its leader's key and removes from it
+    (packed uint32 tokens). A search derives from them how many characters each member
+    shares with a query without reading its key. They are built by the key signature's
+    rebuild (``INDEX_VERSION`` 4 is part of it).
+    """
+    db.execute(
+        """
+        CREATE TABLE match_changes (
+            lang TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            counts BLOB NOT NULL,
+            codes BLOB NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )

@@ -210,6 +210,24 @@ def pg004_match_groups(db: PgDatabase) -> None:
     )
 
 
+@step
+def pg005_match_changes(db: PgDatabase) -> None:
+    """SQLite's ``m023_match_changes``: the layered characters each group member adds to its
+    leader's key and removes from it, per language and block of unit ids
+    (``taiyaku.store.groups``)."""
+    db.conn.execute(
+        f"""
+        CREATE TABLE match_changes (
+            lang {_TEXT} NOT NULL,
+            block INTEGER NOT NULL,
+            counts BYTEA NOT NULL,
+            codes BYTEA NOT NULL,
+            PRIMARY KEY (lang, block)
+        )
+        """
+    )
+
+
 def _tables(db: PgDatabase) -> set[str]:
     rows = db.conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

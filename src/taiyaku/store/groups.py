@@ -4,22 +4,30 @@ A large TM is mostly revisions: the same sentences with a number, a word or a pr
 changed. Each unit joins the group of an earlier unit (its *leader*) whose key is within a
 few edits of its own, or leads a group of its own. The fuzzy search
 (:mod:`taiyaku.match.search`) counts the characters a query shares with each *group* (the
-union of its members' layered characters, postings under ``lang`` = ``ja/g``…) and bounds
-every member by the triangle inequality of the edit distance:
+union of its members' layered characters, postings under ``lang`` = ``ja/g``…). From that
+count and the characters each member adds to its leader's key and removes from it (its
+*changes*, :func:`layer_changes`) it derives the count of the leader and of every member
+(:meth:`Groups.shared`) without reading a key, and for the members of the leaders it reads,
+it uses the triangle inequality of the edit distance too:
 ``d(query, member) ≥ |d(query, leader) − d(leader, member)|``. So a query reads postings for
-groups rather than units, and scores only the members whose bound reaches the threshold.
+groups rather than units, and reads and scores only the units whose bound reaches the
+threshold.
 
-The grouping only decides how fast a search is, never what it finds: every member is
-bounded by the union's count and its own length, and by the triangle inequality only when
-its distance to a live leader is stored. A write groups its units among themselves
-(:class:`Grouper`), and a bulk write (a first batch of at least ``SEED_FROM`` units, see
-:mod:`taiyaku.store.index_writer`) with the groups of earlier writes too; a small write's
-units join no earlier group. A deleted leader leaves its members bounded by their lengths,
-until the index is rebuilt.
+The grouping only decides how fast a search is, never what it finds: every derived count is
+exact or larger (a member deleted since leaves its characters in its group's postings), a
+member whose changes are not known is bounded by its group's count, and the triangle
+inequality is used only when the distance to a live leader is stored. A write groups its
+units among themselves (:class:`Grouper`), and a bulk write (a first batch of at least
+``SEED_FROM`` units, see :mod:`taiyaku.store.index_writer`) with the groups of earlier writes
+too; a small write's units join no earlier group. A deleted leader's members keep their
+changes from it, its characters staying in the group's postings while it has members.
 
 Stored in ``match_groups(lang, block, leaders, distances)`` (migration ``m022``): per block of
 65,536 unit ids, how far below its id each unit's leader is (uint32, 0: it leads) and its
-distance to the leader (uint8, :data:`UNKNOWN` when not known).
+distance to the leader (uint8, :data:`UNKNOWN` when not known); and in
+``match_changes(lang, block, counts, codes)`` (``m023``): each unit's change count (uint8,
+:data:`KNOWN` ``| added << 4 | removed``, 0 when not known) and its changed tokens, unit
+after unit (uint32, packed as :func:`~taiyaku.text.grams.pack_char_layers` packs them).
 """
 
 from __future__ import annotations

@@ -40,7 +40,6 @@ from rapidfuzz.distance import Levenshtein
 
 from taiyaku.store.blocks import BLOCK, BLOCK_BITS, read_blocks, read_lengths, write_blocks
 from taiyaku.store.db import Db, read_blobs
-from taiyaku.text.grams import pack_char_layers
 
 RADIUS = 4
 """The most edits between a unit and its leader (and at most a third of its key's length)."""
@@ -162,7 +161,8 @@ class Grouper:
 KNOWN = 0x80
 """In a unit's change count: its changes from its leader are stored (0: not known)."""
 _MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
-_OWNER = 40  # bits of a packed token below the index of its key
+_LAYER = 21  # bits of a packed token below its layer (as pack_char_layers packs it)
+_CODE_MASK = (1 << _LAYER) - 1
 
 
 def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,29 +179,46 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
         tokens and then its removed ones
     """
     size = len(keys)
-    mine_owners, mine = pack_char_layers(keys)
-    theirs_owners, theirs = pack_char_layers(leader_keys)
-    added = np.setdiff1d(
-        (mine_owners.astype(np.int64) << _OWNER) | mine,
-        (theirs_owners.astype(np.int64) << _OWNER) | theirs,
-        assume_unique=True,
+    # One sort of every character of both sides, as (key, character, side): a run of one
+    # key's character holds the leader's (side 0) and then the key's own (side 1).
+    mine, theirs = _characters(keys), _characters(leader_keys)
+    packed = np.sort(np.concatenate([(mine << 1) | 1, theirs << 1]))
+    side = packed & 1
+    packed >>= 1
+    starts = np.flatnonzero(np.concatenate([[len(packed) > 0], packed[1:] != packed[:-1]]))
+    ends = np.append(starts[1:], len(packed))
+    sides = np.concatenate([[0], np.cumsum(side)])
+    own = sides[ends] - sides[starts]  # how many times the key has the character
+    leader_has = ends - starts - own  # and its leader's
+    runs = packed[starts]
+    # The key adds the layers leader_has + 1 .. own, or removes own + 1 .. leader_has.
+    changed = np.abs(own - leader_has)
+    at = np.repeat(np.arange(len(runs)), changed)
+    layers = (
+        np.minimum(own, leader_has)[at]
+        + 1
+        + (np.arange(len(at)) - np.repeat(np.cumsum(changed) - changed, changed))
     )
-    removed = np.setdiff1d(
-        (theirs_owners.astype(np.int64) << _OWNER) | theirs,
-        (mine_owners.astype(np.int64) << _OWNER) | mine,
-        assume_unique=True,
-    )
-    low = (1 << _OWNER) - 1
-    owners = np.concatenate([(added >> _OWNER) * 2, (removed >> _OWNER) * 2 + 1])
-    codes = np.concatenate([added & low, removed & low])
-    n_added = np.bincount(added >> _OWNER, minlength=size)
-    n_removed = np.bincount(removed >> _OWNER, minlength=size)
+    owners = (runs[at] >> _LAYER) * 2 + (own < leader_has)[at]  # added before removed
+    codes = (layers << _LAYER) | (runs[at] & _CODE_MASK)
+    n_added = np.bincount(owners[owners & 1 == 0] >> 1, minlength=size)
+    n_removed = np.bincount(owners[owners & 1 == 1] >> 1, minlength=size)
     wide = np.bincount(owners[codes > 0xFFFFFFFF] >> 1, minlength=size) > 0
     known = (n_added <= _MOST) & (n_removed <= _MOST) & ~wide
     counts = np.where(known, KNOWN | (n_added << 4) | n_removed, 0).astype(np.uint8)
     kept = known[owners >> 1]
     owners, codes = owners[kept], codes[kept]
     return counts, codes[np.argsort(owners, kind="stable")].astype(np.uint32)
+
+
+def _characters(keys: list[str]) -> np.ndarray:
+    """Every character of ``keys``, packed as ``index of its key << 21 | code point``."""
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    packed: np.ndarray = (
+        np.repeat(np.arange(len(keys), dtype=np.int64), lengths) << _LAYER
+    ) | chars
+    return packed
 
 
 def _change_sizes(counts: np.ndarray) -> np.ndarray:

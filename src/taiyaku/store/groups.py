@@ -48,6 +48,11 @@ SIGNATURE = 4
 TRIED = 4
 """Leaders tried per signature: the first ones of a near length to claim it."""
 UNKNOWN = 255
+KNOWN = 0x80
+"""In a unit's change count: its changes from its leader are stored (0: not known)."""
+_MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
+_LAYER = 21  # bits of a packed token below its layer (as pack_char_layers packs it)
+_CODE_MASK = (1 << _LAYER) - 1
 GROUPS = "/g"  # appended to a language: the ``lang`` of its groups' layered-character postings
 
 _DIGITS = re.compile(r"\d+")
@@ -158,13 +163,6 @@ class Grouper:
         return counts, codes
 
 
-KNOWN = 0x80
-"""In a unit's change count: its changes from its leader are stored (0: not known)."""
-_MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
-_LAYER = 21  # bits of a packed token below its layer (as pack_char_layers packs it)
-_CODE_MASK = (1 << _LAYER) - 1
-
-
 def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The layered characters (:func:`~taiyaku.text.grams.char_layers`) each key adds to its
     leader's and removes from it.
@@ -230,10 +228,10 @@ def _change_sizes(counts: np.ndarray) -> np.ndarray:
 def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another."""
     ends = np.cumsum(sizes)
-    ranges: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
+    indexes: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
         int(ends[-1]) if len(ends) else 0
     )
-    return ranges
+    return indexes
 
 
 def write_groups(

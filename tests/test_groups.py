@@ -278,9 +278,9 @@ def _edited(rng: random.Random, text: str, edits: int) -> str:
         if kind < 0.33 and at < len(chars):
             del chars[at]
         elif kind < 0.66 and at < len(chars):
-            chars[at] = rng.choice("のはを京寺年a1")
+            chars[at] = rng.choice("のはを京寺年a1𠮷")
         else:
-            chars.insert(at, rng.choice("のはを京寺年a1"))
+            chars.insert(at, rng.choice("のはを京寺年a1𠮷"))
     return "".join(chars)
 
 
@@ -294,7 +294,9 @@ def test_members_counts_follow_from_their_groups_and_changes(seed, members, far)
     """A group's count of shared characters and its members' changes give every member's
     and the leader's own count: exactly for changes within 7 tokens, else the group's."""
     rng = random.Random(seed)
-    leader = "".join(rng.choice("京都の寺院は平安時代にのの年") for _ in range(rng.randint(1, 20)))
+    leader = "".join(
+        rng.choice("京都の寺院は平安時代にのの年𠮷") for _ in range(rng.randint(1, 20))
+    )
     keys = [
         # far: a key of its own, more than 7 tokens away from the leader's, sometimes
         "".join(rng.choice("国際戦略局情報通信") for _ in range(rng.randint(9, 15)))
@@ -367,3 +369,18 @@ def test_changes_written_by_several_writes_into_one_block_are_kept_in_place(db, 
         tm.add_many([Unit(t, f"round {round_} {n}") for n, t in enumerate(dict.fromkeys(texts))])
     tm.delete(ids=[3, 9])
     assert assert_groups_cover_their_members(db) > 10
+
+
+def test_a_member_whose_changes_do_not_fit_is_bounded_by_its_group(db):
+    """A token of a character repeated 2,048 times or more does not fit 32 bits: the member's
+    changes are not stored, and the search still finds it with its own score."""
+    leader, member = "あ" * 2100 + "終", "あ" * 2102 + "終"
+    TranslationMemory(db).add_many(_units([leader, member]))
+    groups = Matcher(db).reader("ja").groups()
+    assert read_leaders(db, "ja", 3)[0][1:3].tolist() == [1, 1]
+    assert groups.changes[1] == KNOWN and groups.changes[2] == 0
+    matcher = Matcher(db)
+    for query in (member, "あ" * 2101 + "終"):
+        found = matcher.scores(query, min_score=90, limit=5, lang="ja")
+        assert found == matcher.scores(query, min_score=90, limit=5, lang="ja", exhaustive=True)
+        assert {unit_id for _, unit_id in found} == {1, 2}

@@ -34,8 +34,11 @@ def assert_groups_cover_their_members(database, lang: str = "ja") -> int:
         for token in char_layers(key):
             assert leader in found.get(token, ()), (unit_id, key, leader, token)
         assert counts[unit_id] & KNOWN, (unit_id, key)
-        changed = unpack_char_layers(codes[starts[unit_id] : starts[unit_id + 1]])
+        raw = codes[starts[unit_id] : starts[unit_id + 1]]
+        changed = unpack_char_layers(raw & 0x7FFFFFFF)
         added = int(counts[unit_id] >> 4) & 7
+        # the top bit marks the removed tokens, which follow the added ones
+        assert [int(code) >> 31 for code in raw] == [int(i >= added) for i in range(len(raw))]
         if leader == unit_id:
             assert changed == []
             continue

@@ -43,10 +43,10 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
-from taiyaku.store.groups import UNKNOWN, groups_lang, ranges
+from taiyaku.store.groups import UNKNOWN, character_counts, groups_lang, ranges
 from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
 from taiyaku.store.tm import TranslationMemory
-from taiyaku.text.grams import char_layers, key_grams, pack_char_layers
+from taiyaku.text.grams import char_layers, key_grams
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
@@ -369,7 +369,7 @@ class Matcher:
         reader = self.reader(lang)
         groups, lengths = reader.groups(), reader.lengths
         size = len(key)
-        query = np.unique(pack_char_layers([key])[1])
+        query = character_counts(key)
         best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
         start, step = 0, _GROUP_BATCH
         while start < len(leaders):

@@ -27,7 +27,8 @@ Stored in ``match_groups(lang, block, leaders, distances)`` (migration ``m022``)
 distance to the leader (uint8, :data:`UNKNOWN` when not known); and in
 ``match_changes(lang, block, counts, codes)`` (``m023``): each unit's change count (uint8,
 :data:`KNOWN` ``| added << 4 | removed``, 0 when not known) and its changed tokens, unit
-after unit (uint32, packed as :func:`~taiyaku.text.grams.pack_char_layers` packs them).
+after unit (uint32, packed as :func:`~taiyaku.text.grams.pack_char_layers` packs them, the top
+bit set for a removed one).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ KNOWN = 0x80
 _MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
 _LAYER = 21  # bits of a packed token below its layer (as pack_char_layers packs it)
 _CODE_MASK = (1 << _LAYER) - 1
+_CODE_POINTS = 0x110000
+_TOKEN = 0x7FFFFFFF  # a stored change without its top bit (set: a token the member removes)
 GROUPS = "/g"  # appended to a language: the ``lang`` of its groups' layered-character postings
 
 _DIGITS = re.compile(r"\d+")
@@ -172,9 +175,9 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     count of the group's (see :meth:`Groups.shared`) without reading the members' keys.
 
     :return: ``(counts, codes)``: per key, ``KNOWN | added << 4 | removed`` (0 when either
-        is above 7 or a token does not fit 32 bits: not stored); the tokens packed as
-        :func:`~taiyaku.text.grams.pack_char_layers` does, key after key, each key's added
-        tokens and then its removed ones
+        is above 7 or a token does not fit 31 bits, a character repeated 1,024 times: not
+        stored); the tokens packed as :func:`~taiyaku.text.grams.pack_char_layers` does, key
+        after key, each key's added tokens and then its removed ones, with the top bit set
     """
     size = len(keys)
     # One sort of every character of both sides, as (key, character, side): a run of one
@@ -201,7 +204,8 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     codes = (layers << _LAYER) | (runs[at] & _CODE_MASK)
     n_added = np.bincount(owners[owners & 1 == 0] >> 1, minlength=size)
     n_removed = np.bincount(owners[owners & 1 == 1] >> 1, minlength=size)
-    wide = np.bincount(owners[codes > 0xFFFFFFFF] >> 1, minlength=size) > 0
+    wide = np.bincount(owners[codes > _TOKEN] >> 1, minlength=size) > 0
+    codes |= (owners & 1) << 31  # a removed token: the top bit set
     known = (n_added <= _MOST) & (n_removed <= _MOST) & ~wide
     counts = np.where(known, KNOWN | (n_added << 4) | n_removed, 0).astype(np.uint8)
     kept = known[owners >> 1]
@@ -219,15 +223,32 @@ def _characters(keys: list[str]) -> np.ndarray:
     return packed
 
 
+def _segment_sums(flags: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of ``flags[firsts[i]:ends[i]]`` are set, for every ``i``."""
+    running = np.concatenate([[0], np.cumsum(flags)])
+    sums: np.ndarray = running[ends] - running[firsts]
+    return sums
+
+
+def character_counts(key: str) -> np.ndarray:
+    """How many times ``key`` has each character, by code point: the query of
+    :meth:`Groups.shared`."""
+    counts = np.zeros(_CODE_POINTS, dtype=np.uint32)
+    np.add.at(counts, np.frombuffer(key.encode("utf-32-le"), dtype="<u4"), 1)
+    return counts
+
+
 def _change_sizes(counts: np.ndarray) -> np.ndarray:
     """How many tokens each change count stands for."""
     sizes: np.ndarray = ((counts >> 4) & _MOST).astype(np.int64) + (counts & _MOST)
     return sizes
 
 
-def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another."""
-    ends = np.cumsum(sizes)
+def ranges(starts: np.ndarray, sizes: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another
+    (``ends``: ``np.cumsum(sizes)``, when the caller has it)."""
+    if ends is None:
+        ends = np.cumsum(sizes)
     indexes: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
         int(ends[-1]) if len(ends) else 0
     )
@@ -378,22 +399,25 @@ class Groups:
 
         :param members: members of the groups, ``owners`` the index of each one's leader in
             ``leaders``
-        :param query: the query's tokens, packed as :func:`layer_changes` packs them, sorted
+        :param query: how many times the query has each character
+            (:func:`character_counts`)
         :return: ``(leader counts, member counts)``
         """
         changes = self.changes[members]
-        added = ((changes >> 4) & _MOST).astype(np.int64)
         sizes = _change_sizes(changes)
-        which = np.repeat(np.arange(len(members)), sizes)
-        codes = self.change_codes[ranges(self.change_starts[members], sizes)]
-        found = np.searchsorted(query, codes)
-        hit = query[np.minimum(found, len(query) - 1)] == codes if len(query) else found < 0
-        within = np.arange(len(codes)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        adds = hit & (within < added[which])
-        gained = np.bincount(which[adds], minlength=len(members))
-        lost = np.bincount(which[hit & ~adds], minlength=len(members))
+        ends = np.cumsum(sizes)
+        codes = self.change_codes[ranges(self.change_starts[members], sizes, ends)]
+        tokens = codes & _TOKEN
+        # A token (character c, layer k) is the query's when the query has c at least k times.
+        hit = query[tokens & _CODE_MASK] >= tokens >> _LAYER
+        lost_hit = hit & (codes > _TOKEN)  # the top bit: a removed token
+        adds = hit ^ lost_hit
+        firsts = ends - sizes
+        gained, lost = _segment_sums(adds, firsts, ends), _segment_sums(lost_hit, firsts, ends)
         # the query tokens some member adds: in the group's count, not in its leader's
-        pairs = np.unique((owners[which[adds]].astype(np.int64) << 32) | codes[adds])
+        at = np.flatnonzero(adds)
+        which = np.searchsorted(ends, at, "right")
+        pairs = np.unique((owners[which].astype(np.int64) << 32) | tokens[at])
         leader_counts = counts - np.bincount(pairs >> 32, minlength=len(leaders))
         member_counts = np.where(
             changes & KNOWN, leader_counts[owners] - lost + gained, counts[owners]

@@ -70,7 +70,7 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 """The format of the index tables and of the grams and words they hold: a database whose
 index was written under another version must have it rebuilt (it is part of the stored key
 signature)."""

@@ -198,3 +198,29 @@ def test_the_change_stamp_costs_one_round_trip_between_statements(pg_url: str) -
     db.execute("SELECT 1")
     assert data_version(db) != first  # after a statement it reads the server again
     assert db.conn.statements == sent + 2
+
+
+def test_a_library_user_catches_a_lost_server_as_database_unavailable(pg_url):
+    """The server ended the connection (a restart, a failover): the call fails with
+    ``taiyaku.DatabaseUnavailable``, a ``DatabaseError`` a caller may retry on a new one."""
+    import psycopg
+
+    import taiyaku
+
+    database = open_db(pg_url)
+    tm = TranslationMemory(database)
+    tm.add_many([Unit("国際戦略局", "Global Strategy Bureau")])
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(taiyaku.DatabaseUnavailable) as raised:
+        tm.count()
+    assert isinstance(raised.value, DatabaseError)
+    assert "DatabaseUnavailable" in taiyaku.__all__
+    again = open_db(pg_url)
+    try:
+        assert TranslationMemory(again).count() == 1
+    finally:
+        again.close()

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 from taiyaku.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from taiyaku.errors import DatabaseError, FormatError, NotFound, TaiyakuError
+    from taiyaku.errors import (
+        DatabaseError,
+        DatabaseUnavailable,
+        FormatError,
+        NotFound,
+        TaiyakuError,
+    )
     from taiyaku.formats import read_terms, read_units, write_terms, write_units
     from taiyaku.glossary import Glossary, TermHit
     from taiyaku.models import Term, Unit
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
 # answers one query in a fraction of a second; MeCab, lxml and openpyxl load only when needed).
 _HOMES = {
     "DatabaseError": "taiyaku.errors",
+    "DatabaseUnavailable": "taiyaku.errors",
     "FormatError": "taiyaku.errors",
     "NotFound": "taiyaku.errors",
     "TaiyakuError": "taiyaku.errors",
@@ -51,6 +58,7 @@ __getattr__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "DatabaseError",
+    "DatabaseUnavailable",
     "FormatError",
     "Glossary",
     "NotFound",

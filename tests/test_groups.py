@@ -19,11 +19,10 @@ from taiyaku.store.groups import (
     KNOWN,
     Grouper,
     Groups,
-    character_counts,
     layer_changes,
     read_leaders,
 )
-from taiyaku.text.grams import char_layers
+from taiyaku.text.grams import char_counts, char_layers
 from tests.groupcheck import assert_groups_cover_their_members, group_postings
 
 BASE = "京都の寺院は平安時代に建てられた建築が多く残っている"
@@ -325,7 +324,7 @@ def test_members_counts_follow_from_their_groups_and_changes(seed, members, far)
     )
     union: set[str] = set().union(*(char_layers(k) for k in [leader, *keys]))
     group_count = len(set(char_layers(query)) & union)
-    found = character_counts(query)
+    found = char_counts(query)
     member_ids = ids[1:]
     leader_counts, member_counts = groups.shared(
         np.array([1]), np.array([group_count]), member_ids, np.zeros(len(keys), np.int64), found

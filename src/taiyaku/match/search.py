@@ -43,10 +43,10 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
-from taiyaku.store.groups import UNKNOWN, character_counts, groups_lang, ranges
+from taiyaku.store.groups import UNKNOWN, groups_lang, ranges
 from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
 from taiyaku.store.tm import TranslationMemory
-from taiyaku.text.grams import char_layers, key_grams
+from taiyaku.text.grams import char_counts, char_layers, key_grams
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
@@ -210,15 +210,14 @@ class Matcher:
             candidates, bound, shared = self._char_bounds(key, lang, min_score)
         else:
             candidates, bound = self._gram_bounds(reader, key, min_score)
-            shared = bound  # not used
-        keep = bound + _ROUNDING >= min_score
-        candidates, bound, shared = candidates[keep], bound[keep], shared[keep]
-        if self.max_candidates is not None and len(candidates) > self.max_candidates:
-            top = np.argpartition(-bound, self.max_candidates)[: self.max_candidates]
-            candidates, bound, shared = candidates[top], bound[top], shared[top]
-        order = np.lexsort((candidates, -bound))
-        candidates, bound, shared = candidates[order], bound[order], shared[order]
+        chosen = np.flatnonzero(bound + _ROUNDING >= min_score)
+        if self.max_candidates is not None and len(chosen) > self.max_candidates:
+            chosen = chosen[np.argpartition(-bound[chosen], self.max_candidates)]
+            chosen = chosen[: self.max_candidates]
+        chosen = chosen[np.lexsort((candidates[chosen], -bound[chosen]))]  # best bound first
+        candidates, bound = candidates[chosen], bound[chosen]
         if grouped:
+            shared = shared[chosen]
             return self._verify_groups(key, lang, candidates, bound, shared, min_score, limit)
         return self._verify(key, lang, candidates.tolist(), bound.tolist(), min_score, limit)
 
@@ -280,8 +279,7 @@ class Matcher:
             keep = shared + left >= need
             candidates, shared, need = candidates[keep], shared[keep], need[keep]
         best_lengths = np.clip(size, groups.shortest[candidates], groups.longest[candidates])
-        longer = np.maximum(best_lengths, size)
-        return candidates, 100 * np.minimum(shared, best_lengths) / longer, shared
+        return candidates, _char_bound(shared, best_lengths, size), shared
 
     def _gram_bounds(
         self, reader: IndexReader, key: str, min_score: float
@@ -369,7 +367,7 @@ class Matcher:
         reader = self.reader(lang)
         groups, lengths = reader.groups(), reader.lengths
         size = len(key)
-        query = character_counts(key)
+        query = char_counts(key)
         best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
         start, step = 0, _GROUP_BATCH
         while start < len(leaders):
@@ -487,9 +485,8 @@ def _ranked(best: list[tuple[float, int]]) -> list[tuple[float, int]]:
 
 def _char_bound(shared: np.ndarray, lengths: np.ndarray, size: int) -> np.ndarray:
     """The best score of units of ``lengths`` sharing ``shared`` layered characters with a
-    key of ``size`` characters (0 for a length 0: no live unit)."""
-    lengths = lengths.astype(np.int64)
-    bound: np.ndarray = 100 * np.minimum(shared, lengths) / np.maximum(np.maximum(lengths, size), 1)
+    key of ``size`` characters, at least 1 (0 for a length 0: no live unit)."""
+    bound: np.ndarray = 100 * np.minimum(shared, lengths) / np.maximum(lengths, size)
     return bound
 
 

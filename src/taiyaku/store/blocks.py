@@ -4,6 +4,8 @@ The index keeps a few numbers for every unit (``match_sizes``: key length and gr
 ``match_groups``: leader offset and distance, see :mod:`taiyaku.store.groups`) as little-endian
 arrays of :data:`BLOCK` values in a row ``(lang, block, column…)``: a search reads a whole
 language's values in a few rows, and a write rewrites only the blocks its units fall in.
+(``match_changes`` holds a variable number of values a unit: it reads and stores its rows
+through :func:`read_block` and :func:`store_block`.)
 """
 
 from __future__ import annotations
@@ -30,25 +32,39 @@ def write_blocks(
     blocks = unit_ids >> BLOCK_BITS
     for block in np.unique(blocks).tolist():
         here = blocks == block
-        row = db.conn.execute(
-            f"SELECT {', '.join(names)} FROM {table} WHERE lang = ? AND block = ?", [lang, block]
-        ).fetchone()
+        row = read_block(db, table, lang, block, names)
         at = unit_ids[here] & (BLOCK - 1)
-        packed = []
-        for i, (values, dtype) in enumerate(columns.values()):
+        packed = {}
+        for i, (name, (values, dtype)) in enumerate(columns.items()):
             stored = (
                 np.zeros(BLOCK, dtype=dtype)
                 if row is None
                 else np.frombuffer(row[i], dtype=dtype).copy()
             )
             stored[at] = values[here]
-            packed.append(stored.tobytes())
-        db.conn.execute(
-            f"INSERT INTO {table} (lang, block, {', '.join(names)}) "
-            f"VALUES (?, ?{', ?' * len(names)}) ON CONFLICT (lang, block) DO UPDATE "
-            f"SET {', '.join(f'{n} = excluded.{n}' for n in names)}",
-            [lang, block, *packed],
-        )
+            packed[name] = stored.tobytes()
+        store_block(db, table, lang, block, packed)
+
+
+def read_block(
+    db: Db, table: str, lang: str, block: int, names: list[str]
+) -> tuple[bytes, ...] | None:
+    """The packed ``names`` columns of one block of ``table`` (``None``: not stored yet)."""
+    row = db.conn.execute(
+        f"SELECT {', '.join(names)} FROM {table} WHERE lang = ? AND block = ?", [lang, block]
+    ).fetchone()
+    return None if row is None else tuple(row)
+
+
+def store_block(db: Db, table: str, lang: str, block: int, columns: dict[str, bytes]) -> None:
+    """Write one block's packed ``columns`` to ``table``, in place of what it held."""
+    names = list(columns)
+    db.conn.execute(
+        f"INSERT INTO {table} (lang, block, {', '.join(names)}) "
+        f"VALUES (?, ?{', ?' * len(names)}) ON CONFLICT (lang, block) DO UPDATE "
+        f"SET {', '.join(f'{n} = excluded.{n}' for n in names)}",
+        [lang, block, *columns.values()],
+    )
 
 
 def read_blocks(

@@ -39,8 +39,17 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from taiyaku.store.blocks import BLOCK, BLOCK_BITS, read_blocks, read_lengths, write_blocks
+from taiyaku.store.blocks import (
+    BLOCK,
+    BLOCK_BITS,
+    read_block,
+    read_blocks,
+    read_lengths,
+    store_block,
+    write_blocks,
+)
 from taiyaku.store.db import Db, read_blobs
+from taiyaku.text.grams import CODE_BITS, CODE_MASK, code_points
 
 RADIUS = 4
 """The most edits between a unit and its leader (and at most a third of its key's length)."""
@@ -52,9 +61,6 @@ UNKNOWN = 255
 KNOWN = 0x80
 """In a unit's change count: its changes from its leader are stored (0: not known)."""
 _MOST = 7  # added or removed tokens a count can hold (a member within RADIUS edits: 4)
-_LAYER = 21  # bits of a packed token below its layer (as pack_char_layers packs it)
-_CODE_MASK = (1 << _LAYER) - 1
-_CODE_POINTS = 0x110000
 _TOKEN = 0x7FFFFFFF  # a stored change without its top bit (set: a token the member removes)
 GROUPS = "/g"  # appended to a language: the ``lang`` of its groups' layered-character postings
 
@@ -182,7 +188,9 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     size = len(keys)
     # One sort of every character of both sides, as (key, character, side): a run of one
     # key's character holds the leader's (side 0) and then the key's own (side 1).
-    mine, theirs = _characters(keys), _characters(leader_keys)
+    (_, mine_owners, mine), (_, their_owners, theirs) = code_points(keys), code_points(leader_keys)
+    mine |= mine_owners << CODE_BITS
+    theirs |= their_owners << CODE_BITS
     packed = np.sort(np.concatenate([(mine << 1) | 1, theirs << 1]))
     side = packed & 1
     packed >>= 1
@@ -200,8 +208,8 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
         + 1
         + (np.arange(len(at)) - np.repeat(np.cumsum(changed) - changed, changed))
     )
-    owners = (runs[at] >> _LAYER) * 2 + (own < leader_has)[at]  # added before removed
-    codes = (layers << _LAYER) | (runs[at] & _CODE_MASK)
+    owners = (runs[at] >> CODE_BITS) * 2 + (own < leader_has)[at]  # added before removed
+    codes = (layers << CODE_BITS) | (runs[at] & CODE_MASK)
     n_added = np.bincount(owners[owners & 1 == 0] >> 1, minlength=size)
     n_removed = np.bincount(owners[owners & 1 == 1] >> 1, minlength=size)
     wide = np.bincount(owners[codes > _TOKEN] >> 1, minlength=size) > 0
@@ -213,29 +221,11 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     return counts, codes[np.argsort(owners, kind="stable")].astype(np.uint32)
 
 
-def _characters(keys: list[str]) -> np.ndarray:
-    """Every character of ``keys``, packed as ``index of its key << 21 | code point``."""
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    packed: np.ndarray = (
-        np.repeat(np.arange(len(keys), dtype=np.int64), lengths) << _LAYER
-    ) | chars
-    return packed
-
-
 def _segment_sums(flags: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """How many of ``flags[firsts[i]:ends[i]]`` are set, for every ``i``."""
     running = np.concatenate([[0], np.cumsum(flags)])
     sums: np.ndarray = running[ends] - running[firsts]
     return sums
-
-
-def character_counts(key: str) -> np.ndarray:
-    """How many times ``key`` has each character, by code point: the query of
-    :meth:`Groups.shared`."""
-    counts = np.zeros(_CODE_POINTS, dtype=np.uint32)
-    np.add.at(counts, np.frombuffer(key.encode("utf-32-le"), dtype="<u4"), 1)
-    return counts
 
 
 def _change_sizes(counts: np.ndarray) -> np.ndarray:
@@ -275,9 +265,7 @@ def write_groups(
     blocks = unit_ids >> BLOCK_BITS
     for block in np.unique(blocks).tolist():
         here = np.flatnonzero(blocks == block)
-        row = db.conn.execute(
-            "SELECT counts, codes FROM match_changes WHERE lang = ? AND block = ?", [lang, block]
-        ).fetchone()
+        row = read_block(db, "match_changes", lang, block, ["counts", "codes"])
         if row is None:
             stored_counts, stored_codes = np.zeros(BLOCK, np.uint8), np.empty(0, np.uint32)
         else:
@@ -292,11 +280,12 @@ def write_groups(
         where[at] = len(stored_codes) + np.cumsum(sizes[here]) - sizes[here]
         pool = np.concatenate([stored_codes, codes[ranges(starts[here], sizes[here])]])
         packed = pool[ranges(where, stored_sizes)].astype("<u4")
-        db.conn.execute(
-            "INSERT INTO match_changes (lang, block, counts, codes) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (lang, block) DO UPDATE "
-            "SET counts = excluded.counts, codes = excluded.codes",
-            [lang, block, stored_counts.tobytes(), packed.tobytes()],
+        store_block(
+            db,
+            "match_changes",
+            lang,
+            block,
+            {"counts": stored_counts.tobytes(), "codes": packed.tobytes()},
         )
 
 
@@ -400,7 +389,7 @@ class Groups:
         :param members: members of the groups, ``owners`` the index of each one's leader in
             ``leaders``
         :param query: how many times the query has each character
-            (:func:`character_counts`)
+            (:func:`~taiyaku.text.grams.char_counts`)
         :return: ``(leader counts, member counts)``
         """
         changes = self.changes[members]
@@ -409,7 +398,7 @@ class Groups:
         codes = self.change_codes[ranges(self.change_starts[members], sizes, ends)]
         tokens = codes & _TOKEN
         # A token (character c, layer k) is the query's when the query has c at least k times.
-        hit = query[tokens & _CODE_MASK] >= tokens >> _LAYER
+        hit = query[tokens & CODE_MASK] >= tokens >> CODE_BITS
         lost_hit = hit & (codes > _TOKEN)  # the top bit: a removed token
         adds = hit ^ lost_hit
         firsts = ends - sizes
@@ -430,10 +419,10 @@ class Groups:
         leaders: np.ndarray,
         distances: np.ndarray,
         lengths: np.ndarray,
-        changes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        changes: tuple[np.ndarray, np.ndarray, np.ndarray],
     ) -> Groups:
         """Build from the stored leaders and distances, the units' key lengths (0: no
-        live unit) and their changes (:func:`read_changes`; ``None``: none known)."""
+        live unit) and their changes (:func:`read_changes`)."""
         live = np.flatnonzero(lengths > 0)
         others = live[leaders[live] != live]
         led = leaders[others]
@@ -455,7 +444,4 @@ class Groups:
             longest[led_groups] = np.maximum(
                 own[led_groups], np.maximum.reduceat(member_lengths, firsts)
             )
-        if changes is None:
-            none = np.zeros(len(lengths), dtype=np.uint8)
-            changes = none, np.zeros(len(lengths) + 1, np.int64), np.empty(0, np.uint32)
         return cls(distances, shortest, longest, members, starts, *changes)

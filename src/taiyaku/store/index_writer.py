@@ -315,11 +315,8 @@ class _GroupBuffer(_CharBuffer):
         self.source_lang = lang
         self.grouper = Grouper()
         self.seeded = False
-        self.group_ids: list[np.ndarray] = []
-        self.group_leaders: list[np.ndarray] = []
-        self.group_distances: list[np.ndarray] = []
-        self.change_counts: list[np.ndarray] = []
-        self.change_codes: list[np.ndarray] = []
+        # per batch: (unit ids, leaders, distances, change counts, change codes)
+        self.groups: list[tuple[np.ndarray, ...]] = []
 
     def add(self, unit_ids: list[int], keys: list[str]) -> None:
         raise TypeError("a group buffer adds what its character buffer numbered: add_grouped")
@@ -346,11 +343,8 @@ class _GroupBuffer(_CharBuffer):
                 self._seed(db, min(unit_ids))
         leaders, distances = self.grouper.add(unit_ids, keys)
         counts, codes = self.grouper.changes(unit_ids, keys, leaders)
-        self.group_ids.append(np.asarray(unit_ids, dtype=np.int64))
-        self.group_leaders.append(leaders)
-        self.group_distances.append(distances)
-        self.change_counts.append(counts)
-        self.change_codes.append(codes)
+        ids = np.asarray(unit_ids, dtype=np.int64)
+        self.groups.append((ids, leaders, distances, counts, codes))
         if len(numbers):
             posted = leaders.astype(np.uint64)[owners]
             self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | posted)
@@ -373,20 +367,12 @@ class _GroupBuffer(_CharBuffer):
     def take_groups(self) -> tuple[np.ndarray, ...]:
         """Empty the groups collected; return ``(unit ids, leaders, distances, change
         counts, change codes)`` (see :func:`~taiyaku.store.groups.write_groups`)."""
-        parts = (
-            self.group_ids,
-            self.group_leaders,
-            self.group_distances,
-            self.change_counts,
-            self.change_codes,
-        )
-        types = (np.int64, np.int64, np.uint8, np.uint8, np.uint32)
-        taken = tuple(
-            np.concatenate(p) if p else np.empty(0, dtype=t)
-            for p, t in zip(parts, types, strict=True)
-        )
-        self.group_ids, self.group_leaders, self.group_distances = [], [], []
-        self.change_counts, self.change_codes = [], []
+        if not self.groups:
+            return tuple(
+                np.empty(0, dtype=t) for t in (np.int64, np.int64, np.uint8, np.uint8, np.uint32)
+            )
+        taken = tuple(np.concatenate(column) for column in zip(*self.groups, strict=True))
+        self.groups = []
         return taken
 
 

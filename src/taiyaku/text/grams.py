@@ -18,8 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_BITS = 21
-_MASK = (1 << _BITS) - 1
+CODE_BITS = 21
+"""Bits of a packed code point: a gram packs one per character, a layered token its layer
+above it (``layer << CODE_BITS | code point``)."""
+CODE_MASK = (1 << CODE_BITS) - 1
 
 
 def gram_size(lang: str) -> int:
@@ -49,27 +51,42 @@ def char_layers(key: str) -> list[str]:
     return tokens
 
 
+def code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every character of ``keys`` at once: ``(lengths, owners, chars)``, the keys' lengths,
+    and for every character the index of its key and its code point (int64 arrays)."""
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    owners = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+    return lengths, owners, chars
+
+
+def char_counts(key: str) -> np.ndarray:
+    """How many times ``key`` has each character, indexed by code point (0x110000 counts):
+    the layered token ``(c, k)`` is the key's when ``char_counts(key)[c] >= k``."""
+    counts = np.zeros(CODE_MASK + 1, dtype=np.uint32)
+    np.add.at(counts, np.frombuffer(key.encode("utf-32-le"), dtype="<u4"), 1)
+    return counts
+
+
 def pack_char_layers(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """:func:`char_layers` of every key at once.
 
     :return: ``(owners, codes)``: for every character, the index of its key in ``keys`` and
         its token packed as ``layer << 21 | code point``
     """
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    owners = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
-    order = np.argsort((owners << _BITS) | chars, kind="stable")
-    paired = (owners[order] << _BITS) | chars[order]
+    _, owners, chars = code_points(keys)
+    order = np.argsort((owners << CODE_BITS) | chars, kind="stable")
+    paired = (owners[order] << CODE_BITS) | chars[order]
     starts = np.ones(len(paired), dtype=bool)
     np.not_equal(paired[1:], paired[:-1], out=starts[1:])
     positions = np.arange(len(paired), dtype=np.int64)
     layers = positions - np.maximum.accumulate(np.where(starts, positions, 0)) + 1
-    return owners[order].astype(np.int32), (layers << _BITS) | chars[order]
+    return owners[order].astype(np.int32), (layers << CODE_BITS) | chars[order]
 
 
 def unpack_char_layers(codes: np.ndarray) -> list[str]:
     """Turn packed layered-character codes back into their tokens."""
-    return [chr(code & _MASK) * (code >> _BITS) for code in codes.tolist()]
+    return [chr(code & CODE_MASK) * (code >> CODE_BITS) for code in codes.tolist()]
 
 
 def pack_grams(keys: Sequence[str], q: int) -> tuple[np.ndarray, np.ndarray]:
@@ -80,25 +97,23 @@ def pack_grams(keys: Sequence[str], q: int) -> tuple[np.ndarray, np.ndarray]:
     :return: ``(owners, codes)``: for every gram occurrence, the index of its key in ``keys``
         (int32) and the gram packed as an int64; duplicates within a key are kept
     """
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    lengths, owners, chars = code_points(keys)
     starts = np.zeros(len(keys), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
-    owners = np.repeat(np.arange(len(keys), dtype=np.int32), lengths)
     position = np.arange(len(chars), dtype=np.int64) - np.repeat(starts, lengths)
     valid = position <= (lengths - q)[owners]
     valid_at = np.flatnonzero(valid)
     codes = chars[valid_at]
     for shift in range(1, q):
-        codes = (codes << _BITS) | chars[valid_at + shift]
-    return owners[valid_at], codes
+        codes = (codes << CODE_BITS) | chars[valid_at + shift]
+    return owners[valid_at].astype(np.int32), codes
 
 
 def unpack_grams(codes: np.ndarray, q: int) -> list[str]:
     """Turn packed gram codes back into their text."""
     if len(codes) == 0:
         return []
-    columns = [(codes >> (_BITS * (q - 1 - i))) & _MASK for i in range(q)]
+    columns = [(codes >> (CODE_BITS * (q - 1 - i))) & CODE_MASK for i in range(q)]
     text = np.stack(columns, axis=1).astype("<u4").tobytes().decode("utf-32-le")
     return [text[i : i + q] for i in range(0, len(text), q)]
 

@@ -8,6 +8,7 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from taiyaku import Term, TranslationMemory, Unit
 from taiyaku.errors import TaiyakuError
@@ -287,6 +288,48 @@ def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated
     indexed = matcher.scores(query, min_score=50, limit=5, lang="ja")
     exhaustive = matcher.scores(query, min_score=50, limit=5, lang="ja", exhaustive=True)
     assert len(exhaustive) == 4 and indexed == exhaustive
+
+
+def _tied_edits(query: str, count: int, seed: int) -> list[str]:
+    """``count`` strings 5 edits from ``query`` (a transposition, 3 substitutions) and more
+    than 3 from one another (so each leads a group of its own), sharing 7 of its characters."""
+    rng = random.Random(seed)
+    made: list[str] = []
+    while len(made) < count:
+        chars = list(query)
+        at = rng.randrange(len(chars) - 1)
+        chars[at], chars[at + 1] = chars[at + 1], chars[at]
+        for i in rng.sample([i for i in range(len(chars)) if i not in (at, at + 1)], 3):
+            chars[i] = chr(rng.randrange(0x4E00, 0x9FA0))
+        text = "".join(chars)
+        if Levenshtein.distance(query, text) == 5 and all(
+            Levenshtein.distance(text, other) > 3 for other in made
+        ):
+            made.append(text)
+    return made
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_older_units_tied_at_the_worst_score_kept_replace_newer_ones(new_db_target, limit):
+    # Units tied with the worst score kept can replace it only as older units, and the
+    # search skips newer ones unread. Every unit here scores exactly 50. The 80 newer ones
+    # share 7 of the query's 10 characters (bound 70): their groups are scored first, in a
+    # batch of their own. The older ones share 5 (bound 50, a tie at best) and must still
+    # displace them.
+    from taiyaku.store.db import open_db
+
+    query = "国際戦略局の組織改編"
+    older = [query[:5] + tail for tail in ("歴史建築天", "寺庭園美術", "年京都がに", "をはでしI")]
+    units = [Unit(text, f"older {n}") for n, text in enumerate(older)]
+    units += [Unit(text, "newer") for text in _tied_edits(query, 80, seed=5)]
+    matcher = Matcher(open_db(new_db_target("ties")))
+    matcher.tm.add_many(units)
+    options = {"min_score": 50, "limit": limit, "lang": "ja"}
+    indexed = matcher.scores(query, **options)
+    assert indexed == matcher.scores(query, **options, exhaustive=True)
+    found = matcher.tm.units_by_ids(unit_id for _, unit_id in indexed)
+    assert [found[i].target_text for _, i in indexed] == [f"older {n}" for n in range(limit)]
+    assert all(score == 50.0 for score, _ in indexed)
 
 
 @pytest.mark.parametrize("min_score", [40, 50, 60, 69.99, 70, 70.01])

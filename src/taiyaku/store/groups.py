@@ -333,14 +333,15 @@ def group_counts(db: Db) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def _stable_order(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")`` of values below 2³², as two radix passes over
-    16-bit halves (numpy sorts 16-bit keys by radix): 14 ms instead of 60 for the 728,263
-    members of the 1M-unit benchmark, most of a search's start-up."""
-    low = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
-    high = np.argsort((values[low] >> 16).astype(np.uint16), kind="stable")
-    order: np.ndarray = low[high]
-    return order
+def _by_leader(units: np.ndarray, leaders: np.ndarray) -> np.ndarray:
+    """``units`` (ascending ids below 2³¹) ordered by their ``leaders``, ascending ids within
+    each: one sort of ``leader << 32 | unit``, which numpy sorts in place with SIMD, instead
+    of a stable argsort and the random reads of applying it (the 4,278,544 members of the
+    5M-unit benchmark: 31 ms against 300–370, most of a search's start-up there; 1M: 4 ms
+    against 15)."""
+    packed = np.sort((leaders.astype(np.int64) << 32) | units)
+    ordered: np.ndarray = packed & 0xFFFFFFFF
+    return ordered
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ class Groups:
         live = np.flatnonzero(lengths > 0)
         others = live[leaders[live] != live]
         led = leaders[others]
-        members = others[_stable_order(led)]
+        members = _by_leader(others, led)
         starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.bincount(led, minlength=len(lengths)), out=starts[1:])
         # A group's shortest and longest: its live leader's length, and its members' (by

@@ -478,8 +478,10 @@ def _keep_best(
 ) -> None:
     """Score the units ``ids`` (their ``keys``; bounds descending) into ``best``, a heap of
     ``(score, -id)`` holding the ``limit`` best so far (the worst on top); stop at the first
-    bound below the threshold or the worst score kept. A unit whose key is missing (deleted
-    meanwhile) is passed over."""
+    bound below the threshold or the worst score kept. Passed over: a unit whose bound
+    rounds to the worst score kept and that is newer than it (ties go to the oldest unit:
+    it could not take its place; :func:`_may_enter` tests the same of many units), and one
+    whose key is missing (deleted meanwhile, or not read for that reason)."""
     for unit_id, bound in zip(ids, bounds, strict=True):
         floor = best[0][0] if len(best) == limit else min_score
         if bound + _ROUNDING < floor:
@@ -566,11 +568,13 @@ def _counted(
 def _margin(min_score: float) -> int:
     """How many counted characters a unit must share to be a candidate (at least 1: any
     value keeps the search exact). More costs reading more postings, fewer leaves more
-    candidates to test against the common characters: 3 is fastest from 70 up, and one
-    more for every 5 points below 70 (on the 1M-unit benchmark, CPU per query against 3:
-    4.2 against 4.6 ms at 60, 5.7 against 6.9 at 50, 8.3 against 11.6 at 40).
+    candidates to test against the common characters: 3 is fastest from 75 up, and one
+    more for every 5 points below 75. Measured with the groups, 1,000 queries a threshold
+    (mean / p99 ms): at 70, 4 against 3 gives 1.06–1.16 / 2.6–2.8 against 1.13–1.22 /
+    2.6–2.8 on the 1M-unit benchmark and 2.25–2.31 / 6.1–6.4 against 2.44–2.46 / 8.5–9.5 at
+    5M; at 80, 3 is best; at 60, 5–6; at 50, 6 to 9 are within the noise.
     """
-    return 3 + max(0, math.ceil((70 - min_score) / 5))
+    return 3 + max(0, math.ceil((75 - min_score) / 5))
 
 
 def _unreachable(missing: int, q: int, size: int, floor: float) -> bool:

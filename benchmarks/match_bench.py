@@ -25,9 +25,12 @@ Steps (figures printed as they come, each with the machine's load average beside
 ``--growth 250000,1000000,2000000,5000000`` runs steps 1–4 (without the yardstick) for each
 size and prints a table, the exponent of each figure in TM size (least squares over the
 sizes, and between the two largest), whether query time grows sublinearly, and where 50M
-units would land (see ``docs/scaling.md``). It resumes: each size's import and row are saved in
-``OUT/<units>/`` (``import.json``, ``growth.json``) and reused by the next run (``--fresh``
-measures again); data missing for a size is built first.
+units would land (see ``docs/scaling.md``). Every size is imported first; then the query
+figures of all sizes are measured ``--rounds`` times (3), one size after another in each
+round, and each figure's median is kept, so that a machine's drift over the minutes of the
+largest import does not tilt the exponents. It resumes: each size's import and row are
+saved in ``OUT/<units>/`` (``import.json``, ``growth.json``) and reused by the next run
+(``--fresh`` measures again); data missing for a size is built first.
 
 The commands run this checkout's ``src`` (``$PYTHONPATH``), its bytecode compiled first as an
 installed package's is (where ``$PYTHONDONTWRITEBYTECODE`` is set every start-up would
@@ -299,8 +302,8 @@ def one_size(units: int, n: int, skip_import: bool) -> tuple[Path, list[str], di
     return db, queries_of(out, n), figures
 
 
-def growth_size(units: int, n: int, fresh: bool) -> dict[str, float]:
-    """Measure one size of the growth table, or reuse what an earlier run saved.
+def growth_import(units: int, fresh: bool) -> dict[str, float]:
+    """Import one size of the growth table, or reuse what an earlier run saved.
 
     Resumable: the import's figures are saved beside its database once it has finished
     (``import.json``), and the size's whole row once its queries are measured
@@ -324,17 +327,46 @@ def growth_size(units: int, n: int, fresh: bool) -> dict[str, float]:
         import_file.unlink(missing_ok=True)
         figures = {"units": units, **run_import(db, out / "match-tm.tmx")}
         import_file.write_text(json.dumps(figures), encoding="utf-8")
-    queries = queries_of(out, n)
+    return figures
+
+
+def growth_queries(units: int, n: int) -> dict[str, float]:
+    """One round of a size's query figures: the CLI and the library at 70 and 50."""
+    out = OUT / str(units)
+    db, queries = out / "match-bench.db", queries_of(out, n)
+    print(f"--- {units:,} units: queries ({load()})")
+    figures = {}
     for min_score in (70, 50):
         figures[f"cli{min_score}"] = run_cli(db, queries, min_score)
         _, library = run_library(db, queries, min_score)
         figures[f"mean{min_score}"] = library["mean"]
         figures[f"p99_{min_score}"] = library["p99"]
         figures[f"cpu{min_score}"] = library["cpu"]
-    figures["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    figures["load"] = os.getloadavg()[0]
-    row_file.write_text(json.dumps(figures), encoding="utf-8")
     return figures
+
+
+def measure_rounds(rows: list[dict[str, float]], n: int, rounds: int) -> None:
+    """Measure the query figures of the ``rows`` not yet measured: every size once per
+    round, the sizes one after another, and keep each figure's median over the rounds.
+
+    Measured in one phase after the imports, so that the sizes are compared under the same
+    conditions: a shared machine's speed drifts by 10–15 % over the minutes an import of
+    5M units takes, enough to move an exponent between 2M and 5M by 0.1 or more.
+    """
+    pending = [row for row in rows if "when" not in row]
+    samples: dict[int, dict[str, list[float]]] = {int(row["units"]): {} for row in pending}
+    for round_ in range(rounds):
+        print(f"\n=== queries, round {round_ + 1} of {rounds} ({load()})")
+        for row in pending:
+            for key, value in growth_queries(int(row["units"]), n).items():
+                samples[int(row["units"])].setdefault(key, []).append(value)
+    for row in pending:
+        units = int(row["units"])
+        row.update({key: statistics.median(v) for key, v in samples[units].items()})
+        row["rounds"] = rounds
+        row["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        row["load"] = os.getloadavg()[0]
+        (OUT / str(units) / "growth.json").write_text(json.dumps(row), encoding="utf-8")
 
 
 GROWTH_COLUMNS = {
@@ -353,7 +385,9 @@ GROWTH_COLUMNS = {
 QUERY_COLUMNS = {"cli70", "mean70", "p99_70", "cpu70", "cli50", "mean50", "p99_50", "cpu50"}
 
 
-def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> None:
+def growth(
+    sizes: list[int], n: int, fresh: bool, rounds: int = 3, project: int = 50_000_000
+) -> None:
     """Print the growth table, the exponent of each figure in TM size, and ``project`` units.
 
     Two exponents: ``k`` is the least-squares slope of log(figure) on log(units) over every
@@ -363,8 +397,9 @@ def growth(sizes: list[int], n: int, fresh: bool, project: int = 50_000_000) -> 
     A query figure is called sublinear below 0.8 and about linear up to 1.1 (the higher of
     the two exponents: a few figures on a shared machine move by more than 0.05).
     """
-    rows = [growth_size(units, n, fresh) for units in sizes]
-    print(f"\ngrowth ({n} queries per size; {load()})")
+    rows = [growth_import(units, fresh) for units in sizes]
+    measure_rounds(rows, n, rounds)
+    print(f"\ngrowth ({n} queries per size, median of {rounds} rounds; {load()})")
     print(
         f"{'units':>10}  " + "  ".join(f"{name:>9}" for name in GROWTH_COLUMNS.values()) + "  load"
     )
@@ -416,13 +451,16 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="--growth: measure again what earlier runs saved"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="--growth: rounds of queries, the median kept"
+    )
     parser.add_argument("--out", type=Path, help=f"where data and databases go (default {OUT})")
     args = parser.parse_args()
     OUT = args.out or OUT
     compileall.compile_dir(ROOT / "src" / "taiyaku", quiet=1)
     print(f"taiyaku match benchmark: {os.cpu_count()} cores; {load()}")
     if args.growth:
-        growth([int(x) for x in args.growth.split(",")], args.queries, args.fresh)
+        growth([int(x) for x in args.growth.split(",")], args.queries, args.fresh, args.rounds)
         return
     db, queries, _ = one_size(args.units, args.queries, args.skip_import)
     for min_score in (70, 50):

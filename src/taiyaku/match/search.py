@@ -396,7 +396,7 @@ class Matcher:
                 batch, batch_shared, members, owners, query
             )
             leader_bounds = _char_bound(leader_shared, lengths[batch], size)
-            member_lengths = lengths[members].astype(np.int64)
+            member_lengths = lengths[members]
             member_bounds = _char_bound(member_shared, member_lengths, size)
             passing = _may_enter(leader_bounds, batch, best, limit, min_score)
             read = batch[passing]
@@ -407,14 +407,16 @@ class Matcher:
                 leader_key = leader_keys.get(int(batch[i]))
                 if leader_key is not None:
                     apart[i] = Levenshtein.distance(key, leader_key)
-            distances = groups.distances[members].astype(np.int64)
-            known = (distances != UNKNOWN) & (apart[owners] >= 0)
-            if known.any():
-                edits = np.maximum(np.abs(member_lengths - size), np.abs(apart[owners] - distances))
-                by_distance = 100 * (1 - edits / np.maximum(member_lengths, size))
-                member_bounds = np.where(
-                    known, np.minimum(member_bounds, by_distance), member_bounds
+            under = np.flatnonzero(apart[owners] >= 0)  # members of a leader read
+            distances = groups.distances[members[under]].astype(np.int64)
+            under, distances = under[distances != UNKNOWN], distances[distances != UNKNOWN]
+            if len(under):
+                under_lengths = member_lengths[under]
+                edits = np.maximum(
+                    np.abs(under_lengths - size), np.abs(apart[owners[under]] - distances)
                 )
+                by_distance = 100 * (1 - edits / np.maximum(under_lengths, size))
+                member_bounds[under] = np.minimum(member_bounds[under], by_distance)
             kept = _may_enter(member_bounds, members, best, limit, min_score)
             wanted = np.concatenate([read, members[kept]])
             wanted_bounds = np.concatenate([leader_bounds[passing], member_bounds[kept]])

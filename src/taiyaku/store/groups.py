@@ -432,7 +432,7 @@ class Groups:
         np.cumsum(np.bincount(led, minlength=len(lengths)), out=starts[1:])
         # A group's shortest and longest: its live leader's length, and its members' (by
         # reductions over the members in leader order: ufunc.at would take 4 times as long).
-        own = lengths.astype(np.int32)
+        own = lengths.astype(np.int32, copy=False)  # only read: no copy of an int32 array
         shortest, longest = own.copy(), own.copy()
         led_groups = np.flatnonzero(starts[1:] > starts[:-1])
         if len(led_groups):

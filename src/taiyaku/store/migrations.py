@@ -380,9 +380,10 @@ def m023_match_changes(db: Database) -> None:
     ``match_changes`` holds, per source language and block of 65,536 unit ids, each unit's
     change count (packed uint8: ``0x80 | added << 4 | removed``, 0 = not known) and, unit
     after unit, the layered characters it adds to its leader's key and removes from it
-    (packed uint32 tokens, the top bit set for a removed one). A search derives from them how many characters each member
-    shares with a query without reading its key. They are built by the key signature's
-    rebuild (``INDEX_VERSION`` 5 is part of it; 4 stored removed tokens without the top bit).
+    (packed uint32 tokens, the top bit set for a removed one). A search derives from them
+    how many characters each member shares with a query without reading its key. They are
+    built by the key signature's rebuild (``INDEX_VERSION`` 5 is part of it; 4 stored
+    removed tokens without the top bit).
     """
     db.execute(
         """

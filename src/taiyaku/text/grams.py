@@ -64,7 +64,7 @@ def char_counts(key: str) -> np.ndarray:
     """How many times ``key`` has each character, indexed by code point (0x110000 counts):
     the layered token ``(c, k)`` is the key's when ``char_counts(key)[c] >= k``."""
     counts = np.zeros(CODE_MASK + 1, dtype=np.uint32)
-    np.add.at(counts, np.frombuffer(key.encode("utf-32-le"), dtype="<u4"), 1)
+    np.add.at(counts, code_points([key])[2], 1)
     return counts
 
 

@@ -22,7 +22,7 @@ from taiyaku.store.groups import (
     layer_changes,
     read_leaders,
 )
-from taiyaku.text.grams import char_counts, char_layers
+from taiyaku.text.grams import char_counts, char_layers, pack_char_layers
 from tests.groupcheck import assert_groups_cover_their_members, group_postings
 
 BASE = "京都の寺院は平安時代に建てられた建築が多く残っている"
@@ -327,10 +327,20 @@ def test_members_counts_follow_from_their_groups_and_changes(seed, members, far)
     union: set[str] = set().union(*(char_layers(k) for k in [leader, *keys]))
     group_count = len(set(char_layers(query)) & union)
     found = char_counts(query)
-    member_ids = ids[1:]
-    leader_counts, member_counts = groups.shared(
-        np.array([1]), np.array([group_count]), member_ids, np.zeros(len(keys), np.int64), found
+    layers = np.sort(pack_char_layers([query])[1])
+    members, owners, leader_counts, member_counts = groups.shared(
+        np.array([1]), np.array([group_count]), found, layers
     )
+    assert members.tolist() == ids[1:].tolist() and not owners.any()
+    # The same from the members' changes copied in group order.
+    assert groups.in_group_order(len(keys)) is not None or not keys
+    again = groups.shared(np.array([1]), np.array([group_count]), found, layers)
+    assert [a.tolist() for a in again] == [
+        members.tolist(),
+        owners.tolist(),
+        leader_counts.tolist(),
+        member_counts.tolist(),
+    ]
     if counts.all():  # every change known: exact
         assert leader_counts.tolist() == [_shared(query, leader)]
         assert member_counts.tolist() == [_shared(query, k) for k in keys]
@@ -392,3 +402,28 @@ def test_a_member_whose_changes_do_not_fit_is_bounded_by_its_group(db):
         found = matcher.scores(query, min_score=90, limit=5, lang="ja")
         assert found == matcher.scores(query, min_score=90, limit=5, lang="ja", exhaustive=True)
         assert {unit_id for _, unit_id in found} == {1, 2}
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_a_search_counts_the_same_from_the_changes_copied_in_group_order(db, seed):
+    """Searches that have counted as many members as there are copy the members' changes in
+    group order: the scores are the same as from the changes in unit order."""
+    rng = random.Random(seed)
+    texts = _near_copies(rng, 400)
+    tm = TranslationMemory(db)
+    tm.add_many(_units(texts))
+    tm.delete(ids=[i for (i,) in db.execute("SELECT id FROM units WHERE id % 7 = 0")])
+    queries = [rng.choice(texts) + rng.choice(["", "の", "京寺"]) for _ in range(12)]
+    copied, in_unit_order = Matcher(db), Matcher(db)
+    groups = copied.reader("ja").groups()
+    assert groups.in_group_order(len(groups.members)) is not None  # copied now
+    unit_order = in_unit_order.reader("ja").groups()
+    unit_order.ordered.counted = -(10**18)  # never copied
+    for query in queries:
+        for min_score in (40, 60, 80):
+            found = copied.scores(query, min_score=min_score, limit=5, lang="ja")
+            assert found == in_unit_order.scores(query, min_score=min_score, limit=5, lang="ja")
+            assert found == copied.scores(
+                query, min_score=min_score, limit=5, lang="ja", exhaustive=True
+            )
+    assert unit_order.ordered.made is False and len(groups.ordered.codes)

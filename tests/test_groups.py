@@ -328,19 +328,14 @@ def test_members_counts_follow_from_their_groups_and_changes(seed, members, far)
     group_count = len(set(char_layers(query)) & union)
     found = char_counts(query)
     layers = np.sort(pack_char_layers([query])[1])
-    members, owners, leader_counts, member_counts = groups.shared(
-        np.array([1]), np.array([group_count]), found, layers
-    )
+    counted = groups.shared(np.array([1]), np.array([group_count]), found, layers)
+    members, owners, lengths, leader_counts, member_counts = counted
     assert members.tolist() == ids[1:].tolist() and not owners.any()
+    assert lengths.tolist() == [len(k) or 1 for k in keys]
     # The same from the members' changes copied in group order.
     assert groups.in_group_order(len(keys)) is not None or not keys
     again = groups.shared(np.array([1]), np.array([group_count]), found, layers)
-    assert [a.tolist() for a in again] == [
-        members.tolist(),
-        owners.tolist(),
-        leader_counts.tolist(),
-        member_counts.tolist(),
-    ]
+    assert [a.tolist() for a in again] == [a.tolist() for a in counted]
     if counts.all():  # every change known: exact
         assert leader_counts.tolist() == [_shared(query, leader)]
         assert member_counts.tolist() == [_shared(query, k) for k in keys]

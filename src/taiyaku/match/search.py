@@ -388,11 +388,10 @@ class Matcher:
             reaching = _may_enter(bounds[start:end], batch, best, limit, min_score)
             start, step = end, min(2 * step, _GROUP_BATCH_MOST)
             batch, batch_shared = batch[reaching].astype(np.int64), batch_shared[reaching]
-            members, owners, leader_shared, member_shared = groups.shared(
+            members, owners, member_lengths, leader_shared, member_shared = groups.shared(
                 batch, batch_shared, query, layers
             )
             leader_bounds = _char_bound(leader_shared, lengths[batch], size)
-            member_lengths = lengths[members]
             member_bounds = _char_bound(member_shared, member_lengths, size)
             passing = _may_enter(leader_bounds, batch, best, limit, min_score)
             read = batch[passing]

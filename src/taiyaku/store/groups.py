@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -221,13 +222,6 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     return counts, codes[np.argsort(owners, kind="stable")].astype(np.uint32)
 
 
-def _segment_sums(flags: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """How many of ``flags[firsts[i]:ends[i]]`` are set, for every ``i``."""
-    running = np.concatenate([[0], np.cumsum(flags)])
-    sums: np.ndarray = running[ends] - running[firsts]
-    return sums
-
-
 def _change_sizes(counts: np.ndarray) -> np.ndarray:
     """How many tokens each change count stands for."""
     sizes: np.ndarray = ((counts >> 4) & _MOST).astype(np.int64) + (counts & _MOST)
@@ -344,9 +338,25 @@ def _by_leader(units: np.ndarray, leaders: np.ndarray) -> np.ndarray:
     return ordered
 
 
+class Counted(NamedTuple):
+    """The members of a batch of groups and what they share with a query
+    (:meth:`Groups.shared`)."""
+
+    members: np.ndarray
+    """The groups' live members, group after group."""
+    owners: np.ndarray
+    """The index of each member's leader in the batch."""
+    lengths: np.ndarray
+    """The members' key lengths."""
+    leader_counts: np.ndarray
+    """How many layered characters each leader shares with the query at most."""
+    member_counts: np.ndarray
+    """... and each member."""
+
+
 class InGroupOrder:
-    """Every member's changes (:func:`layer_changes`) copied in the order of
-    :attr:`Groups.members`, so that the changes of a batch of groups are a few runs of memory
+    """Every member's changes (:func:`layer_changes`) and key length copied in the order of
+    :attr:`Groups.members`, so that those of a batch of groups are a few runs of memory
     rather than one random read per member.
 
     On the 5M-unit benchmark a search at ``--min 50`` may count 250,000 members; their
@@ -360,6 +370,7 @@ class InGroupOrder:
 
     def __init__(self) -> None:
         self.counted = 0
+        self.lengths = np.empty(0, np.int32)
         self.changes = np.empty(0, np.uint8)
         self.code_starts = np.zeros(1, np.int64)
         self.codes = np.empty(0, np.uint32)
@@ -383,6 +394,7 @@ class InGroupOrder:
                 )
             ]
         self.changes, self.code_starts, self.codes = changes, code_starts, codes
+        self.lengths = groups.lengths[members]
         self.made = True
 
 
@@ -400,6 +412,7 @@ class Groups:
     :param change_starts: where each unit's changed tokens start in ``change_codes`` (one
         more entry than units)
     :param change_codes: the changed tokens, unit after unit
+    :param lengths: each unit's key length (0: no live unit)
     """
 
     distances: np.ndarray
@@ -410,11 +423,12 @@ class Groups:
     changes: np.ndarray
     change_starts: np.ndarray
     change_codes: np.ndarray
+    lengths: np.ndarray
     ordered: InGroupOrder = field(default_factory=lambda: InGroupOrder())
 
     def shared(
         self, leaders: np.ndarray, counts: np.ndarray, query: np.ndarray, layers: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ) -> Counted:
         """How many layered characters the ``leaders`` and their members share with a query
         at most, from how many their groups share (``counts``).
 
@@ -428,8 +442,7 @@ class Groups:
         :param query: how many times the query has each character
             (:func:`~taiyaku.text.grams.char_counts`), and ``layers`` its layered tokens,
             packed and sorted (:func:`~taiyaku.text.grams.pack_char_layers`)
-        :return: ``(members, owners, leader counts, member counts)``: the groups' members,
-            group after group, and the index in ``leaders`` of each one's leader
+        :return: the groups' members, group after group, with their counts
         """
         firsts = self.starts[leaders]
         group_sizes = self.starts[leaders + 1] - firsts
@@ -438,34 +451,36 @@ class Groups:
         owners = np.repeat(np.arange(len(leaders)), group_sizes)
         ordered = self.in_group_order(len(at))
         if ordered is None:
+            lengths = self.lengths[members]
             changes = self.changes[members]
             sizes = _change_sizes(changes)
             ends = np.cumsum(sizes)
             codes = self.change_codes[ranges(self.change_starts[members], sizes, ends)]
         else:  # the same, read from a copy in group order: a few runs instead of every member
-            changes = ordered.changes[at]
+            lengths, changes = ordered.lengths[at], ordered.changes[at]
             sizes = _change_sizes(changes)
             ends = np.cumsum(sizes)
             low = ordered.code_starts[firsts]
             codes = ordered.codes[ranges(low, ordered.code_starts[firsts + group_sizes] - low)]
         tokens = codes & _TOKEN
         # A token (character c, layer k) is the query's when the query has c at least k times.
-        hit = query[tokens & CODE_MASK] >= tokens >> CODE_BITS
-        lost_hit = hit & (codes > _TOKEN)  # the top bit: a removed token
-        adds = hit ^ lost_hit
-        firsts = ends - sizes
-        gained, lost = _segment_sums(adds, firsts, ends), _segment_sums(lost_hit, firsts, ends)
+        hit = np.flatnonzero(query[tokens & CODE_MASK] >= tokens >> CODE_BITS)
+        which = np.searchsorted(ends, hit, "right")  # the member of each
+        removed = codes[hit] > _TOKEN  # the top bit: a token the member removes
+        lost = np.bincount(which[removed], minlength=len(members))
+        added = ~removed
+        which, hit = which[added], hit[added]
+        gained = np.bincount(which, minlength=len(members))
         # The query tokens some member adds: in the group's count, not in its leader's. Each
         # is one of the query's few, so a group's are marked in a row of flags, one per
         # query token (no sort of them all).
-        at = np.flatnonzero(adds)
-        added = np.zeros((len(leaders), len(layers)), dtype=bool)
-        added[owners[np.searchsorted(ends, at, "right")], np.searchsorted(layers, tokens[at])] = 1
-        leader_counts = counts - added.sum(axis=1)
+        flags = np.zeros((len(leaders), len(layers)), dtype=bool)
+        flags[owners[which], np.searchsorted(layers, tokens[hit])] = True
+        leader_counts = counts - flags.sum(axis=1)
         member_counts = np.where(
             changes & KNOWN, leader_counts[owners] - lost + gained, counts[owners]
         )
-        return members, owners, leader_counts, member_counts
+        return Counted(members, owners, lengths, leader_counts, member_counts)
 
     def in_group_order(self, counting: int = 0) -> InGroupOrder | None:
         """The members' changes copied in group order (:class:`InGroupOrder`), once the
@@ -512,4 +527,4 @@ class Groups:
             longest[led_groups] = np.maximum(
                 own[led_groups], np.maximum.reduceat(member_lengths, firsts)
             )
-        return cls(distances, shortest, longest, members, starts, *changes)
+        return cls(distances, shortest, longest, members, starts, *changes, lengths)

@@ -360,10 +360,13 @@ class InGroupOrder:
     rather than one random read per member.
 
     On the 5M-unit benchmark a search at ``--min 50`` may count 250,000 members; their
-    changes then take 13.5 ms instead of 22.5. The copy takes 190 ms and 90 MB there (28 ms
-    at 1M), about what counting 2 million members the slow way costs, so
-    :meth:`Groups.in_group_order` makes it only when the searches have counted as many
-    members as there are: at most about twice the cost of the best choice made in hindsight.
+    changes then take 13.5 ms instead of 22.5. The copy takes 250–420 ms and 103 MB there
+    (31–34 ms and 18 MB at 1M), about what counting 3 to 4 million members the slow way
+    costs, so :meth:`Groups.in_group_order` makes it only when the searches have counted as
+    many members as there are: a rent-or-buy rule (counting them all the slow way costs
+    about 150 ms more than from a copy at 5M, so a batch that stops right after the copy
+    has paid at most about 2.7 times what the best choice in hindsight costs). On the 5M
+    benchmark's 1,000 queries at 50 the copy comes with the 383rd.
     """
 
     _CHUNK = 1 << 16  # members copied at a time: no temporary index of every change

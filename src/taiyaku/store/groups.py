@@ -416,6 +416,8 @@ class Groups:
         more entry than units)
     :param change_codes: the changed tokens, unit after unit
     :param lengths: each unit's key length (0: no live unit)
+    :param ordered: the members' changes copied in group order, once the searches have
+        counted enough of them (see :meth:`in_group_order`)
     """
 
     distances: np.ndarray
@@ -427,7 +429,7 @@ class Groups:
     change_starts: np.ndarray
     change_codes: np.ndarray
     lengths: np.ndarray
-    ordered: InGroupOrder = field(default_factory=lambda: InGroupOrder())
+    ordered: InGroupOrder = field(default_factory=InGroupOrder, compare=False, repr=False)
 
     def shared(
         self, leaders: np.ndarray, counts: np.ndarray, query: np.ndarray, layers: np.ndarray

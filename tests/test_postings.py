@@ -68,3 +68,12 @@ def test_a_bitmap_is_counted_bit_by_bit(ids):
         assert np.flatnonzero(counts).tolist() == ids[ids < len(counts)].tolist()
     else:
         assert blob[0] != postings.BITMAP and not counts.any()
+
+
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=300), st.integers(1, 50))
+def test_distinct_is_numpys_unique(values, spread):
+    """The sort-based stand-in for np.unique: the same values, ascending, for any ints."""
+    array = np.array(values, dtype=np.int64) // spread  # repeats, when spread is large
+    found = postings.distinct(array)
+    assert found.tolist() == np.unique(array).tolist() and found.dtype == array.dtype
+    assert postings.distinct(array.reshape(-1, 1)).tolist() == found.tolist()  # flattened

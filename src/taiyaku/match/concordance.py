@@ -38,6 +38,7 @@ from taiyaku.match.search import Matcher
 from taiyaku.models import Unit
 from taiyaku.store.index_reader import IndexReader
 from taiyaku.store.index_writer import TARGETS, targets_indexed
+from taiyaku.store.postings import distinct
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import is_one_word, key_grams, key_words
 from taiyaku.text.lang import detect_lang
@@ -239,7 +240,7 @@ def _source_candidates(
         ids: np.ndarray | None = None
         for gram in sorted(grams, key=frequencies.__getitem__):
             chunks = [a for _, a in reader.postings([gram])]
-            these = np.unique(np.concatenate(chunks)).astype(np.int64)
+            these = distinct(np.concatenate(chunks)).astype(np.int64)
             ids = these if ids is None else np.intersect1d(ids, these, assume_unique=True)
             if not len(ids):
                 break

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from taiyaku.store.db import Db, read_blobs
+from taiyaku.store.postings import distinct
 
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS
@@ -30,7 +31,7 @@ def write_blocks(
         return
     names = list(columns)
     blocks = unit_ids >> BLOCK_BITS
-    for block in np.unique(blocks).tolist():
+    for block in distinct(blocks).tolist():
         here = blocks == block
         row = read_block(db, table, lang, block, names)
         at = unit_ids[here] & (BLOCK - 1)

@@ -50,6 +50,7 @@ from taiyaku.store.blocks import (
     write_blocks,
 )
 from taiyaku.store.db import Db, read_blobs
+from taiyaku.store.postings import distinct
 from taiyaku.text.grams import CODE_BITS, CODE_MASK, code_points
 
 RADIUS = 4
@@ -257,7 +258,7 @@ def write_groups(
     sizes = _change_sizes(counts)
     starts = np.cumsum(sizes) - sizes
     blocks = unit_ids >> BLOCK_BITS
-    for block in np.unique(blocks).tolist():
+    for block in distinct(blocks).tolist():
         here = np.flatnonzero(blocks == block)
         row = read_block(db, "match_changes", lang, block, ["counts", "codes"])
         if row is None:
@@ -323,7 +324,7 @@ def group_counts(db: Db) -> dict[str, tuple[int, int]]:
         lengths = read_lengths(db, lang)
         leaders, _ = read_leaders(db, lang, len(lengths))
         live = np.flatnonzero(lengths > 0)
-        counts[lang] = (len(live), len(np.unique(leaders[live])))
+        counts[lang] = (len(live), len(distinct(leaders[live])))
     return counts
 
 

@@ -179,7 +179,7 @@ class _LangBuffer:
         assert table is not None
         first, second = codes >> 21, codes & 0x1FFFFF
         for column in (first, second):
-            unseen = np.unique(column[table[column] < 0])
+            unseen = postings.distinct(column[table[column] < 0])
             if len(self.chars) + len(unseen) > 0xFFFF:
                 raise TaiyakuError("more than 65,535 distinct characters in one import batch")
             table[unseen] = np.arange(len(self.chars), len(self.chars) + len(unseen))
@@ -702,7 +702,7 @@ class _Held:
         total = np.cumsum(counts, dtype=np.int64)
         wanted = np.searchsorted(total, np.arange(JOIN_POSTINGS, int(total[-1]), JOIN_POSTINGS))
         cuts = np.append(gram_ends[np.searchsorted(gram_ends, wanted, side="right")], len(ranks))
-        for a, b in itertools.pairwise([0, *np.unique(cuts).tolist()]):
+        for a, b in itertools.pairwise([0, *postings.distinct(cuts).tolist()]):
             ids, bounds = self._ids(flush_of[a:b], begins[a:b], counts[a:b], firsts[a:b])
             starts = np.concatenate([[0], np.flatnonzero(ranks[a + 1 : b] != ranks[a : b - 1]) + 1])
             bounds = np.append(bounds[starts], len(ids))
@@ -719,7 +719,7 @@ class _Held:
         count and first id), one after another; and where each list starts among them."""
         out_begins = np.cumsum(counts, dtype=np.int64) - counts
         values = np.empty(int(counts.sum()), dtype=np.int64)
-        for flush in np.unique(flush_of).tolist():
+        for flush in postings.distinct(flush_of).tolist():
             mine = flush_of == flush
             lengths = counts[mine]
             to = np.repeat(out_begins[mine] - (np.cumsum(lengths) - lengths), lengths)
@@ -741,7 +741,7 @@ class _Held:
 def _sorted_lists(ids: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sort each list ``ids[bounds[i]:bounds[i + 1]]`` and drop its repeated ids."""
     lists = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
-    packed = np.unique((lists << 32) | ids.astype(np.int64))
+    packed = postings.distinct((lists << 32) | ids.astype(np.int64))
     lists = packed >> 32
     return packed & 0xFFFFFFFF, np.searchsorted(lists, np.arange(len(bounds)), "left")
 
@@ -769,7 +769,7 @@ def _compact(db: Db, table: str, lang: str) -> None:
         chunks = conn.execute(
             f"SELECT ids FROM {table} WHERE lang = ? AND gram = ?", [lang, gram]
         ).fetchall()
-        ids = np.unique(np.concatenate([postings.decode(blob) for (blob,) in chunks]))
+        ids = postings.distinct(np.concatenate([postings.decode(blob) for (blob,) in chunks]))
         conn.execute(f"DELETE FROM {table} WHERE lang = ? AND gram = ?", [lang, gram])
         conn.execute(
             f"INSERT INTO {table} (lang, gram, n, ids) VALUES (?, ?, ?, ?)",
@@ -815,7 +815,7 @@ def _remove_groups(db: Db, lang: str, gone: np.ndarray, tokens: Iterable[str]) -
     kept = np.zeros(size, dtype=bool)
     kept[leaders[staying]] = True  # the groups with a member staying
     inside = gone[gone < size]
-    groups = np.unique(np.concatenate([inside, leaders[inside]]))
+    groups = postings.distinct(np.concatenate([inside, leaders[inside]]))
     empty = groups[~kept[groups]]
     if len(empty):
         _remove(db, "match_postings", groups_lang(lang), tokens, empty.astype("<i4"))

@@ -31,6 +31,24 @@ PATCHED8, PATCHED16 = 3, 6
 _PATCHED_WIDTH = {PATCHED8: 1, PATCHED16: 2}
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct ``values``, ascending: ``np.unique(values)`` by one sort and a mask.
+
+    numpy 2.3 and later answer a plain ``np.unique`` of integers from a hash table, which on
+    this project's machine takes 0.7 µs an element when most values are distinct: 724 ms
+    for a million ids against 6 ms for a sort (and 4.3 s against 32 ms for five million,
+    what an import's posting lists hold).
+    """
+    ordered = np.sort(values, axis=None)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    found: np.ndarray = ordered[keep]
+    return found
+
+
 def encode(ids: np.ndarray) -> bytes:
     """Return the smallest coding of ``ids`` (sorted, distinct, non-negative, < 2**31)."""
     n = len(ids)

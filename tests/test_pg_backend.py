@@ -12,7 +12,7 @@ import pytest
 
 from taiyaku import DatabaseError, Term, TranslationMemory, Unit, open_db
 from taiyaku.cli import cli
-from taiyaku.errors import TaiyakuError
+from taiyaku.errors import DatabaseUnavailable, TaiyakuError
 from taiyaku.project import Project
 from taiyaku.store import pg_migrations
 from taiyaku.store.copy import copy_database
@@ -56,6 +56,59 @@ def test_a_reading_open_cannot_write(pg_url: str) -> None:
         TranslationMemory(reader).add_many([Unit("一", "one")])
     reader.close()
     assert TranslationMemory(open_db(pg_url, write=False)).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("state", "kind"),
+    [
+        ("22P02", "DatabaseError"),  # invalid text representation: what was sent
+        ("23505", "DatabaseError"),  # a unique value twice
+        ("55P03", "DatabaseError"),  # a lock not granted: "database is locked"
+        ("53100", "DatabaseUnavailable"),  # disk full
+        ("40P01", "DatabaseUnavailable"),  # a deadlock: the transaction given up
+        ("57014", "DatabaseUnavailable"),  # a statement cancelled
+        ("25006", "DatabaseUnavailable"),  # a write on a read-only server
+        ("42P01", "DatabaseFault"),  # a table missing
+        ("42501", "DatabaseFault"),  # privileges taken away
+        ("XX000", "DatabaseFault"),  # the server's internal error
+    ],
+)
+def test_a_server_error_is_told_by_whose_fault_it_is(pg_url: str, state: str, kind: str) -> None:
+    """The SQLSTATE of an error the server raises decides what it is: the input's fault (a
+    server answers 400), passing (503, try again) or the server's own (500)."""
+    database = open_db(pg_url)
+    try:
+        with pytest.raises(DatabaseError) as raised:
+            database.conn.execute(
+                f"DO $$ BEGIN RAISE EXCEPTION 'raised here' USING ERRCODE = '{state}'; END $$"
+            )
+        assert type(raised.value).__name__ == kind
+        assert str(raised.value).startswith(f"{safe_url(pg_url)}: ")
+        if state != "55P03":
+            assert "raised here" in str(raised.value)
+    finally:
+        database.close()
+
+
+def test_a_commit_refused_by_the_server_is_told_and_writes_nothing(pg_url: str) -> None:
+    """An error the server raises only at the commit (a deferred check: here a disk full)
+    is told like one raised by a statement, and nothing of the write stays."""
+    database = open_db(pg_url)
+    try:
+        database.conn.execute(
+            "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'could not extend file: No space left on device' "
+            "USING ERRCODE = '53100'; END $$"
+        )
+        database.conn.execute(
+            "CREATE CONSTRAINT TRIGGER disk_full AFTER INSERT ON units "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION disk_full()"
+        )
+        with pytest.raises(DatabaseUnavailable, match="No space left on device"):
+            TranslationMemory(database).add_many([Unit("一", "one")])
+        assert TranslationMemory(database).count() == 0
+    finally:
+        database.close()
 
 
 def test_a_newer_schema_is_refused(pg_url: str) -> None:

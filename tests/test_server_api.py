@@ -594,6 +594,44 @@ def test_a_lost_database_connection_answers_503(
     assert answer.json()["error"] == "the database server is unavailable; try again shortly"
 
 
+def test_postgresql_errors_are_answered_by_whose_fault_they_are(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database server's disk full: 503 with Retry-After, and the same write goes
+    through once there is room. A table taken from under the server: 500, the log names
+    it, and answers come back with the table. Bad input stays a 400."""
+    import psycopg
+
+    build(pg_url)
+    api = client(pg_url, token=TOKEN)  # type: ignore[arg-type]
+    body = {"units": [{"source_text": "満杯の円盤", "target_text": "A full disk"}]}
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(
+            "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'could not extend file: No space left on device' "
+            "USING ERRCODE = '53100'; END $$"
+        )
+        admin.execute(
+            "CREATE TRIGGER disk_full BEFORE INSERT ON units "
+            "FOR EACH ROW EXECUTE FUNCTION disk_full()"
+        )
+        answer = api.post("/api/units", json=body, headers=AUTH)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+        admin.execute("DROP TRIGGER disk_full ON units")
+        assert api.post("/api/units", json=body, headers=AUTH).status_code == 201
+        admin.execute("ALTER TABLE units RENAME TO units_elsewhere")
+        answer = api.get("/api/match", params={"q": "満杯の円盤"})
+        assert answer.status_code == 500
+        assert answer.json()["error"] == "database error (see the server log)"
+        assert "units" in caplog.text and "does not exist" in caplog.text
+        admin.execute("ALTER TABLE units_elsewhere RENAME TO units")
+    answer = api.get("/api/match", params={"q": "満杯の円盤"})
+    assert answer.status_code == 200 and answer.json()["matches"][0]["score"] == 100
+    nul = {"units": [{"source_text": "満杯\x00", "target_text": "Full"}]}
+    answer = api.post("/api/units", json=nul, headers=AUTH)
+    assert answer.status_code == 400 and "NUL" in answer.json()["error"]
+
+
 def test_the_server_opens_a_new_connection_when_postgresql_ended_its_own(pg_url: str) -> None:
     """A PostgreSQL server restarted or failed over: the request that meets the ended
     connection fails as DatabaseUnavailable (503), the next one works on a new connection."""

@@ -18,6 +18,7 @@ from taiyaku.lazy import lazy_exports
 if TYPE_CHECKING:
     from taiyaku.errors import (
         DatabaseError,
+        DatabaseFault,
         DatabaseUnavailable,
         FormatError,
         NotFound,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 # answers one query in a fraction of a second; MeCab, lxml and openpyxl load only when needed).
 _HOMES = {
     "DatabaseError": "taiyaku.errors",
+    "DatabaseFault": "taiyaku.errors",
     "DatabaseUnavailable": "taiyaku.errors",
     "FormatError": "taiyaku.errors",
     "NotFound": "taiyaku.errors",
@@ -58,6 +60,7 @@ __getattr__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "DatabaseError",
+    "DatabaseFault",
     "DatabaseUnavailable",
     "FormatError",
     "Glossary",

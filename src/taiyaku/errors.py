@@ -40,5 +40,13 @@ class DatabaseError(TaiyakuError):
 
 
 class DatabaseUnavailable(DatabaseError):
-    """The connection to the database server was lost while working (a PostgreSQL server
-    restarted, the network dropped): not the input's fault; a new connection may succeed."""
+    """The database server cannot do the work now: the connection was lost (a PostgreSQL
+    server restarted, the network dropped), or the server is out of room or memory, shutting
+    down, read-only, or gave up a transaction that met another's (a deadlock). Not the
+    input's fault; the same work may succeed a little later."""
+
+
+class DatabaseFault(DatabaseError):
+    """The database server refused a statement for a reason of its own (a table or column
+    missing, privileges taken away, an internal error): neither the input's fault nor
+    likely to pass by itself. Its administrator has to look."""

@@ -9,7 +9,11 @@ Every answer is JSON with a fitting status, tracebacks never leave the process:
 - 400 bad input, with ``field`` naming the parameter or body field (``pairs[2].target``);
 - 401 a write without a bearer token, 403 a wrong token or a read-only server;
 - 404 an unknown term, document or path; 413 a body over the size limit;
-- 503 the database stayed locked by another writer past the busy timeout.
+- 503 the database stayed locked by another writer past the busy timeout, or its server
+  cannot do the work now (connection lost, disk full, shutting down, read-only: see
+  :class:`~taiyaku.errors.DatabaseUnavailable`), with ``Retry-After``;
+- 500 the database server refused a statement for a reason of its own (a table missing,
+  privileges taken away), or anything unexpected: the server log has the details.
 
 SQLite connections belong to one thread: each worker thread opens its own connection (and
 keeps its own :class:`~taiyaku.project.Project`, whose matcher reuses its index readers
@@ -46,7 +50,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taiyaku import __version__
 from taiyaku.align.confidence import REVIEW_THRESHOLD
-from taiyaku.errors import DatabaseError, DatabaseUnavailable, NotFound, TaiyakuError
+from taiyaku.errors import (
+    DatabaseError,
+    DatabaseFault,
+    DatabaseUnavailable,
+    NotFound,
+    TaiyakuError,
+)
 from taiyaku.models import Side, Unit
 from taiyaku.project import Project
 from taiyaku.store.db import connection_lost, open_db
@@ -492,6 +502,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(
             503, "the database server is unavailable; try again shortly", **{"Retry-After": "2"}
         )
+
+    @app.exception_handler(DatabaseFault)
+    async def fault(request: Request, error: DatabaseFault) -> JSONResponse:
+        log.error("database error: %s", error)
+        return _error(500, "database error (see the server log)")
 
     @app.exception_handler(TaiyakuError)
     async def bad_input(request: Request, error: TaiyakuError) -> JSONResponse:

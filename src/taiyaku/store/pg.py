@@ -35,7 +35,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from taiyaku.errors import DatabaseError, DatabaseUnavailable
+from taiyaku.errors import DatabaseError, DatabaseFault, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -89,6 +89,33 @@ def any_of(values: Sequence[Any]) -> str:
     return " = ANY(?::text[])" if values and isinstance(values[0], str) else " = ANY(?::bigint[])"
 
 
+# SQLSTATE classes (PostgreSQL's manual, appendix A) of the errors that say what was sent
+# is wrong: data exceptions (22: a NUL character, a number out of range) and integrity
+# constraint violations (23).
+_INPUT_CLASSES = ("22", "23")
+# ... and of those that pass: connection exceptions (08), transaction rollbacks (40: a
+# serialization failure, a deadlock), insufficient resources (53: disk full, out of memory,
+# too many connections), operator intervention (57: a shutdown, a cancelled statement);
+# with a write refused by a read-only server (25006: a standby, a database set read-only).
+_PASSING_CLASSES = ("08", "40", "53", "57")
+_PASSING_STATES = ("25006",)
+_LOCKED = "55P03"  # lock_not_available: told as SQLite's "database is locked"
+
+
+def error_kind(error: Exception) -> type[DatabaseError]:
+    """Which :class:`~taiyaku.errors.DatabaseError` a psycopg error is, by its SQLSTATE:
+    the input's fault or a lock (``DatabaseError``, as psycopg's own refusals before
+    sending, which have none), passing (:class:`~taiyaku.errors.DatabaseUnavailable`), or
+    the server's own (:class:`~taiyaku.errors.DatabaseFault`: a table missing, privileges
+    taken away). A server answers them 400, 503 and 500."""
+    state = getattr(error, "sqlstate", None)
+    if not state or state[:2] in _INPUT_CLASSES or state == _LOCKED:
+        return DatabaseError
+    if state[:2] in _PASSING_CLASSES or state in _PASSING_STATES:
+        return DatabaseUnavailable
+    return DatabaseFault
+
+
 def describe_pg_error(error: Exception, busy_timeout: float | None = None) -> str:
     """Turn a psycopg error into a sentence a user can act on (SQLite's words where the
     engines agree: a lock waited for ``busy_timeout`` seconds)."""
@@ -127,7 +154,7 @@ class PgConnection:
 
     def _failed(self, error: Exception) -> DatabaseError:
         lost = self.raw.closed  # the server ended the connection: this one is done for
-        kind = DatabaseUnavailable if lost else DatabaseError
+        kind = DatabaseUnavailable if lost else error_kind(error)
         return kind(f"{self.name}: {describe_pg_error(error, self.busy_timeout)}")
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> Any:
@@ -255,14 +282,21 @@ def transaction(db: PgDatabase) -> Iterator[PgDatabase]:
     ends) and, before it commits, sets ``meta.data_version`` to its transaction id, which is
     how other connections' caches see that the database changed.
     """
+    import psycopg
+
     conn = db.conn
     outermost = not conn.in_transaction
-    with conn.raw.transaction():
-        if outermost:
-            conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
-        yield db
-        if outermost:
-            conn.execute("UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'")
+    try:
+        with conn.raw.transaction():
+            if outermost:
+                conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
+            yield db
+            if outermost:
+                conn.execute(
+                    "UPDATE meta SET value = txid_current()::text WHERE key = 'data_version'"
+                )
+    except psycopg.Error as error:  # the commit itself (statements raise DatabaseError)
+        raise conn._failed(error) from error
 
 
 def data_version(db: PgDatabase, *, again: bool = False) -> str:

@@ -112,6 +112,45 @@ def test_english_queries_match_english_sources(db):
     assert fuzzy_matches(tm, "国際戦略局")[0].target == "Global Strategy Bureau"
 
 
+def test_english_sources_searched_through_bitmaps_equal_exhaustive_search(db):
+    """English keys take the trigram bound: the grams in many units are stored as bitmaps
+    and counted bit by bit, the keys scored together; the results are the exhaustive ones,
+    ties and scores shown at the threshold included."""
+    from taiyaku.store import postings
+
+    rng = random.Random(5)
+    words = "the of a to in temple garden was built by and period for its city".split()
+    bases = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) for _ in range(300)]
+    texts = []
+    for _ in range(2500):
+        text = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(text) + 1)
+            text.insert(at, rng.choice("aeiout "))
+        texts.append("".join(text))
+    texts = list(dict.fromkeys(texts))
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
+    )
+    kinds = {blob[0] for (blob,) in db.execute("SELECT ids FROM match_postings WHERE lang = 'en'")}
+    assert postings.BITMAP in kinds
+    matcher = Matcher(tm)
+    found = 0
+    for _ in range(60):
+        query = rng.choice(texts)
+        if rng.random() < 0.5:
+            query = query[: rng.randrange(1, len(query) + 1)] + rng.choice(["", " temple", "x"])
+        for min_score in (30, 60, 80):
+            for limit in (1, 5):
+                indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="en")
+                assert indexed == matcher.scores(
+                    query, min_score=min_score, limit=limit, lang="en", exhaustive=True
+                )
+                found += len(indexed)
+    assert found
+
+
 def test_min_score_and_limit(db):
     tm = TranslationMemory(db)
     tm.add_many([Unit(f"この文は{n}番目の例文です", f"Sentence {n}") for n in range(10)])

@@ -119,16 +119,7 @@ def test_english_sources_searched_through_bitmaps_equal_exhaustive_search(db):
     from taiyaku.store import postings
 
     rng = random.Random(5)
-    words = "the of a to in temple garden was built by and period for its city".split()
-    bases = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) for _ in range(300)]
-    texts = []
-    for _ in range(2500):
-        text = list(rng.choice(bases))
-        for _ in range(rng.randint(0, 3)):
-            at = rng.randrange(len(text) + 1)
-            text.insert(at, rng.choice("aeiout "))
-        texts.append("".join(text))
-    texts = list(dict.fromkeys(texts))
+    texts = _english_texts(rng, 2500)
     tm = TranslationMemory(db)
     tm.add_many(
         [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
@@ -149,6 +140,54 @@ def test_english_sources_searched_through_bitmaps_equal_exhaustive_search(db):
                 )
                 found += len(indexed)
     assert found
+
+
+def _english_texts(rng: random.Random, count: int) -> list[str]:
+    words = "the of a to in temple garden was built by and period for its city".split()
+    bases = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) for _ in range(300)]
+    texts = []
+    for _ in range(count):
+        text = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(text) + 1)
+            text.insert(at, rng.choice("aeiout "))
+        texts.append("".join(text))
+    return list(dict.fromkeys(texts))
+
+
+def test_english_keys_held_in_memory_once_many_were_read_give_the_same_results(db):
+    """A matcher that has read a third as many keys as there are units holds them all (rent
+    or buy): the same results as one that reads them each time, and as exhaustive search,
+    also after units are deleted and added."""
+    rng = random.Random(11)
+    texts = _english_texts(rng, 1500)
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
+    )
+    holding, reading = Matcher(tm), Matcher(tm)
+    reading._keys_read["en"] = -(10**18)  # never holds them
+    queries = [rng.choice(texts) + rng.choice(["", " temple", "e"]) for _ in range(30)]
+
+    def same(queries: list[str]) -> None:
+        for query in queries:
+            for min_score in (40, 70):
+                found = holding.scores(query, min_score=min_score, lang="en")
+                assert found == reading.scores(query, min_score=min_score, lang="en")
+                assert found == holding.scores(
+                    query, min_score=min_score, lang="en", exhaustive=True
+                )
+
+    same(queries)
+    assert "en" in holding._all_keys and "en" not in reading._all_keys
+    gone = [i for (i,) in db.execute("SELECT id FROM units WHERE id % 3 = 0")]
+    tm.delete(ids=gone)
+    tm.add_many([Unit(q, "新", source_lang="en", target_lang="ja") for q in queries[:5]])
+    same(queries)
+    found = holding.scores(queries[0], min_score=40, limit=50, lang="en")
+    live = {i for (i,) in db.execute("SELECT id FROM units")}
+    assert found and {unit_id for _, unit_id in found} <= live
+    assert len(live) < len(texts)  # (ids of deleted units may be given to new ones)
 
 
 def test_min_score_and_limit(db):

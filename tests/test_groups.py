@@ -24,6 +24,7 @@ from taiyaku.store.groups import (
 )
 from taiyaku.text.grams import char_counts, char_layers, pack_char_layers
 from tests.groupcheck import assert_groups_cover_their_members, group_postings
+from tests.nearcopies import near_copies
 
 BASE = "京都の寺院は平安時代に建てられた建築が多く残っている"
 VARIANTS = [
@@ -206,18 +207,7 @@ def test_db_reindex_regroups_what_small_writes_left_apart(runner, db_target):
 
 def _near_copies(rng: random.Random, count: int) -> list[str]:
     words = ["京都", "寺", "の", "は", "を", "歴史", "建築", "年", "に", "が", "した", "。"]
-    bases = ["".join(rng.choice(words) for _ in range(rng.randint(4, 12))) for _ in range(12)]
-    texts = []
-    for _ in range(count):
-        text = list(rng.choice(bases))
-        for _ in range(rng.randint(0, 3)):
-            at = rng.randrange(len(text) + 1)
-            if rng.random() < 0.5 and at < len(text):
-                del text[at]
-            else:
-                text.insert(at, rng.choice("のはをにが京寺年"))
-        texts.append("".join(text))
-    return list(dict.fromkeys(texts))
+    return near_copies(rng, count, words)
 
 
 @pytest.mark.slow

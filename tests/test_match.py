@@ -20,6 +20,7 @@ from taiyaku.store.tm import AddResult
 from taiyaku.text.normalize import match_key
 from tests.conftest import BACKENDS
 from tests.groupcheck import assert_groups_cover_their_members
+from tests.nearcopies import near_copies
 
 
 def score(a: str, b: str) -> float:
@@ -144,15 +145,16 @@ def test_english_sources_searched_through_bitmaps_equal_exhaustive_search(db):
 
 def _english_texts(rng: random.Random, count: int) -> list[str]:
     words = "the of a to in temple garden was built by and period for its city".split()
-    bases = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) for _ in range(300)]
-    texts = []
-    for _ in range(count):
-        text = list(rng.choice(bases))
-        for _ in range(rng.randint(0, 3)):
-            at = rng.randrange(len(text) + 1)
-            text.insert(at, rng.choice("aeiout "))
-        texts.append("".join(text))
-    return list(dict.fromkeys(texts))
+    return near_copies(
+        rng,
+        count,
+        words,
+        sep=" ",
+        sentences=300,
+        lengths=(3, 14),
+        inserted="aeiout ",
+        deletions=False,
+    )
 
 
 def test_english_keys_held_in_memory_once_many_were_read_give_the_same_results(db):

@@ -168,7 +168,7 @@ def test_english_keys_held_in_memory_once_many_were_read_give_the_same_results(d
         [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
     )
     holding, reading = Matcher(tm), Matcher(tm)
-    reading._keys_read["en"] = -(10**18)  # never holds them
+    reading._keys_of = lambda lang, ids: reading.tm.source_keys_by_ids(ids)  # never holds them
     queries = [rng.choice(texts) + rng.choice(["", " temple", "e"]) for _ in range(30)]
 
     def same(queries: list[str]) -> None:
@@ -185,6 +185,12 @@ def test_english_keys_held_in_memory_once_many_were_read_give_the_same_results(d
     gone = [i for (i,) in db.execute("SELECT id FROM units WHERE id % 3 = 0")]
     tm.delete(ids=gone)
     tm.add_many([Unit(q, "新", source_lang="en", target_lang="ja") for q in queries[:5]])
+    # The held keys are stale now: a query reading few keys reads them from the database
+    # and does not load them all again.
+    stale = holding._all_keys["en"]
+    found = holding.scores(queries[0], min_score=95, lang="en")
+    assert found == reading.scores(queries[0], min_score=95, lang="en")
+    assert holding._all_keys["en"] is stale
     same(queries)
     found = holding.scores(queries[0], min_score=40, limit=50, lang="en")
     live = {i for (i,) in db.execute("SELECT id FROM units")}

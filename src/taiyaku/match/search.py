@@ -145,7 +145,8 @@ class Matcher:
         self._readers: dict[str, IndexReader] = {}
         self._all_keys: dict[str, tuple[Stamp, list[int], list[str]]] = {}
         self._key_ids: dict[str, tuple[list[int], np.ndarray]] = {}  # all_keys' ids, as an array
-        self._keys_read: dict[str, int] = {}  # keys read one batch at a time, per language
+        # per language: keys read one batch at a time since the database last changed
+        self._keys_read: dict[str, tuple[Stamp, int]] = {}
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""
@@ -358,14 +359,20 @@ class Matcher:
         """The source keys of the units ``ids`` (those that exist), for the trigram path.
 
         Read from the database until this matcher has read as many as a third of the ids
-        there are; then from every key of ``lang`` held in memory (:meth:`all_keys`): a rule
-        of rent or buy. On a million English units at ``--min 70`` a query may score 31,000
-        keys, 2.3 µs each to read, and holding them all takes 0.7 s (about 0.7 µs a unit),
-        so a batch of queries holds them after a few dozen, and one query never does.
+        there are since the database last changed; then from every key of ``lang`` held in
+        memory (:meth:`all_keys`): a rule of rent or buy. On a million English units at
+        ``--min 70`` a query may score 31,000 keys, 2.3 µs each to read, and holding them
+        all takes 0.7 s (about 0.7 µs a unit), so a batch of queries holds them after a few
+        dozen, and one query never does. A write makes the held keys stale: they are read
+        again only once as many keys have been read one batch at a time again, so a server
+        that writes between queries does not load them all after every write.
         """
-        held = self._all_keys.get(lang) is not None
-        if not held:
-            read = self._keys_read[lang] = self._keys_read.get(lang, 0) + len(ids)
+        stamp = change_stamp(self.db)
+        held = self._all_keys.get(lang)
+        if held is None or held[0] != stamp:
+            since, read = self._keys_read.get(lang, (stamp, 0))
+            read = len(ids) + (read if since == stamp else 0)
+            self._keys_read[lang] = (stamp, read)
             if 3 * read < len(self.reader(lang).lengths):
                 return self.tm.source_keys_by_ids(ids)
         all_ids, keys = self.all_keys(lang)

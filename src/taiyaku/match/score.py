@@ -25,6 +25,12 @@ def similarity(a_key: str, b_key: str, *, cutoff: float = 0.0) -> float:
     :param cutoff: scores below this (0–100) come back as 0
     """
     value = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=rapidfuzz_cutoff(cutoff))
+    return shown(value)
+
+
+def shown(value: float) -> float:
+    """The score of rapidfuzz's ``normalized_similarity`` ``value`` (0–1): 0–100, rounded to
+    2 decimals, as every score is shown and compared."""
     return round(value * 100, 2)
 
 

@@ -38,7 +38,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.formats.inline import to_tmx_string
 from taiyaku.match.diff import DiffSpan, diff_spans
 from taiyaku.match.numbers import adapt_numbers
-from taiyaku.match.score import METRIC, rapidfuzz_cutoff
+from taiyaku.match.score import METRIC, rapidfuzz_cutoff, shown
 from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
@@ -551,7 +551,7 @@ def _keep_best(
         value = scores.get(unit_id)
         if not value:  # below the cutoff, or its key missing
             continue
-        score = round(value * 100, 2)  # as similarity() rounds it
+        score = shown(value)
         if score < min_score or not score:
             continue
         entry = (score, -unit_id)
@@ -659,7 +659,7 @@ def exhaustive_scores(
         score_cutoff=rapidfuzz_cutoff(min_score - _ROUNDING),
         limit=None,
     )
-    rounded = ((round(score * 100, 2), ids[index]) for _, score, index in found)
+    rounded = ((shown(score), ids[index]) for _, score, index in found)
     ranked = sorted((-score, unit_id) for score, unit_id in rounded if score >= min_score)
     return [(-negative, unit_id) for negative, unit_id in ranked[:limit]]
 

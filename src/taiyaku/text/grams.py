@@ -29,6 +29,12 @@ def gram_size(lang: str) -> int:
     return 2 if lang in ("ja", "zh", "ko") else 3
 
 
+def by_bigrams(lang: str) -> bool:
+    """True when the fuzzy search bounds keys in ``lang`` by their bigrams
+    (:func:`bigram_texts`), not by their characters (Japanese, Chinese, Korean)."""
+    return gram_size(lang) != 2
+
+
 def key_grams(key: str, q: int) -> list[str]:
     """Return the distinct q-grams of ``key``, in order of first appearance."""
     return list(dict.fromkeys(key[i : i + q] for i in range(len(key) - q + 1)))
@@ -49,6 +55,42 @@ def char_layers(key: str) -> list[str]:
         layer = seen[char] = seen.get(char, 0) + 1
         tokens.append(char * layer)
     return tokens
+
+
+_ASCII_PAIRS = 0x10000  # a bigram of two ASCII characters: U+10000 + (a << 7 | b)
+_HASHED_PAIRS = 0x14000  # any other: hashed into U+14000 .. U+10FFFF
+_PAIR_HASH = 0x9E3779B97F4A7C15
+
+
+def bigram_texts(keys: Sequence[str]) -> list[str]:
+    """Every key's bigrams as a string of one character per bigram, for the bound of
+    languages whose characters are too few to tell keys apart (English).
+
+    An edit changes at most two of a key's bigrams, so two keys sharing ``x`` of them
+    (counted with repeats: the layered characters, :func:`char_layers`, of these strings)
+    are at least ``(max(len) - 1 - x) / 2`` edits apart. A bigram of ASCII characters gets
+    a character of its own (in plane 1); any other is hashed into planes 1 to 16, so two
+    of them may share one: that only makes the shared count larger, the bound looser.
+
+    >>> [len(t) for t in bigram_texts(["the cat", "a", ""])]
+    [6, 0, 0]
+    >>> ab, ba = bigram_texts(["ab", "ba"])
+    >>> bigram_texts(["abab"]) == [ab + ba + ab]
+    True
+    """
+    lengths, owners, chars = code_points(keys)
+    sizes = np.maximum(lengths - 1, 0)
+    if not int(sizes.sum()):
+        return ["" for _ in keys]
+    inside = np.flatnonzero(owners[:-1] == owners[1:])  # pairs within one key
+    first, second = chars[inside], chars[inside + 1]
+    mixed = ((first << CODE_BITS) | second).astype(np.uint64) * np.uint64(_PAIR_HASH)
+    hashed = _HASHED_PAIRS + ((mixed >> np.uint64(32)) % np.uint64(0x110000 - _HASHED_PAIRS))
+    ascii_pair = (first < 128) & (second < 128)
+    codes = np.where(ascii_pair, _ASCII_PAIRS + ((first << 7) | second), hashed.astype(np.int64))
+    text = codes.astype("<u4").tobytes().decode("utf-32-le")
+    ends = np.cumsum(sizes)
+    return [text[a:b] for a, b in zip((ends - sizes).tolist(), ends.tolist(), strict=True)]
 
 
 def code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -132,7 +132,7 @@ def test_an_index_without_groups_or_changes_is_rebuilt_with_them(db_target, befo
         database.execute("DROP TABLE match_groups")
     old = "index:2" if before == "m022" else "index:3"
     database.execute(
-        "UPDATE meta SET value = replace(value, 'index:5', ?) WHERE key = 'keys_signature'", [old]
+        "UPDATE meta SET value = replace(value, 'index:6', ?) WHERE key = 'keys_signature'", [old]
     )
     database.close()
     with pytest.raises(TaiyakuError, match="upgrade"):  # reading: told what to run
@@ -160,7 +160,7 @@ def test_a_postgres_index_without_groups_is_rebuilt_with_them(pg_url):
             "WHERE name IN ('pg004_match_groups', 'pg005_match_changes')"
         )
         conn.execute(
-            "UPDATE meta SET value = replace(value, 'index:5', 'index:2') "
+            "UPDATE meta SET value = replace(value, 'index:6', 'index:2') "
             "WHERE key = 'keys_signature'"
         )
     with pytest.raises(TaiyakuError, match="upgrade"):  # reading: told what to run

@@ -143,6 +143,96 @@ def test_english_sources_searched_through_bitmaps_equal_exhaustive_search(db):
     assert found
 
 
+def test_english_sources_bounded_by_bigrams_equal_exhaustive_search(db, monkeypatch):
+    """English keys are bounded by the bigrams they share with the query (each unit posted
+    under ``en/g``): the results are the exhaustive ones, at every threshold the bigram
+    bound is used at, before and after deletions and additions."""
+    from taiyaku.match import search
+    from taiyaku.match.bounds import BIGRAMS
+
+    rng = random.Random(7)
+    words = "the of a to in temple garden was built by période naïve café x".split()
+    texts = near_copies(rng, 1500, words, sep=" ", sentences=120, lengths=(1, 12), inserted="aeé ")
+    texts += ["a", "ab", "é", "ba ab"]
+    tm = TranslationMemory(db)
+    tm.add_many(
+        [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
+    )
+    by_bigrams = []
+    bounds = search.Matcher._char_bounds
+
+    def counting(self, key, lang, min_score, tokens=search.CHARACTERS):
+        by_bigrams.append(tokens is BIGRAMS)
+        return bounds(self, key, lang, min_score, tokens)
+
+    monkeypatch.setattr(search.Matcher, "_char_bounds", counting)
+    matcher = Matcher(tm)
+
+    def same(queries: list[str]) -> int:
+        found = 0
+        for query in queries:
+            for min_score in (60, 66.67, 75, 80, 90, 100):
+                for limit in (1, 5):
+                    indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="en")
+                    assert indexed == matcher.scores(
+                        query, min_score=min_score, limit=limit, lang="en", exhaustive=True
+                    ), (query, min_score, limit)
+                    found += len(indexed)
+        return found
+
+    def queries() -> list[str]:
+        chosen = []
+        for _ in range(25):
+            query = rng.choice(texts)
+            if rng.random() < 0.5:
+                query = "".join(c if rng.random() > 0.1 else rng.choice("xé ") for c in query)
+            chosen.append(
+                query[: rng.randrange(1, len(query) + 1)] if rng.random() < 0.3 else query
+            )
+        # Short queries, whose few bigrams are all needed (at 75, 1 of a 4-letter word's 3).
+        return [*chosen, *words, *(text[:4] for text in rng.sample(texts, 10))]
+
+    assert same(queries())
+    tm.delete(ids=[i for (i,) in db.execute("SELECT id FROM units WHERE id % 4 = 1")])
+    tm.add_many([Unit(t + " x", "新", source_lang="en", target_lang="ja") for t in texts[:100]])
+    assert same(queries())
+    assert by_bigrams and all(by_bigrams)
+
+
+@pytest.mark.sqlite_only("a SQLite file indexed by taiyaku's index 5")
+def test_an_english_index_without_bigram_postings_is_rebuilt_with_them(db_target):
+    """A database indexed before English sources had bigram postings (index 5): opened to
+    read, it is searched by trigrams, with the exhaustive results; opened to write, it is
+    rebuilt with them."""
+    from taiyaku import open_db
+
+    database = open_db(db_target)
+    texts = _english_texts(random.Random(3), 300)
+    units = [Unit(t, f"訳{n}", source_lang="en", target_lang="ja") for n, t in enumerate(texts)]
+    TranslationMemory(database).add_many(units)
+    database.execute("DELETE FROM match_postings WHERE lang = 'en/g'")
+    database.execute(
+        "UPDATE meta SET value = replace(value, 'index:6', 'index:5') WHERE key = 'keys_signature'"
+    )
+    database.close()
+    queries = [text + "s" for text in texts[:20]]
+
+    def searched(database) -> None:
+        matcher = Matcher(database)
+        for query in queries:
+            found = matcher.scores(query, min_score=75, lang="en")
+            assert found
+            assert found == matcher.scores(query, min_score=75, lang="en", exhaustive=True)
+
+    old = open_db(db_target, write=False)
+    searched(old)
+    assert not Matcher(old).reader("en/g").has_postings()
+    old.close()
+    again = open_db(db_target)
+    assert Matcher(again).reader("en/g").has_postings()
+    searched(again)
+
+
 def _english_texts(rng: random.Random, count: int) -> list[str]:
     words = "the of a to in temple garden was built by and period for its city".split()
     return near_copies(

@@ -113,6 +113,18 @@ class IndexReader:
         self._columns[name] = values
         return values
 
+    def has_postings(self) -> bool:
+        """True when this language has any postings (read once per stamp): a database
+        indexed before its groups' postings existed has none for them."""
+        self.refresh()
+        found = self._columns.get("any postings")
+        if found is None:
+            row = self.db.conn.execute(
+                f"SELECT 1 FROM {self._postings} WHERE lang = ? LIMIT 1", [self.lang]
+            ).fetchone()
+            found = self._columns["any postings"] = np.array([row is not None])
+        return bool(found[0])
+
     def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
         """Return how many units contain each gram (grams no unit has are left out)."""
         if not grams:

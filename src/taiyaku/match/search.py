@@ -57,6 +57,7 @@ from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
 _BATCH = 256
+_BATCH_HELD = 16_384  # keys held in memory scored together at most (see Matcher._verify)
 _DENSE_FROM = 8  # ids counted by a vector over all ids when they are at least 1/8 of them
 _GROUP_BATCH = 64  # groups verified together at first, then twice as many each time
 _GROUP_BATCH_MOST = 1024
@@ -362,20 +363,31 @@ class Matcher:
         limit: int,
     ) -> list[tuple[float, int]]:
         best: list[tuple[float, int]] = []  # heap of (score, -id): the worst kept on top
-        for start in range(0, len(ids), _BATCH):
+        start, step = 0, _BATCH
+        while start < len(ids):
             if len(best) == limit and bounds[start] + _ROUNDING < best[0][0]:
                 break
-            batch = ids[start : start + _BATCH]
-            keys = self._keys_of(lang, batch)
-            _keep_best(key, batch, bounds[start : start + _BATCH], keys, best, min_score, limit)
+            batch = ids[start : start + step]
+            held = self._held_keys(lang)
+            _keep_best(key, batch, self._keys_of(lang, batch), best, min_score, limit)
+            # Keys held in memory cost nothing to read: more of them are scored at a time
+            # (fewer calls), at most as many again as were scored before the stop.
+            start += step
+            step = min(2 * step, _BATCH_HELD) if held else _BATCH
         return _ranked(best)
 
-    def _keys_by_ids(self, lang: str, ids: list[int]) -> dict[int, str]:
-        """The source keys of the units ``ids`` (those that exist), read from the database."""
-        return self.tm.source_keys_by_ids(ids)
+    def _keys_by_ids(self, lang: str, ids: list[int]) -> list[str | None]:
+        """The source keys of the units ``ids``, read from the database (``None``: no unit)."""
+        found = self.tm.source_keys_by_ids(ids)
+        return [found.get(unit_id) for unit_id in ids]
 
-    def _keys_of(self, lang: str, ids: list[int]) -> dict[int, str]:
-        """The source keys of the units ``ids`` (those that exist), for the trigram path.
+    def _held_keys(self, lang: str) -> bool:
+        """True when every key of ``lang`` is held in memory and up to date."""
+        held = self._all_keys.get(lang)
+        return held is not None and held[0] == change_stamp(self.db)
+
+    def _keys_of(self, lang: str, ids: list[int]) -> list[str | None]:
+        """The source keys of the units ``ids`` (``None``: no unit), for English sources.
 
         Read from the database until this matcher has read as many as a third of the ids
         there are since the database last changed; then from every key of ``lang`` held in
@@ -386,26 +398,26 @@ class Matcher:
         again only once as many keys have been read one batch at a time again, so a server
         that writes between queries does not load them all after every write.
         """
-        stamp = change_stamp(self.db)
-        held = self._all_keys.get(lang)
-        if held is None or held[0] != stamp:
+        if not self._held_keys(lang):
+            stamp = change_stamp(self.db)
             since, read = self._keys_read.get(lang, (stamp, 0))
             read = len(ids) + (read if since == stamp else 0)
             self._keys_read[lang] = (stamp, read)
             if 3 * read < len(self.reader(lang).lengths):
-                return self.tm.source_keys_by_ids(ids)
+                return self._keys_by_ids(lang, ids)
         all_ids, keys = self.all_keys(lang)
         indexed = self._key_ids.get(lang)
         if indexed is None or indexed[0] is not all_ids:
             indexed = self._key_ids[lang] = (all_ids, np.asarray(all_ids, dtype=np.int64))
         array = indexed[1]
         if not len(array):
-            return {}
+            return [None] * len(ids)
         wanted = np.asarray(ids, dtype=np.int64)
         at = np.minimum(np.searchsorted(array, wanted), len(array) - 1)
-        found = array[at] == wanted
-        present = zip(wanted[found].tolist(), at[found].tolist(), strict=True)
-        return {unit_id: keys[i] for unit_id, i in present}
+        found: list[str | None] = [keys[i] for i in at.tolist()]
+        for missing in np.flatnonzero(array[at] != wanted).tolist():
+            found[missing] = None
+        return found
 
     def _verify_groups(
         self,
@@ -464,7 +476,7 @@ class Matcher:
             near = np.zeros(len(batch), dtype=bool)
             near[owners[_may_enter(member_bounds, members, best, limit, min_score)]] = True
             to_read = np.sort(batch[near]).tolist()  # in page order
-            leader_keys = read_keys(lang, to_read) if to_read else {}
+            leader_keys = dict(zip(to_read, read_keys(lang, to_read), strict=True))
             apart = np.full(len(batch), -1, dtype=np.int64)  # -1: leader not read
             for i in np.flatnonzero(near).tolist():
                 leader_key = leader_keys.get(int(batch[i]))
@@ -496,9 +508,10 @@ class Matcher:
                 at, chunk = at + chunk, 2 * chunk
                 entering = ids[_may_enter(ids_bounds, ids, best, limit, min_score)].tolist()
                 unread = sorted(u for u in entering if u not in leader_keys)  # in page order
-                keys = read_keys(lang, unread) if unread else {}
+                keys = dict(zip(unread, read_keys(lang, unread), strict=True))
                 keys.update(leader_keys)
-                _keep_best(key, ids.tolist(), ids_bounds.tolist(), keys, best, min_score, limit)
+                listed = ids.tolist()
+                _keep_best(key, listed, [keys.get(u) for u in listed], best, min_score, limit)
         return _ranked(best)
 
     def _explain(self, query: str, lang: str, scored: list[tuple[float, int]]) -> list[Match]:
@@ -535,50 +548,43 @@ class Matcher:
 def _keep_best(
     key: str,
     ids: list[int],
-    bounds: list[float],
-    keys: dict[int, str],
+    keys: list[str | None],
     best: list[tuple[float, int]],
     min_score: float,
     limit: int,
 ) -> None:
-    """Score the units ``ids`` (their ``keys``; bounds descending) into ``best``, a heap of
-    ``(score, -id)`` holding the ``limit`` best so far (the worst on top); stop at the first
-    bound below the threshold or the worst score kept. Passed over: a unit whose bound
-    rounds to the worst score kept and that is newer than it (ties go to the oldest unit:
-    it could not take its place; :func:`_may_enter` tests the same of many units), and one
-    whose key is missing (deleted meanwhile, or not read for that reason).
+    """Score the units ``ids`` (``keys``: theirs, in the same order; ``None`` for a unit
+    deleted meanwhile or not read) into ``best``, a heap of ``(score, -id)`` holding the
+    ``limit`` best so far (the worst on top; ties go to the oldest unit).
 
-    The keys are compared with ``key`` by one rapidfuzz call (``process.cdist``, in C),
-    with the cutoff of the worst score kept when it starts: a Python call a key costs more
-    than comparing a sentence (on a million English keys at ``--min 70``, where a query may
-    score 31,000 of them: 1.6 µs a key against 0.1). A unit the heap then refuses costs a
-    dictionary lookup; the scores are :func:`~taiyaku.match.score.similarity`'s.
+    The keys are compared with ``key`` by one rapidfuzz call (``process.cdist``, in C), with
+    the cutoff of the worst score kept when it starts, and only the few above it are put to
+    the heap: a Python step a key costs more than comparing a sentence (on a million English
+    keys at ``--min 50``, where a query may score 117,000 of them: 0.4 µs a key of Python
+    around the call against 0.6 for rapidfuzz). Whatever is not scored here the callers
+    leave out because its bound cannot beat the heap's worst; the heap would refuse it
+    anyway. The scores are :func:`~taiyaku.match.score.similarity`'s.
     """
     floor = best[0][0] if len(best) == limit else min_score
-    present = [unit_id for unit_id in ids if unit_id in keys]
-    scores: dict[int, float] = {}
-    if present:
-        raw = process.cdist(
-            [key],
-            [keys[unit_id] for unit_id in present],
-            scorer=Levenshtein.normalized_similarity,
-            score_cutoff=rapidfuzz_cutoff(floor - _ROUNDING),
-            dtype=np.float64,
-        )
-        scores = dict(zip(present, raw[0].tolist(), strict=True))
-    for unit_id, bound in zip(ids, bounds, strict=True):
-        floor = best[0][0] if len(best) == limit else min_score
-        if bound + _ROUNDING < floor:
-            break
-        if len(best) == limit and bound < floor + _TIED and unit_id > -best[0][1]:
-            continue  # at best tied with the worst kept, and newer: it would not replace it
-        value = scores.get(unit_id)
-        if not value:  # below the cutoff, or its key missing
-            continue
-        score = shown(value)
+    if all(k is not None for k in keys):
+        present, compared = ids, keys
+    else:
+        places = [i for i, k in enumerate(keys) if k is not None]
+        present, compared = [ids[i] for i in places], [keys[i] for i in places]
+    if not present:
+        return
+    raw = process.cdist(
+        [key],
+        compared,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=rapidfuzz_cutoff(floor - _ROUNDING),
+        dtype=np.float64,
+    )[0]
+    for at in np.flatnonzero(raw).tolist():  # above the cutoff
+        score = shown(float(raw[at]))
         if score < min_score or not score:
             continue
-        entry = (score, -unit_id)
+        entry = (score, -present[at])
         if len(best) < limit:
             heapq.heappush(best, entry)
         elif entry > best[0]:

@@ -286,6 +286,11 @@ def test_english_keys_held_in_memory_once_many_were_read_give_the_same_results(d
     live = {i for (i,) in db.execute("SELECT id FROM units")}
     assert found and {unit_id for _, unit_id in found} <= live
     assert len(live) < len(texts)  # (ids of deleted units may be given to new ones)
+    # Held keys are looked up by id: a unit that is not there has none.
+    assert holding._held_keys("en")
+    kept, missing = max(live), min(set(gone) - live)
+    expected = [None, reading._keys_by_ids("en", [kept])[0], None]
+    assert holding._keys_of("en", [missing, kept, 10**9]) == expected
 
 
 def test_min_score_and_limit(db):

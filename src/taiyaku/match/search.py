@@ -150,7 +150,8 @@ class Matcher:
         self.max_candidates = max_candidates
         self._readers: dict[str, IndexReader] = {}
         self._all_keys: dict[str, tuple[Stamp, list[int], list[str]]] = {}
-        self._key_ids: dict[str, tuple[list[int], np.ndarray]] = {}  # all_keys' ids, as an array
+        # all_keys' ids, each key's place by id and the keys as an array (see _keys_of)
+        self._key_ids: dict[str, tuple[list[int], np.ndarray, np.ndarray]] = {}
         # per language: keys read one batch at a time since the database last changed
         self._keys_read: dict[str, tuple[Stamp, int]] = {}
 
@@ -408,15 +409,17 @@ class Matcher:
         all_ids, keys = self.all_keys(lang)
         indexed = self._key_ids.get(lang)
         if indexed is None or indexed[0] is not all_ids:
-            indexed = self._key_ids[lang] = (all_ids, np.asarray(all_ids, dtype=np.int64))
-        array = indexed[1]
-        if not len(array):
-            return [None] * len(ids)
-        wanted = np.asarray(ids, dtype=np.int64)
-        at = np.minimum(np.searchsorted(array, wanted), len(array) - 1)
-        found: list[str | None] = [keys[i] for i in at.tolist()]
-        for missing in np.flatnonzero(array[at] != wanted).tolist():
-            found[missing] = None
+            # By id, each key's place (-1: none), and the keys as an array of objects: the
+            # keys of a batch are then gathered in C (a list comprehension over a million
+            # keys in random order cost 0.28 µs a key, searching the ids 0.12).
+            places = np.full(max(all_ids, default=-1) + 2, -1, dtype=np.int64)
+            places[np.asarray(all_ids, dtype=np.int64)] = np.arange(len(all_ids))
+            objects = np.empty(len(keys) + 1, dtype=object)
+            objects[: len(keys)] = keys  # the last one stays None: a missing unit's
+            indexed = self._key_ids[lang] = (all_ids, places, objects)
+        _, places, objects = indexed
+        wanted = np.minimum(np.asarray(ids, dtype=np.int64), len(places) - 1)
+        found: list[str | None] = objects[places[wanted]].tolist()
         return found
 
     def _verify_groups(
@@ -566,7 +569,7 @@ def _keep_best(
     anyway. The scores are :func:`~taiyaku.match.score.similarity`'s.
     """
     floor = best[0][0] if len(best) == limit else min_score
-    if all(k is not None for k in keys):
+    if None not in keys:
         present, compared = ids, keys
     else:
         places = [i for i, k in enumerate(keys) if k is not None]

@@ -32,7 +32,8 @@ It also indexes ``substr(gram, 2)`` of the source grams, so the grams that end w
 character are found as fast as those that start with it.
 
 Beside the q-grams, ``match_postings`` holds the layered characters of every source key
-(``lang`` = ``ja/c``, ``en/c``…, for the concordance's one-character queries) and the
+(``lang`` = ``ja/c``, ``en/c``…, for the concordance's one-character queries; only the
+first layer, the characters a key has, for a language bounded by bigrams) and the
 postings the fuzzy search counts (``ja/g``, ``en/g``…, :mod:`taiyaku.store.groups`): for
 Japanese, Chinese and Korean the layered characters of near-duplicate groups; for other
 languages (since ``INDEX_VERSION`` 6) those of every unit's
@@ -62,12 +63,14 @@ from taiyaku.store.groups import Grouper, groups_lang, read_leaders, write_group
 from taiyaku.store.pg import is_postgres
 from taiyaku.store.tm import SOURCE_KEY, Keys
 from taiyaku.text.grams import (
+    CODE_BITS,
     bigram_texts,
     by_bigrams,
     char_layers,
     gram_size,
     key_grams,
     key_words,
+    pack_bigram_layers,
     pack_char_layers,
     pack_grams,
     pack_words,
@@ -293,18 +296,28 @@ class _CharBuffer(_LangBuffer):
 
     def add_numbered(self, unit_ids: list[int], keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`add`, and return every posting's key index and token number."""
-        ids = np.asarray(unit_ids, dtype=np.uint64)
-        owners, numbers = self.number(keys)
-        if len(numbers):
-            self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
-            self.count += len(numbers)
+        owners, numbers = self.number(*pack_char_layers(keys))
+        self._post(unit_ids, owners, numbers)
         return owners, numbers
 
-    def number(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Number the layered characters of ``keys`` without posting them: every token's key
-        index and number (the group buffer of a language bounded by bigrams posts those of
-        :func:`~taiyaku.text.grams.bigram_texts`)."""
+    def add_first_layer(self, unit_ids: list[int], keys: list[str]) -> None:
+        """Post only the first layer of each key's characters (the characters it has): all
+        the concordance reads of a language bounded by bigrams, whose search does not count
+        characters. English keys have about four characters for each distinct one."""
         owners, codes = pack_char_layers(keys)
+        first = np.flatnonzero((codes >> CODE_BITS) == 1)
+        self._post(unit_ids, *self.number(owners[first], codes[first]))
+
+    def _post(self, unit_ids: list[int], owners: np.ndarray, numbers: np.ndarray) -> None:
+        if len(numbers):
+            ids = np.asarray(unit_ids, dtype=np.uint64)
+            self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
+            self.count += len(numbers)
+
+    def number(self, owners: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Number packed layered tokens (:func:`~taiyaku.text.grams.pack_char_layers`, or
+        :func:`~taiyaku.text.grams.pack_bigram_layers` for the group buffer of a language
+        bounded by bigrams) without posting them: ``(owners, numbers)``."""
         return owners, self._trigram_numbers(codes)
 
     def texts(self, numbers: np.ndarray) -> list[str]:
@@ -527,13 +540,15 @@ class IndexWriter:
                     chars_lang(lang), _CharBuffer(lang)
                 )
                 assert isinstance(chars, _CharBuffer)
-                owners, numbers = chars.add_numbered(unit_ids, sources)
                 grouped = self._buffers.get(groups_lang(lang)) or self._buffers.setdefault(
                     groups_lang(lang), _GroupBuffer(chars, lang)
                 )
                 assert isinstance(grouped, _GroupBuffer)
                 if grouped.by_bigrams:
-                    owners, numbers = chars.number(bigram_texts(sources))
+                    chars.add_first_layer(unit_ids, sources)
+                    owners, numbers = chars.number(*pack_bigram_layers(sources))
+                else:
+                    owners, numbers = chars.add_numbered(unit_ids, sources)
                 grouped.add_grouped(db, unit_ids, sources, owners, numbers)
         if rows and self._with_targets(db):
             if self._words is None:
@@ -637,13 +652,14 @@ class IndexWriter:
                 grams.update(dict.fromkeys(key_grams(key, gram_size(lang))))
             _remove(db, "match_postings", lang, grams, gone)
             tokens: dict[str, None] = {}
-            for key in keys:
-                tokens.update(dict.fromkeys(char_layers(key)))
-            _remove(db, "match_postings", chars_lang(lang), tokens, gone)
-            if by_bigrams(lang):
-                tokens = {}
+            if by_bigrams(lang):  # the characters the keys have; the layers of their bigrams
+                _remove(db, "match_postings", chars_lang(lang), set("".join(keys)), gone)
                 for text in bigram_texts(keys):
                     tokens.update(dict.fromkeys(char_layers(text)))
+            else:
+                for key in keys:
+                    tokens.update(dict.fromkeys(char_layers(key)))
+                _remove(db, "match_postings", chars_lang(lang), tokens, gone)
             _remove_groups(db, lang, gone, tokens)
             zeros = np.zeros((2, len(gone)), dtype=np.int64)
             _write_sizes(db, lang, gone.astype(np.int64), zeros)

@@ -78,19 +78,32 @@ def bigram_texts(keys: Sequence[str]) -> list[str]:
     >>> bigram_texts(["abab"]) == [ab + ba + ab]
     True
     """
+    sizes, _, codes = _bigram_codes(keys)
+    if not len(codes):
+        return ["" for _ in keys]
+    text = codes.astype("<u4").tobytes().decode("utf-32-le")
+    ends = np.cumsum(sizes)
+    return [text[a:b] for a, b in zip((ends - sizes).tolist(), ends.tolist(), strict=True)]
+
+
+def pack_bigram_layers(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pack_char_layers` of the :func:`bigram_texts` of every key, without the texts."""
+    _, owners, codes = _bigram_codes(keys)
+    return _layered(owners, codes)
+
+
+def _bigram_codes(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(sizes, owners, codes)``: every key's number of bigrams, and for every bigram the
+    index of its key and its character in :func:`bigram_texts`."""
     lengths, owners, chars = code_points(keys)
     sizes = np.maximum(lengths - 1, 0)
-    if not int(sizes.sum()):
-        return ["" for _ in keys]
     inside = np.flatnonzero(owners[:-1] == owners[1:])  # pairs within one key
     first, second = chars[inside], chars[inside + 1]
     mixed = ((first << CODE_BITS) | second).astype(np.uint64) * np.uint64(_PAIR_HASH)
     hashed = _HASHED_PAIRS + ((mixed >> np.uint64(32)) % np.uint64(0x110000 - _HASHED_PAIRS))
     ascii_pair = (first < 128) & (second < 128)
     codes = np.where(ascii_pair, _ASCII_PAIRS + ((first << 7) | second), hashed.astype(np.int64))
-    text = codes.astype("<u4").tobytes().decode("utf-32-le")
-    ends = np.cumsum(sizes)
-    return [text[a:b] for a, b in zip((ends - sizes).tolist(), ends.tolist(), strict=True)]
+    return sizes, owners[inside], codes
 
 
 def code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,13 +130,18 @@ def pack_char_layers(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         its token packed as ``layer << 21 | code point``
     """
     _, owners, chars = code_points(keys)
-    order = np.argsort((owners << CODE_BITS) | chars, kind="stable")
-    paired = (owners[order] << CODE_BITS) | chars[order]
+    return _layered(owners, chars)
+
+
+def _layered(owners: np.ndarray, chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every character (code point ``chars``, of the key ``owners``) as a layered token:
+    ``(owners, codes)`` as :func:`pack_char_layers` returns them."""
+    paired = np.sort((owners.astype(np.int64) << CODE_BITS) | chars)  # by key, then character
     starts = np.ones(len(paired), dtype=bool)
     np.not_equal(paired[1:], paired[:-1], out=starts[1:])
     positions = np.arange(len(paired), dtype=np.int64)
     layers = positions - np.maximum.accumulate(np.where(starts, positions, 0)) + 1
-    return owners[order].astype(np.int32), (layers << CODE_BITS) | chars[order]
+    return (paired >> CODE_BITS).astype(np.int32), (layers << CODE_BITS) | (paired & CODE_MASK)
 
 
 def unpack_char_layers(codes: np.ndarray) -> list[str]:

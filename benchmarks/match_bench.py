@@ -90,12 +90,13 @@ def file_size(db: Path) -> int:
     return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
 
 
-def run_import(db: Path, tmx: Path) -> dict[str, float]:
+def run_import(db: Path, tmx: Path, *options: str) -> dict[str, float]:
+    """Import ``tmx`` into a fresh ``db`` (``options``: of ``tm import``) and print the figures."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     print(f"import: start ({load()})")
     t = time.perf_counter()
-    subprocess.run([*TAIYAKU, "--db", str(db), "tm", "import", str(tmx)], check=True)
+    subprocess.run([*TAIYAKU, "--db", str(db), "tm", "import", *options, str(tmx)], check=True)
     elapsed = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     size = file_size(db) / 1e6

@@ -252,7 +252,10 @@ class Matcher:
         ``100 * min(x, m) / max(len(key), m)``. A group's postings are the union of its
         members' characters, so no member shares more than the group's ``x``, and the member
         length that scores best is the key's own, clipped to the group's shortest and longest
-        member: that is the group's bound (for a unit alone, its own).
+        member: that is the group's bound (for a unit alone, its own). For ``tokens`` =
+        :data:`~taiyaku.match.bounds.BIGRAMS` the characters are those of the keys'
+        :func:`~taiyaku.text.grams.bigram_texts` and the bound is the bigrams' (see
+        :class:`~taiyaku.match.bounds.TokenBound`).
         The rarest tokens are counted from their postings for every group; the ``skipped``
         most common ones (each in a large share of the TM, stored as bitmaps) are then
         tested only for the groups the count leaves in, rarest first, dropping groups as soon
@@ -602,7 +605,7 @@ def _ranked(best: list[tuple[float, int]]) -> list[tuple[float, int]]:
 def _may_enter(
     bounds: np.ndarray, ids: np.ndarray, best: list[tuple[float, int]], limit: int, floor: float
 ) -> np.ndarray:
-    """Which units of these ``bounds`` may still enter ``best`` (see :func:`_keep_best`):
+    """Which units of these ``bounds`` may still enter ``best``, the heap of :func:`_keep_best`:
     those reaching ``floor`` while it holds fewer than ``limit``; then those whose bound
     reaches its worst score, older units (lower ids) only when it rounds to that score."""
     if len(best) < limit:

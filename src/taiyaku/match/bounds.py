@@ -109,11 +109,12 @@ def token_bound(lang: str) -> TokenBound:
     return BIGRAMS if by_bigrams(lang) else CHARACTERS
 
 
-BIGRAMS_FROM = 60
+BIGRAMS_FROM = 58
 """The lowest threshold at which the search bounds by bigrams: below it, few of a query's
-bigrams are needed (a tenth at 55) and the trigram bound costs less. On 1M English units,
-200 queries, mean / p99 ms, bigrams against trigrams: at 55 169.8 / 797 against
-155.8 / 584; at 60 97.8 / 543 against 143.2 / 504; at 70 22.6 / 250 against 85 / 324."""
+bigrams are needed (a tenth at 55) and the trigram bound costs less. On 1M English units
+(``benchmarks/english_bench.py``, 400 queries, keys held), mean / p99 ms, bigrams against
+trigrams: at 55 122.2 / 536 against 101.9 / 400; at 58 93.2 / 469 against 107.4 / 380; at
+60 64.3 / 410 against 103.2 / 350."""
 
 
 def usable(bound: TokenBound, size: int, min_score: float, rounding: float) -> bool:

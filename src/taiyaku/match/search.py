@@ -14,11 +14,11 @@ Three bounds, by the query's script and the threshold:
   15 edits from a unit sharing no bigram, but must share 15 characters. The rare characters
   are counted for every unit from their postings; the common ones (``の``, ``。``: bitmaps)
   only for the units left (:meth:`Matcher._char_bounds`).
-- **Layered bigrams** (other scripts, from ``--min 60``): the same search over one character
+- **Layered bigrams** (other scripts, from ``--min 58``): the same search over one character
   per bigram (:func:`~taiyaku.text.grams.bigram_texts`); one edit changes at most two
   bigrams, so a unit sharing ``x`` is at least ``(max(len) - 1 - x) / 2`` edits away
   (:mod:`taiyaku.match.bounds`).
-- **q-grams** (other scripts below 60, trigrams): one edit changes at most ``q`` grams of
+- **q-grams** (other scripts below 58, trigrams): one edit changes at most ``q`` grams of
   either string, and at least the length difference. Grams shared by very many units
   (``the``) are left out of the count when a unit sharing none of the others provably
   cannot reach ``min_score``, and the bound allows for them.

@@ -339,19 +339,19 @@ class Matcher:
         ]
         if found:
             counts += np.bincount(np.concatenate(found), minlength=len(lengths))[: len(lengths)]
-        candidates = np.flatnonzero(counts)
+        # A unit |n - m| characters longer or shorter is that many edits away: only the
+        # lengths within reach are bounded (at --min 50, English: 400,000 of 1M units).
+        low = max(1, math.ceil(size * floor - 1e-9))
+        high = math.floor(size / max(floor, 1e-9) + 1e-9)
+        wanted = counts > 0
         if not _unreachable(len(grams) - skipped, q, size, floor):
             # A short or repetitive query: units sharing no counted gram may still reach
-            # min_score, if their length and gram count allow it.
-            low, high = math.ceil(size * floor), math.floor(size / max(floor, 1e-9))
+            # min_score, if their gram count allows it.
             edits = math.floor(high * (1 - floor))
-            window = (counts == 0) & (lengths >= max(low, 1)) & (lengths <= high)
-            window &= gram_counts <= skipped + q * edits
-            candidates = np.concatenate([candidates, np.flatnonzero(window)])
+            wanted |= gram_counts <= skipped + q * edits
+        candidates = np.flatnonzero(wanted & (lengths >= low) & (lengths <= high))
         shared = counts[candidates] + skipped
         unit_lengths = lengths[candidates]
-        keep = unit_lengths > 0
-        candidates, shared, unit_lengths = candidates[keep], shared[keep], unit_lengths[keep]
         distance = np.maximum(
             np.abs(unit_lengths - size),
             np.maximum(

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from taiyaku.match.bounds import BIGRAMS, CHARACTERS, TokenBound, token_bound, usable
-from taiyaku.text.grams import bigram_texts, char_layers
+from taiyaku.text.grams import (
+    bigram_texts,
+    char_layers,
+    pack_bigram_layers,
+    pack_char_layers,
+    unpack_char_layers,
+)
 
 # Few letters, so that keys share many bigrams; a character beyond ASCII for hashed bigrams.
 _KEYS = st.text(alphabet="abé ", min_size=1, max_size=14)
@@ -74,3 +80,17 @@ def test_english_bounds_by_bigrams_and_only_where_the_bigrams_prune() -> None:
     assert not usable(BIGRAMS, 40, 55, 0.006)  # below BIGRAMS_FROM: the trigram bound
     assert not usable(BIGRAMS, 3, 60, 0.006)  # "abc" and "axc": 67 %, no bigram shared
     assert usable(CHARACTERS, 3, 50, 0.006) and not usable(CHARACTERS, 3, 0, 0.006)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab é\u3042", max_size=12), max_size=6))
+def test_the_index_packs_the_bigram_tokens_the_search_counts(keys: list[str]) -> None:
+    """The writer packs bigram tokens from code points; the search cuts them from
+    ``bigram_texts``: the same tokens, or a query would miss what the index holds."""
+    owners, codes = pack_bigram_layers(keys)
+    from_texts = pack_char_layers(bigram_texts(keys))
+    assert owners.tolist() == from_texts[0].tolist()
+    assert codes.tolist() == from_texts[1].tolist()
+    assert sorted(unpack_char_layers(codes)) == sorted(
+        token for key in keys for token in char_layers(BIGRAMS.text(key))
+    )

@@ -66,6 +66,7 @@ class IndexReader:
         self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self._columns: dict[str, np.ndarray] = {}
         self._groups: Groups | None = None
+        self._any: bool | None = None  # whether the language has postings (has_postings)
         # gram -> (units holding it, its chunks), oldest use first; their size in bytes.
         self._cached: OrderedDict[str, tuple[int, list[bytes]]] = OrderedDict()
         self._cached_bytes = 0
@@ -99,7 +100,7 @@ class IndexReader:
         """
         stamp = change_stamp(self.db)
         if stamp != self._stamp:
-            self._stamp, self._columns, self._groups = stamp, {}, None
+            self._stamp, self._columns, self._groups, self._any = stamp, {}, None, None
             self._cached, self._cached_bytes = OrderedDict(), 0
 
     def _column(self, name: str) -> np.ndarray:
@@ -117,13 +118,12 @@ class IndexReader:
         """True when this language has any postings (read once per stamp): a database
         indexed before its groups' postings existed has none for them."""
         self.refresh()
-        found = self._columns.get("any postings")
-        if found is None:
+        if self._any is None:
             row = self.db.conn.execute(
                 f"SELECT 1 FROM {self._postings} WHERE lang = ? LIMIT 1", [self.lang]
             ).fetchone()
-            found = self._columns["any postings"] = np.array([row is not None])
-        return bool(found[0])
+            self._any = row is not None
+        return self._any
 
     def frequencies(self, grams: Sequence[str]) -> dict[str, int]:
         """Return how many units contain each gram (grams no unit has are left out)."""

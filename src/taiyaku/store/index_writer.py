@@ -296,7 +296,8 @@ class _CharBuffer(_LangBuffer):
 
     def add_numbered(self, unit_ids: list[int], keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`add`, and return every posting's key index and token number."""
-        owners, numbers = self.number(*pack_char_layers(keys))
+        owners, codes = pack_char_layers(keys)
+        numbers = self.number(codes)
         self._post(unit_ids, owners, numbers)
         return owners, numbers
 
@@ -306,7 +307,7 @@ class _CharBuffer(_LangBuffer):
         characters. English keys have about four characters for each distinct one."""
         owners, codes = pack_char_layers(keys)
         first = np.flatnonzero((codes >> CODE_BITS) == 1)
-        self._post(unit_ids, *self.number(owners[first], codes[first]))
+        self._post(unit_ids, owners[first], self.number(codes[first]))
 
     def _post(self, unit_ids: list[int], owners: np.ndarray, numbers: np.ndarray) -> None:
         if len(numbers):
@@ -314,11 +315,11 @@ class _CharBuffer(_LangBuffer):
             self.postings.append((numbers.astype(np.uint64) << np.uint64(32)) | ids[owners])
             self.count += len(numbers)
 
-    def number(self, owners: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def number(self, codes: np.ndarray) -> np.ndarray:
         """Number packed layered tokens (:func:`~taiyaku.text.grams.pack_char_layers`, or
         :func:`~taiyaku.text.grams.pack_bigram_layers` for the group buffer of a language
-        bounded by bigrams) without posting them: ``(owners, numbers)``."""
-        return owners, self._trigram_numbers(codes)
+        bounded by bigrams) without posting them."""
+        return self._trigram_numbers(codes)
 
     def texts(self, numbers: np.ndarray) -> list[str]:
         """The grams numbered ``numbers`` by this buffer, as text."""
@@ -546,7 +547,8 @@ class IndexWriter:
                 assert isinstance(grouped, _GroupBuffer)
                 if grouped.by_bigrams:
                     chars.add_first_layer(unit_ids, sources)
-                    owners, numbers = chars.number(*pack_bigram_layers(sources))
+                    owners, codes = pack_bigram_layers(sources)
+                    numbers = chars.number(codes)
                 else:
                     owners, numbers = chars.add_numbered(unit_ids, sources)
                 grouped.add_grouped(db, unit_ids, sources, owners, numbers)

@@ -2,12 +2,13 @@
 # make lint: ruff, the import-layer check (scripts/check_layers.py) and mypy.
 # make check: lint and the fast tests (not marked slow): the edit loop, under a minute.
 # make test: lint and every test, slow ones and doctests included (what CI runs), the
-#   PostgreSQL ones on a throwaway server (installed with apt when missing).
+#   PostgreSQL ones on a throwaway server (installed with apt when missing), the XLIFF
+#   peer test with the npm package xliff (installed with npm when missing).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint clean browser postgres dictionary
+.PHONY: demo test check lint clean browser postgres dictionary xliffpeer
 
 $(BIN)/taiyaku: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +42,12 @@ postgres:
 dictionary:
 	@[ -f /usr/share/edict/edict ] || { apt-get update -q && apt-get install -y -q edict; }
 
-test: lint browser postgres dictionary
+# The XLIFF peer-reader test runs the npm package xliff (pinned) with the machine's Node.js.
+xliffpeer:
+	@command -v npm >/dev/null || { echo "npm not found: the XLIFF peer test will be skipped"; exit 0; }; \
+	  [ -f "$$(npm root -g)/xliff/package.json" ] || npm install -g --no-fund --no-audit xliff@6.4.0
+
+test: lint browser postgres dictionary xliffpeer
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src tests
 
 clean:

@@ -239,3 +239,54 @@ def test_reading_from_a_read_only_folder_sees_the_wal(read_only_folder):
         assert '"units": 2' in done.stdout
     finally:
         writer.close()
+
+
+@pytest.mark.sqlite_only("what a read-only SQLite open imports and reads")
+def test_reading_commands_need_no_sqlite_utils(tmp_path):
+    """A reading open is a SqliteReader and imports no sqlite-utils (0.16 s of a start-up on a
+    slow core); matching, looking up and exporting then work on it as on a writing open."""
+    path = tmp_path / "tm.db"
+    db = open_db(path)
+    TranslationMemory(db).add_many([Unit(SENTENCE + "です。", "This is the organisation.")])
+    db.close()
+    script = f"""
+import sys
+from taiyaku import open_db
+from taiyaku.match import Matcher
+from taiyaku.store.db import SqliteReader, is_db
+from taiyaku.store.tm import TranslationMemory
+db = open_db({str(path)!r}, write=False)
+assert isinstance(db, SqliteReader) and is_db(db)
+(found,) = Matcher(db).search({SENTENCE!r}, min_score=50)
+print(found.unit.target_text, len(list(TranslationMemory(db).iter_units())))
+print("sqlite_utils" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == ["This is the organisation. 1", "False"]
+
+
+@pytest.mark.sqlite_only("the schema steps' table that sqlite-utils writes in a SQLite file")
+def test_steps_read_the_table_sqlite_utils_writes(tmp_path):
+    """migrations.applied/pending read _sqlite_migrations with plain SQL: the same names and
+    times as sqlite-utils' own Migrations reads, in the same order, part way and at the end."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    peer = Migrations(migrations.name)
+    for name in migrations.names:
+        peer(name=name)(lambda db: None)
+    conn = sqlite3.connect(tmp_path / "steps.db", isolation_level=None)
+    db = Database(conn)
+    assert migrations.applied(db) == [] and migrations.pending(db)
+    third = migrations.names[3]
+    migrations.apply(db, stop_before=third)
+    assert [step.name for step in migrations.applied(db)] == migrations.names[:3]
+    assert [tuple(step) for step in migrations.applied(db)] == [
+        (step.name, step.applied_at) for step in peer.applied(db)
+    ]
+    assert [step.name for step in migrations.pending(db)] == migrations.names[3:]
+    migrations.apply(db)
+    assert migrations.pending(db) == [] and peer.pending(db) == []
+    with pytest.raises(ValueError, match="registered twice"):
+        migrations()(migrations._migrations[0].fn)

@@ -9,7 +9,12 @@ as it was). A SQLite file that is not taiyaku's is refused untouched either way.
 importing at once queue behind the busy timeout instead of failing half-way.
 
 A ``postgresql://`` URL opens the same store on a server (:mod:`taiyaku.store.pg`), with
-the same guarantees; :data:`Db` is the type of either open database.
+the same guarantees; :data:`Db` is the type of either open database. A SQLite file opened
+for writing is a sqlite-utils ``Database``; one opened only for reading a
+:class:`SqliteReader`, which offers the same four things the store uses of it (``conn``,
+``execute``, ``query``, ``close``) without importing sqlite-utils: a command that only reads
+starts 0.16 s sooner on a slow core (0.17 against 0.33 s to import numpy, click and
+sqlite-utils).
 """
 
 from __future__ import annotations
@@ -19,21 +24,21 @@ import functools
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from taiyaku.errors import DatabaseError
 from taiyaku.store import pg
-from taiyaku.store.migrations import migrations
+from taiyaku.store.migrations import MIGRATIONS_TABLE, migrations
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from taiyaku.store.keys import Progress
 
-Db: TypeAlias = Database | pg.PgDatabase
+Db: TypeAlias = "Database | SqliteReader | pg.PgDatabase"
 """An open taiyaku database, SQLite or PostgreSQL: what the store's classes are built on."""
 
 DEFAULT_DB = "taiyaku.db"
@@ -98,13 +103,16 @@ def open_db(
     try:
         if name != ":memory:" and Path(name).exists():
             _refuse_foreign(name)
+        db: Database | SqliteReader
         if write:
+            from sqlite_utils import Database
+
             conn = sqlite3.connect(name, timeout=busy_timeout, isolation_level=None)
+            # No sqlite-utils plugins: taiyaku's SQL needs none, and finding them reads the
+            # metadata of every installed package at every start-up.
+            db = Database(conn, execute_plugins=False)
         else:
-            conn = _connect_read_only(name, busy_timeout)
-        # No sqlite-utils plugins: taiyaku's SQL needs none, and finding them reads the
-        # metadata of every installed package at every start-up.
-        db = Database(conn, execute_plugins=False)
+            db = SqliteReader(_connect_read_only(name, busy_timeout))
         if write and name != ":memory:":
             # A new file gets 16 KiB pages: units of a few hundred bytes and index entries
             # fill them better than 4 KiB ones (a 1M-unit TM is ~5 % smaller). Set before
@@ -120,7 +128,7 @@ def open_db(
         _refuse_newer_schema(db, name)
         migrated = False
         if migrations.pending(db):
-            if not write:
+            if isinstance(db, SqliteReader):
                 raise DatabaseError(_needs_upgrade(db, name))
             with transaction(db):
                 # Another process may have migrated while we waited for the lock.
@@ -164,9 +172,9 @@ def _refuse_foreign(name: str) -> None:
             )
         }
         ours = 0
-        if Migrations.migrations_table in tables:
+        if MIGRATIONS_TABLE in tables:
             ours = conn.execute(
-                f"SELECT count(*) FROM {Migrations.migrations_table} WHERE migration_set = ?",
+                f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
                 [migrations.name],
             ).fetchone()[0]
     finally:
@@ -179,7 +187,7 @@ def _refuse_foreign(name: str) -> None:
         )
 
 
-def _needs_upgrade(db: Database, name: str) -> str:
+def _needs_upgrade(db: Database | SqliteReader, name: str) -> str:
     if not migrations.applied(db):
         return f"{name}: an empty database (a writing command, such as `taiyaku tm import`, sets it up)"
     return (
@@ -190,13 +198,11 @@ def _needs_upgrade(db: Database, name: str) -> str:
 
 @functools.cache
 def _known_steps() -> frozenset[str]:
-    """The names of every schema step this taiyaku knows (all pending on an empty database)."""
-    return frozenset(
-        m.name for m in migrations.pending(Database(memory=True, execute_plugins=False))
-    )
+    """The names of every schema step this taiyaku knows."""
+    return frozenset(migrations.names)
 
 
-def _refuse_newer_schema(db: Database, name: str) -> None:
+def _refuse_newer_schema(db: Database | SqliteReader, name: str) -> None:
     known = _known_steps()
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
@@ -232,7 +238,54 @@ def shown_name(name: str, *, full: bool = False) -> str:
 
 def is_db(value: object) -> bool:
     """True when ``value`` is an open taiyaku database of either engine."""
-    return isinstance(value, (Database, pg.PgDatabase))
+    if isinstance(value, (SqliteReader, pg.PgDatabase)):
+        return True
+    # A sqlite-utils Database (a writing open) exists only once sqlite-utils is imported.
+    sqlite_utils = sys.modules.get("sqlite_utils.db")
+    return sqlite_utils is not None and isinstance(value, sqlite_utils.Database)
+
+
+class SqliteReader:
+    """A SQLite database opened only for reading (:func:`open_db` with ``write=False``):
+    what the store uses of sqlite-utils' ``Database``, for a connection that cannot write.
+
+    :param conn: the read-only connection (autocommit: ``isolation_level=None``)
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def query(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Generator[dict[str, Any], None, None]:
+        """Run a query now and yield its rows as dicts (as ``Database.query``)."""
+        cursor = self.conn.execute(sql, params)
+        columns = [column[0] for column in cursor.description or ()]
+        return (dict(zip(columns, row, strict=True)) for row in cursor)
+
+    def execute(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> sqlite3.Cursor:
+        """Run one statement and return its cursor (as ``Database.execute``)."""
+        return self.conn.execute(sql, () if params is None else params)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[SqliteReader]:
+        """A savepoint inside the current transaction (as ``Database.atomic`` there)."""
+        self.conn.execute("SAVEPOINT taiyaku_reader")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO SAVEPOINT taiyaku_reader")
+                self.conn.execute("RELEASE SAVEPOINT taiyaku_reader")
+            raise
+        else:
+            self.conn.execute("RELEASE SAVEPOINT taiyaku_reader")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
 
 
 def in_list(db: Db, values: Sequence[Any]) -> tuple[str, Any]:

@@ -58,7 +58,8 @@ def is_url(name: str) -> bool:
 
 
 def is_postgres(db: Any) -> bool:
-    """True when ``db`` is a :class:`PgDatabase` (else it is a sqlite_utils ``Database``)."""
+    """True when ``db`` is a :class:`PgDatabase` (else a SQLite one: a sqlite-utils ``Database``
+    or, opened for reading, a :class:`taiyaku.store.db.SqliteReader`)."""
     return isinstance(db, PgDatabase)
 
 

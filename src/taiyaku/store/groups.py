@@ -75,18 +75,26 @@ def groups_lang(lang: str) -> str:
     return lang + GROUPS
 
 
-def _signatures(key: str, band: int) -> tuple[int, ...]:
-    """Where a near duplicate of ``key`` is looked for, in one length ``band``: hashes of its
-    first two and last two chunks of :data:`SIGNATURE` characters, numbers taken out. One
-    to three edits, an added prefix or a changed number leave one of them intact. (Two
-    chunks with the same hash only cost a distance computed for nothing.)"""
+def _chunks(key: str) -> tuple[str, str, str, str]:
+    """The chunks a near duplicate of ``key`` is looked for by: its first two and last two
+    of :data:`SIGNATURE` characters, numbers taken out. One to three edits, an added prefix
+    or a changed number leave one of them intact. (Made once a unit: a unit looks in up to
+    two length bands and may then claim a third.)"""
     text = _DIGITS.sub("", key)
     size = SIGNATURE
+    return text[:size], text[size : 2 * size], text[-size:], text[-2 * size : -size]
+
+
+def _signatures(chunks: tuple[str, str, str, str], band: int) -> tuple[int, ...]:
+    """Where a near duplicate is looked for in one length ``band``: the hashes of its
+    :func:`_chunks` in that band. (Two chunks with the same hash only cost a distance
+    computed for nothing.)"""
+    first, second, last, before_last = chunks
     return (
-        hash(("<", band, text[:size])),
-        hash(("<<", band, text[size : 2 * size])),
-        hash((">", band, text[-size:])),
-        hash((">>", band, text[-2 * size : -size])),
+        hash(("<", band, first)),
+        hash(("<<", band, second)),
+        hash((">", band, last)),
+        hash((">>", band, before_last)),
     )
 
 
@@ -109,12 +117,12 @@ class Grouper:
         """Take these units as leaders that later units may join (the leaders of earlier
         writes)."""
         for unit_id, key in zip(unit_ids, keys, strict=True):
-            self._lead(unit_id, key)
+            self._lead(unit_id, key, _chunks(key))
 
-    def _lead(self, unit_id: int, key: str) -> None:
+    def _lead(self, unit_id: int, key: str, chunks: tuple[str, str, str, str]) -> None:
         claimed = self._claimed
         self._keys[unit_id] = key
-        for signature in _signatures(key, len(key) // _BAND):
+        for signature in _signatures(chunks, len(key) // _BAND):
             found = claimed.get(signature)
             if found is None:
                 claimed[signature] = unit_id
@@ -134,10 +142,11 @@ class Grouper:
             size = len(key)
             allowed = min(RADIUS, size // 3)
             best, best_distance = unit_id, allowed + 1
+            chunks = _chunks(key)
             if allowed:
                 tried: list[int] = []
                 for band in {(size - allowed) // _BAND, (size + allowed) // _BAND}:
-                    for signature in _signatures(key, band):
+                    for signature in _signatures(chunks, band):
                         found = claimed.get(signature)
                         if found is None:
                             continue
@@ -152,7 +161,7 @@ class Grouper:
                             if d < best_distance:
                                 best, best_distance = leader, d
             if best == unit_id:
-                self._lead(unit_id, key)
+                self._lead(unit_id, key, chunks)
                 best_distance = 0
             leaders[i] = best
             distances[i] = best_distance

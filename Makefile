@@ -1,6 +1,7 @@
 # make demo: set up .venv and run taiyaku on the shipped seed data.
 # make lint: ruff, the import-layer check (scripts/check_layers.py) and mypy.
-# make check: lint and the fast tests (not marked slow): the edit loop, under a minute.
+# make check: lint and the fast tests (not marked slow): the edit loop (5 minutes on a slow
+#   2-core machine, against 16 for make test).
 # make test: lint and every test, slow ones and doctests included (what CI runs), the
 #   PostgreSQL ones on a throwaway server (installed with apt when missing), the XLIFF
 #   peer test with the npm package xliff (installed with npm when missing).
@@ -31,9 +32,9 @@ lint: $(BIN)/taiyaku
 	$(BIN)/mypy
 
 # pytest-xdist spreads the tests over the cores (-n auto), each worker with its own
-# PostgreSQL server; --dist loadscope keeps a module's tests on one worker, so that a
-# module-scoped fixture (a TM built once for test_match.py) is built once.
-PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadscope
+# PostgreSQL server; --dist worksteal lets an idle worker take tests queued on another
+# (loadscope, a module's tests on one worker, left the crash tests' module alone at the end).
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist worksteal
 
 check: lint postgres bytecode
 	$(PYTEST) -m "not slow" --doctest-modules src tests

@@ -244,7 +244,7 @@ def test_reading_from_a_read_only_folder_sees_the_wal(read_only_folder):
 @pytest.mark.sqlite_only("what a read-only SQLite open imports and reads")
 def test_reading_commands_need_no_sqlite_utils(tmp_path):
     """A reading open is a SqliteReader and imports no sqlite-utils (0.16 s of a start-up on a
-    slow core); matching, looking up and exporting then work on it as on a writing open."""
+    slow core); matching and reading every unit then work on it as on a writing open."""
     path = tmp_path / "tm.db"
     db = open_db(path)
     TranslationMemory(db).add_many([Unit(SENTENCE + "です。", "This is the organisation.")])
@@ -279,8 +279,7 @@ def test_steps_read_the_table_sqlite_utils_writes(tmp_path):
     conn = sqlite3.connect(tmp_path / "steps.db", isolation_level=None)
     db = Database(conn)
     assert migrations.applied(db) == [] and migrations.pending(db)
-    third = migrations.names[3]
-    migrations.apply(db, stop_before=third)
+    migrations.apply(db, stop_before=migrations.names[3])  # the first three applied
     assert [step.name for step in migrations.applied(db)] == migrations.names[:3]
     assert [tuple(step) for step in migrations.applied(db)] == [
         (step.name, step.applied_at) for step in peer.applied(db)

@@ -148,3 +148,14 @@ def test_upgrading_an_old_schema_builds_keys_outside_the_migrations(tmp_path):
         "Global Strategy Bureau"
     ]
     assert [m.score for m in fuzzy_matches(upgraded, "国際戦略局の組識")] == [87.5]
+
+
+def test_the_dictionary_version_is_the_installed_packages():
+    """The signature's dictionary part, read from the dist-info folder beside unidic_lite
+    without importing importlib.metadata, is what importlib.metadata says is installed."""
+    from importlib.metadata import version
+
+    from taiyaku.text.tagger import dictionary_version
+
+    assert dictionary_version() == f"unidic-lite:{version('unidic-lite')}"
+    assert f"|{dictionary_version()}|" in current_signature()

@@ -21,19 +21,21 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from taiyaku.glossary import Glossary, TermHit, TermOccurrence
-from taiyaku.match.analyze import Analysis, analyze_file
-from taiyaku.match.batch import search_many
-from taiyaku.match.concordance import Concordance, concordance
-from taiyaku.match.search import Match, Matcher
-from taiyaku.models import Side, Unit
 from taiyaku.store.db import Db, default_db_path, open_db, shown_name
 from taiyaku.store.keys import Progress, stale_keys_message
 from taiyaku.store.pg import safe_url
-from taiyaku.store.tm import AddResult, TranslationMemory
 
 if TYPE_CHECKING:
     from taiyaku.align.core import Alignment
+    from taiyaku.glossary import Glossary, TermHit, TermOccurrence
+    from taiyaku.match.analyze import Analysis
+    from taiyaku.match.concordance import Concordance
+    from taiyaku.match.search import Match, Matcher
+    from taiyaku.models import Side, Unit
+    from taiyaku.store.tm import AddResult, TranslationMemory
+
+# What a project does is imported when first done: `taiyaku match` loads no glossary, no
+# analysis and no aligner, `taiyaku term lookup` no matcher.
 
 
 class Project:
@@ -101,16 +103,22 @@ class Project:
     @cached_property
     def tm(self) -> TranslationMemory:
         """The translation memory."""
+        from taiyaku.store.tm import TranslationMemory
+
         return TranslationMemory(self.db)
 
     @cached_property
     def glossary(self) -> Glossary:
         """The glossary."""
+        from taiyaku.glossary import Glossary
+
         return Glossary(self.db)
 
     @cached_property
     def matcher(self) -> Matcher:
         """The fuzzy matcher, which keeps what it loads between queries."""
+        from taiyaku.match.search import Matcher
+
         return Matcher(self.db)
 
     def lookup(self, query: str, *, limit: int = 20, min_score: float = 70) -> list[TermHit]:
@@ -140,10 +148,14 @@ class Project:
 
         :param workers: processes to use; default: ``$TAIYAKU_WORKERS``, else one per core
         """
+        from taiyaku.match.batch import search_many
+
         return search_many(self.matcher, queries, min_score=min_score, limit=limit, workers=workers)
 
     def concordance(self, query: str, *, limit: int = 20) -> Concordance:
         """The units whose source or target contains ``query``."""
+        from taiyaku.match.concordance import concordance
+
         return concordance(self.matcher, query, limit=limit)
 
     def analyze(
@@ -159,6 +171,8 @@ class Project:
         :param workers: processes to match with; default: ``$TAIYAKU_WORKERS``, else one
             per core
         """
+        from taiyaku.match.analyze import analyze_file
+
         return analyze_file(self.matcher, path, progress=progress, workers=workers)
 
     def align(

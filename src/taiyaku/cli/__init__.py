@@ -7,6 +7,7 @@ misuse of the command line is click's exit status 2.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
@@ -22,8 +23,41 @@ if TYPE_CHECKING:
     from taiyaku.project import Project
 
 
+# Each command's home, imported when the command runs (or when --help lists them all), so
+# that `taiyaku match` does not load the aligner, the glossary, the spreadsheet writer ...,
+# and `taiyaku --version` not even numpy.
+COMMANDS = {
+    "align": "taiyaku.cli.align:align_command",
+    "analyze": "taiyaku.cli.match:analyze",
+    "check": "taiyaku.cli.check:check",
+    "concordance": "taiyaku.cli.match:concordance",
+    "db": "taiyaku.cli.db:db",
+    "demo": "taiyaku.cli.demo:demo",
+    "match": "taiyaku.cli.match:match",
+    "merge": "taiyaku.cli.loop:merge",
+    "pretranslate": "taiyaku.cli.loop:pretranslate",
+    "segment": "taiyaku.cli.align:segment",
+    "serve": "taiyaku.cli.serve:serve",
+    "term": "taiyaku.cli.term:term",
+    "tm": "taiyaku.cli.tm:tm",
+}
+
+
 class TaiyakuGroup(click.Group):
-    """A click group that turns library errors into clean one-line errors."""
+    """A click group that turns library errors into clean one-line errors, and imports
+    each command of :data:`COMMANDS` only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        home = COMMANDS.get(cmd_name)
+        if home is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = home.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -109,21 +143,3 @@ def upgrade(ctx: click.Context) -> None:
     reclaimed = reclaim_free_space(project.db)
     freed = f", {reclaimed / 1e6:,.1f} MB of free space given back" if reclaimed else ""
     click.echo(f"{project.name}: up to date (keys {stored_signature(project.db)}){freed}")
-
-
-def _register() -> None:
-    from taiyaku.cli import align, check, db, demo, extract, loop, match, serve, term, tm
-
-    cli.add_command(tm.tm)
-    cli.add_command(term.term)
-    term.term.add_command(extract.extract)
-    cli.add_command(check.check)
-    align.register(cli)
-    match.register(cli)
-    loop.register(cli)
-    cli.add_command(demo.demo)
-    cli.add_command(serve.serve)
-    cli.add_command(db.db)
-
-
-_register()

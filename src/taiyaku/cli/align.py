@@ -1,7 +1,4 @@
-"""``taiyaku segment`` and ``taiyaku align``: a page and its translation become a TM.
-
-``register(cli)`` adds both commands to the ``taiyaku`` group.
-"""
+"""``taiyaku segment`` and ``taiyaku align``: a page and its translation become a TM."""
 
 from __future__ import annotations
 
@@ -193,9 +190,3 @@ def _apply(ctx: click.Context, sheet: str, as_json: bool) -> None:
         f"{sheet}: {applied.stored} pairs stored for document {applied.document!r} "
         f"({applied.reviewed} reviewed), replacing {applied.replaced}"
     )
-
-
-def register(group: click.Group) -> None:
-    """Add ``segment`` and ``align`` to ``group``."""
-    group.add_command(segment)
-    group.add_command(align_command)

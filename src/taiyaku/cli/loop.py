@@ -150,9 +150,3 @@ def merge(translated: str, output: str | None, as_json: bool) -> None:
     click.echo(
         f"{target}: {result.segments - result.untranslated:,} of {result.segments:,} segments translated"
     )
-
-
-def register(group: click.Group) -> None:
-    """Add ``pretranslate`` and ``merge`` to the ``taiyaku`` group."""
-    group.add_command(pretranslate)
-    group.add_command(merge)

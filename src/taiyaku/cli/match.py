@@ -64,13 +64,14 @@ def match(
       taiyaku match --file new.txt --json
     """
     from taiyaku.cli import open_store
-    from taiyaku.match.analyze import sentences_of
-    from taiyaku.text.html import read_document
-    from taiyaku.text.lang import detect_lang
 
     if bool(texts) == bool(file):
         raise click.UsageError("give either TEXT arguments or --file, not both or neither")
     if file:
+        from taiyaku.match.analyze import sentences_of
+        from taiyaku.text.html import read_document
+        from taiyaku.text.lang import detect_lang
+
         with input_path(file) as readable:
             document = read_document(readable)
         queries = sentences_of(document, detect_lang(document))
@@ -203,9 +204,3 @@ def analyze(
     )
     if xlsx:
         click.echo(f"{xlsx}: written")
-
-
-def register(group: click.Group) -> None:
-    """Add ``match``, ``concordance`` and ``analyze`` to the ``taiyaku`` group."""
-    for command in (match, concordance, analyze):
-        group.add_command(command)

@@ -482,3 +482,8 @@ def find(ctx: click.Context, text: str | None, file: str | None, side: str, as_j
             click.echo(f"  {o.start}-{o.end}  {o.text}  →  {o.term.ja} / {o.term.en}{flag}")
     if not any_found and not as_json:
         click.echo("no glossary term found")
+
+
+from taiyaku.cli.extract import extract  # noqa: E402 (after the group it joins)
+
+term.add_command(extract)

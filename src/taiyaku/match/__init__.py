@@ -9,13 +9,34 @@
         print(m.score, m.source, m.target, m.adapted_target)
 """
 
-from taiyaku.match.analyze import Analysis, analyze_file, analyze_text
-from taiyaku.match.concordance import Concordance, ConcordanceHit, concordance
-from taiyaku.match.diff import DiffSpan, diff_spans
-from taiyaku.match.numbers import NumberAdaptation, adapt_numbers
-from taiyaku.match.score import METRIC, similarity
-from taiyaku.match.search import Match, Matcher, fuzzy_matches
-from taiyaku.match.terms import FoundTerm, find_glossary_terms
+from typing import TYPE_CHECKING
+
+from taiyaku.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from taiyaku.match.analyze import Analysis, analyze_file, analyze_text
+    from taiyaku.match.concordance import Concordance, ConcordanceHit, concordance
+    from taiyaku.match.diff import DiffSpan, diff_spans
+    from taiyaku.match.numbers import NumberAdaptation, adapt_numbers
+    from taiyaku.match.score import METRIC, similarity
+    from taiyaku.match.search import Match, Matcher, fuzzy_matches
+    from taiyaku.match.terms import FoundTerm, find_glossary_terms
+
+# `taiyaku match` loads the search, not the analysis, its spreadsheet or the concordance.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        **dict.fromkeys(("Analysis", "analyze_file", "analyze_text"), "taiyaku.match.analyze"),
+        **dict.fromkeys(
+            ("Concordance", "ConcordanceHit", "concordance"), "taiyaku.match.concordance"
+        ),
+        **dict.fromkeys(("DiffSpan", "diff_spans"), "taiyaku.match.diff"),
+        **dict.fromkeys(("NumberAdaptation", "adapt_numbers"), "taiyaku.match.numbers"),
+        **dict.fromkeys(("METRIC", "similarity"), "taiyaku.match.score"),
+        **dict.fromkeys(("Match", "Matcher", "fuzzy_matches"), "taiyaku.match.search"),
+        **dict.fromkeys(("FoundTerm", "find_glossary_terms"), "taiyaku.match.terms"),
+    },
+)
 
 __all__ = [
     "METRIC",

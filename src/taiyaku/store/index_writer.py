@@ -82,10 +82,6 @@ from taiyaku.text.lang import primary_lang
 if TYPE_CHECKING:
     from taiyaku.store.tm import TranslationMemory
 
-INDEX_VERSION = 6
-"""The format of the index tables and of the grams and words they hold: a database whose
-index was written under another version must have it rebuilt (it is part of the stored key
-signature)."""
 FLUSH_POSTINGS = 6_000_000
 MERGE_BELOW = 4096
 CARRY_BELOW = 16

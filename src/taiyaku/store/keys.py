@@ -4,7 +4,7 @@ Beside every unit and term the store keeps keys (match keys, lookup and find key
 readings) and the fuzzy index built from them. They depend on taiyaku's rules
 (:data:`taiyaku.text.keys.KEYS_VERSION`), on UniDic's dictionary (readings and standard
 spellings come from ``unidic-lite``), on Python's Unicode tables (NFKC, case folding) and on
-the index format (:data:`taiyaku.store.index_writer.INDEX_VERSION`). Upgrading any of them
+the index format (:data:`INDEX_VERSION`). Upgrading any of them
 would silently make stored keys disagree with the keys of a query, and lookups and matches
 would miss. So the database records, in ``meta``, the signature its keys were made under
 (in the manner of sacrebleu's metric signatures)::
@@ -24,13 +24,15 @@ import unicodedata
 from collections.abc import Callable, Iterator
 
 from taiyaku.store.db import Db, transaction
-from taiyaku.store.glossary import GlossaryStore
-from taiyaku.store.index_writer import INDEX_VERSION, rebuild_index
-from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.keys import KEYS_VERSION
 from taiyaku.text.tagger import dictionary_version
 
 META_KEY = "keys_signature"
+INDEX_VERSION = 6
+"""The format of the index tables (:mod:`taiyaku.store.index_writer`) and of the grams and
+words they hold: a database whose index was written under another version must have it
+rebuilt. Kept here, not beside the writer, so that checking the signature on a reading open
+loads neither the writer nor numpy."""
 
 # ``progress(description, total)`` gives a context manager yielding ``advance(n)``: the shape
 # of :func:`taiyaku.cli.output.progress_bar`.
@@ -89,6 +91,10 @@ def bring_keys_up_to_date(
     wanted = current_signature()
     if stored_signature(db) == wanted and not always:
         return False
+    from taiyaku.store.glossary import GlossaryStore
+    from taiyaku.store.index_writer import rebuild_index
+    from taiyaku.store.tm import TranslationMemory
+
     with transaction(db):
         if stored_signature(db) == wanted and not always:  # rebuilt by another process
             return False

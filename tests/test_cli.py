@@ -89,7 +89,6 @@ def test_a_command_imports_what_it_runs_and_no_more(tmp_path):
         "taiyaku.cli.term",
         "taiyaku.glossary.facade",
         "taiyaku.match.analyze",
-        "taiyaku.match.concordance",
         "taiyaku.qa.findings",
         "taiyaku.text.html",
         "sqlite_utils",
@@ -99,6 +98,31 @@ def test_a_command_imports_what_it_runs_and_no_more(tmp_path):
         "importlib.metadata",
     }
     assert modules & unused == set()
+
+
+_EXPORTS = """
+import importlib, inspect, pkgutil
+for name in ("taiyaku", "taiyaku.align", "taiyaku.glossary", "taiyaku.match", "taiyaku.qa",
+             "taiyaku.store"):
+    package = importlib.import_module(name)
+    exported = [getattr(package, export) for export in package.__all__]
+    for sub in pkgutil.iter_modules(package.__path__):
+        if sub.name.startswith("_"):
+            continue  # __main__ would run the command
+        importlib.import_module(f"{name}.{sub.name}")
+    for export in package.__all__:
+        value = getattr(package, export)
+        if inspect.ismodule(value) or value is not exported[package.__all__.index(export)]:
+            print(f"{name}.{export}")
+"""
+
+
+def test_exported_names_are_not_hidden_by_their_modules():
+    """A package exports its names lazily; importing a submodule binds the package attribute
+    of the same name to the module. An export named like its module (match.concordance) must
+    stay the function whichever is imported first, and every export the same object."""
+    done = subprocess.run([sys.executable, "-c", _EXPORTS], capture_output=True, text=True)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
 
 
 def test_tm_import_stats_export(new_db_target, runner, tmp_path):

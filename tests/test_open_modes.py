@@ -22,6 +22,7 @@ import pytest
 from taiyaku import DatabaseError, Term, Unit, open_db
 from taiyaku.cli import cli
 from taiyaku.glossary import Glossary
+from taiyaku.store.db import transaction
 from taiyaku.store.migrations import migrations
 from taiyaku.store.tm import TranslationMemory
 from tests.conftest import FIXTURES, ROOT, table_digest, table_names
@@ -264,6 +265,34 @@ print("sqlite_utils" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == ["This is the organisation. 1", "False"]
+
+
+@pytest.mark.sqlite_only("a read-only SQLite connection's savepoints")
+def test_a_reader_nests_transactions_as_savepoints(tmp_path):
+    """transaction() nested on a reading open is a savepoint of SqliteReader.atomic: a failed
+    inner block rolls back to it and the outer transaction goes on; writing stays refused."""
+    path = tmp_path / "tm.db"
+    db = open_db(path)
+    TranslationMemory(db).add_many([Unit(SENTENCE + "です。", "This is the organisation.")])
+    db.close()
+    reader = open_db(path, write=False)
+    try:
+        with transaction(reader):
+            with pytest.raises(KeyError), transaction(reader):
+                assert reader.conn.in_transaction
+                raise KeyError("inner")
+            assert reader.conn.in_transaction  # the outer one goes on after the savepoint
+            with transaction(reader):
+                (count,) = reader.execute("SELECT count(*) FROM units").fetchone()
+            assert count == 1 and reader.conn.in_transaction
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                reader.execute("DELETE FROM units")
+        assert not reader.conn.in_transaction
+        assert [u.target_text for u in TranslationMemory(reader).iter_units()] == [
+            "This is the organisation."
+        ]
+    finally:
+        reader.close()
 
 
 @pytest.mark.sqlite_only("the schema steps' table that sqlite-utils writes in a SQLite file")

@@ -15,21 +15,24 @@ from taiyaku.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from taiyaku.match.analyze import Analysis, analyze_file, analyze_text
-    from taiyaku.match.concordance import Concordance, ConcordanceHit, concordance
+    from taiyaku.match.concordance import Concordance, ConcordanceHit
     from taiyaku.match.diff import DiffSpan, diff_spans
     from taiyaku.match.numbers import NumberAdaptation, adapt_numbers
     from taiyaku.match.score import METRIC, similarity
     from taiyaku.match.search import Match, Matcher, fuzzy_matches
     from taiyaku.match.terms import FoundTerm, find_glossary_terms
 
-# `taiyaku match` loads the search, not the analysis, its spreadsheet or the concordance.
+# The function concordance is bound now: it has the name of its module, and importing the
+# module (which anything may do later) would rebind the package's attribute to the module,
+# hiding a lazily exported function. The rest loads when first used: `taiyaku match` loads
+# the search, not the analysis or its spreadsheet.
+from taiyaku.match.concordance import concordance
+
 __getattr__ = lazy_exports(
     __name__,
     {
         **dict.fromkeys(("Analysis", "analyze_file", "analyze_text"), "taiyaku.match.analyze"),
-        **dict.fromkeys(
-            ("Concordance", "ConcordanceHit", "concordance"), "taiyaku.match.concordance"
-        ),
+        **dict.fromkeys(("Concordance", "ConcordanceHit"), "taiyaku.match.concordance"),
         **dict.fromkeys(("DiffSpan", "diff_spans"), "taiyaku.match.diff"),
         **dict.fromkeys(("NumberAdaptation", "adapt_numbers"), "taiyaku.match.numbers"),
         **dict.fromkeys(("METRIC", "similarity"), "taiyaku.match.score"),

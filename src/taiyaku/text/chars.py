@@ -6,6 +6,7 @@ the glossary's keys agree on what a Japanese character is. Each constant is the 
 a regular-expression character class (``f"[{KANA}]"``); :func:`is_kanji` and
 :func:`is_kana` test one character.
 
+>>> from taiyaku.text.chars import JAPANESE_CHAR
 >>> bool(JAPANESE_CHAR.search("ICT(情報通信技術)")), bool(JAPANESE_CHAR.search("ICT"))
 (True, False)
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from taiyaku.text.oldforms import modernize
 
@@ -33,10 +35,28 @@ CJK_TEXT = "\u3000-\u30ff" + KANJI + "\uff00-\uffef"
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ .. ヶ
 
-KANA_CHAR = re.compile(f"[{KANA}]")
-KANJI_CHAR = re.compile(f"[{KANJI}々]")
-JAPANESE_CHAR = re.compile(f"[{JAPANESE}]")
-CJK_TEXT_CHAR = re.compile(f"[{CJK_TEXT}]")
+# Compiled when first used: a class with the supplementary planes' kanji takes the regular
+# expression compiler about 10 ms, and a command needs one or two of them (`taiyaku match`
+# only JAPANESE_CHAR, for the language of a query).
+_CLASSES = {
+    "KANA_CHAR": f"[{KANA}]",
+    "KANJI_CHAR": f"[{KANJI}々]",
+    "JAPANESE_CHAR": f"[{JAPANESE}]",
+    "CJK_TEXT_CHAR": f"[{CJK_TEXT}]",
+}
+if TYPE_CHECKING:
+    KANA_CHAR: re.Pattern[str]
+    KANJI_CHAR: re.Pattern[str]
+    JAPANESE_CHAR: re.Pattern[str]
+    CJK_TEXT_CHAR: re.Pattern[str]
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """KANA_CHAR, KANJI_CHAR, JAPANESE_CHAR and CJK_TEXT_CHAR, compiled on first use."""
+    if name not in _CLASSES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    compiled = globals()[name] = re.compile(_CLASSES[name])
+    return compiled
 
 
 def is_kanji(char: str) -> bool:
@@ -45,7 +65,7 @@ def is_kanji(char: str) -> bool:
     >>> is_kanji("国"), is_kanji("々"), is_kanji("く")
     (True, True, False)
     """
-    return char in "々〆ヶ" or KANJI_CHAR.fullmatch(char) is not None
+    return char in "々〆ヶ" or __getattr__("KANJI_CHAR").fullmatch(char) is not None
 
 
 def is_kana(char: str) -> bool:

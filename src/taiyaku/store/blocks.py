@@ -75,11 +75,11 @@ def read_blocks(
     columns: dict[str, str],
     size: int | None = None,
     *,
-    into: type = np.int64,
+    into: type | dict[str, type] = np.int64,
 ) -> list[np.ndarray]:
     """Every unit's values of ``columns`` (``{column: packed dtype}``), by unit id, as arrays
-    of ``size`` values of type ``into`` (``size=None``: up to the last stored block); 0 where
-    nothing is stored."""
+    of ``size`` values of type ``into`` (or ``into[column]``; ``size=None``: up to the last
+    stored block); 0 where nothing is stored."""
     rows = read_blobs(
         db,
         f"SELECT block, {', '.join(columns)} FROM {table} WHERE lang = ? ORDER BY block",
@@ -87,7 +87,9 @@ def read_blocks(
     )
     if size is None:
         size = (rows[-1][0] + 1) * BLOCK if rows else 0
-    arrays = [np.zeros(size, dtype=into) for _ in columns]
+    arrays = [
+        np.zeros(size, dtype=into[column] if isinstance(into, dict) else into) for column in columns
+    ]
     for block, *blobs in rows:
         start = block * BLOCK
         end = min(start + BLOCK, size)

@@ -47,6 +47,15 @@ def test_every_command_is_found_under_its_name():
     assert "extract" in cast(click.Group, cli.get_command(ctx, "term")).commands
 
 
+def test_a_mistyped_command_gets_the_close_names(runner):
+    """click suggests only the commands a group holds; the lazy ones are suggested too."""
+    result = run(runner, "matc", ok=False)
+    assert result.exit_code == 2
+    assert "No such command 'matc'. Did you mean 'match'?" in result.output
+    result = run(runner, "xyzzy", ok=False)
+    assert result.exit_code == 2 and "Did you mean" not in result.output
+
+
 _IMPORTED = """
 import sys
 from taiyaku.cli import cli

@@ -51,11 +51,16 @@ if TYPE_CHECKING:
     CJK_TEXT_CHAR: re.Pattern[str]
 
 
+@functools.cache
+def _compiled(name: str) -> re.Pattern[str]:
+    return re.compile(_CLASSES[name])
+
+
 def __getattr__(name: str) -> re.Pattern[str]:
     """KANA_CHAR, KANJI_CHAR, JAPANESE_CHAR and CJK_TEXT_CHAR, compiled on first use."""
     if name not in _CLASSES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    compiled = globals()[name] = re.compile(_CLASSES[name])
+    compiled = globals()[name] = _compiled(name)
     return compiled
 
 
@@ -65,7 +70,7 @@ def is_kanji(char: str) -> bool:
     >>> is_kanji("国"), is_kanji("々"), is_kanji("く")
     (True, True, False)
     """
-    return char in "々〆ヶ" or __getattr__("KANJI_CHAR").fullmatch(char) is not None
+    return char in "々〆ヶ" or _compiled("KANJI_CHAR").fullmatch(char) is not None
 
 
 def is_kana(char: str) -> bool:

@@ -232,9 +232,10 @@ def layer_changes(keys: list[str], leader_keys: list[str]) -> tuple[np.ndarray, 
     return counts, codes[np.argsort(owners, kind="stable")].astype(np.uint32)
 
 
-def _change_sizes(counts: np.ndarray) -> np.ndarray:
-    """How many tokens each change count stands for."""
-    sizes: np.ndarray = ((counts >> 4) & _MOST).astype(np.int64) + (counts & _MOST)
+def _change_sizes(counts: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+    """How many tokens each change count stands for (``dtype=np.uint8``: as bytes, for a
+    caller that only sums them, with no int64 array of every unit)."""
+    sizes: np.ndarray = ((counts >> 4) & _MOST).astype(dtype, copy=False) + (counts & _MOST)
     return sizes
 
 
@@ -312,7 +313,7 @@ def read_changes(db: Db, lang: str, size: int) -> tuple[np.ndarray, np.ndarray, 
         parts.append(np.frombuffer(block_codes, "<u4")[: int(_change_sizes(here).sum())])
     starts = np.zeros(size + 1, dtype=np.int64)
     # The sizes as bytes, summed as int64: no int64 temporaries of every unit (5M: 40 MB each).
-    np.cumsum(((counts >> 4) & _MOST) + (counts & _MOST), dtype=np.int64, out=starts[1:])
+    np.cumsum(_change_sizes(counts, np.uint8), dtype=np.int64, out=starts[1:])
     codes = np.concatenate(parts).astype(np.uint32, copy=False) if parts else np.empty(0, np.uint32)
     return counts, starts, codes
 

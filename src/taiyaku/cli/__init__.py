@@ -7,7 +7,6 @@ misuse of the command line is click's exit status 2.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sqlite3
@@ -65,19 +64,12 @@ class TaiyakuGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            # click suggests close names from the commands it holds: none of the lazy ones.
-            wrong = click.utils.make_str(args[0]) if args else ""
-            close = difflib.get_close_matches(wrong, self.list_commands(ctx))
-            unknown = error.message.startswith("No such command")
-            if not unknown or not close or "Did you mean" in error.message:
-                raise
-            hint = (
-                f"Did you mean {close[0]!r}?"
-                if len(close) == 1
-                else f"(Did you mean one of: {', '.join(sorted(close))}?)"
-            )
-            raise click.UsageError(f"{error.message} {hint}", ctx) from None
+        except click.exceptions.NoSuchCommand as error:
+            # click suggests close names from the commands the group holds: none of the lazy
+            # ones until they are asked for, so from every command it lists instead.
+            raise click.exceptions.NoSuchCommand(
+                error.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -45,6 +47,16 @@ def test_many_lists_are_coded_as_each_alone(lists):
     ids = np.concatenate(lists)
     bounds = np.cumsum([0] + [len(x) for x in lists])
     assert postings.encode_groups(ids, bounds) == [postings.encode(x) for x in lists]
+
+
+@given(st.lists(st.one_of(id_lists, dense_lists, patched_lists), min_size=0, max_size=8))
+@settings(deadline=None)  # correctness only: a loaded machine is slow
+def test_many_chunks_are_decoded_as_each_alone(lists):
+    blobs = [postings.encode(x) for x in lists] + [postings.encode(np.zeros(0, np.int64))]
+    ids, bounds = postings.decode_groups(blobs)
+    assert len(bounds) == len(blobs) + 1
+    decoded = [ids[a:b].tolist() for a, b in itertools.pairwise(bounds)]
+    assert decoded == [postings.decode(blob).tolist() for blob in blobs]
 
 
 def test_the_smallest_coding_is_chosen():

@@ -824,43 +824,38 @@ def _merged(db: Db, table: str, lang: str, rows: Iterable[tuple[str, int, bytes]
         ):
             stored.setdefault(gram, []).append((rowid, bytes(blob)))
         new: list[tuple[str, str, int, bytes]] = []
-        joined: list[np.ndarray] = []
+        chunks: list[bytes] = []  # the stored chunks and the new one of each gram joined
+        owners: list[int] = []  # ... which of those grams each is
         kept: list[int] = []  # the rowid each joined list is written to
         gone: list[tuple[int]] = []
         for gram, n, blob in batch:
-            chunks = stored.get(gram)
-            if chunks is None:
+            found = stored.get(gram)
+            if found is None:
                 new.append((lang, gram, n, blob))
                 continue
-            joined.append(
-                _joined([postings.decode(b) for _, b in chunks] + [postings.decode(blob)])
-            )
-            kept.append(chunks[0][0])
-            gone.extend((rowid,) for rowid, _ in chunks[1:])
-        if joined:
-            sizes = [len(ids) for ids in joined]
-            bounds = np.concatenate([[0], np.cumsum(sizes)])
-            blobs = postings.encode_groups(np.concatenate(joined), bounds)
+            owner = len(kept)
+            kept.append(found[0][0])
+            gone.extend((rowid,) for rowid, _ in found[1:])
+            chunks.extend([*(chunk for _, chunk in found), blob])
+            owners.extend([owner] * (len(found) + 1))
+        if kept:
+            ids, bounds = postings.decode_groups(chunks)
+            owned = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(bounds))
+            joined = (owned << 32) | ids
+            # A bulk write's ids only grow: its lists follow the stored ones in order, and
+            # the sort is needed only when they do not (ids of deleted units used again).
+            if len(joined) > 1 and not bool(np.all(joined[1:] > joined[:-1])):
+                joined = postings.distinct(joined)
+            starts = np.searchsorted(joined >> 32, np.arange(len(kept) + 1))
+            blobs = postings.encode_groups(joined & 0xFFFFFFFF, starts)
             conn.executemany(
                 f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                zip(sizes, blobs, kept, strict=True),
+                zip(np.diff(starts).tolist(), blobs, kept, strict=True),
             )
         if gone:
             conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", gone)
         if new:
             insert_rows(db, table, "lang, gram, n, ids", new)
-
-
-def _joined(lists: list[np.ndarray]) -> np.ndarray:
-    """The distinct ids of sorted ``lists``, ascending: joined end to end when each list's
-    ids are above the one before (a bulk write's ids only grow), else sorted."""
-    lists = sorted((ids for ids in lists if len(ids)), key=lambda ids: int(ids[0]))
-    if not lists:
-        return np.empty(0, dtype=np.int64)
-    ids = np.concatenate(lists).astype(np.int64, copy=False)
-    if all(int(a[-1]) < int(b[0]) for a, b in itertools.pairwise(lists)):
-        return ids
-    return postings.distinct(ids)
 
 
 def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:

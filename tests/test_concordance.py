@@ -270,3 +270,17 @@ def test_an_empty_memory_finds_nothing(db):
     for query in ("寺", "寺院", "temple", "of the", "?!"):
         result = concordance(db, query)
         assert (result.total, result.hits, result.exact) == (0, [], True)
+
+
+def test_a_word_character_is_an_ascii_letter_or_digit_or_above_u007f():
+    # The target words' pattern names the ASCII characters that are not word characters;
+    # every code point is checked against the rule it stands for.
+    from taiyaku.text.grams import _WORD_RE
+
+    wrong = [
+        c
+        for c in range(0x110000)
+        if (_WORD_RE.fullmatch(chr(c)) is not None)
+        != ((chr(c).isascii() and chr(c).isalnum()) or c >= 0x80)
+    ]
+    assert wrong == []

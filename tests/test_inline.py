@@ -215,3 +215,15 @@ def test_any_codes_round_trip_tmx_store_tmx_unchanged(
     assert_valid_tmx(out)
     (back,) = read_units(out)
     assert (back.source_text, back.target_text) == (unit.source_text, unit.target_text)
+
+
+def test_forbidden_is_every_character_xml_does_not_allow():
+    # XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+    # [#x10000-#x10FFFF]. FORBIDDEN lists the rest: every code point is checked.
+    from taiyaku.formats.inline import FORBIDDEN
+
+    def allowed(c: int) -> bool:
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or c >= 0x10000
+
+    wrong = [c for c in range(0x110000) if (FORBIDDEN.match(chr(c)) is None) != allowed(c)]
+    assert wrong == []

@@ -49,6 +49,7 @@ from lxml import etree
 from taiyaku import __version__
 from taiyaku.errors import FormatError, TaiyakuError
 from taiyaku.formats.files import atomic_write
+from taiyaku.formats.inline import FORBIDDEN
 from taiyaku.formats.xmlsafe import iterparse_safe, release
 from taiyaku.models import Status, Term
 from taiyaku.text.lang import primary_lang
@@ -59,7 +60,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ENTRY_TAGS = {"termEntry", "conceptEntry"}
 _LANG_TAGS = {"langSet", "langSec"}
 _TERM_TAGS = {"tig", "ntig", "termSec"}
-_FORBIDDEN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 STATUS_TO_TBX = {
     "preferred": "preferredTerm-admn-sts",
@@ -299,7 +299,7 @@ def _xml_text(value: str) -> str:
     Replacing it silently would lose text in a file meant to round-trip; the error names the
     character and the text, so the user can fix the entry or export to XLSX or TSV instead.
     """
-    bad = _FORBIDDEN_XML.search(value)
+    bad = FORBIDDEN.search(value)
     if bad:
         raise TaiyakuError(
             f"TBX (XML 1.0) cannot hold the control character U+{ord(bad.group()):04X} in "

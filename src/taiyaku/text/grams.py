@@ -181,8 +181,9 @@ def unpack_grams(codes: np.ndarray, q: int) -> list[str]:
 # Words of target keys (the concordance's index of the target side). A word is a maximal run
 # of word characters: ASCII letters and digits and every character above U+007F. Whatever
 # the classification, it is decided per character, so a query's words lie inside the words
-# of any key that contains the query.
-_WORD_RE = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
+# of any key that contains the query. (Written as the ASCII characters that are not word
+# characters: the class of those that are took re.compile 5 ms at every start-up.)
+_WORD_RE = re.compile("[^\x00-/:-@\\[-`{-\x7f]+")
 _ASCII_WORD = np.zeros(129, dtype=bool)
 for _c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _ASCII_WORD[ord(_c)] = True

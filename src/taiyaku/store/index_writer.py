@@ -564,6 +564,8 @@ class IndexWriter:
         try:
             if ok:
                 self.flush(db)
+                for table, lang in sorted(self._spilled):
+                    _compact(db, table, lang)  # the grams the last flush did not join
         finally:
             self._buffers = {}
             self._words = None
@@ -593,8 +595,8 @@ class IndexWriter:
             _write_sizes(db, TARGETS, size_ids, sizes, table="match_word_sizes")
         if self._held_bytes > HOLD_AT_MOST:  # memory stays bounded, however big the import
             for (table, lang), held in sorted(self._held.items()):
-                self._write_held(db, table, lang, held)
-                self._spilled.add((table, lang))  # later flushes join these
+                self._write_held(db, table, lang, held, join=False)
+                self._spilled.add((table, lang))  # the last flush joins these
             self._held = {}
             self._held_bytes = 0
 
@@ -630,13 +632,14 @@ class IndexWriter:
         self._held[(table, lang)] = held
         self._held_bytes += added
 
-    def _write_held(self, db: Db, table: str, lang: str, held: _Held) -> None:
-        """Write the chunks held for ``(table, lang)``, one row per gram, in gram order: each
-        gram's only chunk, joined with those it already has (see :func:`_merged`)."""
+    def _write_held(self, db: Db, table: str, lang: str, held: _Held, *, join: bool = True) -> None:
+        """Write the chunks held for ``(table, lang)``, one row per gram, in gram order:
+        joined with those the gram already has (``join``, see :func:`_merged`), or beside
+        them (a write that outgrew its memory: its last flush joins them all, once)."""
         grams, rows = held.joined()
         if table == "match_words":
             _write_vocabulary(db, grams)
-        if _has_postings(db, table, lang):
+        if join and _has_postings(db, table, lang):
             _merged(db, table, lang, rows)
         else:
             insert_rows(db, table, "lang, gram, n, ids", ((lang, *row) for row in rows))
@@ -803,59 +806,78 @@ def _has_postings(db: Db, table: str, lang: str) -> bool:
 
 def _merged(db: Db, table: str, lang: str, rows: Iterable[tuple[str, int, bytes]]) -> None:
     """Write ``(gram, n, chunk)`` rows of ``lang`` as the one chunk of each gram, its ids
-    joined with those of the chunks it already has.
-
-    A bulk write that outgrows its memory (``HOLD_AT_MOST``) writes what it holds and
-    later joins the rest to it; an import into a TM that already has an index joins its
-    chunks to the stored ones. Either way a search then reads one chunk a gram. The stored
-    chunks are read :data:`MERGE_SLICE` grams at a time, by the index: the cost follows the
-    grams written, not the size of the table. (On the benchmark's million-unit import this
-    took 22 s as a pass over every gram with several chunks once the write was done.)
-    """
-    conn = db.conn
+    joined with those of the chunks it already has (:func:`_join`, :data:`MERGE_SLICE`
+    grams at a time: the cost follows the grams written, not the size of the table)."""
     rows = iter(rows)
     while batch := list(itertools.islice(rows, MERGE_SLICE)):
-        test, values = in_list(db, [gram for gram, _, _ in batch])
-        stored: dict[str, list[tuple[int, bytes]]] = {}
-        for rowid, gram, blob in read_blobs(
-            db,
-            f"SELECT rowid, gram, ids FROM {table} WHERE lang = ? AND gram{test}",
-            [lang, values],
-        ):
-            stored.setdefault(gram, []).append((rowid, bytes(blob)))
-        new: list[tuple[str, str, int, bytes]] = []
-        chunks: list[bytes] = []  # the stored chunks and the new one of each gram joined
-        owners: list[int] = []  # ... which of those grams each is
-        kept: list[int] = []  # the rowid each joined list is written to
-        gone: list[tuple[int]] = []
-        for gram, n, blob in batch:
-            found = stored.get(gram)
-            if found is None:
+        _join(db, table, lang, batch)
+
+
+def _compact(db: Db, table: str, lang: str) -> None:
+    """Join the chunks of every gram of ``lang`` that has several into one (:func:`_join`)."""
+    grams = [
+        gram
+        for (gram,) in db.conn.execute(
+            f"SELECT gram FROM {table} WHERE lang = ? GROUP BY gram HAVING count(*) > 1", [lang]
+        )
+    ]
+    for start in range(0, len(grams), MERGE_SLICE):
+        _join(db, table, lang, [(gram, 0, None) for gram in grams[start : start + MERGE_SLICE]])
+
+
+def _join(db: Db, table: str, lang: str, batch: Sequence[tuple[str, int, bytes | None]]) -> None:
+    """Write each gram of ``batch`` as one chunk: the ids of its stored chunks and of the
+    chunk given with it (``None``: none), decoded and coded again together.
+
+    A bulk write that outgrows its memory (``HOLD_AT_MOST``) writes what it holds beside the
+    stored chunks, and its last flush joins them all, once; an import into a TM that
+    already has an index joins its lists to the stored ones. A search then reads one chunk
+    a gram. (On the benchmark's million-unit import, joining the chunks one gram at a time
+    after the write took 22 s; this takes about 10.)
+    """
+    conn = db.conn
+    test, values = in_list(db, [gram for gram, _, _ in batch])
+    stored: dict[str, list[tuple[int, bytes]]] = {}
+    for rowid, gram, blob in read_blobs(
+        db, f"SELECT rowid, gram, ids FROM {table} WHERE lang = ? AND gram{test}", [lang, values]
+    ):
+        stored.setdefault(gram, []).append((rowid, bytes(blob)))
+    new: list[tuple[str, str, int, bytes]] = []
+    chunks: list[bytes] = []  # the chunks of the grams joined, in the order they were written
+    owners: list[int] = []  # ... which of those grams each is
+    kept: list[int] = []  # the rowid each joined list is written to
+    gone: list[tuple[int]] = []
+    for gram, n, blob in batch:
+        found = sorted(stored.get(gram, ()))
+        if not found:
+            if blob is not None:
                 new.append((lang, gram, n, blob))
-                continue
-            owner = len(kept)
-            kept.append(found[0][0])
-            gone.extend((rowid,) for rowid, _ in found[1:])
-            chunks.extend([*(chunk for _, chunk in found), blob])
-            owners.extend([owner] * (len(found) + 1))
-        if kept:
-            ids, bounds = postings.decode_groups(chunks)
-            owned = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(bounds))
-            joined = (owned << 32) | ids
-            # A bulk write's ids only grow: its lists follow the stored ones in order, and
-            # the sort is needed only when they do not (ids of deleted units used again).
-            if len(joined) > 1 and not bool(np.all(joined[1:] > joined[:-1])):
-                joined = postings.distinct(joined)
-            starts = np.searchsorted(joined >> 32, np.arange(len(kept) + 1))
-            blobs = postings.encode_groups(joined & 0xFFFFFFFF, starts)
-            conn.executemany(
-                f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-                zip(np.diff(starts).tolist(), blobs, kept, strict=True),
-            )
-        if gone:
-            conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", gone)
-        if new:
-            insert_rows(db, table, "lang, gram, n, ids", new)
+            continue
+        owner = len(kept)
+        kept.append(found[0][0])
+        gone.extend((rowid,) for rowid, _ in found[1:])
+        chunks.extend(chunk for _, chunk in found)
+        if blob is not None:
+            chunks.append(blob)
+        owners.extend([owner] * (len(found) + (blob is not None)))
+    if kept:
+        ids, bounds = postings.decode_groups(chunks)
+        owned = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(bounds))
+        joined = (owned << 32) | ids
+        # A bulk write's ids only grow, so chunks in the order they were written hold their
+        # ids in order: a sort only when they do not (ids of deleted units used again).
+        if len(joined) > 1 and not bool(np.all(joined[1:] > joined[:-1])):
+            joined = postings.distinct(joined)
+        starts = np.searchsorted(joined >> 32, np.arange(len(kept) + 1))
+        blobs = postings.encode_groups(joined & 0xFFFFFFFF, starts)
+        conn.executemany(
+            f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
+            zip(np.diff(starts).tolist(), blobs, kept, strict=True),
+        )
+    if gone:
+        conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", gone)
+    if new:
+        insert_rows(db, table, "lang, gram, n, ids", new)
 
 
 def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:

@@ -606,6 +606,7 @@ def test_an_import_flushed_many_times_indexes_as_one_flush(
     monkeypatch.setattr(index_writer, "CARRY_BELOW", 20)
     monkeypatch.setattr(index_writer, "MERGE_BELOW", 0)  # every flush a chunk, as in a big import
     monkeypatch.setattr(index_writer, "HOLD_AT_MOST", hold)  # 0: memory bound reached at once
+    monkeypatch.setattr(index_writer, "JOIN_POSTINGS", 500)  # lists joined a few at a time
     monkeypatch.setattr("taiyaku.store.tm._BATCH", 300)
     flushed = open_db(new_db_target("flushed"))
     TranslationMemory(flushed).add_many(units)

@@ -827,7 +827,8 @@ def _compact(db: Db, table: str, lang: str) -> None:
 
 def _join(db: Db, table: str, lang: str, batch: Sequence[tuple[str, int, bytes | None]]) -> None:
     """Write each gram of ``batch`` as one chunk: the ids of its stored chunks and of the
-    chunk given with it (``None``: none), decoded and coded again together.
+    chunk given with it (``None``: none), decoded and coded again together, about
+    ``JOIN_POSTINGS`` ids at a time (the chunks' sizes are read first, from the index).
 
     A bulk write that outgrows its memory (``HOLD_AT_MOST``) writes what it holds beside the
     stored chunks, and its last flush joins them all, once; an import into a TM that
@@ -835,49 +836,64 @@ def _join(db: Db, table: str, lang: str, batch: Sequence[tuple[str, int, bytes |
     a gram. (On the benchmark's million-unit import, joining the chunks one gram at a time
     after the write took 22 s; this takes about 10.)
     """
-    conn = db.conn
     test, values = in_list(db, [gram for gram, _, _ in batch])
-    stored: dict[str, list[tuple[int, bytes]]] = {}
-    for rowid, gram, blob in read_blobs(
-        db, f"SELECT rowid, gram, ids FROM {table} WHERE lang = ? AND gram{test}", [lang, values]
+    stored: dict[str, list[tuple[int, int]]] = {}  # gram -> (rowid, n) of each chunk
+    for rowid, gram, n in db.conn.execute(
+        f"SELECT rowid, gram, n FROM {table} WHERE lang = ? AND gram{test}", [lang, values]
     ):
-        stored.setdefault(gram, []).append((rowid, bytes(blob)))
+        stored.setdefault(gram, []).append((rowid, n))
     new: list[tuple[str, str, int, bytes]] = []
-    chunks: list[bytes] = []  # the chunks of the grams joined, in the order they were written
-    owners: list[int] = []  # ... which of those grams each is
-    kept: list[int] = []  # the rowid each joined list is written to
-    gone: list[tuple[int]] = []
+    joining: list[tuple[list[int], bytes | None]] = []  # the rowids and new chunk of a gram
+    size = 0
     for gram, n, blob in batch:
         found = sorted(stored.get(gram, ()))
         if not found:
             if blob is not None:
                 new.append((lang, gram, n, blob))
             continue
-        owner = len(kept)
-        kept.append(found[0][0])
-        gone.extend((rowid,) for rowid, _ in found[1:])
-        chunks.extend(chunk for _, chunk in found)
-        if blob is not None:
-            chunks.append(blob)
-        owners.extend([owner] * (len(found) + (blob is not None)))
-    if kept:
-        ids, bounds = postings.decode_groups(chunks)
-        owned = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(bounds))
-        joined = (owned << 32) | ids
-        # A bulk write's ids only grow, so chunks in the order they were written hold their
-        # ids in order: a sort only when they do not (ids of deleted units used again).
-        if len(joined) > 1 and not bool(np.all(joined[1:] > joined[:-1])):
-            joined = postings.distinct(joined)
-        starts = np.searchsorted(joined >> 32, np.arange(len(kept) + 1))
-        blobs = postings.encode_groups(joined & 0xFFFFFFFF, starts)
-        conn.executemany(
-            f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
-            zip(np.diff(starts).tolist(), blobs, kept, strict=True),
-        )
-    if gone:
-        conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", gone)
+        joining.append(([rowid for rowid, _ in found], blob))
+        size += n + sum(count for _, count in found)
+        if size >= JOIN_POSTINGS:
+            _join_chunks(db, table, joining)
+            joining, size = [], 0
+    if joining:
+        _join_chunks(db, table, joining)
     if new:
         insert_rows(db, table, "lang, gram, n, ids", new)
+
+
+def _join_chunks(db: Db, table: str, grams: list[tuple[list[int], bytes | None]]) -> None:
+    """Join the stored chunks ``rowids`` of each gram and its new chunk (``None``: none)
+    into the first of those rows; delete the others."""
+    conn = db.conn
+    rowids = [rowid for chunk_rows, _ in grams for rowid in chunk_rows]
+    test, values = in_list(db, rowids)
+    blobs = dict(read_blobs(db, f"SELECT rowid, ids FROM {table} WHERE rowid{test}", [values]))
+    chunks: list[bytes] = []  # every gram's chunks, in the order they were written
+    owners: list[int] = []  # ... which gram each is
+    for owner, (chunk_rows, blob) in enumerate(grams):
+        chunks.extend(bytes(blobs[rowid]) for rowid in chunk_rows)
+        if blob is not None:
+            chunks.append(blob)
+        owners.extend([owner] * (len(chunk_rows) + (blob is not None)))
+    ids, bounds = postings.decode_groups(chunks)
+    owned = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(bounds))
+    joined = (owned << 32) | ids
+    del ids, owned
+    # A bulk write's ids only grow, so chunks in the order they were written hold their ids
+    # in order: a sort only when they do not (ids of deleted units used again).
+    if len(joined) > 1 and not bool(np.all(joined[1:] > joined[:-1])):
+        joined = postings.distinct(joined)
+    starts = np.searchsorted(joined >> 32, np.arange(len(grams) + 1))
+    coded = postings.encode_groups(joined & 0xFFFFFFFF, starts)
+    kept = [chunk_rows[0] for chunk_rows, _ in grams]
+    conn.executemany(
+        f"UPDATE {table} SET n = ?, ids = ? WHERE rowid = ?",
+        zip(np.diff(starts).tolist(), coded, kept, strict=True),
+    )
+    gone = [(rowid,) for chunk_rows, _ in grams for rowid in chunk_rows[1:]]
+    if gone:
+        conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", gone)
 
 
 def _remove(db: Db, table: str, lang: str, grams: Iterable[str], gone: np.ndarray) -> None:

@@ -834,7 +834,7 @@ def _join(db: Db, table: str, lang: str, batch: Sequence[tuple[str, int, bytes |
     stored chunks, and its last flush joins them all, once; an import into a TM that
     already has an index joins its lists to the stored ones. A search then reads one chunk
     a gram. (On the benchmark's million-unit import, joining the chunks one gram at a time
-    after the write took 22 s; this takes about 10.)
+    after the write took 22 s; this takes 10–14.)
     """
     test, values = in_list(db, [gram for gram, _, _ in batch])
     stored: dict[str, list[tuple[int, int]]] = {}  # gram -> (rowid, n) of each chunk

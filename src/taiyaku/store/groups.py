@@ -50,7 +50,7 @@ from taiyaku.store.blocks import (
     write_blocks,
 )
 from taiyaku.store.db import Db, read_blobs
-from taiyaku.store.postings import distinct
+from taiyaku.store.postings import distinct, ranges
 from taiyaku.text.grams import CODE_BITS, CODE_MASK, code_points
 
 RADIUS = 4
@@ -237,17 +237,6 @@ def _change_sizes(counts: np.ndarray, dtype: type = np.int64) -> np.ndarray:
     caller that only sums them, with no int64 array of every unit)."""
     sizes: np.ndarray = ((counts >> 4) & _MOST).astype(dtype, copy=False) + (counts & _MOST)
     return sizes
-
-
-def ranges(starts: np.ndarray, sizes: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
-    """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another
-    (``ends``: ``np.cumsum(sizes)``, when the caller has it)."""
-    if ends is None:
-        ends = np.cumsum(sizes)
-    indexes: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
-        int(ends[-1]) if len(ends) else 0
-    )
-    return indexes
 
 
 def write_groups(

@@ -774,8 +774,7 @@ class _Held:
         for flush in postings.distinct(flush_of).tolist():
             mine = flush_of == flush
             lengths = counts[mine]
-            to = np.repeat(out_begins[mine] - (np.cumsum(lengths) - lengths), lengths)
-            to += np.arange(len(to))
+            to = postings.ranges(out_begins[mine], lengths)
             source = to + np.repeat(begins[mine] - out_begins[mine], lengths)
             got = self.gaps[flush][source].astype(np.int64)
             over_at = self.over_at[flush]
@@ -804,9 +803,10 @@ def _has_postings(db: Db, table: str, lang: str) -> bool:
     return found.fetchone() is not None
 
 
-def _merged(db: Db, table: str, lang: str, rows: Iterable[tuple[str, int, bytes]]) -> None:
+def _merged(db: Db, table: str, lang: str, rows: Iterable[tuple[str, int, bytes | None]]) -> None:
     """Write ``(gram, n, chunk)`` rows of ``lang`` as the one chunk of each gram, its ids
-    joined with those of the chunks it already has (:func:`_join`, :data:`MERGE_SLICE`
+    joined with those of the chunks it already has (a ``chunk`` of ``None``: only those;
+    :func:`_join`, :data:`MERGE_SLICE`
     grams at a time: the cost follows the grams written, not the size of the table)."""
     rows = iter(rows)
     while batch := list(itertools.islice(rows, MERGE_SLICE)):
@@ -821,8 +821,7 @@ def _compact(db: Db, table: str, lang: str) -> None:
             f"SELECT gram FROM {table} WHERE lang = ? GROUP BY gram HAVING count(*) > 1", [lang]
         )
     ]
-    for start in range(0, len(grams), MERGE_SLICE):
-        _join(db, table, lang, [(gram, 0, None) for gram in grams[start : start + MERGE_SLICE]])
+    _merged(db, table, lang, ((gram, 0, None) for gram in grams))
 
 
 def _join(db: Db, table: str, lang: str, batch: Sequence[tuple[str, int, bytes | None]]) -> None:

@@ -51,6 +51,17 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return found
 
 
+def ranges(starts: np.ndarray, sizes: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + sizes[i]`` of every ``i``, one after another
+    (``ends``: ``np.cumsum(sizes)``, when the caller has it)."""
+    if ends is None:
+        ends = np.cumsum(sizes)
+    indexes: np.ndarray = np.repeat(starts - (ends - sizes), sizes) + np.arange(
+        int(ends[-1]) if len(ends) else 0
+    )
+    return indexes
+
+
 def encode(ids: np.ndarray) -> bytes:
     """Return the smallest coding of ``ids`` (sorted, distinct, non-negative, < 2**31)."""
     n = len(ids)
@@ -191,7 +202,7 @@ def decode_groups(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         steps[~heads] = np.frombuffer(b"".join(blob[5:] for blob in picked), dtype=gap_type)
         own = np.cumsum(steps)
         own -= np.repeat(own[firsts] - steps[firsts], lengths)
-        ids[np.repeat(bounds[chosen] - firsts, lengths) + np.arange(len(own))] = own
+        ids[ranges(bounds[chosen], lengths, ends)] = own
     return ids, bounds
 
 

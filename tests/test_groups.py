@@ -38,6 +38,15 @@ _EXAMPLES = itertools.count()
 OTHER = "国際戦略局は情報通信分野の国際協力を担当している"
 
 
+@pytest.fixture(autouse=True)
+def _searches_read_the_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every search here bounds the groups from its first query: a matcher otherwise bounds
+    the units alone until it has counted enough postings (``Matcher._grouping``)."""
+    from taiyaku.match import search
+
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", 0.0)
+
+
 def _units(texts: list[str]) -> list[Unit]:
     return [Unit(text, f"unit {n}") for n, text in enumerate(texts)]
 

@@ -161,9 +161,9 @@ def test_english_sources_bounded_by_bigrams_equal_exhaustive_search(db, monkeypa
     by_bigrams = []
     bounds = search.Matcher._char_bounds
 
-    def counting(self, key, lang, min_score, tokens=search.CHARACTERS):
+    def counting(self, key, lang, min_score, tokens, *args):
         by_bigrams.append(tokens is BIGRAMS)
-        return bounds(self, key, lang, min_score, tokens)
+        return bounds(self, key, lang, min_score, tokens, *args)
 
     monkeypatch.setattr(search.Matcher, "_char_bounds", counting)
     matcher = Matcher(tm)
@@ -461,6 +461,64 @@ def test_unrelated_queries_at_low_thresholds_equal_exhaustive_search(generated, 
     )
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_units_bounded_alone_equal_exhaustive_search(generated, monkeypatch, data):
+    # Before a matcher reads the groups it bounds every unit by its own postings.
+    from taiyaku.match import search
+
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", float("inf"))
+    _, units = generated
+    matcher = Matcher(generated[0].db)
+    base = data.draw(st.sampled_from(units)).source_text
+    chars = list(base)
+    for _ in range(data.draw(st.integers(0, 4))):
+        at = data.draw(st.integers(0, len(chars)))
+        chars.insert(at, data.draw(st.sampled_from("の京寺局年はをICT１")))
+    query = "".join(chars)
+    min_score = data.draw(st.sampled_from([1, 20, 35, 50, 60, 70, 85, 100]))
+    limit = data.draw(st.sampled_from([1, 5]))
+    indexed = matcher.scores(query, min_score=min_score, limit=limit, lang="ja")
+    exhaustive = matcher.scores(query, min_score=min_score, limit=limit, lang="ja", exhaustive=True)
+    assert indexed == exhaustive
+    assert not matcher.reader("ja").has_groups()
+
+
+def test_a_matcher_bounds_units_alone_until_it_has_paid_for_the_groups(db, monkeypatch):
+    from taiyaku.match import search
+
+    tm = TranslationMemory(db)
+    tm.add_many(_generated_units(5, 400))
+    matcher = Matcher(db)
+    queries = ["京都の寺の歴史", "国際戦略局の庭園", "天皇の美術である", "寺は建築した年"]
+    rent = search.RENT_IDS_PER_UNIT * len(matcher.reader("ja").lengths)
+
+    def searched(query: str) -> list[tuple[float, int]]:
+        found = matcher.scores(query, min_score=40, limit=5, lang="ja")
+        assert found == matcher.scores(query, min_score=40, limit=5, lang="ja", exhaustive=True)
+        return found
+
+    # One query counts far fewer ids than the rent: the groups are not read.
+    assert searched(queries[0])
+    assert not matcher.reader("ja").has_groups()
+    paid = matcher._rent["ja"][1]
+    assert 0 < paid < rent
+    # Once as many ids are counted as the rent, the next search reads the groups.
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", paid / len(matcher.reader("ja").lengths))
+    searched(queries[1])
+    assert matcher.reader("ja").has_groups()
+    searched(queries[2])  # bought: no more rent is paid
+    assert matcher.reader("ja").has_groups() and matcher._rent["ja"][1] == paid
+    # A write makes the groups stale: the rent starts again from nothing.
+    tm.add_many([Unit("京都の寺の歴史である", "new")])
+    found = searched(queries[0])
+    assert "new" in [u.target_text for u in tm.units_by_ids(i for _, i in found).values()]
+    assert not matcher.reader("ja").has_groups()
+    assert paid <= matcher._rent["ja"][1] < 2 * paid  # this one query's, not added to the old
+
+
 def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated):
     # hypothesis found this one: thousands of units share the query's の grams, and a cap of
     # 3,000 candidates dropped a unit scoring exactly min_score.
@@ -696,7 +754,7 @@ def test_cached_postings_follow_every_change_to_the_database(new_db_target, monk
         return [(m.score, m.source) for m in matcher.search(query, min_score=min_score)]
 
     assert found("京都の寺の美しい庭園", 50) == [(70, "京都の寺の庭園")]
-    assert "の" in matcher.reader("ja/g")._cached
+    assert "の" in matcher.reader("ja/c")._cached  # a first search bounds the units alone
     # A unit added by another connection: the next query reads its postings, not the cache's.
     TranslationMemory(other).add_many([Unit("京都の寺の美しい庭園", "A fine one")])
     assert found("京都の寺の美しい庭園", 50) == [
@@ -708,7 +766,11 @@ def test_cached_postings_follow_every_change_to_the_database(new_db_target, monk
     assert found("京都の寺の美しい庭", 95) == [(100, "京都の寺の美しい庭")]
 
 
-def test_the_postings_cache_keeps_within_its_budget_and_changes_no_result(generated, monkeypatch):
+@pytest.mark.parametrize(("rent", "postings"), [(0.0, "ja/g"), (float("inf"), "ja/c")])
+def test_the_postings_cache_keeps_within_its_budget_and_changes_no_result(
+    generated, monkeypatch, rent, postings
+):
+    from taiyaku.match import search
     from taiyaku.store import index_reader
 
     plain_matcher, units = generated
@@ -716,9 +778,10 @@ def test_the_postings_cache_keeps_within_its_budget_and_changes_no_result(genera
     plain = [plain_matcher.scores(q, min_score=60) for q in queries]
     monkeypatch.setattr(index_reader, "CACHE_FROM", 1)
     monkeypatch.setattr(index_reader, "CACHE_BYTES", 600)
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", rent)  # the groups' postings, or the units'
     matcher = Matcher(plain_matcher.db)
     assert [matcher.scores(q, min_score=60) for q in queries] == plain
-    chars = matcher.reader("ja/g")
+    chars = matcher.reader(postings)
     sizes = [sum(len(b) for b in blobs) for _, blobs in chars._cached.values()]
     assert chars._cached and chars._cached_bytes == sum(sizes) <= 600
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -83,6 +82,8 @@ def input_path(path: str, *, suffix: str | Callable[[bytes], str] = ".txt") -> I
     if path != "-":
         yield path
         return
+    import tempfile  # here: only a command reading standard input needs it
+
     with click.open_file("-", "rb") as stdin:
         data = stdin.read()
     with tempfile.TemporaryDirectory(prefix="taiyaku-stdin-") as folder:

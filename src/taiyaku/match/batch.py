@@ -10,7 +10,6 @@ machine shared with other work; ``1`` answers everything in this process).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -71,6 +70,8 @@ def _answers(
         (method, list(queries[start : start + _CHUNK]), options)
         for start in range(0, len(queries), _CHUNK)
     ]
+    import multiprocessing  # here: one query from the command line starts no process
+
     context = multiprocessing.get_context("fork")
     pool = context.Pool(min(workers, len(tasks)), _start_worker, (path,))
     return _collect(pool, tasks)

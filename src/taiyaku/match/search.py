@@ -49,14 +49,18 @@ from taiyaku.match.terms import FoundTerm, find_glossary_terms
 from taiyaku.models import Markup, Unit
 from taiyaku.store import postings
 from taiyaku.store.db import Db, is_db
-from taiyaku.store.groups import UNKNOWN, groups_lang
+from taiyaku.store.groups import UNKNOWN, Groups, groups_lang
 from taiyaku.store.index_reader import IndexReader, Stamp, change_stamp
+from taiyaku.store.index_writer import chars_lang
 from taiyaku.store.tm import TranslationMemory
 from taiyaku.text.grams import char_counts, char_layers, key_grams, pack_char_layers
 from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
+RENT_IDS_PER_UNIT = 8.0
+"""Posting ids counted per unit of the TM bounding units alone before a matcher reads the
+groups (see :meth:`Matcher._grouping`)."""
 _BATCH = 256
 _BATCH_HELD = 16_384  # keys held in memory scored together at most (see Matcher._verify)
 _DENSE_FROM = 8  # ids counted by a vector over all ids when they are at least 1/8 of them
@@ -156,6 +160,8 @@ class Matcher:
         self._key_ids: dict[str, tuple[list[int], np.ndarray, np.ndarray]] = {}
         # per language: keys read one batch at a time since the database last changed
         self._keys_read: dict[str, tuple[Stamp, int]] = {}
+        # per language: posting ids counted bounding units alone since it last changed
+        self._rent: dict[str, tuple[Stamp, int]] = {}
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""
@@ -226,7 +232,13 @@ class Matcher:
             tokens is CHARACTERS or self.reader(groups_lang(lang)).has_postings()
         )
         if grouped:
-            candidates, bound, shared = self._char_bounds(key, lang, min_score, tokens)
+            groups, chars, renting = self._grouping(lang, tokens)
+            candidates, bound, shared, counted = self._char_bounds(
+                key, lang, min_score, tokens, groups, chars
+            )
+            if renting:
+                stamp, paid = self._rent[lang]
+                self._rent[lang] = (stamp, paid + counted)
         else:
             candidates, bound = self._gram_bounds(reader, key, min_score)
         chosen = np.flatnonzero(bound + _ROUNDING >= min_score)
@@ -242,14 +254,46 @@ class Matcher:
             return self._verify(key, lang, candidates[chosen[order]], tops[order], min_score, limit)
         chosen = chosen[np.lexsort((candidates[chosen], -bound[chosen]))]  # best bound first
         candidates, bound, shared = candidates[chosen], bound[chosen], shared[chosen]
-        return self._verify_groups(key, lang, candidates, bound, shared, min_score, limit, tokens)
+        return self._verify_groups(
+            key, lang, groups, candidates, bound, shared, min_score, limit, tokens
+        )
+
+    def _grouping(self, lang: str, tokens: TokenBound) -> tuple[Groups, IndexReader, bool]:
+        """The groups a search of ``lang`` bounds, the reader of their postings, and whether
+        they are the units alone (the search then pays its rent, see below).
+
+        The stored groups (:meth:`IndexReader.groups`) cost a read and a sort of every unit
+        (at 1M units 0.1–0.2 s on a slow core, at 5M about 1 s), what a hundred searches
+        may save, so a matcher first rents: it bounds every unit alone, from the units'
+        own layered characters (``lang`` + ``/c``, also exact), and buys the groups once
+        those searches have counted :data:`RENT_IDS_PER_UNIT` posting ids per unit of the
+        TM (since the database last changed). One query from the command line never
+        reads the groups; a batch reads them after a few queries. Languages bounded by
+        bigrams store only the first layer of their characters and always use the groups.
+        """
+        reader = self.reader(lang)
+        if tokens is CHARACTERS and not reader.has_groups():
+            stamp = change_stamp(self.db)
+            since, paid = self._rent.get(lang, (stamp, 0))
+            paid = paid if since == stamp else 0
+            if paid < RENT_IDS_PER_UNIT * len(reader.lengths):
+                self._rent[lang] = (stamp, paid)
+                return reader.alone(), self.reader(chars_lang(lang)), True
+        return reader.groups(), self.reader(groups_lang(lang)), False
 
     def _char_bounds(
-        self, key: str, lang: str, min_score: float, tokens: TokenBound = CHARACTERS
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self,
+        key: str,
+        lang: str,
+        min_score: float,
+        tokens: TokenBound,
+        groups: Groups,
+        chars: IndexReader,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Bound every near-duplicate group (:mod:`taiyaku.store.groups`) that may hold a
         unit reaching ``min_score``, by the characters its members share with ``key``;
-        return the groups' leaders, bounds and counts of shared characters.
+        return the groups' leaders, bounds and counts of shared characters, and how many
+        posting ids were counted (``chars``: the reader of the ``groups``' postings).
 
         A unit of length ``m`` sharing ``x`` layered characters with the key is at least
         ``max(len(key), m) - x`` edits away, so it scores at most
@@ -266,10 +310,7 @@ class Matcher:
         as the tokens left cannot lift them to ``min_score``. As many tokens are skipped as
         leave a group sharing none of the counted ones :func:`_margin` tokens short.
         """
-        reader = self.reader(lang)
-        lengths = reader.lengths
-        groups = reader.groups()
-        chars = self.reader(groups_lang(lang))
+        lengths = self.reader(lang).lengths
         size = len(key)
         # Every token's postings are read, the counted ones' and the rest's: in one read.
         frequencies, chunks = chars.counted_chunks(char_layers(tokens.text(key)))
@@ -310,7 +351,8 @@ class Matcher:
         bound = tokens.group_score(
             shared, size, groups.shortest[candidates], groups.longest[candidates]
         )
-        return candidates, bound, shared
+        counted = sum(frequencies[token] for token in present[: len(present) - skipped])
+        return candidates, bound, shared, counted
 
     def _gram_bounds(
         self, reader: IndexReader, key: str, min_score: float
@@ -436,6 +478,7 @@ class Matcher:
         self,
         key: str,
         lang: str,
+        groups: Groups,
         leaders: np.ndarray,
         bounds: np.ndarray,
         shared: np.ndarray,
@@ -456,8 +499,7 @@ class Matcher:
         whose bound ties with the worst score kept is read only if it is older (see
         :func:`_keep_best`), and a group only if its leader is: its members are newer.
         """
-        reader = self.reader(lang)
-        groups, lengths = reader.groups(), reader.lengths
+        lengths = self.reader(lang).lengths
         size = len(key)
         text = tokens.text(key)
         query, layers = char_counts(text), np.sort(pack_char_layers([text])[1])

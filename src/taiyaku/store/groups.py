@@ -508,6 +508,27 @@ class Groups:
         return ordered
 
     @classmethod
+    def alone(cls, lengths: np.ndarray) -> Groups:
+        """Every unit a group of its own, with the units' key ``lengths`` (0: no live unit):
+        what a search bounding units by their own postings (``lang`` + ``/c``) uses instead
+        of the stored groups. Its arrays of zeros cost no reading and no sort."""
+        size = len(lengths)
+        starts = np.zeros(size + 1, dtype=np.int64)
+        empty_codes = np.empty(0, np.uint32)
+        own = lengths.astype(np.int32, copy=False)
+        return cls(
+            np.zeros(size, np.uint8),
+            own,
+            own,
+            np.empty(0, np.int64),
+            starts,
+            np.zeros(size, np.uint8),
+            starts,
+            empty_codes,
+            lengths,
+        )
+
+    @classmethod
     def of(
         cls,
         leaders: np.ndarray,

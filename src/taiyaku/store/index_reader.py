@@ -66,6 +66,7 @@ class IndexReader:
         self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self._columns: dict[str, np.ndarray] = {}
         self._groups: Groups | None = None
+        self._alone: Groups | None = None
         self._any: bool | None = None  # whether the language has postings (has_postings)
         # gram -> (units holding it, its chunks), oldest use first; their size in bytes.
         self._cached: OrderedDict[str, tuple[int, list[bytes]]] = OrderedDict()
@@ -91,6 +92,18 @@ class IndexReader:
             self._groups = Groups.of(leaders, distances, lengths, changes)
         return self._groups
 
+    def has_groups(self) -> bool:
+        """True when :meth:`groups` are read for the database as it is now (no read)."""
+        self.refresh()
+        return self._groups is not None
+
+    def alone(self) -> Groups:
+        """Every unit a group of its own (:meth:`Groups.alone`), read once per stamp: for a
+        search bounding units by their own layered characters, before the groups are read."""
+        if self._alone is None:
+            self._alone = Groups.alone(self.lengths)
+        return self._alone
+
     def refresh(self) -> None:
         """Forget the sizes and cached postings if the database changed since they were read.
 
@@ -101,6 +114,7 @@ class IndexReader:
         stamp = change_stamp(self.db)
         if stamp != self._stamp:
             self._stamp, self._columns, self._groups, self._any = stamp, {}, None, None
+            self._alone = None
             self._cached, self._cached_bytes = OrderedDict(), 0
 
     def _column(self, name: str) -> np.ndarray:

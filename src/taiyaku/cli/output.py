@@ -12,9 +12,7 @@ import contextlib
 import dataclasses
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -108,6 +106,9 @@ def export_path(file: str, suffix: str) -> Iterator[str]:
     if file != "-":
         yield file
         return
+    import shutil  # here: only an export to standard output needs them
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="taiyaku-export-") as folder:
         path = os.path.join(folder, f"stdout{suffix}")
         yield path

@@ -493,6 +493,7 @@ def test_a_matcher_bounds_units_alone_until_it_has_paid_for_the_groups(db, monke
     tm.add_many(_generated_units(5, 400))
     matcher = Matcher(db)
     queries = ["京都の寺の歴史", "国際戦略局の庭園", "天皇の美術である", "寺は建築した年"]
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", 1000.0)
     rent = search.RENT_IDS_PER_UNIT * len(matcher.reader("ja").lengths)
 
     def searched(query: str) -> list[tuple[float, int]]:
@@ -500,7 +501,7 @@ def test_a_matcher_bounds_units_alone_until_it_has_paid_for_the_groups(db, monke
         assert found == matcher.scores(query, min_score=40, limit=5, lang="ja", exhaustive=True)
         return found
 
-    # One query counts far fewer ids than the rent: the groups are not read.
+    # A query that counts fewer ids than the rent does not read the groups.
     assert searched(queries[0])
     assert not matcher.reader("ja").has_groups()
     paid = matcher._rent["ja"][1]

@@ -58,7 +58,7 @@ from taiyaku.text.lang import detect_lang
 from taiyaku.text.normalize import match_key
 
 COMMON_GRAM = 5000
-RENT_IDS_PER_UNIT = 8.0
+RENT_IDS_PER_UNIT = 2.0
 """Posting ids counted per unit of the TM bounding units alone before a matcher reads the
 groups (see :meth:`Matcher._grouping`)."""
 _BATCH = 256
@@ -263,12 +263,16 @@ class Matcher:
         they are the units alone (the search then pays its rent, see below).
 
         The stored groups (:meth:`IndexReader.groups`) cost a read and a sort of every unit
-        (at 1M units 0.1–0.2 s on a slow core, at 5M about 1 s), what a hundred searches
+        (at 1M units 0.1–0.2 s on a slow core, at 5M about 1 s), what dozens of searches
         may save, so a matcher first rents: it bounds every unit alone, from the units'
         own layered characters (``lang`` + ``/c``, also exact), and buys the groups once
         those searches have counted :data:`RENT_IDS_PER_UNIT` posting ids per unit of the
-        TM (since the database last changed). One query from the command line never
-        reads the groups; a batch reads them after a few queries. Languages bounded by
+        TM (since the database last changed). On the benchmark's TMs a query counts about
+        0.35 ids a unit at ``--min 70`` and 2 at 50, so the groups are read with the 7th
+        query at 70 and the 2nd at 50 (at 5M, warm, six queries at 70 took 136 ms alone
+        against 45 ms with the groups, which took 0.46 s to read), and one query from the
+        command line never reads them (1M: 0.42 s instead of 0.53; 5M: 0.52 instead of
+        1.29). Languages bounded by
         bigrams store only the first layer of their characters and always use the groups.
         """
         reader = self.reader(lang)

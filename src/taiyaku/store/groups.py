@@ -13,6 +13,11 @@ it uses the triangle inequality of the edit distance too:
 groups rather than units, and reads and scores only the units whose bound reaches the
 threshold.
 
+Reading the groups (:meth:`Groups.of`) is a pass over every unit, so a matcher reads them
+only once its searches have paid about as much without them (see
+:meth:`taiyaku.match.search.Matcher._grouping`); until then it bounds each unit alone
+(:meth:`Groups.alone`) by the units' own layered characters.
+
 The grouping only decides how fast a search is, never what it finds: every derived count is
 exact or larger (a member deleted since leaves its characters in its group's postings), a
 member whose changes are not known is bounded by its group's count, and the triangle

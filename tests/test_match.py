@@ -504,20 +504,24 @@ def test_a_matcher_bounds_units_alone_until_it_has_paid_for_the_groups(db, monke
     # A query that counts fewer ids than the rent does not read the groups.
     assert searched(queries[0])
     assert not matcher.reader("ja").has_groups()
-    paid = matcher._rent["ja"][1]
+    paid = matcher._rent["ja"].paid
     assert 0 < paid < rent
     # Once as many ids are counted as the rent, the next search reads the groups.
     monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", paid / len(matcher.reader("ja").lengths))
     searched(queries[1])
     assert matcher.reader("ja").has_groups()
-    searched(queries[2])  # bought: no more rent is paid
-    assert matcher.reader("ja").has_groups() and matcher._rent["ja"][1] == paid
-    # A write makes the groups stale: the rent starts again from nothing.
-    tm.add_many([Unit("京都の寺の歴史である", "new")])
-    found = searched(queries[0])
-    assert "new" in [u.target_text for u in tm.units_by_ids(i for _, i in found).values()]
-    assert not matcher.reader("ja").has_groups()
-    assert paid <= matcher._rent["ja"][1] < 2 * paid  # this one query's, not added to the old
+    # Bought: no more rent is paid, and the units' cached postings are let go.
+    assert "ja" not in matcher._rent and "ja/c" not in matcher._readers
+    searched(queries[2])
+    assert matcher.reader("ja").has_groups() and "ja" not in matcher._rent
+    # A write makes the groups stale: the rent starts again from nothing, after every write.
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", 1000.0)
+    for n, text in enumerate(["京都の寺の歴史である", "京都の寺の歴史だ"]):
+        tm.add_many([Unit(text, f"new {n}")])
+        found = searched(queries[0])
+        assert f"new {n}" in [u.target_text for u in tm.units_by_ids(i for _, i in found).values()]
+        assert not matcher.reader("ja").has_groups()
+        assert paid <= matcher._rent["ja"].paid < 2 * paid  # this one query's, not added up
 
 
 def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated):

@@ -160,8 +160,8 @@ class Matcher:
         self._key_ids: dict[str, tuple[list[int], np.ndarray, np.ndarray]] = {}
         # per language: keys read one batch at a time since the database last changed
         self._keys_read: dict[str, tuple[Stamp, int]] = {}
-        # per language: posting ids counted bounding units alone since it last changed
-        self._rent: dict[str, tuple[Stamp, int]] = {}
+        # per language, until its groups are read: the searches bounding units alone
+        self._rent: dict[str, _Rent] = {}
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""
@@ -237,8 +237,7 @@ class Matcher:
                 key, lang, min_score, tokens, groups, chars
             )
             if renting:
-                stamp, paid = self._rent[lang]
-                self._rent[lang] = (stamp, paid + counted)
+                self._rent[lang].paid += counted
         else:
             candidates, bound = self._gram_bounds(reader, key, min_score)
         chosen = np.flatnonzero(bound + _ROUNDING >= min_score)
@@ -278,11 +277,16 @@ class Matcher:
         reader = self.reader(lang)
         if tokens is CHARACTERS and not reader.has_groups():
             stamp = change_stamp(self.db)
-            since, paid = self._rent.get(lang, (stamp, 0))
-            paid = paid if since == stamp else 0
-            if paid < RENT_IDS_PER_UNIT * len(reader.lengths):
-                self._rent[lang] = (stamp, paid)
-                return reader.alone(), self.reader(chars_lang(lang)), True
+            rent = self._rent.get(lang)
+            if rent is not None and rent.stamp != stamp:
+                rent = None  # the database changed: the rent starts again
+            if (rent.paid if rent else 0) < RENT_IDS_PER_UNIT * len(reader.lengths):
+                if rent is None:
+                    rent = self._rent[lang] = _Rent(stamp, Groups.alone(reader.lengths))
+                return rent.alone, self.reader(chars_lang(lang)), True
+            # Bought: what only the rented searches used goes (the units' cached postings).
+            self._rent.pop(lang, None)
+            self._readers.pop(chars_lang(lang), None)
         return reader.groups(), self.reader(groups_lang(lang)), False
 
     def _char_bounds(
@@ -602,6 +606,18 @@ class Matcher:
             ids, keys = self.tm.source_keys_in_lang(lang)
             cached = self._all_keys[lang] = (stamp, ids, keys)
         return cached[1], cached[2]
+
+
+@dataclass
+class _Rent:
+    """The searches of one language bounding units alone (see :meth:`Matcher._grouping`)."""
+
+    stamp: Stamp
+    """The database as they saw it."""
+    alone: Groups
+    """Every unit its own group (:meth:`Groups.alone`)."""
+    paid: int = 0
+    """The posting ids they counted."""
 
 
 def _keep_best(

@@ -66,7 +66,6 @@ class IndexReader:
         self._vocabulary: tuple[Stamp | None, str] = (None, "")
         self._columns: dict[str, np.ndarray] = {}
         self._groups: Groups | None = None
-        self._alone: Groups | None = None
         self._any: bool | None = None  # whether the language has postings (has_postings)
         # gram -> (units holding it, its chunks), oldest use first; their size in bytes.
         self._cached: OrderedDict[str, tuple[int, list[bytes]]] = OrderedDict()
@@ -97,13 +96,6 @@ class IndexReader:
         self.refresh()
         return self._groups is not None
 
-    def alone(self) -> Groups:
-        """Every unit a group of its own (:meth:`Groups.alone`), read once per stamp: for a
-        search bounding units by their own layered characters, before the groups are read."""
-        if self._alone is None:
-            self._alone = Groups.alone(self.lengths)
-        return self._alone
-
     def refresh(self) -> None:
         """Forget the sizes and cached postings if the database changed since they were read.
 
@@ -114,7 +106,6 @@ class IndexReader:
         stamp = change_stamp(self.db)
         if stamp != self._stamp:
             self._stamp, self._columns, self._groups, self._any = stamp, {}, None, None
-            self._alone = None
             self._cached, self._cached_bytes = OrderedDict(), 0
 
     def _column(self, name: str) -> np.ndarray:

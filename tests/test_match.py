@@ -524,6 +524,33 @@ def test_a_matcher_bounds_units_alone_until_it_has_paid_for_the_groups(db, monke
         assert paid <= matcher._rent["ja"].paid < 2 * paid  # this one query's, not added up
 
 
+def test_a_batch_announced_reads_the_groups_at_once(db, monkeypatch):
+    from taiyaku.match import search
+    from taiyaku.match.batch import scores_many
+
+    monkeypatch.setattr(search, "RENT_IDS_PER_UNIT", 1e9)  # only an announcement buys
+    tm = TranslationMemory(db)
+    tm.add_many(_generated_units(6, 300))
+    queries = [u.source_text for u in _generated_units(7, 2 * search.BUY_FROM)]
+    exhaustive = [Matcher(db).scores(q, min_score=60, exhaustive=True) for q in queries]
+    few, many = Matcher(db), Matcher(db)
+    few.expect(search.BUY_FROM - 1)
+    assert few.scores(queries[0], min_score=60) == exhaustive[0]
+    assert not few.reader("ja").has_groups()
+    many.expect(search.BUY_FROM)
+    assert many.scores(queries[0], min_score=60) == exhaustive[0]
+    assert many.reader("ja").has_groups() and not many._rent
+    # Until the database changes: then it rents again.
+    tm.add_many([Unit(queries[0] + "。", "new")])
+    many.scores(queries[1], min_score=60)
+    assert not many.reader("ja").has_groups() and many._rent
+    # A batch answered in this process announces itself.
+    matcher = Matcher(db)
+    exhaustive = [matcher.scores(q, min_score=60, exhaustive=True) for q in queries]
+    assert list(scores_many(matcher, queries, min_score=60, workers=1)) == exhaustive
+    assert matcher.reader("ja").has_groups()
+
+
 def test_indexed_search_is_exact_when_many_candidates_tie_at_min_score(generated):
     # hypothesis found this one: thousands of units share the query's の grams, and a cap of
     # 3,000 candidates dropped a unit scoring exactly min_score.

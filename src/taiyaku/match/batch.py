@@ -42,10 +42,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(path: str) -> None:
+def _start_worker(path: str, searches: int) -> None:
     global _worker
 
     _worker = Matcher(open_db(path, write=False))  # workers only read
+    _worker.expect(searches)
 
 
 def _run(task: tuple[str, list[str], dict[str, Any]]) -> list[Any]:
@@ -64,6 +65,7 @@ def _answers(
     workers = default_workers() if workers is None else workers
     path = database_file(matcher.db)
     if workers <= 1 or len(queries) < _PARALLEL_FROM or path is None:
+        matcher.expect(len(queries))
         run = getattr(matcher, method)
         return (run(query, **options) for query in queries)
     tasks = [
@@ -73,7 +75,8 @@ def _answers(
     import multiprocessing  # here: one query from the command line starts no process
 
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(min(workers, len(tasks)), _start_worker, (path,))
+    processes = min(workers, len(tasks))
+    pool = context.Pool(processes, _start_worker, (path, -(-len(queries) // processes)))
     return _collect(pool, tasks)
 
 

@@ -61,6 +61,8 @@ COMMON_GRAM = 5000
 RENT_IDS_PER_UNIT = 2.0
 """Posting ids counted per unit of the TM bounding units alone before a matcher reads the
 groups (see :meth:`Matcher._grouping`)."""
+BUY_FROM = 100
+"""Searches expected (:meth:`Matcher.expect`) from which a matcher reads the groups at once."""
 _BATCH = 256
 _BATCH_HELD = 16_384  # keys held in memory scored together at most (see Matcher._verify)
 _DENSE_FROM = 8  # ids counted by a vector over all ids when they are at least 1/8 of them
@@ -162,6 +164,14 @@ class Matcher:
         self._keys_read: dict[str, tuple[Stamp, int]] = {}
         # per language, until its groups are read: the searches bounding units alone
         self._rent: dict[str, _Rent] = {}
+        self._expected: Stamp | None = None  # the database as a batch was announced (expect)
+
+    def expect(self, searches: int) -> None:
+        """Announce about ``searches`` searches to come (a batch): from :data:`BUY_FROM`
+        on, the matcher reads the groups at its next search instead of first bounding units
+        alone (see :meth:`_grouping`), until the database changes."""
+        if searches >= BUY_FROM:
+            self._expected = change_stamp(self.db)
 
     def reader(self, lang: str) -> IndexReader:
         """Return the index reader of one source language, with fresh sizes."""
@@ -271,7 +281,7 @@ class Matcher:
         query at 70 and the 2nd at 50 (at 5M, warm, six queries at 70 took 136 ms alone
         against 45 ms with the groups, which took 0.46 s to read), and one query from the
         command line never reads them (1M: 0.42 s instead of 0.53; 5M: 0.52 instead of
-        1.29). Languages bounded by
+        1.29). A batch announced by :meth:`expect` buys at once. Languages bounded by
         bigrams store only the first layer of their characters and always use the groups.
         """
         reader = self.reader(lang)
@@ -280,7 +290,8 @@ class Matcher:
             rent = self._rent.get(lang)
             if rent is not None and rent.stamp != stamp:
                 rent = None  # the database changed: the rent starts again
-            if (rent.paid if rent else 0) < RENT_IDS_PER_UNIT * len(reader.lengths):
+            paid = rent.paid if rent else 0
+            if stamp != self._expected and paid < RENT_IDS_PER_UNIT * len(reader.lengths):
                 if rent is None:
                     rent = self._rent[lang] = _Rent(stamp, Groups.alone(reader.lengths))
                 return rent.alone, self.reader(chars_lang(lang)), True

@@ -280,8 +280,9 @@ class Matcher:
         0.35 ids a unit at ``--min 70`` and 2 at 50, so the groups are read with the 7th
         query at 70 and the 2nd at 50 (at 5M, warm, six queries at 70 took 136 ms alone
         against 45 ms with the groups, which took 0.46 s to read), and one query from the
-        command line never reads them (1M: 0.42 s instead of 0.53; 5M: 0.52 instead of
-        1.29). A batch announced by :meth:`expect` buys at once. Languages bounded by
+        command line never reads them (medians, interleaved: 1M 0.45–0.47 s instead of
+        0.62–0.64; 5M 0.52 instead of 1.29). A batch announced by :meth:`expect` buys at
+        once. Languages bounded by
         bigrams store only the first layer of their characters and always use the groups.
         """
         reader = self.reader(lang)

@@ -805,9 +805,9 @@ def _has_postings(db: Db, table: str, lang: str) -> bool:
 
 def _merged(db: Db, table: str, lang: str, rows: Iterable[tuple[str, int, bytes | None]]) -> None:
     """Write ``(gram, n, chunk)`` rows of ``lang`` as the one chunk of each gram, its ids
-    joined with those of the chunks it already has (a ``chunk`` of ``None``: only those;
-    :func:`_join`, :data:`MERGE_SLICE`
-    grams at a time: the cost follows the grams written, not the size of the table)."""
+    joined with those of the chunks it already has (a ``chunk`` of ``None``: only those),
+    by :func:`_join`, :data:`MERGE_SLICE` grams at a time: the cost follows the grams
+    written, not the size of the table."""
     rows = iter(rows)
     while batch := list(itertools.islice(rows, MERGE_SLICE)):
         _join(db, table, lang, batch)

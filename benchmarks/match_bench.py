@@ -7,7 +7,7 @@ Steps (figures printed as they come, each with the machine's load average beside
 2. ``taiyaku tm import`` it into a fresh database: wall time (parsing, storing, indexing), the
    import's peak RSS, and the database file's size. Targets at 1M: ≤ 60 s, < 1 GB, ≤ 600 MB.
    Also its CPU time (the parsing child's included) and that divided by the cores: the
-   least wall time the same work could take on this machine;
+   least wall time the same work could take on this machine.
    With ``--skip-import`` the existing database is reused after ``taiyaku upgrade`` (a no-op
    unless this taiyaku's schema or keys are newer than the database's);
 3. ``taiyaku match --min 70 --limit 5 --json -- Q1 … Qn`` in one call, start-up included, and
@@ -239,27 +239,26 @@ STARTUP_FLOORS = {
 def run_startup(db: Path, query: str, runs: int = 9) -> None:
     """One query from the command line, ``runs`` times, each run followed by one of each of
     :data:`STARTUP_FLOORS`; medians printed."""
-    walls: dict[str, list[float]] = {"one query": [], **{name: [] for name in STARTUP_FLOORS}}
-    cpus = []
+    walls: list[float] = []
+    cpus: list[float] = []
+    floors: dict[str, list[float]] = {name: [] for name in STARTUP_FLOORS}
     for _ in range(runs):
         cpu, t = children_cpu(), time.perf_counter()
         subprocess.run([*TAIYAKU, "--db", str(db), "match", query], check=True, capture_output=True)
-        walls["one query"].append(time.perf_counter() - t)
+        walls.append(time.perf_counter() - t)
         cpus.append(children_cpu() - cpu)
         for name, command in STARTUP_FLOORS.items():
             t = time.perf_counter()
             subprocess.run(command, check=True)
-            walls[name].append(time.perf_counter() - t)
-    query_walls = walls["one query"]
+            floors[name].append(time.perf_counter() - t)
     print(
-        f"start-up: `taiyaku match` for one query: median {statistics.median(query_walls):.2f} s, "
-        f"best {min(query_walls):.2f} s of {runs} (target ≤ 0.3 s); CPU median "
+        f"start-up: `taiyaku match` for one query: median {statistics.median(walls):.2f} s, "
+        f"best {min(walls):.2f} s of {runs} (target ≤ 0.3 s); CPU median "
         f"{statistics.median(cpus):.2f} s; {load()}"
     )
-    for name in STARTUP_FLOORS:
+    for name, times in floors.items():
         print(
-            f"  its floor, {name}: median {statistics.median(walls[name]):.3f} s, "
-            f"best {min(walls[name]):.3f} s"
+            f"  its floor, {name}: median {statistics.median(times):.3f} s, best {min(times):.3f} s"
         )
 
 

@@ -282,8 +282,8 @@ class Matcher:
         against 45 ms with the groups, which took 0.46 s to read), and one query from the
         command line never reads them (medians, interleaved: 1M 0.45–0.47 s instead of
         0.62–0.64; 5M 0.52 instead of 1.29). A batch announced by :meth:`expect` buys at
-        once. Languages bounded by
-        bigrams store only the first layer of their characters and always use the groups.
+        once. Languages bounded by bigrams store only the first layer of their characters
+        and always use the groups.
         """
         reader = self.reader(lang)
         if tokens is CHARACTERS and not reader.has_groups():
